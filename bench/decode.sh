@@ -40,6 +40,10 @@ else
 	log "no data: set PICKET_DATA to a directory holding aivdm/ logs"
 	exit 1
 fi
+if [[ ! -d $data ]]; then
+	log "PICKET_DATA=$data is not a directory"
+	exit 1
+fi
 # The raw logs live in aivdm/; a flat copy of them is accepted too.
 if [[ -d $data/aivdm ]]; then
 	logs=$data/aivdm
