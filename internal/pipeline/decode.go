@@ -1,0 +1,139 @@
+package pipeline
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/picket-ais/picket/internal/ais"
+	"github.com/picket-ais/picket/internal/nmea"
+	"github.com/picket-ais/picket/internal/source"
+)
+
+// DecodeOptions configures Decode. The zero value means the defaults.
+type DecodeOptions struct {
+	// Location is the time zone of log lines stamped with a local date and
+	// time but no zone. Default UTC.
+	Location *time.Location
+}
+
+// ErrNoAIS is returned for an input with lines but no AIS sentence at all.
+var ErrNoAIS = errors.New("no AIS sentences found (is it NMEA 0183 AIVDM/AIVDO?)")
+
+// InputError ties a failure to the input it happened in.
+type InputError struct {
+	Name string
+	Err  error
+}
+
+func (e *InputError) Error() string { return fmt.Sprintf("%s: %v", e.Name, e.Err) }
+func (e *InputError) Unwrap() error { return e.Err }
+
+// Decoder runs the decode job over one input after another, writing one
+// JSON object per decoded message to its writer.
+type Decoder struct {
+	opts  DecodeOptions
+	out   *bufio.Writer
+	dec   ais.Decoder
+	buf   []byte
+	tally nmea.Tally
+}
+
+// NewDecoder writes NDJSON to w.
+func NewDecoder(w io.Writer, opts DecodeOptions) *Decoder {
+	return &Decoder{opts: opts, out: bufio.NewWriterSize(w, 256<<10), buf: make([]byte, 0, 4096)}
+}
+
+// Tally returns the counts over every input decoded so far.
+func (d *Decoder) Tally() *nmea.Tally { return &d.tally }
+
+// Input decodes one opened input. It returns an *InputError wrapping
+// ErrNoAIS when the input had lines but not one AIS sentence, or wrapping a
+// read error.
+func (d *Decoder) Input(f *source.File) error {
+	p := nmea.NewParser(nmea.Options{Location: d.opts.Location})
+	t := p.Tally()
+	lr := source.NewLineReader(f)
+	for lr.Next() {
+		line := lr.Line()
+		if lr.Long() {
+			p.Tally().Lines++
+			p.Tally().Add(nmea.Malformed, 1)
+			p.Tally().Note("line_too_long")
+			continue
+		}
+		msg, _ := p.Feed(line)
+		if msg == nil {
+			continue
+		}
+		d.message(msg, t)
+	}
+	p.Flush()
+	d.tally.Merge(t)
+	if err := lr.Err(); err != nil {
+		return &InputError{Name: f.Name, Err: err}
+	}
+	if t.Lines > 0 && t.Sentences == 0 {
+		return &InputError{Name: f.Name, Err: ErrNoAIS}
+	}
+	return nil
+}
+
+// message decodes one framed message, writes it and accounts for its lines.
+func (d *Decoder) message(msg *nmea.Message, t *nmea.Tally) {
+	m, err := d.dec.Decode(msg.Payload, msg.Fill)
+	if err != nil {
+		switch {
+		case errors.Is(err, ais.ErrUnknownType):
+			t.Add(nmea.UnknownType, msg.Lines)
+		case errors.Is(err, ais.ErrLength):
+			t.Add(nmea.BadLength, msg.Lines)
+		default:
+			t.Add(nmea.Malformed, msg.Lines)
+		}
+		return
+	}
+	t.Add(nmea.Decoded, msg.Lines)
+	t.ByType[m.Hdr().Type]++
+	b := ais.AppendJSONFields(d.buf[:0], m)
+	b = AppendProvenance(b, msg)
+	b = append(b, '}', '\n')
+	d.buf = b
+	d.out.Write(b)
+}
+
+// AppendProvenance appends the reception time and source of msg as JSON
+// members: "rx_time" (RFC 3339, UTC) and "source", each when known.
+func AppendProvenance(b []byte, msg *nmea.Message) []byte {
+	if msg.HasTime {
+		b = append(b, `,"rx_time":"`...)
+		b = AppendRFC3339Millis(b, msg.TimeMs)
+		b = append(b, '"')
+	}
+	if len(msg.Source) > 0 {
+		b = append(b, `,"source":`...)
+		b = appendJSONString(b, msg.Source)
+	}
+	return b
+}
+
+// Flush writes out buffered output.
+func (d *Decoder) Flush() error { return d.out.Flush() }
+
+func appendJSONString(b, s []byte) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for _, c := range s {
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < 0x20 || c >= 0x7f:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
