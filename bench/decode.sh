@@ -266,7 +266,7 @@ version() {
 		if v=$(bin/picket version 2>/dev/null | head -n1) && [[ -n $v ]]; then
 			echo "$v"
 		else
-			echo "git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- cmd internal 2>/dev/null || echo +dirty)"
+			echo "git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$([[ -z $(git status --porcelain -- cmd internal 2>/dev/null) ]] || echo +dirty)"
 		fi
 		;;
 	gpsdecode) gpsdecode -V 2>&1 | awk '{ print $NF }' ;;
@@ -276,26 +276,34 @@ version() {
 	esac
 }
 
-# Best wall time of $runs runs, in seconds; empty if the tool failed.
+# Fastest of $runs runs: prints "wall cpu" in seconds (cpu = user + system of
+# that run, which shows whether a tool used more than one core). Returns 1 if
+# the tool failed.
 best_of() {
-	local fn=$1 best="" i t0 t1 rc
+	local fn=$1 best="" i rc t w u sy
 	for ((i = 1; i <= runs; i++)); do
-		t0=$EPOCHREALTIME
 		rc=0
-		"$fn" || rc=$?
-		t1=$EPOCHREALTIME
+		# The tool's own output and stderr go to files inside $fn, so all that
+		# is captured here is the time keyword's report.
+		t=$({
+			TIMEFORMAT='%3R %3U %3S'
+			time "$fn"
+		} 2>&1) || rc=$?
 		if ((rc != 0)); then
 			log "$fn exited $rc (see $out/*.stderr)"
 			return 1
 		fi
-		best=$(awk -v a="$t0" -v b="$t1" -v best="$best" \
-			'BEGIN { d = b - a; if (best == "" || d < best) best = d; printf "%.3f", best }')
-		log "  $fn run $i: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') s"
+		read -r w u sy <<<"$t"
+		log "  $fn run $i: $w s wall, $u s user, $sy s sys"
+		best=$(awk -v w="$w" -v c="$(awk -v u="$u" -v s="$sy" 'BEGIN { print u + s }')" -v best="$best" '
+			BEGIN { split(best, b, " "); if (best == "" || w < b[1]) best = w " " c; print best }')
 	done
 	echo "$best"
 }
 
-declare -A secs msgs ver
+# Other work on the machine skews wall times; the report quotes the load.
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+declare -A secs cpu msgs ver
 for t in $tools; do
 	if [[ $t == picket ]] && ((!picket_ok)); then
 		ver[$t]="not built"
@@ -303,10 +311,10 @@ for t in $tools; do
 	fi
 	log "timing $t ($runs runs)"
 	ver[$t]=$(version "$t")
-	if secs[$t]=$(best_of "run_${t//-/_}"); then
+	if r=$(best_of "run_${t//-/_}"); then
+		read -r "secs[$t]" "cpu[$t]" <<<"$r"
 		msgs[$t]=$(wc -l <"${outfile[$t]}")
 	else
-		secs[$t]=""
 		ver[$t]="${ver[$t]}, failed"
 	fi
 done
@@ -318,16 +326,16 @@ results=$out/decode-results.md
 {
 	echo "### Decode throughput ($sentences sentences, best of $runs)"
 	echo
-	echo "| tool | version | wall s | sentences/s | messages out | speed vs gpsdecode |"
-	echo "|---|---|---:|---:|---:|---:|"
+	echo "| tool | version | wall s | CPU s | sentences/s | messages out | speed vs gpsdecode |"
+	echo "|---|---|---:|---:|---:|---:|---:|"
 	g=${secs[gpsdecode]:-}
 	for t in $tools; do
 		s=${secs[$t]:-}
 		if [[ -z $s ]]; then
-			echo "| $t | ${ver[$t]:-n/a} | – | – | – | – |"
+			echo "| $t | ${ver[$t]:-n/a} | – | – | – | – | – |"
 			continue
 		fi
-		awk -v t="$t" -v v="${ver[$t]}" -v s="$s" -v n="$sentences" -v m="${msgs[$t]}" -v g="$g" '
+		awk -v t="$t" -v v="${ver[$t]}" -v s="$s" -v c="${cpu[$t]}" -v n="$sentences" -v m="${msgs[$t]}" -v g="$g" '
 			function group(x,   r) {  # 1234567 -> 1,234,567
 				r = sprintf("%d", x)
 				while (r ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", r)
@@ -335,13 +343,14 @@ results=$out/decode-results.md
 			}
 			BEGIN {
 				ratio = (g == "" || s == 0) ? "–" : sprintf("%.2fx", g / s)
-				printf "| %s | %s | %.3f | %s | %s | %s |\n", t, v, s, group(n / s), group(m), ratio
+				printf "| %s | %s | %.3f | %.3f | %s | %s | %s |\n", t, v, s, c, group(n / s), group(m), ratio
 			}'
 	done
 	echo
 	echo "Machine: $(nproc) CPUs ($(awk -F': ' '/^model name/ { m = $2 } /^cpu family/ { f = $2 } /^model\t/ { mo = $2 }
 		END { printf "%s, family %s model %s", m, f, mo }' /proc/cpuinfo)), $(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM," \
-		"$(awk -F= '/^PRETTY_NAME=/ { gsub(/"/, "", $2); print $2 }' /etc/os-release 2>/dev/null), kernel $(uname -r), $(go version | awk '{ print $3 }')"
+		"$(awk -F= '/^PRETTY_NAME=/ { gsub(/"/, "", $2); print $2 }' /etc/os-release 2>/dev/null), kernel $(uname -r), $(go version | awk '{ print $3 }')," \
+		"load average before the run $load"
 	echo
 	echo "Input: $input — $(tail -n 2 "$manifest" | head -n 1)"
 	tail -n 1 "$manifest"
