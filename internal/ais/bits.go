@@ -86,6 +86,45 @@ func (bb *bitBuffer) load(payload []byte, fill int) error {
 	return nil
 }
 
+// loadFragments de-armours the fragments of a message whose fragments
+// other than the last declared fill bits: each fragment's fill bits are
+// dropped where they stand, as gpsd does. ends are the fragments' end
+// offsets in payload, fills their fill bits.
+func (bb *bitBuffer) loadFragments(payload []byte, ends, fills []int) error {
+	if len(payload)*6 > maxBits {
+		return ErrTooLong
+	}
+	clear(bb.b[:len(payload)*6/8+16])
+	pos := 0
+	start := 0
+	for f, end := range ends {
+		for _, c := range payload[start:end] {
+			v := armour[c]
+			if v == 0xff {
+				return ErrBadCharacter
+			}
+			for k := 5; k >= 0; k-- {
+				if v>>uint(k)&1 != 0 {
+					bb.b[pos>>3] |= 0x80 >> uint(pos&7)
+				}
+				pos++
+			}
+		}
+		pos -= fills[f]
+		if pos < 0 {
+			pos = 0
+		}
+		// Clear the dropped fill bits so that the next fragment's bits land
+		// on zeros.
+		for k := pos; k < pos+fills[f] && k>>3 < len(bb.b); k++ {
+			bb.b[k>>3] &^= 0x80 >> uint(k&7)
+		}
+		start = end
+	}
+	bb.len = pos
+	return nil
+}
+
 // u reads n <= 57 bits at bit offset start as an unsigned integer. Bits
 // past the payload read as zero.
 func (bb *bitBuffer) u(start, n int) uint64 {

@@ -39,10 +39,25 @@ type Decoder struct {
 // with its fill bits. Errors wrap ErrBadCharacter, ErrUnknownType or
 // ErrLength.
 func (d *Decoder) Decode(payload []byte, fill int) (Message, error) {
-	bb := &d.bits
-	if err := bb.load(payload, fill); err != nil {
+	if err := d.bits.load(payload, fill); err != nil {
 		return nil, err
 	}
+	return d.decode()
+}
+
+// DecodeFragments decodes a payload whose fragments other than the last
+// declared fill bits (non-standard but seen in the wild): ends gives each
+// fragment's end in payload and fills its fill bits, which are dropped where
+// they stand.
+func (d *Decoder) DecodeFragments(payload []byte, ends, fills []int) (Message, error) {
+	if err := d.bits.loadFragments(payload, ends, fills); err != nil {
+		return nil, err
+	}
+	return d.decode()
+}
+
+func (d *Decoder) decode() (Message, error) {
+	bb := &d.bits
 	n := bb.len
 	if n < 38 {
 		return nil, ErrLength
@@ -50,7 +65,9 @@ func (d *Decoder) Decode(payload []byte, fill int) (Message, error) {
 	h := Header{Type: uint8(bb.u(0, 6)), Repeat: uint8(bb.u(6, 2)), MMSI: uint32(bb.u(8, 30))}
 	switch h.Type {
 	case 1, 2, 3:
-		if n < 163 || n > 204 {
+		// 168 bits by the standard; longer ones occur and decode the same.
+		// 163-167 (the communication state cut short) occur in USCG data.
+		if n < 163 {
 			return nil, ErrLength
 		}
 		m := &d.pos

@@ -27,6 +27,13 @@ type Message struct {
 	Source  []byte // receiving station (tag-block s:, trailer, $PGHP), may be empty
 	Lines   int    // input lines that made this message
 	Line    int64  // number of the line that completed it
+	// InnerFill is set when a fragment other than the last declared fill
+	// bits (non-standard, seen in the wild): FragEnds and FragFills then
+	// give each fragment's end in Payload and its fill bits, and the
+	// decoder drops those bits where they are.
+	InnerFill bool
+	FragEnds  []int
+	FragFills []int
 }
 
 // Parser frames lines into AIS messages. See the package documentation.
@@ -186,6 +193,7 @@ func (p *Parser) feed(b []byte) Reason {
 		m.Talker, m.Own, m.Channel = s.Talker, s.Own, s.Channel
 		m.TimeMs, m.HasTime, m.Source = e.timeMs, e.hasTime, e.source
 		m.Lines, m.Line = 1, p.line
+		m.InnerFill, m.FragEnds, m.FragFills = false, nil, nil
 		return Decoded
 	}
 	return p.fragment(s, e)
@@ -218,6 +226,7 @@ func (p *Parser) fragment(s *Sentence, e *envelope) Reason {
 		slot.env.timeMs, slot.env.hasTime, slot.env.source = e.timeMs, e.hasTime, e.source
 		slot.env.keep()
 		slot.buf = append(slot.buf[:0], s.Payload...)
+		slot.ends[0], slot.fills[0] = len(slot.buf), s.Fill
 		return Pending
 	}
 	if cur == nil || cur.next != s.Num || len(cur.buf)+len(s.Payload) > maxPayload {
@@ -228,6 +237,7 @@ func (p *Parser) fragment(s *Sentence, e *envelope) Reason {
 		return Incomplete
 	}
 	cur.buf = append(cur.buf, s.Payload...)
+	cur.ends[cur.lines], cur.fills[cur.lines] = len(cur.buf), s.Fill
 	cur.lines++
 	cur.next++
 	if !cur.env.hasTime && e.hasTime {
@@ -246,6 +256,13 @@ func (p *Parser) fragment(s *Sentence, e *envelope) Reason {
 	m.Talker, m.Own, m.Channel = cur.talker, cur.own, cur.channel
 	m.TimeMs, m.HasTime, m.Source = cur.env.timeMs, cur.env.hasTime, cur.env.source
 	m.Lines, m.Line = cur.lines, p.line
+	m.InnerFill = false
+	for i := 0; i < cur.lines-1; i++ {
+		if cur.fills[i] != 0 {
+			m.InnerFill = true
+		}
+	}
+	m.FragEnds, m.FragFills = cur.ends[:cur.lines], cur.fills[:cur.lines]
 	return Decoded
 }
 

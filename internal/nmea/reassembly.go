@@ -22,6 +22,8 @@ type pending struct {
 	channel byte
 	env     envelope
 	buf     []byte
+	ends    [9]int // end of each fragment's payload in buf
+	fills   [9]int // fill bits each fragment declared
 }
 
 // assembler holds the messages in flight.

@@ -129,7 +129,9 @@ func parseFields(b []byte, i int, s *Sentence) Reason {
 		return Malformed
 	}
 	fill := body[k+1:]
-	if len(fill) != 1 || fill[0] < '0' || fill[0] > '5' {
+	// The standard allows 0-5 fill bits; some senders write 6 (a whole
+	// padding character), which gpsd accepts too.
+	if len(fill) != 1 || fill[0] < '0' || fill[0] > '6' {
 		return Malformed
 	}
 	s.Fill = int(fill[0] - '0')

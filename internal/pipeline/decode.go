@@ -83,7 +83,27 @@ func (d *Decoder) Input(f *source.File) error {
 
 // message decodes one framed message, writes it and accounts for its lines.
 func (d *Decoder) message(msg *nmea.Message, t *nmea.Tally) {
-	m, err := d.dec.Decode(msg.Payload, msg.Fill)
+	m := DecodeMessage(&d.dec, msg, t)
+	if m == nil {
+		return
+	}
+	b := ais.AppendJSONFields(d.buf[:0], m)
+	b = AppendProvenance(b, msg)
+	b = append(b, '}', '\n')
+	d.buf = b
+	d.out.Write(b)
+}
+
+// DecodeMessage decodes a framed message and accounts for its lines in t:
+// Decoded and its type, or the reason it failed (then it returns nil).
+func DecodeMessage(dec *ais.Decoder, msg *nmea.Message, t *nmea.Tally) ais.Message {
+	var m ais.Message
+	var err error
+	if msg.InnerFill {
+		m, err = dec.DecodeFragments(msg.Payload, msg.FragEnds, msg.FragFills)
+	} else {
+		m, err = dec.Decode(msg.Payload, msg.Fill)
+	}
 	if err != nil {
 		switch {
 		case errors.Is(err, ais.ErrUnknownType):
@@ -93,15 +113,11 @@ func (d *Decoder) message(msg *nmea.Message, t *nmea.Tally) {
 		default:
 			t.Add(nmea.Malformed, msg.Lines)
 		}
-		return
+		return nil
 	}
 	t.Add(nmea.Decoded, msg.Lines)
 	t.ByType[m.Hdr().Type]++
-	b := ais.AppendJSONFields(d.buf[:0], m)
-	b = AppendProvenance(b, msg)
-	b = append(b, '}', '\n')
-	d.buf = b
-	d.out.Write(b)
+	return m
 }
 
 // AppendProvenance appends the reception time and source of msg as JSON
