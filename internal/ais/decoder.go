@@ -151,9 +151,11 @@ func (d *Decoder) decode() (Message, error) {
 		}
 		m := &d.ack
 		m.Header = h
+		// Senders cut trailing bits; an MMSI that starts within the message
+		// is read with the missing bits as zeros, as gpsd does.
 		for i := 0; i < 4; i++ {
 			at := 40 + 32*i
-			if at+30 <= n {
+			if at < n {
 				m.MMSI[i] = uint32(bb.u(at, 30))
 				m.Seq[i] = uint8(bb.u(at+30, 2))
 			} else {
