@@ -1,0 +1,22 @@
+// Package event defines picket's event contract: what `picket analyze`
+// writes to events.jsonl, what the API serves and what the live stream
+// carries. One event per JSON line; times RFC 3339 UTC; positions WGS84
+// degrees.
+//
+// Every event has id, type, mmsi, start, end, lat, lon, confidence (0..1)
+// and a one-line human summary; two-vessel events add other_mmsi. The
+// types and their extra fields:
+//
+//	encounter        two vessels close and slow together at sea, both transmitting (STS candidate)
+//	dark_rendezvous  two vessels whose AIS gaps overlap and whose positions before and after make a meeting plausible
+//	loitering        one vessel slow at sea, away from port
+//	gap              an AIS dark period; end_lat, end_lon, intentional
+//	spoofing         subtype impossible_speed | shared_mmsi | invalid_identity
+//	identity_change  field (name, callsign, imo, flag, shiptype), from, to
+//	port_visit       port
+//	zone_visit       zone
+//	watchlist        entry (the list entry matched, by IMO, MMSI or name)
+//
+// Events are plain values, safe to copy and to share between goroutines
+// once built.
+package event

@@ -1,0 +1,128 @@
+package event
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"time"
+)
+
+// Type is an event type of the contract.
+type Type string
+
+// The event types.
+const (
+	Encounter      Type = "encounter"
+	DarkRendezvous Type = "dark_rendezvous"
+	Loitering      Type = "loitering"
+	Gap            Type = "gap"
+	Spoofing       Type = "spoofing"
+	IdentityChange Type = "identity_change"
+	PortVisit      Type = "port_visit"
+	ZoneVisit      Type = "zone_visit"
+	Watchlist      Type = "watchlist"
+)
+
+// Types lists every type in a stable order.
+var Types = []Type{Encounter, DarkRendezvous, Loitering, Gap, Spoofing, IdentityChange, PortVisit, ZoneVisit, Watchlist}
+
+// Spoofing subtypes.
+const (
+	ImpossibleSpeed = "impossible_speed"
+	SharedMMSI      = "shared_mmsi"
+	InvalidIdentity = "invalid_identity"
+)
+
+// Identity fields an identity_change can name.
+const (
+	FieldName     = "name"
+	FieldCallSign = "callsign"
+	FieldIMO      = "imo"
+	FieldFlag     = "flag"
+	FieldShipType = "shiptype"
+)
+
+// Entry is the watchlist entry an event matched.
+type Entry struct {
+	List    string   `json:"list"`           // e.g. "OFAC SDN"
+	ID      string   `json:"id,omitempty"`   // the list's own id
+	Name    string   `json:"name,omitempty"` // as listed
+	IMO     int      `json:"imo,omitempty"`  // as listed
+	MMSI    int      `json:"mmsi,omitempty"` // as listed
+	Program []string `json:"program,omitempty"`
+	By      string   `json:"by"` // imo, mmsi, name or alias
+}
+
+// Event is one detected behaviour. Field order is the JSON order.
+type Event struct {
+	ID         string    `json:"id"`
+	Type       Type      `json:"type"`
+	Subtype    string    `json:"subtype,omitempty"`
+	MMSI       uint32    `json:"mmsi"`
+	OtherMMSI  uint32    `json:"other_mmsi,omitempty"`
+	Start      time.Time `json:"start"`
+	End        time.Time `json:"end"`
+	Lat        float64   `json:"lat"`
+	Lon        float64   `json:"lon"`
+	Confidence float64   `json:"confidence"`
+	Summary    string    `json:"summary"`
+
+	// gap
+	EndLat      *float64 `json:"end_lat,omitempty"`
+	EndLon      *float64 `json:"end_lon,omitempty"`
+	Intentional *bool    `json:"intentional,omitempty"`
+	// identity_change
+	Field string `json:"field,omitempty"`
+	From  string `json:"from,omitempty"`
+	To    string `json:"to,omitempty"`
+	// port_visit, zone_visit
+	Port string `json:"port,omitempty"`
+	Zone string `json:"zone,omitempty"`
+	// watchlist
+	Entry *Entry `json:"entry,omitempty"`
+
+	// Segment names the transmitter within an MMSI the event belongs to
+	// ("<mmsi>-<n>") where one MMSI carries several.
+	Segment string `json:"segment,omitempty"`
+	// Details holds detector-specific measurements (distances, speeds,
+	// durations) that explain the confidence.
+	Details map[string]float64 `json:"details,omitempty"`
+}
+
+// Pair reports whether the event involves two vessels.
+func (e *Event) Pair() bool { return e.OtherMMSI != 0 }
+
+// Duration is End - Start.
+func (e *Event) Duration() time.Duration { return e.End.Sub(e.Start) }
+
+// SetID gives the event a stable id from what identifies it: type,
+// subtype, the vessels (unordered), the field or place, and the start.
+// The same input always yields the same ids.
+func (e *Event) SetID() {
+	a, b := e.MMSI, e.OtherMMSI
+	if b != 0 && b < a {
+		a, b = b, a
+	}
+	h := sha256.New()
+	var buf []byte
+	buf = append(buf, e.Type...)
+	buf = append(buf, '|')
+	buf = append(buf, e.Subtype...)
+	buf = append(buf, '|')
+	buf = strconv.AppendUint(buf, uint64(a), 10)
+	buf = append(buf, '|')
+	buf = strconv.AppendUint(buf, uint64(b), 10)
+	buf = append(buf, '|')
+	buf = append(buf, e.Segment...)
+	buf = append(buf, '|')
+	buf = append(buf, e.Field...)
+	buf = append(buf, e.Port...)
+	buf = append(buf, e.Zone...)
+	buf = append(buf, '|')
+	buf = strconv.AppendInt(buf, e.Start.UnixMilli(), 10)
+	h.Write(buf)
+	e.ID = hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// Ptr returns a pointer to v, for the optional fields.
+func Ptr[T any](v T) *T { return &v }

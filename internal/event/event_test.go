@@ -1,0 +1,52 @@
+package event
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestJSONContract(t *testing.T) {
+	e := Event{
+		Type: Gap, MMSI: 412000001,
+		Start: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC), End: time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC),
+		Lat: 38.1, Lon: 124.5, Confidence: 0.8, Summary: "dark for 13 h",
+		EndLat: Ptr(38.4), EndLon: Ptr(124.9), Intentional: Ptr(true),
+	}
+	e.SetID()
+	b, err := json.Marshal(&e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"id", "type", "mmsi", "start", "end", "lat", "lon", "confidence", "summary", "end_lat", "end_lon", "intentional"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("missing %q in %s", k, b)
+		}
+	}
+	for _, k := range []string{"other_mmsi", "subtype", "field", "port", "zone", "entry"} {
+		if _, ok := m[k]; ok {
+			t.Errorf("unexpected %q in %s", k, b)
+		}
+	}
+	if m["start"] != "2026-03-01T12:00:00Z" || !strings.HasPrefix(string(b), `{"id":"`) {
+		t.Errorf("times or order: %s", b)
+	}
+}
+
+func TestIDStableAndPairUnordered(t *testing.T) {
+	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	a := Event{Type: Encounter, MMSI: 1, OtherMMSI: 2, Start: start}
+	b := Event{Type: Encounter, MMSI: 2, OtherMMSI: 1, Start: start}
+	c := Event{Type: Encounter, MMSI: 1, OtherMMSI: 3, Start: start}
+	a.SetID()
+	b.SetID()
+	c.SetID()
+	if a.ID != b.ID || a.ID == c.ID || len(a.ID) != 16 {
+		t.Errorf("ids %s %s %s", a.ID, b.ID, c.ID)
+	}
+}
