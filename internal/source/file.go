@@ -14,7 +14,31 @@ import (
 type File struct {
 	Name string
 	io.Reader
+	// Size is the size of the file on disk (compressed, if it is), 0 when
+	// unknown (standard input).
+	Size    int64
+	raw     *countingReader
 	closers []io.Closer
+}
+
+// Consumed is how many bytes of the file on disk have been read so far,
+// for progress against Size.
+func (f *File) Consumed() int64 {
+	if f.raw == nil {
+		return 0
+	}
+	return f.raw.n
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // Close closes the file and any decompressor over it.
@@ -32,6 +56,7 @@ func (f *File) Close() error {
 // recognised by its magic bytes and decompressed.
 func Open(path string) (*File, error) {
 	var rc io.ReadCloser
+	var size int64
 	name := path
 	if path == "-" {
 		rc = io.NopCloser(os.Stdin)
@@ -44,11 +69,14 @@ func Open(path string) (*File, error) {
 		if st, err := fh.Stat(); err == nil && st.IsDir() {
 			fh.Close()
 			return nil, fmt.Errorf("source: %s: is a directory", path)
+		} else if err == nil {
+			size = st.Size()
 		}
 		rc = fh
 	}
-	br := bufio.NewReaderSize(rc, 256<<10)
-	f := &File{Name: name, Reader: br, closers: []io.Closer{rc}}
+	cr := &countingReader{r: rc}
+	br := bufio.NewReaderSize(cr, 256<<10)
+	f := &File{Name: name, Reader: br, Size: size, raw: cr, closers: []io.Closer{rc}}
 	magic, err := br.Peek(2)
 	if err != nil && !errors.Is(err, io.EOF) {
 		rc.Close()

@@ -1,0 +1,190 @@
+package detect
+
+import (
+	"math"
+	"sort"
+
+	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/track"
+)
+
+// Options holds every detector's thresholds. The zero value means the
+// defaults, each documented on its field.
+type Options struct {
+	Encounter      EncounterOptions
+	Loitering      LoiteringOptions
+	Gap            GapOptions
+	DarkRendezvous DarkRendezvousOptions
+	Spoofing       SpoofingOptions
+	Identity       IdentityOptions
+	PortVisit      PortVisitOptions
+}
+
+// Places answers the geographic questions detectors ask. Any field may be
+// nil: the questions it answers are then answered "far away".
+type Places struct {
+	// ShoreM returns the distance to the nearest land in metres (0 on land).
+	ShoreM func(lat, lon float64) float64
+	// NearestPort returns the nearest port or anchorage within maxM.
+	NearestPort func(lat, lon, maxM float64) (name string, distM float64, ok bool)
+	// Zones returns the names of the zones containing a point.
+	Zones func(lat, lon float64, dst []string) []string
+	// Watch matches an identity against the watchlist.
+	Watch func(imo, mmsi uint32, name string) []event.Entry
+}
+
+// Obs is one tracked position with the geography around it, computed once
+// and only when a detector asks.
+type Obs struct {
+	*track.Update
+	places *Places
+
+	shoreDone bool
+	shoreM    float64
+	portDone  bool
+	portName  string
+	portM     float64
+}
+
+// portSearchM is how far Obs looks for a port: beyond the largest
+// port-related threshold (encounters must be 10 km from a port).
+const portSearchM = 20_000
+
+// shoreAt answers ShoreM for any point, +Inf when unknown.
+func (p *Places) shoreAt(lat, lon float64) float64 {
+	if p.ShoreM == nil {
+		return math.Inf(1)
+	}
+	return p.ShoreM(lat, lon)
+}
+
+// ShoreM is the distance from the fix to the nearest land, metres;
+// +Inf when unknown.
+func (o *Obs) ShoreM() float64 {
+	if !o.shoreDone {
+		o.shoreDone = true
+		o.shoreM = math.Inf(1)
+		if o.places.ShoreM != nil {
+			o.shoreM = o.places.ShoreM(o.Fix.Lat, o.Fix.Lon)
+		}
+	}
+	return o.shoreM
+}
+
+// Port returns the nearest port within 20 km and its distance in metres;
+// ok is false when there is none.
+func (o *Obs) Port() (name string, distM float64, ok bool) {
+	if !o.portDone {
+		o.portDone = true
+		o.portM = math.Inf(1)
+		if o.places.NearestPort != nil {
+			if n, d, found := o.places.NearestPort(o.Fix.Lat, o.Fix.Lon, portSearchM); found {
+				o.portName, o.portM = n, d
+			}
+		}
+	}
+	return o.portName, o.portM, !math.IsInf(o.portM, 1)
+}
+
+// PortM is the distance to the nearest port, +Inf beyond 20 km.
+func (o *Obs) PortM() float64 {
+	_, d, _ := o.Port()
+	return d
+}
+
+// Detector is one behaviour's detector.
+type Detector interface {
+	// Position sees every tracked position, in event-time order.
+	Position(o *Obs)
+	// Static sees every static report with the identity changes it made.
+	Static(s *StaticObs)
+	// Finish closes what is still open at the end of the data (now is the
+	// last event time seen).
+	Finish(now int64)
+}
+
+// StaticObs is one static report and what it changed.
+type StaticObs struct {
+	Vessel  *track.Vessel
+	Report  *fuse.Report
+	Changes []track.Change
+	Share   *track.IMOShare
+}
+
+// Emitter receives events.
+type Emitter func(e event.Event)
+
+// Engine runs every detector.
+type Engine struct {
+	places    Places
+	detectors []Detector
+	events    []event.Event
+	now       int64
+	obs       Obs
+	// Gaps is shared with the dark-rendezvous detector.
+	gaps *GapDetector
+}
+
+// NewEngine returns an engine running every detector with opts.
+func NewEngine(opts Options, places Places) *Engine {
+	e := &Engine{places: places}
+	emit := func(ev event.Event) {
+		ev.SetID()
+		e.events = append(e.events, ev)
+	}
+	e.obs.places = &e.places
+	e.gaps = NewGapDetector(opts.Gap, emit)
+	e.detectors = []Detector{
+		e.gaps,
+		NewLoiteringDetector(opts.Loitering, emit),
+		NewPortVisitDetector(opts.PortVisit, emit),
+		NewZoneDetector(places.Zones, emit),
+		NewWatchlistDetector(places.Watch, emit),
+		NewIdentityDetector(opts.Identity, emit),
+		NewSpoofingDetector(opts.Spoofing, emit),
+		NewEncounterDetector(opts.Encounter, emit),
+	}
+	e.detectors = append(e.detectors, NewDarkRendezvousDetector(opts.DarkRendezvous, e.gaps, emit))
+	return e
+}
+
+// Position runs the detectors on a tracked position.
+func (e *Engine) Position(u *track.Update) {
+	if u.Fix.Time > e.now {
+		e.now = u.Fix.Time
+	}
+	e.obs = Obs{Update: u, places: &e.places}
+	for _, d := range e.detectors {
+		d.Position(&e.obs)
+	}
+}
+
+// Static runs the detectors on a static report.
+func (e *Engine) Static(s *StaticObs) {
+	if s.Report.Time > e.now {
+		e.now = s.Report.Time
+	}
+	for _, d := range e.detectors {
+		d.Static(s)
+	}
+}
+
+// Finish closes every detector and returns all events, ordered by start
+// time then id.
+func (e *Engine) Finish() []event.Event {
+	for _, d := range e.detectors {
+		d.Finish(e.now)
+	}
+	sort.SliceStable(e.events, func(i, j int) bool {
+		a, b := &e.events[i], &e.events[j]
+		if !a.Start.Equal(b.Start) {
+			return a.Start.Before(b.Start)
+		}
+		return a.ID < b.ID
+	})
+	return e.events
+}
+
+// Events returns the events emitted so far (live use).
+func (e *Engine) Events() []event.Event { return e.events }

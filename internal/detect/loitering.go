@@ -1,0 +1,130 @@
+package detect
+
+import (
+	"fmt"
+
+	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/geo"
+)
+
+// LoiteringOptions configures loitering detection. Defaults are Global
+// Fishing Watch's loitering events: average speed < 2 kn for >= 2 h,
+// >= 20 nm from shore (RFMO reports use 4 h: set MinDurationMs).
+type LoiteringOptions struct {
+	MaxSpeedKn    float64 // default 2 kn (GFW)
+	MinDurationMs int64   // default 2 h (GFW)
+	MinShoreNM    float64 // default 20 nm (GFW)
+	// MaxIntervalMs is the longest silence a loitering run may contain:
+	// beyond it the vessel's behaviour in between is unknown. Default 3 h.
+	MaxIntervalMs int64
+	MinFixes      int // default 3
+}
+
+func (o *LoiteringOptions) defaults() {
+	if o.MaxSpeedKn <= 0 {
+		o.MaxSpeedKn = 2
+	}
+	if o.MinDurationMs <= 0 {
+		o.MinDurationMs = 2 * hourMs
+	}
+	if o.MinShoreNM <= 0 {
+		o.MinShoreNM = 20
+	}
+	if o.MaxIntervalMs <= 0 {
+		o.MaxIntervalMs = 3 * hourMs
+	}
+	if o.MinFixes <= 0 {
+		o.MinFixes = 3
+	}
+}
+
+// loiterRun is a run of slow fixes at sea.
+type loiterRun struct {
+	start, last      int64
+	n                int
+	sumSOG           float64
+	sumLat, sumLon   float64
+	minShoreM        float64
+	lastLat, lastLon float64
+	pathM            float64
+}
+
+// LoiteringDetector finds one vessel slow at sea, away from port.
+type LoiteringDetector struct {
+	opts LoiteringOptions
+	emit Emitter
+	runs map[segKey]*loiterRun
+}
+
+// NewLoiteringDetector returns a loitering detector.
+func NewLoiteringDetector(opts LoiteringOptions, emit Emitter) *LoiteringDetector {
+	opts.defaults()
+	return &LoiteringDetector{opts: opts, emit: emit, runs: make(map[segKey]*loiterRun)}
+}
+
+func (d *LoiteringDetector) Position(o *Obs) {
+	f := &o.Fix
+	k := segKey{o.Vessel.MMSI, o.Segment.N}
+	r := d.runs[k]
+	speed := float64(f.SOG)
+	if nan32(f.SOG) && o.HasPrev && f.Time > o.Prev.Time {
+		speed = geo.Distance(o.Prev.Lat, o.Prev.Lon, f.Lat, f.Lon) / metresPerNM / (float64(f.Time-o.Prev.Time) / hourMs)
+	}
+	slow := !nan32(f.SOG) || o.HasPrev
+	slow = slow && speed < d.opts.MaxSpeedKn
+	if r != nil && (!slow || f.Time-r.last > d.opts.MaxIntervalMs) {
+		d.close(k, r)
+		r = nil
+	}
+	if !slow {
+		return
+	}
+	shore := o.ShoreM()
+	if shore < d.opts.MinShoreNM*metresPerNM {
+		if r != nil {
+			d.close(k, r)
+		}
+		return
+	}
+	if r == nil {
+		r = &loiterRun{start: f.Time, minShoreM: shore, lastLat: f.Lat, lastLon: f.Lon}
+		d.runs[k] = r
+	} else {
+		r.pathM += geo.Distance(r.lastLat, r.lastLon, f.Lat, f.Lon)
+		r.lastLat, r.lastLon = f.Lat, f.Lon
+	}
+	r.last = f.Time
+	r.n++
+	r.sumSOG += speed
+	r.sumLat += f.Lat
+	r.sumLon += f.Lon
+	if shore < r.minShoreM {
+		r.minShoreM = shore
+	}
+}
+
+func (d *LoiteringDetector) close(k segKey, r *loiterRun) {
+	delete(d.runs, k)
+	dur := r.last - r.start
+	if dur < d.opts.MinDurationMs || r.n < d.opts.MinFixes {
+		return
+	}
+	avg := r.sumSOG / float64(r.n)
+	conf := 0.5 + 0.3*ramp(float64(dur), float64(d.opts.MinDurationMs), 3*float64(d.opts.MinDurationMs)) + 0.2*ramp(avg, d.opts.MaxSpeedKn, 0)
+	d.emit(event.Event{
+		Type: event.Loitering, MMSI: k.mmsi, Segment: segName(k.mmsi, k.n),
+		Start: tm(r.start), End: tm(r.last),
+		Lat: r.sumLat / float64(r.n), Lon: r.sumLon / float64(r.n),
+		Confidence: clamp01(conf),
+		Summary:    fmt.Sprintf("%d slow at sea for %s (avg %.1f kn, %.0f nm from shore)", k.mmsi, hours(dur), avg, r.minShoreM/metresPerNM),
+		Details:    map[string]float64{"hours": float64(dur) / hourMs, "avg_speed_kn": avg, "shore_nm": r.minShoreM / metresPerNM},
+	})
+}
+
+func (d *LoiteringDetector) Static(*StaticObs) {}
+
+func (d *LoiteringDetector) Finish(now int64) {
+	for k, r := range d.runs {
+		d.close(k, r)
+	}
+}

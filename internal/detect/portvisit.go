@@ -1,0 +1,120 @@
+package detect
+
+import (
+	"fmt"
+
+	"github.com/picket-ais/picket/internal/event"
+)
+
+// PortVisitOptions configures port-visit detection. Defaults are Global
+// Fishing Watch's port visits: enter within 3 km of a port or anchorage,
+// leave beyond 4 km; a stop begins below 0.2 kn and ends above 0.5 kn.
+type PortVisitOptions struct {
+	EnterM      float64 // default 3000 m
+	LeaveM      float64 // default 4000 m
+	StopKn      float64 // default 0.2 kn
+	StopEndKn   float64 // default 0.5 kn
+	RequireStop bool    // only visits with a stop count; default true (see NoStop)
+	NoStop      bool    // count passing entries too
+}
+
+func (o *PortVisitOptions) defaults() {
+	if o.EnterM <= 0 {
+		o.EnterM = 3000
+	}
+	if o.LeaveM <= 0 {
+		o.LeaveM = 4000
+	}
+	if o.StopKn <= 0 {
+		o.StopKn = 0.2
+	}
+	if o.StopEndKn <= 0 {
+		o.StopEndKn = 0.5
+	}
+	o.RequireStop = !o.NoStop
+}
+
+type visit struct {
+	port        string
+	start, last int64
+	lat, lon    float64
+	stopped     bool
+	stopMs      int64
+	stopStart   int64
+	stopping    bool
+}
+
+// PortVisitDetector finds port calls.
+type PortVisitDetector struct {
+	opts   PortVisitOptions
+	emit   Emitter
+	visits map[segKey]*visit
+}
+
+// NewPortVisitDetector returns a port-visit detector.
+func NewPortVisitDetector(opts PortVisitOptions, emit Emitter) *PortVisitDetector {
+	opts.defaults()
+	return &PortVisitDetector{opts: opts, emit: emit, visits: make(map[segKey]*visit)}
+}
+
+func (d *PortVisitDetector) Position(o *Obs) {
+	f := &o.Fix
+	k := segKey{o.Vessel.MMSI, o.Segment.N}
+	v := d.visits[k]
+	if v == nil {
+		// Only slow or stopped vessels can be calling: fast ones passing a
+		// port are not looked up, which keeps the per-fix cost low.
+		if !nan32(f.SOG) && float64(f.SOG) > 3 {
+			return
+		}
+		name, dist, ok := o.Port()
+		if !ok || dist > d.opts.EnterM {
+			return
+		}
+		v = &visit{port: name, start: f.Time, lat: f.Lat, lon: f.Lon}
+		d.visits[k] = v
+	} else {
+		_, dist, ok := o.Port()
+		if !ok || dist > d.opts.LeaveM {
+			d.close(k, v)
+			return
+		}
+	}
+	v.last = f.Time
+	sog := float64(f.SOG)
+	switch {
+	case !nan32(f.SOG) && sog < d.opts.StopKn:
+		if !v.stopping {
+			v.stopping, v.stopStart = true, f.Time
+		}
+		v.stopped = true
+	case !nan32(f.SOG) && sog > d.opts.StopEndKn && v.stopping:
+		v.stopping = false
+		v.stopMs += f.Time - v.stopStart
+	}
+}
+
+func (d *PortVisitDetector) close(k segKey, v *visit) {
+	delete(d.visits, k)
+	if d.opts.RequireStop && !v.stopped {
+		return
+	}
+	if v.stopping {
+		v.stopMs += v.last - v.stopStart
+	}
+	d.emit(event.Event{
+		Type: event.PortVisit, MMSI: k.mmsi, Segment: segName(k.mmsi, k.n), Port: v.port,
+		Start: tm(v.start), End: tm(v.last), Lat: v.lat, Lon: v.lon,
+		Confidence: clamp01(0.7 + 0.3*ramp(float64(v.stopMs), 0, 2*hourMs)),
+		Summary:    fmt.Sprintf("%d called at %s for %s", k.mmsi, v.port, hours(v.last-v.start)),
+		Details:    map[string]float64{"hours": float64(v.last-v.start) / hourMs, "stopped_hours": float64(v.stopMs) / hourMs},
+	})
+}
+
+func (d *PortVisitDetector) Static(*StaticObs) {}
+
+func (d *PortVisitDetector) Finish(int64) {
+	for k, v := range d.visits {
+		d.close(k, v)
+	}
+}

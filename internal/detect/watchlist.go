@@ -1,0 +1,106 @@
+package detect
+
+import (
+	"fmt"
+
+	"github.com/picket-ais/picket/internal/event"
+)
+
+type watchHit struct {
+	entry       event.Entry
+	first, last int64
+	lat, lon    float64
+	hasPos      bool
+}
+
+// WatchlistDetector finds vessels on a sanctions list or watchlist, by
+// IMO, MMSI or name: one event per vessel and list entry, from the first
+// to the last report that matched.
+type WatchlistDetector struct {
+	match func(imo, mmsi uint32, name string) []event.Entry
+	emit  Emitter
+	hits  map[uint32]map[string]*watchHit
+	// checked remembers the MMSIs already matched by MMSI alone.
+	checked map[uint32]bool
+}
+
+// NewWatchlistDetector returns a watchlist detector; match may be nil.
+func NewWatchlistDetector(match func(imo, mmsi uint32, name string) []event.Entry, emit Emitter) *WatchlistDetector {
+	return &WatchlistDetector{match: match, emit: emit, hits: make(map[uint32]map[string]*watchHit), checked: make(map[uint32]bool)}
+}
+
+func (d *WatchlistDetector) record(mmsi uint32, entries []event.Entry, t int64) {
+	if len(entries) == 0 {
+		return
+	}
+	m := d.hits[mmsi]
+	if m == nil {
+		m = make(map[string]*watchHit)
+		d.hits[mmsi] = m
+	}
+	for _, e := range entries {
+		key := e.List + "|" + e.ID + "|" + e.Name
+		h := m[key]
+		if h == nil {
+			h = &watchHit{entry: e, first: t}
+			m[key] = h
+		} else if e.By == "imo" && h.entry.By != "imo" {
+			h.entry.By = e.By // the strongest evidence names the hit
+		}
+		if t > h.last {
+			h.last = t
+		}
+	}
+}
+
+func (d *WatchlistDetector) Position(o *Obs) {
+	if d.match == nil {
+		return
+	}
+	mmsi := o.Vessel.MMSI
+	if !d.checked[mmsi] {
+		d.checked[mmsi] = true
+		d.record(mmsi, d.match(0, mmsi, ""), o.Fix.Time)
+	}
+	if m := d.hits[mmsi]; m != nil {
+		for _, h := range m {
+			if !h.hasPos {
+				h.lat, h.lon, h.hasPos = o.Fix.Lat, o.Fix.Lon, true
+			}
+			h.last = max(h.last, o.Fix.Time)
+		}
+	}
+}
+
+func (d *WatchlistDetector) Static(s *StaticObs) {
+	if d.match == nil || s.Report.Info == nil {
+		return
+	}
+	info := s.Report.Info
+	if info.IMO == 0 && info.Name == "" {
+		return
+	}
+	d.record(s.Vessel.MMSI, d.match(info.IMO, s.Vessel.MMSI, info.Name), s.Report.Time)
+}
+
+func (d *WatchlistDetector) Finish(int64) {
+	for mmsi, m := range d.hits {
+		for _, h := range m {
+			conf := 0.5
+			switch h.entry.By {
+			case "imo":
+				conf = 0.95
+			case "mmsi":
+				conf = 0.8
+			}
+			e := h.entry
+			d.emit(event.Event{
+				Type: event.Watchlist, MMSI: mmsi, Entry: &e,
+				Start: tm(h.first), End: tm(h.last), Lat: h.lat, Lon: h.lon,
+				Confidence: conf,
+				Summary:    fmt.Sprintf("%d matches %s entry %q by %s", mmsi, e.List, e.Name, e.By),
+			})
+		}
+	}
+	d.hits = map[uint32]map[string]*watchHit{}
+}

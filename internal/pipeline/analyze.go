@@ -1,0 +1,311 @@
+package pipeline
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/picket-ais/picket/internal/ais"
+	"github.com/picket-ais/picket/internal/detect"
+	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/nmea"
+	"github.com/picket-ais/picket/internal/source"
+	"github.com/picket-ais/picket/internal/track"
+)
+
+// AnalyzeOptions configures Analyze. The zero value means the defaults.
+type AnalyzeOptions struct {
+	// Location is the time zone of log lines stamped with a local date and
+	// time but no zone. Default UTC.
+	Location *time.Location
+	// AssumeStartMs and AssumeSpanMs give event times to input that has
+	// none (such as the AISHub sample): lines are spread evenly over the
+	// span by their position in the file. Without them such input is an
+	// error: detection runs on the time the data carries.
+	AssumeStartMs, AssumeSpanMs int64
+	// CSVColumns maps picket's CSV columns to header names where automatic
+	// detection does not find them.
+	CSVColumns map[string]string
+	Track      track.Options
+	Detect     detect.Options
+	Places     detect.Places
+	// Progress, when set, is called now and then with the bytes read of
+	// all inputs and their total size.
+	Progress func(done, total int64)
+}
+
+// ErrNoTime is returned for input whose lines carry no time at all.
+var ErrNoTime = errors.New("no timestamps in the first 1000 messages: analysis runs on event time (give --assume-times START/SPAN to spread untimed lines over a span)")
+
+// AnalyzeResult is what Analyze found.
+type AnalyzeResult struct {
+	Events  []event.Event
+	Tracker *track.Tracker
+	// Tally accounts for the lines of the NMEA inputs.
+	Tally nmea.Tally
+	// CSVRows and CSVBad count the rows of CSV inputs and those not understood.
+	CSVRows, CSVBad int64
+	// Reports is what reached tracking, after Duplicates were removed;
+	// OutOfOrder positions were older than their segment's last fix.
+	Reports, Duplicates, OutOfOrder int64
+	First, Last                     int64 // Unix ms of the first and last report
+}
+
+// batchSize is the number of reports an input hands to the tracker at once:
+// large enough that channel handoffs cost little, small enough to keep
+// inputs interleaved by time.
+const batchSize = 4096
+
+// inputStream decodes one input on its own goroutine.
+type inputStream struct {
+	name  string
+	ch    chan []fuse.Report
+	err   error
+	tally nmea.Tally
+	rows  int64
+	bad   int64
+	cur   []fuse.Report
+	pos   int
+	file  *source.File
+}
+
+// Analyze reads every input, tracks every vessel and runs every detector.
+func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
+	var files []*source.File
+	defer func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}()
+	var total int64
+	for _, p := range inputs {
+		f, err := source.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+		total += f.Size
+	}
+	streams := make([]*inputStream, len(files))
+	var wg sync.WaitGroup
+	for i, f := range files {
+		s := &inputStream{name: f.Name, ch: make(chan []fuse.Report, 4), file: f}
+		streams[i] = s
+		wg.Add(1)
+		go func(feed uint16) {
+			defer wg.Done()
+			defer close(s.ch)
+			s.err = s.run(f, feed, &opts)
+		}(uint16(i))
+	}
+
+	res := &AnalyzeResult{Tracker: track.New(opts.Track)}
+	eng := detect.NewEngine(opts.Detect, opts.Places)
+	dd := fuse.NewDeduper(fuse.DedupOptions{})
+	var lastProgress time.Time
+	for {
+		r, ok := nextReport(streams)
+		if !ok {
+			break
+		}
+		if opts.Progress != nil && res.Reports%65536 == 0 && time.Since(lastProgress) > 200*time.Millisecond {
+			lastProgress = time.Now()
+			var done int64
+			for _, f := range files {
+				done += f.Consumed()
+			}
+			opts.Progress(done, total)
+		}
+		if r.Key != 0 {
+			if dup, _ := dd.Seen(r.Key, r.Time); dup {
+				res.Duplicates++
+				continue
+			}
+		}
+		res.Reports++
+		if res.First == 0 || r.Time < res.First {
+			res.First = r.Time
+		}
+		if r.Time > res.Last {
+			res.Last = r.Time
+		}
+		switch r.Kind {
+		case fuse.Position:
+			if u, ok := res.Tracker.Position(r); ok {
+				eng.Position(&u)
+			}
+		case fuse.Static:
+			v, changes, share := res.Tracker.Static(r)
+			eng.Static(&detect.StaticObs{Vessel: v, Report: r, Changes: changes, Share: share})
+		}
+	}
+	wg.Wait()
+	var errs []error
+	for _, s := range streams {
+		res.Tally.Merge(&s.tally)
+		res.CSVRows += s.rows
+		res.CSVBad += s.bad
+		if s.err != nil {
+			errs = append(errs, &InputError{Name: s.name, Err: s.err})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	res.OutOfOrder = res.Tracker.OutOfOrder()
+	res.Events = eng.Finish()
+	if opts.Progress != nil {
+		opts.Progress(total, total)
+	}
+	return res, nil
+}
+
+// nextReport returns the earliest report at the head of the streams.
+func nextReport(streams []*inputStream) (*fuse.Report, bool) {
+	var best *inputStream
+	for _, s := range streams {
+		if s.pos >= len(s.cur) {
+			b, ok := <-s.ch
+			for ok && len(b) == 0 {
+				b, ok = <-s.ch
+			}
+			if !ok {
+				s.cur, s.pos = nil, 0
+				continue
+			}
+			s.cur, s.pos = b, 0
+		}
+		if best == nil || s.cur[s.pos].Time < best.cur[best.pos].Time {
+			best = s
+		}
+	}
+	if best == nil {
+		return nil, false
+	}
+	r := &best.cur[best.pos]
+	best.pos++
+	return r, true
+}
+
+// run decodes one input into batches of reports.
+func (s *inputStream) run(f *source.File, feed uint16, opts *AnalyzeOptions) error {
+	br := bufio.NewReaderSize(f, 256<<10)
+	head, _ := br.Peek(4096)
+	if !looksLikeNMEA(head) {
+		return s.runCSV(br, feed, opts)
+	}
+	p := nmea.NewParser(nmea.Options{Location: opts.Location})
+	var dec ais.Decoder
+	batch := make([]fuse.Report, 0, batchSize)
+	untimed, timed := 0, 0
+	lr := source.NewLineReader(br)
+	for lr.Next() {
+		if lr.Long() {
+			p.Tally().Lines++
+			p.Tally().Add(nmea.Malformed, 1)
+			continue
+		}
+		msg, _ := p.Feed(lr.Line())
+		if msg == nil {
+			continue
+		}
+		t := msg.TimeMs
+		if !msg.HasTime {
+			if opts.AssumeSpanMs <= 0 {
+				untimed++
+				if timed == 0 && untimed >= 1000 {
+					return ErrNoTime
+				}
+				p.Tally().Add(nmea.Decoded, msg.Lines) // framed, but it cannot be placed in time
+				p.Tally().Note("no_time")
+				continue
+			}
+			t = opts.AssumeStartMs
+			if f.Size > 0 {
+				t += int64(float64(opts.AssumeSpanMs) * float64(f.Consumed()) / float64(f.Size))
+			}
+		} else {
+			timed++
+		}
+		m := DecodeMessage(&dec, msg, p.Tally())
+		if m == nil {
+			continue
+		}
+		key := fuse.PayloadKey(msg.Payload, msg.Fill)
+		if r, ok := fuse.FromAIS(m, t, feed); ok {
+			r.Key = key
+			batch = append(batch, r)
+		}
+		if x, ok := m.(*ais.ClassBExtended); ok {
+			if r, ok := fuse.StaticOf(x, t, feed); ok {
+				r.Key = key ^ 1 // the static half of the same transmission
+				batch = append(batch, r)
+			}
+		}
+		if len(batch) >= batchSize {
+			s.ch <- batch
+			batch = make([]fuse.Report, 0, batchSize)
+		}
+	}
+	p.Flush()
+	s.tally = *p.Tally()
+	if len(batch) > 0 {
+		s.ch <- batch
+	}
+	if err := lr.Err(); err != nil {
+		return err
+	}
+	if s.tally.Lines > 0 && s.tally.Sentences == 0 {
+		return ErrNoAIS
+	}
+	if timed == 0 && untimed > 0 && opts.AssumeSpanMs <= 0 {
+		return ErrNoTime
+	}
+	return nil
+}
+
+func (s *inputStream) runCSV(r io.Reader, feed uint16, opts *AnalyzeOptions) error {
+	cr, err := fuse.NewCSVReader(r, opts.CSVColumns, feed)
+	if err != nil {
+		return err
+	}
+	batch := make([]fuse.Report, 0, batchSize)
+	for {
+		rep, err := cr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		// CSV rows carry no payload: the key is the row's content.
+		rep.Key = fuse.PayloadKey([]byte(fmt.Sprintf("%d|%d|%.6f|%.6f|%d", rep.MMSI, rep.Time, rep.Lat, rep.Lon, rep.Kind)), 0)
+		if rep.Kind == fuse.Position {
+			s.rows++
+		}
+		batch = append(batch, rep)
+		if len(batch) >= batchSize {
+			s.ch <- batch
+			batch = make([]fuse.Report, 0, batchSize)
+		}
+	}
+	s.bad = int64(cr.Bad)
+	s.rows += s.bad
+	if len(batch) > 0 {
+		s.ch <- batch
+	}
+	if s.rows == 0 && cr.LastErr != nil {
+		return fmt.Errorf("no row could be read: %w", cr.LastErr)
+	}
+	return nil
+}
+
+// looksLikeNMEA tells NMEA logs from CSV exports by their first bytes.
+func looksLikeNMEA(head []byte) bool {
+	return bytes.Contains(head, []byte("VDM,")) || bytes.Contains(head, []byte("VDO,")) || bytes.Contains(head, []byte("$PGHP"))
+}
