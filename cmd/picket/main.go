@@ -29,6 +29,7 @@ func main() {
 		return usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
 	root.AddCommand(decodeCommand())
+	root.AddCommand(analyzeCommand())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintf(os.Stderr, "picket: %v\n", err)
 		var ue usageError

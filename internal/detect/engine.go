@@ -130,6 +130,11 @@ type Engine struct {
 func NewEngine(opts Options, places Places) *Engine {
 	e := &Engine{places: places}
 	emit := func(ev event.Event) {
+		for k, v := range ev.Details {
+			if math.IsInf(v, 0) || math.IsNaN(v) {
+				delete(ev.Details, k) // JSON has no infinity: "unknown" is absence
+			}
+		}
 		ev.SetID()
 		e.events = append(e.events, ev)
 	}

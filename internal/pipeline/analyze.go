@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"sync"
 	"time"
 
@@ -274,7 +275,11 @@ func (s *inputStream) runCSV(r io.Reader, feed uint16, opts *AnalyzeOptions) err
 	if err != nil {
 		return err
 	}
-	batch := make([]fuse.Report, 0, batchSize)
+	// CSV exports are often sorted by vessel rather than by time (NOAA's
+	// daily files are), and detectors that compare vessels need time
+	// order: the rows are read whole and sorted when they are not in order.
+	var all []fuse.Report
+	sorted := true
 	for {
 		rep, err := cr.Next()
 		if err == io.EOF {
@@ -288,17 +293,21 @@ func (s *inputStream) runCSV(r io.Reader, feed uint16, opts *AnalyzeOptions) err
 		if rep.Kind == fuse.Position {
 			s.rows++
 		}
-		batch = append(batch, rep)
-		if len(batch) >= batchSize {
-			s.ch <- batch
-			batch = make([]fuse.Report, 0, batchSize)
+		if n := len(all); n > 0 && rep.Time < all[n-1].Time {
+			sorted = false
 		}
+		all = append(all, rep)
+	}
+	if !sorted {
+		sort.SliceStable(all, func(i, j int) bool { return all[i].Time < all[j].Time })
+	}
+	for len(all) > 0 {
+		n := min(batchSize, len(all))
+		s.ch <- all[:n:n]
+		all = all[n:]
 	}
 	s.bad = int64(cr.Bad)
 	s.rows += s.bad
-	if len(batch) > 0 {
-		s.ch <- batch
-	}
 	if s.rows == 0 && cr.LastErr != nil {
 		return fmt.Errorf("no row could be read: %w", cr.LastErr)
 	}

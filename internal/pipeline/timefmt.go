@@ -75,3 +75,6 @@ func pad(b []byte, v int64, width int) []byte {
 	}
 	return append(b, buf[i:]...)
 }
+
+// tmUTC formats Unix milliseconds as RFC 3339 UTC.
+func tmUTC(ms int64) string { return string(AppendRFC3339Millis(nil, ms)) }

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/picket-ais/picket/internal/detect"
+	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/geo"
+	"github.com/picket-ais/picket/internal/pipeline"
+	"github.com/picket-ais/picket/internal/watchlist"
+	"github.com/picket-ais/picket/internal/zone"
+)
+
+type analyzeFlags struct {
+	out        string
+	zones      string
+	watchlists []string
+	ports      string
+	csvColumns string
+	tz         string
+	assume     string
+	quiet      bool
+}
+
+func analyzeCommand() *cobra.Command {
+	var fl analyzeFlags
+	c := &cobra.Command{
+		Use:   "analyze [flags] --out DIR INPUT...",
+		Short: "Find encounters, dark periods, spoofing and other illicit-trade behaviours in AIS archives",
+		Long: `Analyze reads AIS archives — NMEA logs in every format 'picket decode' reads,
+and CSV position exports (NOAA MarineCadastre columns are found automatically,
+--csv-columns maps others) — tracks every vessel, runs every detector on the
+time the data carries, and writes into --out:
+
+  events.jsonl    every detected event, in picket's event contract
+  vessels.jsonl   one line per vessel: identity history, counts, risk and why
+  networks.json   groups of vessels linked by encounters, dark rendezvous and shared identities
+
+A summary goes to standard error.`,
+		Example: `  picket analyze --out out/ testdata/aivdm/vernon_seine_2016/*.log.gz --tz Europe/Paris
+  picket analyze --out out/ --zones zones.geojson --watchlist sdn.csv feed.nmea
+  picket analyze --out out/ --assume-times 2015-10-06T00:00:00Z/3m aishub_sample.nmea.gz`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if fl.out == "" {
+				return usageError{errors.New("--out DIR is required")}
+			}
+			return runAnalyze(args, &fl)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&fl.out, "out", "", "directory to write events.jsonl, vessels.jsonl and networks.json into (created if missing)")
+	f.StringVar(&fl.zones, "zones", "", "GeoJSON FeatureCollection of polygons with a \"name\" property (EEZs, STS hotspots)")
+	f.StringArrayVar(&fl.watchlists, "watchlist", nil, "watchlist CSV (columns imo, mmsi, name) or OFAC SDN vessel extract; repeatable")
+	f.StringVar(&fl.ports, "ports", "", "ports CSV name,lat,lon[,radius_km] instead of the built-in world port and anchorage list")
+	f.StringVar(&fl.csvColumns, "csv-columns", "", "map CSV columns: mmsi=MMSI,time=BaseDateTime,lat=LAT,lon=LON,...")
+	f.StringVar(&fl.tz, "tz", "", "time zone of log lines stamped with a local date-time (IANA name); default UTC")
+	f.StringVar(&fl.assume, "assume-times", "", "START/SPAN (e.g. 2015-10-06T00:00:00Z/3m): spread input without timestamps evenly over SPAN from START")
+	f.BoolVar(&fl.quiet, "quiet", false, "no progress bar and no summary")
+	return c
+}
+
+func runAnalyze(inputs []string, fl *analyzeFlags) error {
+	opts := pipeline.AnalyzeOptions{}
+	if fl.tz != "" {
+		loc, err := time.LoadLocation(fl.tz)
+		if err != nil {
+			return usageError{fmt.Errorf("--tz %q: unknown time zone (want an IANA name such as Europe/Paris)", fl.tz)}
+		}
+		opts.Location = loc
+	}
+	if fl.assume != "" {
+		start, span, ok := strings.Cut(fl.assume, "/")
+		st, err1 := time.Parse(time.RFC3339, start)
+		sp, err2 := time.ParseDuration(span)
+		if !ok || err1 != nil || err2 != nil || sp <= 0 {
+			return usageError{fmt.Errorf("--assume-times %q: want START/SPAN such as 2015-10-06T00:00:00Z/3m", fl.assume)}
+		}
+		opts.AssumeStartMs, opts.AssumeSpanMs = st.UnixMilli(), sp.Milliseconds()
+	}
+	if fl.csvColumns != "" {
+		m, err := fuse.ParseColumnMapping(fl.csvColumns)
+		if err != nil {
+			return usageError{fmt.Errorf("--csv-columns: %v", err)}
+		}
+		opts.CSVColumns = m
+	}
+	places, err := loadPlaces(fl)
+	if err != nil {
+		return err
+	}
+	opts.Places = places
+	if err := os.MkdirAll(fl.out, 0o755); err != nil {
+		return err
+	}
+	tty := !fl.quiet && isTerminal(os.Stderr)
+	if tty {
+		opts.Progress = progressBar(os.Stderr)
+	}
+	res, err := pipeline.Analyze(inputs, opts)
+	if tty {
+		fmt.Fprint(os.Stderr, "\r\033[K")
+	}
+	if err != nil {
+		return err
+	}
+	if err := pipeline.WriteFileAtomic(filepath.Join(fl.out, "events.jsonl"), func(w io.Writer) error {
+		return pipeline.WriteEvents(w, res.Events)
+	}); err != nil {
+		return err
+	}
+	if err := writeProfiles(fl.out, res); err != nil {
+		return err
+	}
+	if !fl.quiet {
+		pipeline.WriteSummary(os.Stderr, res)
+		writeTopRisk(os.Stderr, res)
+		fmt.Fprintf(os.Stderr, "wrote     %s\n", fl.out)
+	}
+	return nil
+}
+
+// loadPlaces loads the geography and lists detectors ask about.
+func loadPlaces(fl *analyzeFlags) (detect.Places, error) {
+	var p detect.Places
+	shore := geo.DefaultShore()
+	p.ShoreM = shore.DistanceToShore
+	np, err := loadPorts(fl.ports)
+	if err != nil {
+		return p, err
+	}
+	p.NearestPort = np
+	if fl.zones != "" {
+		z, err := zone.LoadFile(fl.zones)
+		if err != nil {
+			return p, err
+		}
+		p.Zones = z.Contains
+	}
+	if len(fl.watchlists) > 0 {
+		var lists []*watchlist.List
+		for _, path := range fl.watchlists {
+			l, err := watchlist.LoadFile(path, watchlist.Options{})
+			if err != nil {
+				return p, err
+			}
+			for _, w := range l.Warnings() {
+				fmt.Fprintf(os.Stderr, "picket: %s: %v\n", path, w)
+			}
+			lists = append(lists, l)
+		}
+		wl := watchlist.Merge(lists...)
+		p.Watch = func(imo, mmsi uint32, name string) []event.Entry {
+			hits := wl.Match(int(imo), int(mmsi), name)
+			if len(hits) == 0 {
+				return nil
+			}
+			out := make([]event.Entry, 0, len(hits))
+			for _, h := range hits {
+				e := h.Entry
+				out = append(out, event.Entry{List: e.List, ID: e.ID, Name: e.Name, IMO: e.IMO, MMSI: e.MMSI, Program: e.Programs, By: h.By.String()})
+			}
+			return out
+		}
+	}
+	return p, nil
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progressBar draws a one-line progress bar on w.
+func progressBar(w io.Writer) func(done, total int64) {
+	start := time.Now()
+	return func(done, total int64) {
+		if total <= 0 {
+			return
+		}
+		frac := float64(done) / float64(total)
+		n := int(frac * 30)
+		el := time.Since(start)
+		eta := ""
+		if frac > 0.02 && frac < 1 {
+			eta = fmt.Sprintf(" ~%s left", (time.Duration(float64(el)/frac) - el).Round(time.Second))
+		}
+		fmt.Fprintf(w, "\r\033[K[%s%s] %3.0f%% %s%s", strings.Repeat("#", n), strings.Repeat(".", 30-n), frac*100, el.Round(time.Second), eta)
+	}
+}
