@@ -55,23 +55,36 @@ type jump struct {
 	shared           bool // already emitted as shared_mmsi
 }
 
+// sharedEpisode is one MMSI in use by several transmitters: one event for
+// the whole time it lasts, however many segments take part.
+type sharedEpisode struct {
+	ev       event.Event
+	segments map[int]bool
+	maxKm    float64
+}
+
 // SpoofingDetector finds impossible position jumps and MMSIs used by
 // several transmitters at once.
 type SpoofingDetector struct {
-	opts  SpoofingOptions
-	emit  Emitter
-	jumps map[uint32][]*jump
+	opts   SpoofingOptions
+	emit   Emitter
+	jumps  map[uint32][]*jump
+	shared map[uint32]*sharedEpisode
+	fixes  int
 }
 
 // NewSpoofingDetector returns a spoofing detector.
 func NewSpoofingDetector(opts SpoofingOptions, emit Emitter) *SpoofingDetector {
 	opts.defaults()
-	return &SpoofingDetector{opts: opts, emit: emit, jumps: make(map[uint32][]*jump)}
+	return &SpoofingDetector{opts: opts, emit: emit, jumps: make(map[uint32][]*jump), shared: make(map[uint32]*sharedEpisode)}
 }
 
 func (d *SpoofingDetector) Position(o *Obs) {
 	mmsi := o.Vessel.MMSI
 	f := &o.Fix
+	if d.fixes++; d.fixes%65536 == 0 {
+		d.closeShared(f.Time, false)
+	}
 	js := d.jumps[mmsi]
 	for i := 0; i < len(js); {
 		j := js[i]
@@ -83,6 +96,11 @@ func (d *SpoofingDetector) Position(o *Obs) {
 			j.lastTime = f.Time
 			if o.Segment == j.to {
 				j.toFixes++
+			}
+			if j.shared {
+				if ep := d.shared[mmsi]; ep != nil && f.Time > ep.ev.End.UnixMilli() {
+					ep.ev.End = tm(f.Time)
+				}
 			}
 			if !j.shared && j.switches >= d.opts.SharedSwitches && j.toFixes >= d.opts.SharedMinFixes {
 				d.emitShared(mmsi, j, f.Time)
@@ -123,25 +141,51 @@ func (d *SpoofingDetector) judge(mmsi uint32, j *jump) {
 	})
 }
 
+// emitShared opens (or extends) the MMSI's shared-use episode.
 func (d *SpoofingDetector) emitShared(mmsi uint32, j *jump, now int64) {
 	j.shared = true
-	d.emit(event.Event{
-		Type: event.Spoofing, Subtype: event.SharedMMSI, MMSI: mmsi, Segment: segName(mmsi, j.to.N),
-		Start: tm(j.at), End: tm(now), Lat: j.lat, Lon: j.lon,
-		Confidence: clamp01(0.7 + 0.05*float64(j.switches)),
-		Summary: fmt.Sprintf("%d is used by two transmitters at once, %.0f km apart (segments %d and %d)",
-			mmsi, j.jumpM/1000, j.from.N, j.to.N),
-		Details: map[string]float64{"distance_km": j.jumpM / 1000, "other_lat": j.fromLat, "other_lon": j.fromLon},
-	})
+	ep := d.shared[mmsi]
+	if ep == nil {
+		ep = &sharedEpisode{segments: map[int]bool{}, ev: event.Event{
+			Type: event.Spoofing, Subtype: event.SharedMMSI, MMSI: mmsi,
+			Start: tm(j.at), End: tm(now), Lat: j.lat, Lon: j.lon,
+			Details: map[string]float64{"other_lat": j.fromLat, "other_lon": j.fromLon},
+		}}
+		d.shared[mmsi] = ep
+	}
+	ep.segments[j.from.N], ep.segments[j.to.N] = true, true
+	ep.maxKm = max(ep.maxKm, j.jumpM/1000)
+	if now > ep.ev.End.UnixMilli() {
+		ep.ev.End = tm(now)
+	}
+}
+
+// closeShared emits the shared-use episodes quiet for SettleMs (all of
+// them when all is set).
+func (d *SpoofingDetector) closeShared(now int64, all bool) {
+	for mmsi, ep := range d.shared {
+		if !all && now-ep.ev.End.UnixMilli() <= d.opts.SettleMs {
+			continue
+		}
+		delete(d.shared, mmsi)
+		ev := ep.ev
+		n := len(ep.segments)
+		ev.Confidence = clamp01(0.75 + 0.05*float64(n))
+		ev.Summary = fmt.Sprintf("%d is used by %d transmitters at once, up to %.0f km apart", mmsi, n, ep.maxKm)
+		ev.Details["transmitters"] = float64(n)
+		ev.Details["distance_km"] = ep.maxKm
+		d.emit(ev)
+	}
 }
 
 func (d *SpoofingDetector) Static(*StaticObs) {}
 
-func (d *SpoofingDetector) Finish(int64) {
+func (d *SpoofingDetector) Finish(now int64) {
 	for mmsi, js := range d.jumps {
 		for _, j := range js {
 			d.judge(mmsi, j)
 		}
 	}
 	d.jumps = map[uint32][]*jump{}
+	d.closeShared(now, true)
 }
