@@ -10,12 +10,14 @@ type DedupOptions struct {
 }
 
 // Deduper recognises the same transmission heard by several receivers:
-// the same payload within the window.
+// the same payload within the window. It keeps two generations of keys,
+// each one window long, and drops the older generation whole: no sweep
+// over the table, whatever its size.
 type Deduper struct {
-	window int64
-	seen   map[uint64]entry
-	sweep  int64 // data time of the last sweep
-	dups   int64
+	window    int64
+	cur, prev map[uint64]entry
+	genStart  int64 // data time the current generation began
+	dups      int64
 }
 
 type entry struct {
@@ -28,42 +30,40 @@ func NewDeduper(opts DedupOptions) *Deduper {
 	if opts.WindowMs <= 0 {
 		opts.WindowMs = 30_000
 	}
-	return &Deduper{window: opts.WindowMs, seen: make(map[uint64]entry, 1<<14)}
+	return &Deduper{window: opts.WindowMs, cur: make(map[uint64]entry), prev: make(map[uint64]entry)}
 }
 
 // Seen reports whether a transmission with key (see PayloadKey) was
 // already heard within the window around timeMs, and how many receivers
 // have heard it so far.
 func (d *Deduper) Seen(h uint64, timeMs int64) (dup bool, heard uint8) {
-	if timeMs-d.sweep > 4*d.window || timeMs < d.sweep {
-		d.expire(timeMs)
+	if elapsed := timeMs - d.genStart; elapsed >= d.window {
+		d.prev, d.cur = d.cur, d.prev
+		clear(d.cur)
+		if elapsed >= 2*d.window {
+			clear(d.prev) // nothing in it is within the window any more
+		}
+		d.genStart = timeMs
 	}
-	if e, ok := d.seen[h]; ok {
-		dt := timeMs - e.time
-		if dt <= d.window && dt >= -d.window {
-			if e.count < 255 {
-				e.count++
+	for _, m := range [2]map[uint64]entry{d.cur, d.prev} {
+		if e, ok := m[h]; ok {
+			dt := timeMs - e.time
+			if dt <= d.window && dt >= -d.window {
+				if e.count < 255 {
+					e.count++
+				}
+				m[h] = e
+				d.dups++
+				return true, e.count
 			}
-			d.seen[h] = e
-			d.dups++
-			return true, e.count
 		}
 	}
-	d.seen[h] = entry{time: timeMs, count: 1}
+	d.cur[h] = entry{time: timeMs, count: 1}
 	return false, 1
 }
 
 // Duplicates is the number of copies recognised so far.
 func (d *Deduper) Duplicates() int64 { return d.dups }
-
-func (d *Deduper) expire(now int64) {
-	for k, e := range d.seen {
-		if now-e.time > d.window || e.time-now > d.window {
-			delete(d.seen, k)
-		}
-	}
-	d.sweep = now
-}
 
 // PayloadKey identifies a transmission by its armoured payload and fill
 // bits (FNV-1a).
