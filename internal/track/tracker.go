@@ -268,6 +268,7 @@ func (t *Tracker) Static(r *fuse.Report) (v *Vessel, changes []Change, share *IM
 // before is either a flag change (it fell silent before v started) or a
 // share (both at once).
 func (t *Tracker) useIMO(v *Vessel, imo uint32, now int64, changes *[]Change) *IMOShare {
+	first := v.firstIMO(imo, now)
 	u, ok := t.byIMO[imo]
 	if !ok || u.mmsi == v.MMSI {
 		if !ok {
@@ -279,7 +280,7 @@ func (t *Tracker) useIMO(v *Vessel, imo uint32, now int64, changes *[]Change) *I
 	}
 	other := t.vessels[u.mmsi]
 	t.byIMO[imo] = imoUse{mmsi: v.MMSI, first: now, last: now}
-	if other != nil && other.Last < v.firstIMO(imo, now) {
+	if other != nil && other.Last < first {
 		from, to := FlagOf(u.mmsi), FlagOf(v.MMSI)
 		if from != to {
 			*changes = append(*changes, Change{Field: "flag", From: from, To: to, Time: now, Seen: 1, OtherMMSI: u.mmsi})
