@@ -29,6 +29,11 @@ type AnalyzeOptions struct {
 	// span by their position in the file. Without them such input is an
 	// error: detection runs on the time the data carries.
 	AssumeStartMs, AssumeSpanMs int64
+	// ReorderWindowMs is how far out of time order an NMEA input may be
+	// and still be tracked in order (reports are held that long). Default
+	// 1 h; at most ReorderMax reports (default 1,000,000, ~100 MB) are held.
+	ReorderWindowMs int64
+	ReorderMax      int
 	// CSVColumns maps picket's CSV columns to header names where automatic
 	// detection does not find them.
 	CSVColumns map[string]string
@@ -105,6 +110,12 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 		}(uint16(i))
 	}
 
+	if opts.ReorderWindowMs <= 0 {
+		opts.ReorderWindowMs = 3600 * 1000
+	}
+	if opts.ReorderMax <= 0 {
+		opts.ReorderMax = 1_000_000
+	}
 	res := &AnalyzeResult{Tracker: track.New(opts.Track)}
 	eng := detect.NewEngine(opts.Detect, opts.Places)
 	dd := fuse.NewDeduper(fuse.DedupOptions{})
@@ -202,6 +213,7 @@ func (s *inputStream) run(f *source.File, feed uint16, opts *AnalyzeOptions) err
 	}
 	p := nmea.NewParser(nmea.Options{Location: opts.Location})
 	var dec ais.Decoder
+	ro := newReorder(opts.ReorderWindowMs, opts.ReorderMax)
 	batch := make([]fuse.Report, 0, batchSize)
 	untimed, timed := 0, 0
 	lr := source.NewLineReader(br)
@@ -240,12 +252,12 @@ func (s *inputStream) run(f *source.File, feed uint16, opts *AnalyzeOptions) err
 		key := fuse.PayloadKey(msg.Payload, msg.Fill)
 		if r, ok := fuse.FromAIS(m, t, feed); ok {
 			r.Key = key
-			batch = append(batch, r)
+			batch = ro.push(r, batch)
 		}
 		if x, ok := m.(*ais.ClassBExtended); ok {
 			if r, ok := fuse.StaticOf(x, t, feed); ok {
 				r.Key = key ^ 1 // the static half of the same transmission
-				batch = append(batch, r)
+				batch = ro.push(r, batch)
 			}
 		}
 		if len(batch) >= batchSize {
@@ -255,8 +267,11 @@ func (s *inputStream) run(f *source.File, feed uint16, opts *AnalyzeOptions) err
 	}
 	p.Flush()
 	s.tally = *p.Tally()
-	if len(batch) > 0 {
-		s.ch <- batch
+	batch = ro.flush(batch)
+	for len(batch) > 0 {
+		n := min(batchSize, len(batch))
+		s.ch <- batch[:n:n]
+		batch = batch[n:]
 	}
 	if err := lr.Err(); err != nil {
 		return err
