@@ -9,7 +9,8 @@ import (
 )
 
 // evIndex lists, for every MMSI, the events that involve it, as indices
-// into the events slice, ordered by start time then id, each once.
+// into the events slice. Each vessel's list is put in order (ordered) by
+// whoever builds its profile, so that the work spreads over the workers.
 //
 // It is one flat array cut by offsets rather than a map of slices: a
 // million events then cost two allocations, and a sort of packed uint64s.
@@ -86,11 +87,9 @@ func index(tr *track.Tracker, events []event.Event) *evIndex {
 		}
 		x.mmsis = append(x.mmsis, m)
 		x.off = append(x.off, int32(len(x.refs)))
-		from := len(x.refs)
 		for ; k < len(keys) && uint32(keys[k]>>32) == m; k++ {
 			x.refs = append(x.refs, int32(uint32(keys[k])))
 		}
-		x.refs = x.refs[:from+len(ordered(events, x.refs[from:]))]
 	}
 	x.off = append(x.off, int32(len(x.refs)))
 	return x

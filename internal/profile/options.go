@@ -95,6 +95,9 @@ type Options struct {
 	// more on international voyages; leaving it blank hides the ship's
 	// history. Counted once. Default 10.
 	NoIMO Weight
+
+	// Workers is how many goroutines build profiles. Default GOMAXPROCS.
+	Workers int
 }
 
 // weights is Options with every default filled in.

@@ -72,7 +72,7 @@ type scorer struct {
 	b bucket
 }
 
-func (s *scorer) init(w *weights, events []event.Event, _ *evIndex) {
+func (s *scorer) init(w *weights, events []event.Event) {
 	s.w, s.events = w, events
 	s.listed = make(map[uint32][]int32)
 	for i := range events {
@@ -82,6 +82,10 @@ func (s *scorer) init(w *weights, events []event.Event, _ *evIndex) {
 		}
 	}
 }
+
+// fork returns a scorer sharing s's read-only state with scratch of its
+// own, for another goroutine.
+func (s *scorer) fork() *scorer { return &scorer{w: s.w, events: s.events, listed: s.listed} }
 
 // bucket sorts one vessel's events by the rule they feed.
 type bucket struct {
@@ -191,7 +195,9 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 	}
 
 	var r []Reason
-	add := func(code string, w Weight, n float64, evs []int32, text string) {
+	// add appends a reason worth points; the sentence is only written then,
+	// since most rules do not fire for most vessels.
+	add := func(code string, w Weight, n float64, evs []int32, text func() string) {
 		if w.Points <= 0 || n <= 0 {
 			return
 		}
@@ -199,7 +205,7 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 		if p <= 0 {
 			return
 		}
-		r = append(r, Reason{Code: code, Reason: text, Points: p, Events: s.ids(evs)})
+		r = append(r, Reason{Code: code, Reason: text(), Points: p, Events: s.ids(evs)})
 	}
 	w := s.w
 
@@ -213,31 +219,39 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 		all := s.sortByTime(slices.Concat(b.watch[:]...))
 		wt := [...]Weight{w.WatchlistIMO, w.WatchlistMMSI, w.WatchlistName}[st]
 		by := [...]string{"IMO", "MMSI", "name"}[st]
-		add(code, wt, 1, all, fmt.Sprintf("on a watchlist by %s: %s", by, s.entries(b.watch[st])))
+		add(code, wt, 1, all, func() string { return "on a watchlist by " + by + ": " + s.entries(b.watch[st]) })
 		break
 	}
-	add(CodeWatchlistContact, w.WatchlistContact, float64(len(b.contacts)), s.contactEvents(b), s.contactText(b))
-	add(CodeDarkRendezvous, w.DarkRendezvous, float64(len(b.dark)), b.dark,
-		plural(len(b.dark), "dark rendezvous", "dark rendezvous")+": a meeting made plausible while both vessels were dark")
-	add(CodeEncounter, w.Encounter, float64(len(b.encounter)), b.encounter,
-		plural(len(b.encounter), "encounter", "encounters")+" at sea with another vessel (possible ship-to-ship transfer)")
-	add(CodeLoitering, w.Loitering, float64(len(b.loiter)), b.loiter,
-		"loitered at sea "+plural(len(b.loiter), "time", "times"))
-	add(CodeIntentionalGap, w.IntentionalGap, b.intentionalH, b.intentional,
-		fmt.Sprintf("dark %.0f h in %s judged intentional (good reception around)", b.intentionalH, plural(len(b.intentional), "gap", "gaps")))
-	add(CodeCoverageGap, w.CoverageGap, b.coverageH, b.coverage,
-		fmt.Sprintf("dark %.0f h in %s put down to poor reception", b.coverageH, plural(len(b.coverage), "gap", "gaps")))
-	add(CodeSharedMMSI, w.SharedMMSI, once(b.shared), b.shared, "MMSI used by several transmitters at once")
-	add(CodeImpossibleSpeed, w.ImpossibleSpeed, float64(len(b.jumps)), b.jumps,
-		plural(len(b.jumps), "position jump", "position jumps")+" no ship can make")
-	if len(b.badIMO) > 0 {
-		add(CodeInvalidIMO, w.InvalidIMO, 1, b.badIMO,
-			fmt.Sprintf("broadcasts IMO %s, which fails its check digit", s.events[b.badIMO[0]].To))
+	if len(b.contacts) > 0 {
+		add(CodeWatchlistContact, w.WatchlistContact, float64(len(b.contacts)), s.contactEvents(b), func() string { return s.contactText(b) })
 	}
+	add(CodeDarkRendezvous, w.DarkRendezvous, float64(len(b.dark)), b.dark, func() string {
+		return plural(len(b.dark), "dark rendezvous", "dark rendezvous") + ": a meeting made plausible while both vessels were dark"
+	})
+	add(CodeEncounter, w.Encounter, float64(len(b.encounter)), b.encounter, func() string {
+		return plural(len(b.encounter), "encounter", "encounters") + " at sea with another vessel (possible ship-to-ship transfer)"
+	})
+	add(CodeLoitering, w.Loitering, float64(len(b.loiter)), b.loiter, func() string {
+		return "loitered at sea " + plural(len(b.loiter), "time", "times")
+	})
+	add(CodeIntentionalGap, w.IntentionalGap, b.intentionalH, b.intentional, func() string {
+		return fmt.Sprintf("dark %.0f h in %s judged intentional (good reception around)", b.intentionalH, plural(len(b.intentional), "gap", "gaps"))
+	})
+	add(CodeCoverageGap, w.CoverageGap, b.coverageH, b.coverage, func() string {
+		return fmt.Sprintf("dark %.0f h in %s put down to poor reception", b.coverageH, plural(len(b.coverage), "gap", "gaps"))
+	})
+	add(CodeSharedMMSI, w.SharedMMSI, once(b.shared), b.shared, func() string { return "MMSI used by several transmitters at once" })
+	add(CodeImpossibleSpeed, w.ImpossibleSpeed, float64(len(b.jumps)), b.jumps, func() string {
+		return plural(len(b.jumps), "position jump", "position jumps") + " no ship can make"
+	})
+	add(CodeInvalidIMO, w.InvalidIMO, once(b.badIMO), b.badIMO, func() string {
+		return "broadcasts IMO " + s.events[b.badIMO[0]].To + ", which fails its check digit"
+	})
 	if len(b.badMMSI) > 0 || !segLine {
 		if c := identity.Classify(int(mmsi)); c.Err != nil {
-			add(CodeInvalidMMSI, w.InvalidMMSI, 1, b.badMMSI,
-				"MMSI is not a valid ship identity: "+strings.TrimPrefix(c.Err.Error(), "identity: "))
+			add(CodeInvalidMMSI, w.InvalidMMSI, 1, b.badMMSI, func() string {
+				return "MMSI is not a valid ship identity: " + strings.TrimPrefix(c.Err.Error(), "identity: ")
+			})
 		}
 	}
 	for _, c := range [...]struct {
@@ -251,12 +265,13 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 		{event.FieldShipType, CodeShipTypeChange, "ship type", w.ShipTypeChange},
 	} {
 		evs := b.changes[c.field]
-		add(c.code, c.w, float64(len(evs)), evs,
-			fmt.Sprintf("changed %s %s: %s", c.what, plural(len(evs), "time", "times"), s.transitions(evs)))
+		add(c.code, c.w, float64(len(evs)), evs, func() string {
+			return "changed " + c.what + " " + plural(len(evs), "time", "times") + ": " + s.transitions(evs)
+		})
 	}
 	if !segLine && v != nil {
 		if kind := noIMO(v); kind != "" {
-			add(CodeNoIMO, w.NoIMO, 1, nil, "Class A "+kind+" that never broadcast an IMO number")
+			add(CodeNoIMO, w.NoIMO, 1, nil, func() string { return "Class A " + kind + " that never broadcast an IMO number" })
 		}
 	}
 
@@ -334,9 +349,6 @@ func (s *scorer) contactEvents(b *bucket) []int32 {
 }
 
 func (s *scorer) contactText(b *bucket) string {
-	if len(b.contacts) == 0 {
-		return ""
-	}
 	parts := make([]string, 0, 3)
 	for k, m := range b.contacts {
 		if k == 3 {
