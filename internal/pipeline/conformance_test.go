@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -92,6 +93,37 @@ type oracleRecord struct {
 	Gpsd     map[string]any `json:"gpsdecode"`
 }
 
+// scaledAppOracle is the stored gpsdecode -j decode of a corpus's type 6
+// and 8 application payloads (TestRewriteScaledAppOracles makes it).
+func scaledAppOracle(name string) string {
+	return filepath.Join(testdata, "aivdm/derived", name+".gpsdecode-3.22-scaled-apps.paired.jsonl.gz")
+}
+
+func readScaledAppOracle(t testing.TB, name string) map[int64][]map[string]any {
+	t.Helper()
+	f, err := os.Open(scaledAppOracle(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[int64][]map[string]any{}
+	dec := json.NewDecoder(zr)
+	for {
+		var r oracleRecord
+		if err := dec.Decode(&r); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		m[r.Line] = append(m[r.Line], r.Gpsd)
+	}
+	return m
+}
+
 func readOracle(t testing.TB, name string) []oracleRecord {
 	t.Helper()
 	f, err := os.Open(filepath.Join(testdata, "aivdm/derived", name+".gpsdecode-3.22-unscaled.paired.jsonl.gz"))
@@ -159,7 +191,7 @@ func TestConformanceGpsd(t *testing.T) {
 		t.Run(c.oracle, func(t *testing.T) {
 			t.Parallel()
 			ours := decodeFileFor(t, filepath.Join(testdata, c.input))
-			compareCorpus(t, c.oracle, ours, readOracle(t, c.oracle))
+			compareCorpus(t, c.oracle, ours, readOracle(t, c.oracle), readScaledAppOracle(t, c.oracle))
 		})
 	}
 }
@@ -188,7 +220,8 @@ func decodeFileFor(t *testing.T, path string) []decoded {
 
 // compareCorpus compares picket's messages with an oracle's, paired by
 // input line, and reports every mismatch by message type and field.
-func compareCorpus(t *testing.T, name string, ours []decoded, oracle []oracleRecord) {
+func compareCorpus(t *testing.T, name string, ours []decoded, oracle []oracleRecord, apps map[int64][]map[string]any) {
+	appUsed := map[int64]int{}
 	byLine := map[int64][]map[string]any{}
 	talkerAt := map[int64]string{}
 	channelAt := map[int64]byte{}
@@ -222,6 +255,19 @@ func compareCorpus(t *testing.T, name string, ours []decoded, oracle []oracleRec
 		used[r.Line]++
 		mm.compared++
 		compareMessage(mm, r.Line, r.Gpsd, cands[k], lastA)
+		if typ := r.Gpsd["type"]; typ == 6.0 || typ == 8.0 {
+			if _, raw := r.Gpsd["data"]; !raw {
+				// gpsd decoded the application payload: compare it with gpsd's
+				// scaled output, which picket's application fields follow.
+				scaled := apps[r.Line]
+				if i := appUsed[r.Line]; i < len(scaled) {
+					appUsed[r.Line]++
+					compareApp(mm, r.Line, scaled[i], cands[k])
+				} else {
+					mm.add(typ, "(application)", fmt.Sprintf("line %d: no scaled gpsd record", r.Line))
+				}
+			}
+		}
 	}
 	for line, cands := range byLine {
 		if extra := len(cands) - used[line]; extra > 0 {
@@ -243,9 +289,66 @@ func compareCorpus(t *testing.T, name string, ours []decoded, oracle []oracleRec
 	mm.report(t, name)
 }
 
+func onlyHeader(g map[string]any) map[string]any {
+	h := map[string]any{}
+	for k, v := range g {
+		if appHeader[k] {
+			h[k] = v
+		}
+	}
+	return h
+}
+
+// appHeader are the type 6 and 8 fields outside the application payload,
+// compared with gpsd's unscaled output like every other field.
+var appHeader = map[string]bool{"type": true, "repeat": true, "mmsi": true, "seqno": true, "dest_mmsi": true, "retransmit": true, "dac": true, "fid": true}
+
+// compareApp compares an application payload with gpsd's scaled output,
+// value for value (gpsd's "_text" companions aside).
+func compareApp(mm *mismatches, line int64, g, o map[string]any) {
+	typ := g["type"]
+	for field, gv := range g {
+		if appHeader[field] || field == "class" || field == "device" || field == "scaled" || strings.HasSuffix(field, "_text") {
+			continue
+		}
+		mm.fields++
+		got, have := o[field]
+		if !have || !reflect.DeepEqual(normalizeJSON(gv), normalizeJSON(got)) {
+			mm.add(typ, field, fmt.Sprintf("line %d mmsi %v dac %v fid %v: gpsd -j %s=%v, picket %v", line, g["mmsi"], g["dac"], g["fid"], field, gv, got))
+		}
+	}
+}
+
+// normalizeJSON makes decoded JSON values comparable: objects and arrays
+// compared element by element, numbers as float64.
+func normalizeJSON(v any) any {
+	switch x := v.(type) {
+	case []any:
+		out := make([]any, len(x))
+		for i := range x {
+			out[i] = normalizeJSON(x[i])
+		}
+		return out
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range x {
+			if !strings.HasSuffix(k, "_text") {
+				out[k] = normalizeJSON(e)
+			}
+		}
+		return out
+	}
+	return v
+}
+
 // compareMessage compares one gpsd unscaled record with picket's object.
 func compareMessage(mm *mismatches, line int64, g, o map[string]any, lastA map[float64]map[string]any) {
 	typ := int(g["type"].(float64))
+	if typ == 6 || typ == 8 {
+		if _, raw := g["data"]; !raw {
+			g = onlyHeader(g) // the application payload is compared scaled, in compareApp
+		}
+	}
 	if typ == 24 {
 		if _, ok := g["shipname"]; ok && o["partno"] == 1.0 {
 			// gpsd merged the part A before this part B.

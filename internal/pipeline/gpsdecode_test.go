@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -86,7 +87,7 @@ func markerSentence(line int64, ch byte) string {
 // gpsdecodeOracle runs gpsdecode -u -j over the sentences of a file, one
 // marker after each line that completes a message, and pairs its output
 // with input lines.
-func gpsdecodeOracle(t *testing.T, gpsdecode, path string) []oracleRecord {
+func gpsdecodeOracle(t *testing.T, gpsdecode, path string, flags ...string) []oracleRecord {
 	t.Helper()
 	f, err := source.Open(path)
 	if err != nil {
@@ -129,7 +130,7 @@ func gpsdecodeOracle(t *testing.T, gpsdecode, path string) []oracleRecord {
 			in.WriteByte('\n')
 		}
 	}
-	cmd := exec.Command(gpsdecode, "-u", "-j")
+	cmd := exec.Command(gpsdecode, flags...)
 	cmd.Stdin = &in
 	out, err := cmd.Output()
 	if err != nil {
@@ -187,7 +188,52 @@ func TestConformanceGpsdecodeLive(t *testing.T) {
 		t.Run(strings.ReplaceAll(name, "/", "_"), func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(testdata, name)
-			compareCorpus(t, name, decodeFileFor(t, path), gpsdecodeOracle(t, gpsdecode, path))
+			apps := appRecords(gpsdecodeOracle(t, gpsdecode, path, "-j"))
+			compareCorpus(t, name, decodeFileFor(t, path), gpsdecodeOracle(t, gpsdecode, path, "-u", "-j"), apps)
 		})
+	}
+}
+
+// appRecords keeps the type 6 and 8 reports whose application payload gpsd
+// decoded (scaled: picket prints application fields as gpsd -j does), by
+// input line.
+func appRecords(recs []oracleRecord) map[int64][]map[string]any {
+	m := map[int64][]map[string]any{}
+	for _, r := range recs {
+		if t := r.Gpsd["type"]; t == 6.0 || t == 8.0 {
+			if _, raw := r.Gpsd["data"]; !raw {
+				m[r.Line] = append(m[r.Line], r.Gpsd)
+			}
+		}
+	}
+	return m
+}
+
+// TestRewriteScaledAppOracles regenerates the stored scaled oracles of the
+// application payloads (types 6 and 8) of the paired corpora with the
+// installed gpsdecode: PICKET_REWRITE_ORACLES=1 go test -run RewriteScaled.
+func TestRewriteScaledAppOracles(t *testing.T) {
+	if os.Getenv("PICKET_REWRITE_ORACLES") == "" {
+		t.Skip("set PICKET_REWRITE_ORACLES=1 to regenerate")
+	}
+	gpsdecode, err := exec.LookPath("gpsdecode")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range pairedCorpora {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		enc := json.NewEncoder(zw)
+		for _, r := range gpsdecodeOracle(t, gpsdecode, filepath.Join(testdata, c.input), "-j") {
+			if t := r.Gpsd["type"]; t == 6.0 || t == 8.0 {
+				if _, raw := r.Gpsd["data"]; !raw {
+					enc.Encode(map[string]any{"input_line": r.Line, "gpsdecode": r.Gpsd})
+				}
+			}
+		}
+		zw.Close()
+		if err := os.WriteFile(scaledAppOracle(c.oracle), buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
