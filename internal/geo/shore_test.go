@@ -273,3 +273,26 @@ func BenchmarkDecodeShore(b *testing.B) {
 		}
 	}
 }
+
+// FuzzShore checks that no input, however odd, makes a query panic or answer outside the
+// documented range.
+func FuzzShore(f *testing.F) {
+	for _, p := range [][2]float64{{0, 0}, {90, 180}, {-90, -180}, {89.99999, 179.99999}, {-89.99999, -180}, {51.9, 4.48}, {math.NaN(), 1}, {1, math.Inf(-1)}, {0, 1e300}} {
+		f.Add(p[0], p[1])
+	}
+	s := DefaultShore()
+	f.Fuzz(func(t *testing.T, lat, lon float64) {
+		d := s.DistanceToShore(lat, lon)
+		land := s.IsLand(lat, lon)
+		valid := lat >= -90 && lat <= 90 && !math.IsNaN(lon) && !math.IsInf(lon, 0)
+		if !valid {
+			if !math.IsNaN(d) {
+				t.Errorf("(%v, %v): %v, want NaN", lat, lon, d)
+			}
+			return
+		}
+		if !(d >= MinShoreDistance && d <= MaxShoreDistance) || land != (d < 0) {
+			t.Errorf("(%v, %v): distance %v, land %v", lat, lon, d, land)
+		}
+	})
+}

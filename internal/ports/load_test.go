@@ -87,3 +87,34 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("unterminated quote: %v, want a wrapped *csv.ParseError", err)
 	}
 }
+
+// FuzzLoad checks that Load never panics, that every error names a line, and that every
+// port it returns is valid.
+func FuzzLoad(f *testing.F) {
+	for _, s := range []string{
+		"name,lat,lon,radius_km\nRotterdam,51.95,4.05,5\n",
+		"A,1,2\n\"B,\"\"x\"\"\",3,4\n# c\n\n",
+		"A,91,0\n", "A,1\n", ",1,2\n", "A,1,2,-1\n", "\"A\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		ports, err := Load(strings.NewReader(in))
+		if err != nil {
+			var pe *ParseError
+			var ce *csv.ParseError
+			if !(errors.As(err, &pe) && pe.Line > 0) && !errors.As(err, &ce) {
+				t.Fatalf("error without a line: %v", err)
+			}
+			return
+		}
+		if _, err := New(ports, Options{}); err != nil {
+			t.Fatalf("Load accepted ports that New rejects: %v", err)
+		}
+		for _, p := range ports {
+			if p.Name == "" || !(p.RadiusKm >= 0) {
+				t.Fatalf("bad port %+v", p)
+			}
+		}
+	})
+}

@@ -107,6 +107,15 @@ func Decode(r io.Reader, object string) (*Topology, error) {
 	if err := t.addGeometry(obj); err != nil {
 		return nil, err
 	}
+	for _, p := range t.Polygons {
+		for _, ring := range p {
+			for _, ref := range ring {
+				if i := arcIndex(ref); i < 0 || i >= len(t.Arcs) {
+					return nil, errors.New("topojson: arc reference out of range")
+				}
+			}
+		}
+	}
 	return t, nil
 }
 
@@ -133,15 +142,6 @@ func (t *Topology) addGeometry(g rawGeometry) error {
 	case "", "null":
 	default:
 		return fmt.Errorf("topojson: unsupported geometry %q", g.Type)
-	}
-	for _, p := range t.Polygons {
-		for _, ring := range p {
-			for _, ref := range ring {
-				if i := arcIndex(ref); i < 0 || i >= len(t.Arcs) {
-					return errors.New("topojson: arc reference out of range")
-				}
-			}
-		}
 	}
 	return nil
 }
