@@ -1,6 +1,9 @@
 package geo
 
 import (
+	"bytes"
+	"compress/flate"
+	"io"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -77,6 +80,35 @@ func TestShoreBadInput(t *testing.T) {
 			t.Errorf("lon %v: %v, want %v", lon, c, b)
 		}
 	}
+}
+
+func TestDecodeShoreCorrupt(t *testing.T) {
+	for name, b := range map[string][]byte{
+		"empty":         nil,
+		"bad magic":     append([]byte("PKSHORE0"), shoreGrid[8:]...),
+		"zero res":      append(append([]byte{}, shoreGrid[:8]...), append([]byte{0, 0}, shoreGrid[10:]...)...),
+		"truncated":     shoreGrid[:len(shoreGrid)/2],
+		"wrong res":     append(append([]byte{}, shoreGrid[:8]...), append([]byte{20, 0}, shoreGrid[10:]...)...),
+		"trailing data": append(append([]byte{}, shoreGrid[:12]...), shoreStream(t, 1)...),
+	} {
+		if _, err := decodeShore(b); err == nil {
+			t.Errorf("%s: decoded without an error", name)
+		}
+	}
+}
+
+// shoreStream returns the grid's node stream with extra bytes appended, recompressed.
+func shoreStream(t *testing.T, extra int) []byte {
+	zr := flate.NewReader(bytes.NewReader(shoreGrid[12:]))
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw, _ := flate.NewWriter(&buf, flate.BestSpeed)
+	zw.Write(append(raw, make([]byte, extra)...))
+	zw.Close()
+	return buf.Bytes()
 }
 
 // coast holds the Natural Earth coastline edges for the exact cross-check.

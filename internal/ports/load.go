@@ -69,6 +69,9 @@ func Load(r io.Reader) ([]Port, error) {
 			return nil, fmt.Errorf("ports: %w", err)
 		}
 		line, _ := cr.FieldPos(0)
+		if first {
+			rec[0] = strings.TrimPrefix(rec[0], "\ufeff") // spreadsheets save a byte-order mark
+		}
 		for i := range rec {
 			rec[i] = strings.TrimSpace(rec[i])
 		}

@@ -25,6 +25,7 @@ func TestLoad(t *testing.T) {
 				{Name: "Nampo", Lat: 38.72, Lon: 125.38, Kind: KindPort, Source: "user"},
 			},
 		},
+		{"byte-order mark, no header", "\ufeffRotterdam,51.95,4.05\n", []Port{{Name: "Rotterdam", Lat: 51.95, Lon: 4.05, Kind: KindPort, Source: "user"}}},
 		{"header spelled out", "Name,Latitude,Longitude\nX,-90,180\n", []Port{{Name: "X", Lat: -90, Lon: 180, Kind: KindPort, Source: "user"}}},
 	}
 	for _, tt := range tests {
