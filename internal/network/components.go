@@ -191,7 +191,8 @@ func (b *builder) network(members []node, keys []linkKey, info map[node]Member) 
 	slices.SortStableFunc(nw.Members, func(x, y Member) int { return cmp.Compare(y.Risk, x.Risk) })
 
 	var linkBonus float64
-	seen := make(map[Kind]map[string]bool)
+	tally := make(map[Kind]int, len(kindWords))
+	var imos map[string]bool
 	for i, k := range keys {
 		evs := sortEvents(b.events, b.links[k].evs)
 		l := Link{A: k.a.id(), B: k.b.id(), Kind: k.kind, IMO: k.imo, Events: make([]string, len(evs))}
@@ -211,23 +212,22 @@ func (b *builder) network(members []node, keys []linkKey, info map[node]Member) 
 		nw.Links[i] = l
 		linkBonus += o.kindPoints(k.kind) * math.Min(l.Weight, o.LinkWeightCap)
 
-		// What the summary counts: events, or IMO numbers for shared IMOs.
-		if seen[k.kind] == nil {
-			seen[k.kind] = make(map[string]bool)
-		}
+		// What the summary counts: events (each is on one link of its
+		// kind), or IMO numbers for shared IMOs.
 		if k.kind == KindSharedIMO {
-			seen[k.kind][k.imo] = true
-		}
-		for _, id := range l.Events {
-			if k.kind != KindSharedIMO {
-				seen[k.kind][id] = true
+			if imos == nil {
+				imos = make(map[string]bool)
 			}
+			imos[k.imo] = true
+		} else {
+			tally[k.kind] += len(l.Events)
 		}
 	}
+	tally[KindSharedIMO] = len(imos)
 	nw.RiskDetail.Size = int(math.Round(math.Min(o.SizeCap, o.SizePoints*float64(max(0, len(mmsis)-2)))))
 	nw.RiskDetail.Links = int(math.Round(math.Min(o.LinkCap, linkBonus)))
 	nw.Risk = min(100, nw.RiskDetail.MaxMember+nw.RiskDetail.Size+nw.RiskDetail.Links)
-	nw.Summary = summary(nw.Members, len(mmsis), seen)
+	nw.Summary = summary(nw.Members, len(mmsis), tally)
 	return nw
 }
 
@@ -244,7 +244,7 @@ var kindWords = []struct {
 
 // summary is one line: how many vessels and flags, what ties them, and
 // the riskiest member (members come sorted by risk).
-func summary(members []Member, vessels int, seen map[Kind]map[string]bool) string {
+func summary(members []Member, vessels int, tally map[Kind]int) string {
 	var sb strings.Builder
 	sb.WriteString(strconv.Itoa(vessels))
 	if vessels == 1 {
@@ -279,7 +279,7 @@ func summary(members []Member, vessels int, seen map[Kind]map[string]bool) strin
 	}
 	var ties []string
 	for _, w := range kindWords {
-		if n := len(seen[w.kind]); n > 0 {
+		if n := tally[w.kind]; n > 0 {
 			word := w.many
 			if n == 1 {
 				word = w.one
