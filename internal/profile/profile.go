@@ -245,8 +245,10 @@ func vesselProfile(mmsi uint32, v *track.Vessel, events []event.Event, evs []int
 }
 
 // appendSegments adds the lines of each transmitter of a shared MMSI. A
-// segment's events are those the detectors attributed to it, plus the
-// MMSI's shared_mmsi events, which are the reason the line exists.
+// segment's events are those the detectors attributed to it (its own
+// segment field, or Details["other_segment"] on the other side of a pair),
+// plus the MMSI's shared_mmsi events, which are the reason the line
+// exists.
 func appendSegments(out []Profile, v *track.Vessel, events []event.Event, evs []int32, sc *scorer) []Profile {
 	segs, _ := v.Segments()
 	var mine []int32
@@ -255,7 +257,11 @@ func appendSegments(out []Profile, v *track.Vessel, events []event.Event, evs []
 		mine = mine[:0]
 		for _, i := range evs {
 			e := &events[i]
-			if (e.Segment == name && e.MMSI == v.MMSI) || (e.Type == event.Spoofing && e.Subtype == event.SharedMMSI && e.MMSI == v.MMSI) {
+			own := e.MMSI == v.MMSI && e.Segment == name
+			// The other side of a pair names its segment in Details, if at all.
+			other := e.OtherMMSI == v.MMSI && e.MMSI != v.MMSI && e.Details["other_segment"] == float64(s.N)
+			shared := e.MMSI == v.MMSI && e.Type == event.Spoofing && e.Subtype == event.SharedMMSI
+			if own || other || shared {
 				mine = append(mine, i)
 			}
 		}

@@ -287,6 +287,7 @@ func sharedFeed() (*feed, []event.Event) {
 		ev(event.Loitering, tanker, 0, 1, 3, seg("538001234-1")),
 		ev(event.Encounter, tanker, other, 2, 3, seg("538001234-2")),
 		ev(event.Watchlist, tanker, 0, 0, 6, listed("imo", "OCEAN STAR")),
+		ev(event.DarkRendezvous, other, tanker, 3, 12, func(e *event.Event) { e.Details = map[string]float64{"other_segment": 1} }),
 	}
 	return f, evs
 }
@@ -314,8 +315,8 @@ func TestSharedMMSISegments(t *testing.T) {
 	// The watchlist hit stays with the MMSI; each segment has its own
 	// events and the shared_mmsi reason.
 	wantCodes := map[string][]string{
-		"":            {CodeWatchlistIMO, CodeSharedMMSI, CodeEncounter, CodeLoitering},
-		"538001234-1": {CodeSharedMMSI, CodeLoitering},
+		"":            {CodeWatchlistIMO, CodeSharedMMSI, CodeDarkRendezvous, CodeEncounter, CodeLoitering},
+		"538001234-1": {CodeSharedMMSI, CodeDarkRendezvous, CodeLoitering},
 		"538001234-2": {CodeSharedMMSI, CodeEncounter},
 	}
 	for s, want := range wantCodes {
@@ -431,5 +432,23 @@ func TestJSONShape(t *testing.T) {
 	}
 	if !bytes.Equal(buf.Bytes(), want) {
 		t.Errorf("output differs from %s (go test -update to rewrite):\n%s", golden, buf.Bytes())
+	}
+}
+
+// TestWorkers: how vessels are split over goroutines does not show in the
+// output.
+func TestWorkers(t *testing.T) {
+	f, evs := synthetic(20_000, 60_000)
+	var want []byte
+	for _, w := range []int{1, 2, 5} {
+		var buf bytes.Buffer
+		if err := WriteJSONL(&buf, Build(f.tr, evs, Options{Workers: w})); err != nil {
+			t.Fatal(err)
+		}
+		if want == nil {
+			want = buf.Bytes()
+		} else if !bytes.Equal(buf.Bytes(), want) {
+			t.Fatalf("%d workers give another output", w)
+		}
 	}
 }
