@@ -54,7 +54,8 @@
 //	                   cap 5     satellite coverage, so nearly nothing
 //	shared_mmsi        30        several transmitters on the MMSI at once: a cloned identity
 //	impossible_speed   10 each   jumps no ship can make; clock jumps and glitches cause some
-//	                   cap 20
+//	                   cap 20    (neither counts for a placeholder MMSI such as 0 or
+//	                             123456789: many unrelated transponders carry it)
 //	invalid_mmsi       10        unallocated MID, no ITU form, placeholder: often careless,
 //	                             sometimes a disguise (read from the MMSI when no event says it)
 //	invalid_imo        20        IMO failing its check digit: made-up numbers are a shadow-fleet habit

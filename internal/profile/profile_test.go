@@ -131,6 +131,10 @@ func TestRules(t *testing.T) {
 			e(event.Spoofing, tanker, 0, 2, 0, sub(event.ImpossibleSpeed)),
 		}, tanker, CodeImpossibleSpeed, 20, 3},
 		{"invalid imo", []event.Event{e(event.Spoofing, tanker, 0, 0, 0, sub(event.InvalidIdentity), change("imo", "", "1234567"))}, tanker, CodeInvalidIMO, 20, 1},
+		{"placeholder mmsi: its jumps are many transponders, not spoofing", []event.Event{
+			e(event.Spoofing, 123456789, 0, 0, 0, sub(event.ImpossibleSpeed)),
+			e(event.Spoofing, 123456789, 0, 1, 5, sub(event.SharedMMSI), seg("123456789-2")),
+		}, 123456789, CodeInvalidMMSI, 10, 0},
 		{"invalid mmsi from its event", []event.Event{e(event.Spoofing, badMID, 0, 0, 0, sub(event.InvalidIdentity), change("mmsi", "", ""))}, badMID, CodeInvalidMMSI, 10, 1},
 		{"flag changes", []event.Event{
 			e(event.IdentityChange, tanker, 0, 0, 0, change(event.FieldFlag, "PA", "MH"), prev(352000001)),

@@ -2,6 +2,7 @@ package profile
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -240,10 +241,15 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 	add(CodeCoverageGap, w.CoverageGap, b.coverageH, b.coverage, func() string {
 		return fmt.Sprintf("dark %.0f h in %s put down to poor reception", b.coverageH, plural(len(b.coverage), "gap", "gaps"))
 	})
-	add(CodeSharedMMSI, w.SharedMMSI, once(b.shared), b.shared, func() string { return "MMSI used by several transmitters at once" })
-	add(CodeImpossibleSpeed, w.ImpossibleSpeed, float64(len(b.jumps)), b.jumps, func() string {
-		return plural(len(b.jumps), "position jump", "position jumps") + " no ship can make"
-	})
+	// A placeholder MMSI (0, 123456789, ...) is typed into many unrelated
+	// transponders: that their positions disagree is expected, not a
+	// clone, and invalid_mmsi already says what is wrong.
+	if !placeholder(mmsi) {
+		add(CodeSharedMMSI, w.SharedMMSI, once(b.shared), b.shared, func() string { return "MMSI used by several transmitters at once" })
+		add(CodeImpossibleSpeed, w.ImpossibleSpeed, float64(len(b.jumps)), b.jumps, func() string {
+			return plural(len(b.jumps), "position jump", "position jumps") + " no ship can make"
+		})
+	}
 	add(CodeInvalidIMO, w.InvalidIMO, once(b.badIMO), b.badIMO, func() string {
 		return "broadcasts IMO " + s.events[b.badIMO[0]].To + ", which fails its check digit"
 	})
@@ -409,6 +415,10 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
+}
+
+func placeholder(mmsi uint32) bool {
+	return errors.Is(identity.Classify(int(mmsi)).Err, identity.ErrPlaceholder)
 }
 
 // once is 1 when there is any evidence: for rules counted once per vessel.
