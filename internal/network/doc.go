@@ -45,7 +45,9 @@
 // default, not a plan.
 //
 // Networks are the connected components of the links (union-find), each
-// with at least two members. A member carries its name and IMO number as
+// with at least two members. A cloned MMSI whose transmitters met no one
+// is thus a network of one vessel and two members: the clone and the
+// ship it copies belong together in an investigation. A member carries its name and IMO number as
 // last heard, its flag from the MID, and its risk score from the profiles
 // (a transmitter's own profile line if it has one, else its MMSI's).
 //

@@ -100,9 +100,6 @@ type Options struct {
 	Workers int
 }
 
-// weights is Options with every default filled in.
-type weights = Options
-
 func def(w *Weight, points, cap float64) {
 	if w.Points == 0 {
 		w.Points = points
@@ -115,7 +112,8 @@ func def(w *Weight, points, cap float64) {
 	}
 }
 
-func (o Options) withDefaults() weights {
+// withDefaults returns o with every default filled in.
+func (o Options) withDefaults() Options {
 	def(&o.WatchlistIMO, 60, 60)
 	def(&o.WatchlistMMSI, 40, 40)
 	def(&o.WatchlistName, 15, 15)

@@ -63,7 +63,7 @@ func strength(e *event.Event) int {
 // scorer computes risks. It holds what crosses vessels: which vessels are
 // listed, for the one-hop contact rule.
 type scorer struct {
-	w      *weights
+	w      *Options
 	events []event.Event
 	// listed holds, per MMSI on a watchlist by IMO or MMSI, its watchlist
 	// events.
@@ -73,7 +73,7 @@ type scorer struct {
 	b bucket
 }
 
-func (s *scorer) init(w *weights, events []event.Event) {
+func (s *scorer) init(w *Options, events []event.Event) {
 	s.w, s.events = w, events
 	s.listed = make(map[uint32][]int32)
 	for i := range events {
