@@ -1,0 +1,195 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/picket-ais/picket/internal/event"
+)
+
+// storedEvent is an event as kept: the fields queries select on, and the
+// event's JSON (the contract's own form).
+type storedEvent struct {
+	id         string
+	start, end int64 // Unix ms
+	mmsi       uint32
+	other      uint32
+	feeds      uint64
+	json       []byte
+}
+
+// maxEventJSON bounds one event's JSON.
+const maxEventJSON = 1 << 20
+
+// PutEvent stores e, heard through feeds (the union of the feeds of the
+// data it was detected from). An event put again with the same ID
+// replaces the earlier one: a detector may re-emit an event as it grows.
+// e.ID must be set (event.SetID) and e.Start must not be zero.
+func (s *Store) PutEvent(e event.Event, feeds uint64) error {
+	if e.ID == "" {
+		return fmt.Errorf("%w: event has no id", ErrInvalid)
+	}
+	if e.Start.IsZero() || e.MMSI > maxMMSI || e.OtherMMSI > maxMMSI {
+		return fmt.Errorf("%w: event %s: zero start or bad mmsi", ErrInvalid, e.ID)
+	}
+	js, err := json.Marshal(&e)
+	if err != nil {
+		return fmt.Errorf("%w: event %s: %v", ErrInvalid, e.ID, err)
+	}
+	if len(js) > maxEventJSON {
+		return fmt.Errorf("%w: event %s: %d bytes of JSON", ErrInvalid, e.ID, len(js))
+	}
+	se := &storedEvent{id: e.ID, start: e.Start.UnixMilli(), end: e.End.UnixMilli(), mmsi: e.MMSI, other: e.OtherMMSI, feeds: feeds, json: js}
+	if se.end < se.start {
+		se.end = se.start
+	}
+	return s.write(func(w *wal) []byte {
+		b := w.begin(recEvent)
+		b = binary.LittleEndian.AppendUint64(b, feeds)
+		return append(b, js...)
+	}, func() { s.applyEvent(se) })
+}
+
+// applyEvent puts se in memory; s.mu is held.
+func (s *Store) applyEvent(se *storedEvent) {
+	s.events[se.id] = se
+}
+
+func parseEventRecord(p []byte) (*storedEvent, error) {
+	if len(p) < 8 {
+		return nil, fmt.Errorf("%w: short event record", ErrCorrupt)
+	}
+	var e event.Event
+	if err := json.Unmarshal(p[8:], &e); err != nil {
+		return nil, fmt.Errorf("%w: event record: %v", ErrCorrupt, err)
+	}
+	se := &storedEvent{id: e.ID, start: e.Start.UnixMilli(), end: e.End.UnixMilli(), mmsi: e.MMSI, other: e.OtherMMSI,
+		feeds: binary.LittleEndian.Uint64(p), json: append([]byte(nil), p[8:]...)}
+	if se.end < se.start {
+		se.end = se.start
+	}
+	return se, nil
+}
+
+// EventFilter selects events. Its zero value selects every event.
+type EventFilter struct {
+	// From and To select events whose [start, end] meets [From, To). Zero
+	// means unbounded.
+	From, To time.Time
+	// MMSI selects the events of one vessel (as mmsi or other_mmsi); 0 for
+	// all.
+	MMSI uint32
+	// Types selects events of these types; empty for all.
+	Types []event.Type
+	// Feeds selects events heard through at least one of these feeds (a
+	// partner's releasable feeds); 0 for all.
+	Feeds uint64
+	// Limit stops after this many events; 0 for no limit.
+	Limit int
+}
+
+// Events calls fn with the events f selects, in order of start time (then
+// id), each with the feeds it was put with, until fn returns false.
+func (s *Store) Events(f EventFilter, fn func(e event.Event, feeds uint64) bool) error {
+	from, to := int64(math.MinInt64), int64(math.MaxInt64)
+	if !f.From.IsZero() {
+		from = f.From.UnixMilli()
+	}
+	if !f.To.IsZero() {
+		to = f.To.UnixMilli()
+	}
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return ErrClosed
+	}
+	from = max(from, s.cutoff())
+	// The newest version of an event wins: memory first, then segments
+	// newest first; an id seen once is not taken again.
+	seen := make(map[string]bool)
+	var hits []*storedEvent
+	match := func(e *storedEvent) bool {
+		return e.end >= from && e.start < to &&
+			(f.MMSI == 0 || e.mmsi == f.MMSI || e.other == f.MMSI) &&
+			(f.Feeds == 0 || e.feeds&f.Feeds != 0)
+	}
+	for _, e := range s.events {
+		seen[e.id] = true
+		if match(e) {
+			hits = append(hits, e)
+		}
+	}
+	segs := make([]*segment, 0, len(s.segs))
+	for _, g := range s.segs {
+		if g.nEv > 0 && g.evMax >= from && g.evMin < to {
+			segs = append(segs, g)
+		}
+	}
+	s.mu.RUnlock()
+
+	var out []event.Event
+	var feeds []uint64
+	take := func(se *storedEvent) error {
+		var e event.Event
+		if err := json.Unmarshal(se.json, &e); err != nil {
+			return fmt.Errorf("%w: event %s: %v", ErrCorrupt, se.id, err)
+		}
+		if len(f.Types) == 0 || slices.Contains(f.Types, e.Type) {
+			out = append(out, e)
+			feeds = append(feeds, se.feeds)
+		}
+		return nil
+	}
+	for _, e := range hits {
+		if err := take(e); err != nil {
+			return err
+		}
+	}
+	for i := len(segs) - 1; i >= 0; i-- {
+		var err error
+		if gerr := segs[i].events(func(e *storedEvent) bool {
+			if seen[e.id] {
+				return true
+			}
+			seen[e.id] = true
+			if match(e) {
+				err = take(e)
+			}
+			return err == nil
+		}); gerr != nil {
+			return gerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		if c := out[a].Start.Compare(out[b].Start); c != 0 {
+			return c
+		}
+		if out[a].ID < out[b].ID {
+			return -1
+		}
+		if out[a].ID > out[b].ID {
+			return 1
+		}
+		return 0
+	})
+	for n, i := range idx {
+		if f.Limit > 0 && n >= f.Limit {
+			break
+		}
+		if !fn(out[i], feeds[i]) {
+			break
+		}
+	}
+	return nil
+}

@@ -1,0 +1,376 @@
+package store
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// A segment file (seg-N.pks) holds what one seal took out of memory:
+// every vessel's block of positions, and the events put since the last
+// seal. It is written once, to a temporary name, fsynced and renamed, and
+// never changed after; retention deletes whole files.
+//
+//	magic    "PKSEG01\n"
+//	blocks   per vessel in MMSI order: uint32 CRC-32C of the block, block
+//	events   per event: int64 start, int64 end (Unix ms), uint32 mmsi,
+//	         uint32 other mmsi, uint64 feeds, uint16 id length, uint32
+//	         JSON length, id, JSON
+//	index    per vessel: uint32 mmsi, uint64 offset of the end of its block
+//	footer   the segFooter fields, uint32 CRC-32C of them, magic
+//
+// N is the number of the last write-ahead log file the seal covered.
+const (
+	segMagic      = "PKSEG01\n"
+	segIndexEntry = 12
+	segFooterLen  = 11*8 + 4 + 4 + 8 // fields, two CRCs, magic
+	evHeader      = 38
+)
+
+// segment is what is kept in memory of a segment file: its footer.
+type segment struct {
+	seq          uint64 // N of seg-N.pks
+	path         string
+	minT, maxT   int64 // positions' times; 0, 0 when none
+	positions    uint64
+	nIdx         uint64
+	idxOff       int64
+	evOff, evLen int64
+	nEv          uint64
+	evMin, evMax int64 // events' earliest start and latest end
+	size         int64
+}
+
+func segName(seq uint64) string { return fmt.Sprintf("seg-%020d.pks", seq) }
+
+// newest returns the latest data time the segment holds.
+func (g *segment) newest() int64 { return max(g.maxT, g.evMax) }
+
+// sealVessel is one vessel's positions to seal, sorted by time.
+type sealVessel struct {
+	mmsi uint32
+	pts  []Position
+}
+
+// writeSegment writes the segment file for seq atomically.
+func writeSegment(dir string, seq uint64, vs []sealVessel, evs []*storedEvent, enc *encoder) (*segment, error) {
+	path := filepath.Join(dir, segName(seq))
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	defer func() {
+		if f != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	g := &segment{seq: seq, path: path}
+	off := int64(0)
+	put := func(b []byte) {
+		bw.Write(b)
+		off += int64(len(b))
+	}
+	put([]byte(segMagic))
+	index := make([]byte, 0, len(vs)*segIndexEntry)
+	var blk []byte
+	for i, v := range vs {
+		blk = append(blk[:0], 0, 0, 0, 0)
+		blk = enc.encode(blk, v.pts)
+		binary.LittleEndian.PutUint32(blk, crc32.Checksum(blk[4:], castagnoli))
+		put(blk)
+		index = binary.LittleEndian.AppendUint32(index, v.mmsi)
+		index = binary.LittleEndian.AppendUint64(index, uint64(off))
+		first, last := v.pts[0].Time, v.pts[len(v.pts)-1].Time
+		if i == 0 || first < g.minT {
+			g.minT = first
+		}
+		if i == 0 || last > g.maxT {
+			g.maxT = last
+		}
+		g.positions += uint64(len(v.pts))
+	}
+	g.nIdx = uint64(len(vs))
+	g.evOff = off
+	crc := crc32.New(castagnoli)
+	for i, e := range evs {
+		var h [evHeader]byte
+		binary.LittleEndian.PutUint64(h[0:], uint64(e.start))
+		binary.LittleEndian.PutUint64(h[8:], uint64(e.end))
+		binary.LittleEndian.PutUint32(h[16:], e.mmsi)
+		binary.LittleEndian.PutUint32(h[20:], e.other)
+		binary.LittleEndian.PutUint64(h[24:], e.feeds)
+		binary.LittleEndian.PutUint16(h[32:], uint16(len(e.id)))
+		binary.LittleEndian.PutUint32(h[34:], uint32(len(e.json)))
+		for _, b := range [][]byte{h[:], []byte(e.id), e.json} {
+			crc.Write(b)
+			put(b)
+		}
+		if i == 0 || e.start < g.evMin {
+			g.evMin = e.start
+		}
+		if i == 0 || e.end > g.evMax {
+			g.evMax = e.end
+		}
+	}
+	g.nEv = uint64(len(evs))
+	g.evLen = off - g.evOff
+	g.idxOff = off
+	put(index)
+	footer := g.footer(crc.Sum32())
+	put(footer)
+	g.size = off
+	if err := bw.Flush(); err != nil {
+		return nil, fmt.Errorf("store: write %s: %w", tmp, err)
+	}
+	if err := f.Sync(); err != nil {
+		return nil, fmt.Errorf("store: sync %s: %w", tmp, err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	f = nil
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return g, nil
+}
+
+// footer encodes the segment's footer; evCRC covers the events section.
+func (g *segment) footer(evCRC uint32) []byte {
+	b := make([]byte, 0, segFooterLen)
+	for _, v := range []uint64{g.seq, uint64(g.minT), uint64(g.maxT), g.positions, g.nIdx, uint64(g.idxOff),
+		uint64(g.evOff), uint64(g.evLen), g.nEv, uint64(g.evMin), uint64(g.evMax)} {
+		b = binary.LittleEndian.AppendUint64(b, v)
+	}
+	b = binary.LittleEndian.AppendUint32(b, evCRC)
+	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
+	return append(b, segMagic...)
+}
+
+// openSegment reads a segment file's footer.
+func openSegment(path string) (*segment, uint32, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: %w", err)
+	}
+	size := st.Size()
+	if size < int64(len(segMagic)+segFooterLen) {
+		return nil, 0, fmt.Errorf("%w: %s: too short", ErrCorrupt, filepath.Base(path))
+	}
+	b := make([]byte, segFooterLen)
+	if _, err := f.ReadAt(b, size-segFooterLen); err != nil {
+		return nil, 0, fmt.Errorf("store: %w", err)
+	}
+	if string(b[len(b)-len(segMagic):]) != segMagic {
+		return nil, 0, fmt.Errorf("%w: %s: bad magic", ErrCorrupt, filepath.Base(path))
+	}
+	body := b[:11*8+4]
+	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(body):]) {
+		return nil, 0, fmt.Errorf("%w: %s: footer checksum", ErrCorrupt, filepath.Base(path))
+	}
+	u := func(i int) uint64 { return binary.LittleEndian.Uint64(body[8*i:]) }
+	g := &segment{path: path, seq: u(0), minT: int64(u(1)), maxT: int64(u(2)), positions: u(3), nIdx: u(4),
+		idxOff: int64(u(5)), evOff: int64(u(6)), evLen: int64(u(7)), nEv: u(8), evMin: int64(u(9)), evMax: int64(u(10)), size: size}
+	if g.idxOff+int64(g.nIdx)*segIndexEntry != size-segFooterLen || g.evOff+g.evLen != g.idxOff || g.evOff < int64(len(segMagic)) {
+		return nil, 0, fmt.Errorf("%w: %s: inconsistent footer", ErrCorrupt, filepath.Base(path))
+	}
+	return g, binary.LittleEndian.Uint32(body[11*8:]), nil
+}
+
+// errGone is a segment deleted by retention while a query read it: its
+// data had expired, so the query goes on without it.
+var errGone = errors.New("store: segment gone")
+
+func (g *segment) open() (*os.File, error) {
+	f, err := os.Open(g.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errGone
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return f, nil
+}
+
+// track appends the positions of mmsi in [from, to) to out.
+func (g *segment) track(mmsi uint32, from, to int64, out []Position, buf []byte) ([]Position, []byte, error) {
+	if g.nIdx == 0 || g.maxT < from || g.minT >= to {
+		return out, buf, nil
+	}
+	f, err := g.open()
+	if err != nil {
+		if err == errGone {
+			err = nil
+		}
+		return out, buf, err
+	}
+	defer f.Close()
+	// Binary search of the on-disk index: a few small reads from the page
+	// cache, and nothing of the index kept in memory.
+	var e [2 * segIndexEntry]byte
+	entry := func(i int) (uint32, int64, error) {
+		if _, err := f.ReadAt(e[:segIndexEntry], g.idxOff+int64(i)*segIndexEntry); err != nil {
+			return 0, 0, err
+		}
+		return binary.LittleEndian.Uint32(e[:]), int64(binary.LittleEndian.Uint64(e[4:])), nil
+	}
+	var rerr error
+	i := sort.Search(int(g.nIdx), func(i int) bool {
+		m, _, err := entry(i)
+		if err != nil && rerr == nil {
+			rerr = err
+		}
+		return m >= mmsi
+	})
+	if rerr != nil {
+		return out, buf, fmt.Errorf("store: read %s: %w", filepath.Base(g.path), rerr)
+	}
+	if i == int(g.nIdx) {
+		return out, buf, nil
+	}
+	m, end, err := entry(i)
+	if err != nil || m != mmsi {
+		return out, buf, err
+	}
+	start := int64(len(segMagic))
+	if i > 0 {
+		if _, start, err = entry(i - 1); err != nil {
+			return out, buf, err
+		}
+	}
+	if end <= start+4 || end > g.evOff {
+		return out, buf, fmt.Errorf("%w: %s: index entry of mmsi %d", ErrCorrupt, filepath.Base(g.path), mmsi)
+	}
+	n := int(end - start)
+	if cap(buf) < n {
+		buf = make([]byte, n)
+	}
+	buf = buf[:n]
+	if _, err := f.ReadAt(buf, start); err != nil {
+		return out, buf, fmt.Errorf("store: read %s: %w", filepath.Base(g.path), err)
+	}
+	if crc32.Checksum(buf[4:], castagnoli) != binary.LittleEndian.Uint32(buf) {
+		return out, buf, fmt.Errorf("%w: %s: block of mmsi %d fails its checksum", ErrCorrupt, filepath.Base(g.path), mmsi)
+	}
+	k := len(out)
+	out, err = decode(out, buf[4:], mmsi)
+	if err != nil {
+		return out, buf, fmt.Errorf("%w (%s)", err, filepath.Base(g.path))
+	}
+	// Keep only [from, to).
+	j := k
+	for _, p := range out[k:] {
+		if p.Time >= from && p.Time < to {
+			out[j] = p
+			j++
+		}
+	}
+	return out[:j], buf, nil
+}
+
+// blocks calls fn with every vessel's block of the segment, in MMSI order.
+func (g *segment) blocks(fn func(mmsi uint32, block []byte) error) error {
+	f, err := g.open()
+	if err != nil {
+		if err == errGone {
+			err = nil
+		}
+		return err
+	}
+	defer f.Close()
+	idx := make([]byte, g.nIdx*segIndexEntry)
+	if _, err := f.ReadAt(idx, g.idxOff); err != nil {
+		return fmt.Errorf("store: read %s: %w", filepath.Base(g.path), err)
+	}
+	r := bufio.NewReaderSize(io.NewSectionReader(f, int64(len(segMagic)), g.evOff-int64(len(segMagic))), 1<<20)
+	start := int64(len(segMagic))
+	var buf []byte
+	for i := 0; i < int(g.nIdx); i++ {
+		m := binary.LittleEndian.Uint32(idx[i*segIndexEntry:])
+		end := int64(binary.LittleEndian.Uint64(idx[i*segIndexEntry+4:]))
+		if end <= start+4 || end > g.evOff {
+			return fmt.Errorf("%w: %s: index", ErrCorrupt, filepath.Base(g.path))
+		}
+		n := int(end - start)
+		if cap(buf) < n {
+			buf = make([]byte, n)
+		}
+		buf = buf[:n]
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return fmt.Errorf("store: read %s: %w", filepath.Base(g.path), err)
+		}
+		if crc32.Checksum(buf[4:], castagnoli) != binary.LittleEndian.Uint32(buf) {
+			return fmt.Errorf("%w: %s: block of mmsi %d fails its checksum", ErrCorrupt, filepath.Base(g.path), m)
+		}
+		if err := fn(m, buf[4:]); err != nil {
+			return err
+		}
+		start = end
+	}
+	return nil
+}
+
+// events calls fn with each event record of the segment.
+func (g *segment) events(fn func(e *storedEvent) bool) error {
+	if g.nEv == 0 {
+		return nil
+	}
+	f, err := g.open()
+	if err != nil {
+		if err == errGone {
+			err = nil
+		}
+		return err
+	}
+	defer f.Close()
+	b := make([]byte, g.evLen+4)
+	if _, err := f.ReadAt(b[:g.evLen], g.evOff); err != nil {
+		return fmt.Errorf("store: read %s: %w", filepath.Base(g.path), err)
+	}
+	if _, err := f.ReadAt(b[g.evLen:], g.size-segFooterLen+11*8); err != nil {
+		return fmt.Errorf("store: read %s: %w", filepath.Base(g.path), err)
+	}
+	sec := b[:g.evLen]
+	if crc32.Checksum(sec, castagnoli) != binary.LittleEndian.Uint32(b[g.evLen:]) {
+		return fmt.Errorf("%w: %s: events fail their checksum", ErrCorrupt, filepath.Base(g.path))
+	}
+	for len(sec) > 0 {
+		if len(sec) < evHeader {
+			return fmt.Errorf("%w: %s: events", ErrCorrupt, filepath.Base(g.path))
+		}
+		k, n := int(binary.LittleEndian.Uint16(sec[32:])), int(binary.LittleEndian.Uint32(sec[34:]))
+		if k+n > len(sec)-evHeader {
+			return fmt.Errorf("%w: %s: events", ErrCorrupt, filepath.Base(g.path))
+		}
+		e := &storedEvent{
+			start: int64(binary.LittleEndian.Uint64(sec[0:])),
+			end:   int64(binary.LittleEndian.Uint64(sec[8:])),
+			mmsi:  binary.LittleEndian.Uint32(sec[16:]),
+			other: binary.LittleEndian.Uint32(sec[20:]),
+			feeds: binary.LittleEndian.Uint64(sec[24:]),
+			id:    string(sec[evHeader : evHeader+k]),
+			json:  sec[evHeader+k : evHeader+k+n],
+		}
+		sec = sec[evHeader+k+n:]
+		if !fn(e) {
+			return nil
+		}
+	}
+	return nil
+}

@@ -1,0 +1,654 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Store is picket's embedded store. See the package documentation.
+type Store struct {
+	dir  string
+	opts Options
+	lock *os.File
+
+	wmu    sync.Mutex // serialises writers, seals and Close
+	w      *wal
+	enc    encoder
+	dirty  bool  // written since the last checkpoint
+	failed error // a seal that failed half way: writes stop
+
+	mu        sync.RWMutex // guards what readers see, below
+	vessels   map[uint32]*vessel
+	headN     int // positions in memory
+	events    map[string]*storedEvent
+	idents    map[uint32][]IdentityRecord
+	segs      []*segment // by seq
+	watermark int64      // newest position time
+	sealedTo  int64      // windows before this are sealed
+	closed    bool
+
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+// vessel is one vessel's positions not yet sealed (sorted by time) and its
+// latest position.
+type vessel struct {
+	pts    []Position
+	last   Position
+	hasPos bool
+}
+
+// Open opens the store in dir, creating it if needed, and recovers what a
+// crash left: it loads the last checkpoint and replays the write-ahead log
+// after it. Only one process may have a directory open.
+func Open(dir string, opts Options) (*Store, error) {
+	opts = opts.withDefaults()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{dir: dir, opts: opts, lock: lock, vessels: make(map[uint32]*vessel),
+		events: make(map[string]*storedEvent), idents: make(map[uint32][]IdentityRecord), stop: make(chan struct{})}
+	if err := s.recover(); err != nil {
+		unlockDir(lock)
+		return nil, err
+	}
+	if opts.SyncInterval > 0 {
+		s.wg.Add(1)
+		go s.syncLoop()
+	}
+	return s, nil
+}
+
+// recover rebuilds memory from the directory and starts a new log file.
+func (s *Store) recover() error {
+	cur, err := readCurrent(s.dir)
+	if err != nil {
+		return err
+	}
+	names, err := os.ReadDir(s.dir)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	var wals []uint64
+	var junk []string
+	for _, de := range names {
+		name := de.Name()
+		seq, kind := parseName(name)
+		switch {
+		case strings.HasSuffix(name, ".tmp"):
+			junk = append(junk, name) // a write a crash interrupted
+		case kind == "seg" && seq > cur:
+			junk = append(junk, name) // written by a seal that never committed
+		case kind == "seg":
+			g, _, err := openSegment(filepath.Join(s.dir, name))
+			if err != nil {
+				return err
+			}
+			if g.seq != seq {
+				return fmt.Errorf("%w: %s holds segment %d", ErrCorrupt, name, g.seq)
+			}
+			s.segs = append(s.segs, g)
+		case kind == "ckpt" && seq != cur:
+			junk = append(junk, name)
+		case kind == "wal" && seq <= cur:
+			junk = append(junk, name)
+		case kind == "wal":
+			wals = append(wals, seq)
+		}
+	}
+	for _, name := range junk {
+		if err := os.Remove(filepath.Join(s.dir, name)); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+	}
+	slices.SortFunc(s.segs, func(a, b *segment) int { return cmpU64(a.seq, b.seq) })
+	slices.Sort(wals)
+
+	if cur > 0 {
+		s.watermark, s.sealedTo, err = readCheckpoint(s.dir, cur, s.applyPos, s.setLatest, s.applyIdentity)
+		if err != nil {
+			return err
+		}
+	}
+	replayed := 0
+	for i, seq := range wals {
+		path := filepath.Join(s.dir, walName(seq))
+		torn, err := replayWAL(path, i == len(wals)-1, s.replay)
+		if err != nil {
+			return err
+		}
+		if torn {
+			s.opts.Logger.Warn("store: dropped the torn tail of the write-ahead log", "file", walName(seq))
+		}
+		replayed++
+	}
+	next := cur + 1
+	if len(wals) > 0 {
+		next = max(next, wals[len(wals)-1]+1)
+	}
+	// A torn tail stays in its file, but that file is never written again
+	// and is read as "last" until the next seal deletes it, since every
+	// replay ends at the first bad record of the last file it reads... so
+	// cut it off now instead, to keep the rule simple: only the newest
+	// file may end torn.
+	if len(wals) > 0 {
+		if err := truncateTorn(filepath.Join(s.dir, walName(wals[len(wals)-1]))); err != nil {
+			return err
+		}
+	}
+	if s.w, err = openWAL(s.dir, next); err != nil {
+		return err
+	}
+	s.dirty = replayed > 0
+	s.expire()
+	s.opts.Logger.Info("store: opened", "dir", s.dir, "segments", len(s.segs), "head_positions", s.headN, "wal_files_replayed", replayed)
+	if err := s.maybeSeal(); err != nil {
+		s.w.close()
+		return err
+	}
+	return nil
+}
+
+// truncateTorn cuts a log file after its last whole record.
+func truncateTorn(path string) error {
+	var good int64
+	_, err := replayWAL(path, true, func(t byte, p []byte) error {
+		good += walHeader + 1 + int64(len(p))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if st.Size() == good {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	defer f.Close()
+	if err := f.Truncate(good); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return f.Sync()
+}
+
+func parseName(name string) (uint64, string) {
+	for _, k := range []struct{ prefix, suffix string }{{"wal-", ".log"}, {"seg-", ".pks"}, {"ckpt-", ""}} {
+		if strings.HasPrefix(name, k.prefix) && strings.HasSuffix(name, k.suffix) {
+			n, err := strconv.ParseUint(name[len(k.prefix):len(name)-len(k.suffix)], 10, 64)
+			if err == nil {
+				return n, strings.TrimSuffix(k.prefix, "-")
+			}
+		}
+	}
+	return 0, ""
+}
+
+// replay applies one log record during recovery.
+func (s *Store) replay(t byte, p []byte) error {
+	switch t {
+	case recPositions:
+		n, k := binary.Uvarint(p)
+		if k <= 0 || n != uint64(len(p)-k)/posWireBytes || uint64(len(p)-k)%posWireBytes != 0 {
+			return fmt.Errorf("%w: positions record", ErrCorrupt)
+		}
+		for p = p[k:]; len(p) > 0; p = p[posWireBytes:] {
+			s.applyPos(readPos(p))
+		}
+	case recIdentity:
+		mmsi, r, rest, err := readIdentity(p)
+		if err != nil {
+			return err
+		}
+		if len(rest) != 0 {
+			return fmt.Errorf("%w: identity record", ErrCorrupt)
+		}
+		s.applyIdentity(mmsi, r)
+	case recEvent:
+		e, err := parseEventRecord(p)
+		if err != nil {
+			return err
+		}
+		s.applyEvent(e)
+	default:
+		return fmt.Errorf("%w: record type %d", ErrCorrupt, t)
+	}
+	return nil
+}
+
+func (s *Store) syncLoop() {
+	defer s.wg.Done()
+	t := time.NewTicker(s.opts.SyncInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			if err := s.w.sync(s.w.offset()); err != nil {
+				s.opts.Logger.Error("store: wal sync failed; writes will fail", "err", err)
+				return
+			}
+		}
+	}
+}
+
+// Append stores a batch of positions. It checks the whole batch first and
+// stores nothing of it if a position is invalid (a *PositionError wrapping
+// ErrInvalid). When it returns nil the batch is in the write-ahead log:
+// see the package documentation for what that promises. Positions may come
+// in any order of time; Append is cheapest in batches of hundreds or more.
+func (s *Store) Append(ps []Position) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	maxT := s.opts.Now().Add(s.opts.MaxFuture).UnixMilli()
+	for i := range ps {
+		if why := check(&ps[i], maxT); why != "" {
+			return &PositionError{Index: i, Pos: ps[i], Reason: why}
+		}
+	}
+	if len(ps)*posWireBytes > maxRecord/2 {
+		h := len(ps) / 2
+		if err := s.Append(ps[:h]); err != nil {
+			return err
+		}
+		return s.Append(ps[h:])
+	}
+	return s.write(func(w *wal) []byte {
+		b := w.begin(recPositions)
+		b = binary.AppendUvarint(b, uint64(len(ps)))
+		b = slices.Grow(b, len(ps)*posWireBytes)
+		for i := range ps {
+			b = appendPos(b, &ps[i])
+		}
+		return b
+	}, func() {
+		for i := range ps {
+			s.applyPos(ps[i])
+		}
+	})
+}
+
+// write logs one record, applies it to memory and seals what is due.
+func (s *Store) write(record func(*wal) []byte, apply func()) error {
+	s.wmu.Lock()
+	if s.failed != nil {
+		s.wmu.Unlock()
+		return s.failed
+	}
+	if s.closed {
+		s.wmu.Unlock()
+		return ErrClosed
+	}
+	off, err := s.w.write(record(s.w))
+	if err != nil {
+		s.wmu.Unlock()
+		return err
+	}
+	s.dirty = true
+	s.mu.Lock()
+	apply()
+	s.mu.Unlock()
+	err = s.maybeSeal()
+	s.wmu.Unlock()
+	if err == nil && s.opts.SyncInterval < 0 {
+		err = s.w.sync(off)
+	}
+	return err
+}
+
+// applyPos puts p in memory; s.mu is held (or recovery runs alone).
+func (s *Store) applyPos(p Position) {
+	v := s.vessels[p.MMSI]
+	if v == nil {
+		v = &vessel{}
+		s.vessels[p.MMSI] = v
+	}
+	n := len(v.pts)
+	if n == 0 || v.pts[n-1].Time <= p.Time {
+		v.pts = append(v.pts, p)
+	} else {
+		// Late: keep the window sorted; after equal times, so that
+		// order of arrival breaks ties.
+		i := sort.Search(n, func(i int) bool { return v.pts[i].Time > p.Time })
+		v.pts = slices.Insert(v.pts, i, p)
+	}
+	if !v.hasPos || p.Time >= v.last.Time {
+		v.last, v.hasPos = p, true
+	}
+	s.headN++
+	if p.Time > s.watermark {
+		s.watermark = p.Time
+	}
+}
+
+// setLatest restores a vessel's latest position from a checkpoint.
+func (s *Store) setLatest(p Position) {
+	v := s.vessels[p.MMSI]
+	if v == nil {
+		v = &vessel{}
+		s.vessels[p.MMSI] = v
+	}
+	if !v.hasPos || p.Time >= v.last.Time {
+		v.last, v.hasPos = p, true
+	}
+}
+
+// cutoff is the oldest time retention keeps; s.mu or s.wmu is held.
+func (s *Store) cutoff() int64 {
+	if s.opts.Retention <= 0 {
+		return math.MinInt64
+	}
+	return s.watermark - s.opts.Retention.Milliseconds()
+}
+
+// maybeSeal seals the windows that have closed; s.wmu is held.
+func (s *Store) maybeSeal() error {
+	if s.headN > s.opts.MaxHeadPositions {
+		return s.seal(s.watermark+1, false)
+	}
+	span := s.opts.BlockSpan.Milliseconds()
+	end := floorDiv(s.watermark-s.opts.Grace.Milliseconds(), span) * span
+	if end > s.sealedTo {
+		return s.seal(end, false)
+	}
+	return nil
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// seal moves every position before end, and every event, from memory to
+// a new segment file, and checkpoints the rest. With always it
+// checkpoints even when there is nothing to seal (Close). s.wmu is held.
+//
+// The order makes a crash at any point recoverable: the log is rotated
+// (files up to n hold everything so far), the segment and the checkpoint
+// are written under temporary names and renamed, and only then does
+// CURRENT name n. Before that rename, opening ignores segment n and
+// replays the log as before; after it, segment n and ckpt-n replace log
+// files up to n, which are deleted.
+func (s *Store) seal(end int64, always bool) error {
+	if s.failed != nil {
+		return s.failed
+	}
+	cut := s.cutoff()
+	var vs []sealVessel
+	var drop []int // positions each vessel of vs leaves memory with
+	sealed := 0
+	for mmsi, v := range s.vessels {
+		k := sort.Search(len(v.pts), func(i int) bool { return v.pts[i].Time >= end })
+		if k == 0 {
+			continue
+		}
+		lo := sort.Search(k, func(i int) bool { return v.pts[i].Time >= cut })
+		if lo < k {
+			vs = append(vs, sealVessel{mmsi: mmsi, pts: v.pts[lo:k]})
+		} else {
+			vs = append(vs, sealVessel{mmsi: mmsi})
+		}
+		drop = append(drop, k)
+		sealed += k
+	}
+	if sealed == 0 && len(s.events) == 0 && !(always && s.dirty) {
+		s.sealedTo = max(s.sealedTo, end)
+		return nil
+	}
+	// Sort vs (and drop with it) by MMSI for the segment's index.
+	order := make([]int, len(vs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmpU64(uint64(vs[a].mmsi), uint64(vs[b].mmsi)) })
+	sortedVs := make([]sealVessel, 0, len(vs))
+	for _, i := range order {
+		if len(vs[i].pts) > 0 {
+			sortedVs = append(sortedVs, vs[i])
+		}
+	}
+	evs := make([]*storedEvent, 0, len(s.events))
+	for _, e := range s.events {
+		evs = append(evs, e)
+	}
+	slices.SortFunc(evs, func(a, b *storedEvent) int {
+		if a.start != b.start {
+			return cmpI64(a.start, b.start)
+		}
+		return strings.Compare(a.id, b.id)
+	})
+
+	err := s.sealFiles(end, sortedVs, evs, func() {
+		// Under s.mu: memory now matches the files.
+		for i, v := range vs {
+			ves := s.vessels[v.mmsi]
+			k := drop[i]
+			n := copy(ves.pts, ves.pts[k:])
+			clear(ves.pts[n:])
+			ves.pts = ves.pts[:n]
+			if n == 0 && cap(ves.pts) > 64 {
+				ves.pts = nil // a vessel gone quiet gives its memory back
+			}
+		}
+		s.headN -= sealed
+		clear(s.events)
+		s.sealedTo = max(s.sealedTo, end)
+	})
+	if err != nil {
+		s.failed = fmt.Errorf("store: seal failed, reopen to recover: %w", err)
+		return s.failed
+	}
+	return nil
+}
+
+func (s *Store) sealFiles(end int64, vs []sealVessel, evs []*storedEvent, commit func()) error {
+	n, err := s.w.rotate()
+	if err != nil {
+		return err
+	}
+	var g *segment
+	if len(vs) > 0 || len(evs) > 0 {
+		if g, err = writeSegment(s.dir, n, vs, evs, &s.enc); err != nil {
+			return err
+		}
+	}
+	ck := &checkpoint{seq: n, watermark: s.watermark, sealedTo: max(s.sealedTo, end), idents: s.idents}
+	for _, v := range s.vessels {
+		k := sort.Search(len(v.pts), func(i int) bool { return v.pts[i].Time >= end })
+		ck.nHead += uint64(len(v.pts) - k)
+		if v.hasPos {
+			ck.nLatest++
+		}
+	}
+	ck.head = func(fn func(*Position)) {
+		for _, v := range s.vessels {
+			k := sort.Search(len(v.pts), func(i int) bool { return v.pts[i].Time >= end })
+			for i := k; i < len(v.pts); i++ {
+				fn(&v.pts[i])
+			}
+		}
+	}
+	ck.latest = func(fn func(*Position)) {
+		for _, v := range s.vessels {
+			if v.hasPos {
+				fn(&v.last)
+			}
+		}
+	}
+	if err := writeCheckpoint(s.dir, ck); err != nil {
+		return err
+	}
+	if err := syncDir(s.dir); err != nil {
+		return err
+	}
+	if err := writeCurrent(s.dir, n); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	commit()
+	if g != nil {
+		s.segs = append(s.segs, g)
+	}
+	expired := s.expire()
+	s.mu.Unlock()
+	s.dirty = false
+
+	// Clean up what the commit made obsolete. A crash here leaves files
+	// that the next Open deletes.
+	names, _ := os.ReadDir(s.dir)
+	for _, de := range names {
+		seq, kind := parseName(de.Name())
+		if (kind == "wal" && seq <= n) || (kind == "ckpt" && seq < n) {
+			os.Remove(filepath.Join(s.dir, de.Name()))
+		}
+	}
+	for _, g := range expired {
+		if err := os.Remove(g.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			s.opts.Logger.Warn("store: could not delete an expired segment", "file", g.path, "err", err)
+		}
+	}
+	return nil
+}
+
+// expire applies retention to memory and returns the segments whose files
+// are to be deleted; s.mu is held (or recovery runs alone).
+func (s *Store) expire() []*segment {
+	if s.opts.Retention <= 0 {
+		return nil
+	}
+	cut := s.cutoff()
+	var gone []*segment
+	s.segs = slices.DeleteFunc(s.segs, func(g *segment) bool {
+		if g.newest() < cut {
+			gone = append(gone, g)
+			return true
+		}
+		return false
+	})
+	for mmsi, v := range s.vessels {
+		if len(v.pts) == 0 && v.last.Time < cut {
+			delete(s.vessels, mmsi)
+		}
+	}
+	for mmsi, rs := range s.idents {
+		rs = slices.DeleteFunc(rs, func(r IdentityRecord) bool { return r.Last < cut })
+		if len(rs) == 0 {
+			delete(s.idents, mmsi)
+		} else {
+			s.idents[mmsi] = rs
+		}
+	}
+	if len(gone) > 0 {
+		s.opts.Logger.Info("store: retention dropped segments", "count", len(gone))
+	}
+	return gone
+}
+
+// Sync makes everything written so far survive a crash of the machine,
+// not only of the process.
+func (s *Store) Sync() error {
+	s.wmu.Lock()
+	if s.closed {
+		s.wmu.Unlock()
+		return ErrClosed
+	}
+	w := s.w
+	s.wmu.Unlock()
+	return w.sync(w.offset())
+}
+
+// Close seals the windows that are due, checkpoints the rest so that the
+// next Open has no log to replay, and releases the directory.
+func (s *Store) Close() error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	close(s.stop)
+	s.wg.Wait()
+	var err error
+	if s.failed == nil {
+		err = s.seal(s.sealedTo, true)
+	}
+	if cerr := s.w.close(); err == nil {
+		err = cerr
+	}
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	unlockDir(s.lock)
+	return err
+}
+
+// Stats describes what the store holds.
+type Stats struct {
+	Vessels         int    // with a latest position
+	HeadPositions   int    // in memory, not yet sealed
+	SealedPositions uint64 // in segment files
+	Segments        int
+	SegmentBytes    int64 // on disk, in segment files
+	Watermark       int64 // newest position time, Unix ms
+}
+
+// Stats returns what the store holds now.
+func (s *Store) Stats() Stats {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st := Stats{HeadPositions: s.headN, Segments: len(s.segs), Watermark: s.watermark}
+	for _, v := range s.vessels {
+		if v.hasPos {
+			st.Vessels++
+		}
+	}
+	for _, g := range s.segs {
+		st.SealedPositions += g.positions
+		st.SegmentBytes += g.size
+	}
+	return st
+}
+
+func cmpU64(a, b uint64) int {
+	if a < b {
+		return -1
+	}
+	if a > b {
+		return 1
+	}
+	return 0
+}
+
+func cmpI64(a, b int64) int {
+	if a < b {
+		return -1
+	}
+	if a > b {
+		return 1
+	}
+	return 0
+}
