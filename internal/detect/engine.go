@@ -47,9 +47,9 @@ type Obs struct {
 	portM     float64
 }
 
-// portSearchM is how far Obs looks for a port: beyond the largest
-// port-related threshold (encounters must be 10 km from a port).
-const portSearchM = 20_000
+// portSearchM is how far Obs looks for a port: the largest port-related
+// threshold (encounters must be 10 km from a port, GFW).
+const portSearchM = 10_000
 
 // shoreAt answers ShoreM for any point, +Inf when unknown.
 func (p *Places) shoreAt(lat, lon float64) float64 {
@@ -72,7 +72,7 @@ func (o *Obs) ShoreM() float64 {
 	return o.shoreM
 }
 
-// Port returns the nearest port within 20 km and its distance in metres;
+// Port returns the nearest port within 10 km and its distance in metres;
 // ok is false when there is none.
 func (o *Obs) Port() (name string, distM float64, ok bool) {
 	if !o.portDone {
@@ -87,7 +87,7 @@ func (o *Obs) Port() (name string, distM float64, ok bool) {
 	return o.portName, o.portM, !math.IsInf(o.portM, 1)
 }
 
-// PortM is the distance to the nearest port, +Inf beyond 20 km.
+// PortM is the distance to the nearest port, +Inf beyond 10 km.
 func (o *Obs) PortM() float64 {
 	_, d, _ := o.Port()
 	return d
