@@ -28,6 +28,8 @@ type analyzeFlags struct {
 	csvColumns string
 	tz         string
 	assume     string
+	config     string
+	print      bool
 	quiet      bool
 }
 
@@ -49,8 +51,13 @@ A summary goes to standard error.`,
 		Example: `  picket analyze --out out/ testdata/aivdm/vernon_seine_2016/*.log.gz --tz Europe/Paris
   picket analyze --out out/ --zones zones.geojson --watchlist sdn.csv feed.nmea
   picket analyze --out out/ --assume-times 2015-10-06T00:00:00Z/3m aishub_sample.nmea.gz`,
-		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if fl.print {
+				return detect.WriteConfig(os.Stdout, detect.DefaultOptions())
+			}
+			if len(args) == 0 {
+				return usageError{errors.New("no input: give NMEA logs or CSV exports to analyze")}
+			}
 			if fl.out == "" {
 				return usageError{errors.New("--out DIR is required")}
 			}
@@ -65,6 +72,8 @@ A summary goes to standard error.`,
 	f.StringVar(&fl.csvColumns, "csv-columns", "", "map CSV columns: mmsi=MMSI,time=BaseDateTime,lat=LAT,lon=LON,...")
 	f.StringVar(&fl.tz, "tz", "", "time zone of log lines stamped with a local date-time (IANA name); default UTC")
 	f.StringVar(&fl.assume, "assume-times", "", "START/SPAN (e.g. 2015-10-06T00:00:00Z/3m): spread input without timestamps evenly over SPAN from START")
+	f.StringVar(&fl.config, "config", "", "YAML file of detector thresholds over the defaults (see --print-config and docs/detection.md)")
+	f.BoolVar(&fl.print, "print-config", false, "print every detector threshold with its default, as a --config file, and exit")
 	f.BoolVar(&fl.quiet, "quiet", false, "no progress bar and no summary")
 	return c
 }
@@ -94,6 +103,18 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 		}
 		opts.CSVColumns = m
 	}
+	if fl.config != "" {
+		f, err := os.Open(fl.config)
+		if err != nil {
+			return err
+		}
+		o, err := detect.LoadConfig(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", fl.config, err)
+		}
+		opts.Detect = o
+	}
 	places, err := loadPlaces(fl)
 	if err != nil {
 		return err
@@ -118,12 +139,13 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 	}); err != nil {
 		return err
 	}
-	if err := writeProfiles(fl.out, res); err != nil {
+	ps, err := writeProfiles(fl.out, res)
+	if err != nil {
 		return err
 	}
 	if !fl.quiet {
 		pipeline.WriteSummary(os.Stderr, res)
-		writeTopRisk(os.Stderr, res)
+		writeTopRisk(os.Stderr, ps)
 		fmt.Fprintf(os.Stderr, "wrote     %s\n", fl.out)
 	}
 	return nil

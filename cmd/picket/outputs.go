@@ -1,11 +1,50 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"path/filepath"
 
+	"github.com/picket-ais/picket/internal/network"
 	"github.com/picket-ais/picket/internal/pipeline"
+	"github.com/picket-ais/picket/internal/profile"
 )
 
-func writeProfiles(dir string, res *pipeline.AnalyzeResult) error { return nil }
+// writeProfiles writes vessels.jsonl and networks.json and keeps the
+// profiles for the summary.
+func writeProfiles(dir string, res *pipeline.AnalyzeResult) ([]profile.Profile, error) {
+	ps := profile.Build(res.Tracker, res.Events, profile.Options{})
+	if err := pipeline.WriteFileAtomic(filepath.Join(dir, "vessels.jsonl"), func(w io.Writer) error {
+		return profile.WriteJSONL(w, ps)
+	}); err != nil {
+		return nil, err
+	}
+	ns := network.Build(res.Events, res.Tracker, ps, network.Options{})
+	if err := pipeline.WriteFileAtomic(filepath.Join(dir, "networks.json"), func(w io.Writer) error {
+		return network.WriteJSON(w, ns)
+	}); err != nil {
+		return nil, err
+	}
+	return ps, nil
+}
 
-func writeTopRisk(w io.Writer, res *pipeline.AnalyzeResult) {}
+// writeTopRisk prints the ten riskiest vessels and why.
+func writeTopRisk(w io.Writer, ps []profile.Profile) {
+	n := 0
+	for _, p := range ps {
+		if p.Segment != "" || p.Risk.Score == 0 {
+			continue
+		}
+		if n == 0 {
+			fmt.Fprintln(w, "top risk")
+		}
+		why := ""
+		if len(p.Risk.Reasons) > 0 {
+			why = p.Risk.Reasons[0].Reason
+		}
+		fmt.Fprintf(w, "  %3d  %-9d %-20s %s\n", p.Risk.Score, p.MMSI, p.Name, why)
+		if n++; n == 10 {
+			break
+		}
+	}
+}

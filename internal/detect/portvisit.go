@@ -10,12 +10,13 @@ import (
 // Fishing Watch's port visits: enter within 3 km of a port or anchorage,
 // leave beyond 4 km; a stop begins below 0.2 kn and ends above 0.5 kn.
 type PortVisitOptions struct {
-	EnterM      float64 // default 3000 m
-	LeaveM      float64 // default 4000 m
-	StopKn      float64 // default 0.2 kn
-	StopEndKn   float64 // default 0.5 kn
-	RequireStop bool    // only visits with a stop count; default true (see NoStop)
-	NoStop      bool    // count passing entries too
+	EnterM    float64 // default 3000 m
+	LeaveM    float64 // default 4000 m
+	StopKn    float64 // default 0.2 kn
+	StopEndKn float64 // default 0.5 kn
+	// NoStop counts every entry, also without a stop; by default only
+	// visits with a stop count, as GFW's do.
+	NoStop bool
 }
 
 func (o *PortVisitOptions) defaults() {
@@ -31,7 +32,6 @@ func (o *PortVisitOptions) defaults() {
 	if o.StopEndKn <= 0 {
 		o.StopEndKn = 0.5
 	}
-	o.RequireStop = !o.NoStop
 }
 
 type visit struct {
@@ -96,7 +96,7 @@ func (d *PortVisitDetector) Position(o *Obs) {
 
 func (d *PortVisitDetector) close(k segKey, v *visit) {
 	delete(d.visits, k)
-	if d.opts.RequireStop && !v.stopped {
+	if !d.opts.NoStop && !v.stopped {
 		return
 	}
 	if v.stopping {

@@ -149,8 +149,9 @@ func (d *SpoofingDetector) emitShared(mmsi uint32, j *jump, now int64) {
 		ep = &sharedEpisode{segments: map[int]bool{}, ev: event.Event{
 			Type: event.Spoofing, Subtype: event.SharedMMSI, MMSI: mmsi,
 			Start: tm(j.at), End: tm(now), Lat: j.lat, Lon: j.lon,
-			Details: map[string]float64{"other_lat": j.fromLat, "other_lon": j.fromLon},
+			Details: map[string]float64{"other_lat": j.fromLat, "other_lon": j.fromLon, "other_segment": float64(j.from.N)},
 		}}
+		ep.ev.Segment = segName(mmsi, j.to.N)
 		d.shared[mmsi] = ep
 	}
 	ep.segments[j.from.N], ep.segments[j.to.N] = true, true

@@ -118,6 +118,11 @@ func (e *Event) SetID() {
 	buf = append(buf, e.Field...)
 	buf = append(buf, e.Port...)
 	buf = append(buf, e.Zone...)
+	if e.Entry != nil {
+		buf = append(buf, e.Entry.List...)
+		buf = append(buf, '|')
+		buf = append(buf, e.Entry.ID...)
+	}
 	buf = append(buf, '|')
 	buf = strconv.AppendInt(buf, e.Start.UnixMilli(), 10)
 	h.Write(buf)

@@ -1,0 +1,47 @@
+package detect
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestConfigRoundTripAndOverrides(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteConfig(&b, DefaultOptions()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "loitering:\n  max_speed_kn: 2\n  min_duration: 2h0m0s\n") {
+		t.Errorf("printed config:\n%s", b.String())
+	}
+	o, err := LoadConfig(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o != DefaultOptions() {
+		t.Errorf("round trip changed the options")
+	}
+	o, err = LoadConfig(strings.NewReader("loitering:\n  min_duration: 4h\n  max_speed_kn: 1.5\ngap:\n  min_gap_ms: 3600000\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Loitering.MinDurationMs != 4*3600*1000 || o.Loitering.MaxSpeedKn != 1.5 || o.Gap.MinGapMs != 3600*1000 || o.Gap.MinShoreNM != 50 {
+		t.Errorf("options %+v %+v", o.Loitering, o.Gap)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	for in, want := range map[string]string{
+		"loiterin:\n  max_speed_kn: 1\n":        `unknown section "loiterin"`,
+		"loitering:\n  max_sped_kn: 1\n":        `loitering.max_sped_kn: unknown option`,
+		"loitering:\n  max_speed_kn: fast\n":    `want a non-negative number`,
+		"loitering:\n  min_duration: forever\n": `want a duration`,
+		"loitering: [1, 2]\n":                   `bad thresholds file`,
+	} {
+		_, err := LoadConfig(strings.NewReader(in))
+		if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want %q", in, err, want)
+		}
+	}
+}
