@@ -1,21 +1,385 @@
 package detect
 
-// DarkRendezvousOptions configures dark-rendezvous detection (being written).
-type DarkRendezvousOptions struct{}
+import (
+	"fmt"
+	"math"
+
+	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/geo"
+)
+
+// DarkRendezvousOptions configures dark-rendezvous detection: two vessels
+// whose AIS gaps overlap and whose positions before and after make a
+// meeting during the gap plausible. There is no published standard for it
+// (Skylight's "dark rendezvous" pairs one transmitting vessel with one
+// seen only by satellite imagery); the defaults follow the encounter and
+// gap definitions they build on.
+type DarkRendezvousOptions struct {
+	// MinOverlapMs is how long both vessels must have been dark at once.
+	// Default 2 h: the encounter detector's (GFW's) shortest encounter.
+	MinOverlapMs int64
+	// MinMeetMs is how long the two must have been able to stay together
+	// during the overlap (a transfer takes hours). Default 1 h.
+	MinMeetMs int64
+	// MaxSpeedKn is the fastest either vessel is believed to have sailed
+	// while dark. Default 15 kn, a laden tanker's service speed.
+	MaxSpeedKn float64
+	// MaxApartNM bounds the nearer of the two distances between where the
+	// vessels went dark and between where they reappeared: two vessels dark
+	// at once but far apart at both ends are not a rendezvous, however long
+	// their gaps. Default 50 nm.
+	MaxApartNM float64
+	// MaxGapMs ignores longer gaps: a vessel dark for weeks could have met
+	// anyone. Default 7 days.
+	MaxGapMs int64
+	// MinReception is the reception around both gaps' starts (the gap
+	// detector's share of 10-minute slots in which other vessels were
+	// heard) under which a pair of gaps neither of which looks intentional
+	// is taken for a coverage hole and ignored. Default 0.5, the gap
+	// detector's own threshold.
+	MinReception float64
+}
+
+func (o *DarkRendezvousOptions) defaults() {
+	if o.MinOverlapMs <= 0 {
+		o.MinOverlapMs = 2 * hourMs
+	}
+	if o.MinMeetMs <= 0 {
+		o.MinMeetMs = hourMs
+	}
+	if o.MaxSpeedKn <= 0 {
+		o.MaxSpeedKn = 15
+	}
+	if o.MaxApartNM <= 0 {
+		o.MaxApartNM = 50
+	}
+	if o.MaxGapMs <= 0 {
+		o.MaxGapMs = 7 * 24 * hourMs
+	}
+	if o.MinReception <= 0 {
+		o.MinReception = 0.5
+	}
+}
+
+// How the dark-rendezvous detector works.
+//
+// The gap detector appends a gap to Found when its vessel reappears, so
+// gaps arrive in order of their end. Each new gap is compared with the
+// stored gaps that went dark or reappeared within MaxApartNM of where it
+// did (two grid hashes of MaxApartNM cells, one by start and one by end
+// position), then stored itself. A gap that ended more than MaxGapMs -
+// MinOverlapMs before the newest cannot overlap any gap still to come and
+// is forgotten, so memory holds about MaxGapMs of gaps.
+//
+// A pair of gaps is a rendezvous when they overlap by MinOverlapMs, their
+// vessels went dark or reappeared within MaxApartNM of each other, at
+// least one gap looks intentional (or both happened where reception was
+// good: a shared coverage hole is not a meeting), and both vessels could
+// have reached a common point and stayed there MinMeetMs without sailing
+// faster than MaxSpeedKn. That last test intersects, at times spread over
+// the overlap, the positions each vessel could reach from where it went
+// dark and still reach where it reappeared (the "ellipses" of reachable
+// positions); it reports the least speed such a meeting needs.
+
+// drGap is a gap in a form ready to compare.
+type drGap struct {
+	mmsi        uint32
+	segment     string
+	s, e        int64
+	plat, plon  float64 // where it went dark
+	qlat, qlon  float64 // where it reappeared
+	intentional bool
+	rx          float64
+	stamp       uint64
+}
 
 // DarkRendezvousDetector finds two vessels dark at the same time that could
 // have met.
 type DarkRendezvousDetector struct {
-	gaps *GapDetector
-	emit Emitter
+	opts   DarkRendezvousOptions
+	gaps   *GapDetector
+	emit   Emitter
+	next   int // Found entries read
+	grid   cellGrid
+	starts map[uint64][]*drGap
+	ends   map[uint64][]*drGap
+	alive  []*drGap
+	added  int // gaps added since the last compaction
+	stamp  uint64
 }
 
 // NewDarkRendezvousDetector returns a dark-rendezvous detector reading the
 // gaps found by gaps.
 func NewDarkRendezvousDetector(opts DarkRendezvousOptions, gaps *GapDetector, emit Emitter) *DarkRendezvousDetector {
-	return &DarkRendezvousDetector{gaps: gaps, emit: emit}
+	opts.defaults()
+	return &DarkRendezvousDetector{
+		opts: opts, gaps: gaps, emit: emit,
+		grid:   newCellGrid(opts.MaxApartNM * metresPerNM),
+		starts: make(map[uint64][]*drGap),
+		ends:   make(map[uint64][]*drGap),
+	}
 }
 
-func (d *DarkRendezvousDetector) Position(o *Obs)   {}
+// Position reads the gaps found since the last fix: the gap detector runs
+// first and appends a gap when its vessel reappears.
+func (d *DarkRendezvousDetector) Position(o *Obs) {
+	if d.gaps != nil && len(d.gaps.Found) > d.next {
+		d.catchUp()
+	}
+}
+
 func (d *DarkRendezvousDetector) Static(*StaticObs) {}
-func (d *DarkRendezvousDetector) Finish(now int64)  {}
+
+func (d *DarkRendezvousDetector) Finish(now int64) {
+	if d.gaps != nil {
+		d.catchUp()
+	}
+}
+
+func (d *DarkRendezvousDetector) catchUp() {
+	for d.next < len(d.gaps.Found) {
+		ev := &d.gaps.Found[d.next]
+		d.next++
+		if ev.Type == event.Gap && ev.EndLat != nil && ev.EndLon != nil {
+			d.Add(ev)
+		}
+	}
+}
+
+// Add compares a gap event with the gaps seen before and stores it. Gaps
+// must come in order of their end time, as the gap detector finds them.
+func (d *DarkRendezvousDetector) Add(ev *event.Event) {
+	g := &drGap{
+		mmsi: ev.MMSI, segment: ev.Segment,
+		s: ev.Start.UnixMilli(), e: ev.End.UnixMilli(),
+		plat: ev.Lat, plon: ev.Lon, qlat: *ev.EndLat, qlon: *ev.EndLon,
+		intentional: ev.Intentional != nil && *ev.Intentional,
+		rx:          ev.Details["reception"],
+	}
+	if dt := g.e - g.s; dt < d.opts.MinOverlapMs || dt > d.opts.MaxGapMs {
+		return
+	}
+	d.compact(g.e)
+	d.stamp++
+	g.stamp = d.stamp
+	r := d.opts.MaxApartNM * metresPerNM
+	cand := func(cells map[uint64][]*drGap) func(uint64) {
+		return func(c uint64) {
+			for _, h := range cells[c] {
+				if h.stamp != d.stamp {
+					h.stamp = d.stamp
+					d.pair(g, h)
+				}
+			}
+		}
+	}
+	d.grid.visit(g.plat, g.plat, g.plon, g.plon, r, cand(d.starts))
+	d.grid.visit(g.qlat, g.qlat, g.qlon, g.qlon, r, cand(d.ends))
+	ks, ke := d.grid.key(g.plat, g.plon), d.grid.key(g.qlat, g.qlon)
+	d.starts[ks] = append(d.starts[ks], g)
+	d.ends[ke] = append(d.ends[ke], g)
+	d.alive = append(d.alive, g)
+	d.added++
+}
+
+// compact forgets, now and then, the gaps that ended too early to overlap
+// any gap ending at or after now.
+func (d *DarkRendezvousDetector) compact(now int64) {
+	if d.added < 1024 || d.added < len(d.alive)/2 {
+		return
+	}
+	d.added = 0
+	horizon := now - d.opts.MaxGapMs + d.opts.MinOverlapMs
+	kept := d.alive[:0]
+	for _, g := range d.alive {
+		if g.e >= horizon {
+			kept = append(kept, g)
+		}
+	}
+	clear(d.alive[len(kept):])
+	d.alive = kept
+	clear(d.starts)
+	clear(d.ends)
+	for _, g := range kept {
+		ks, ke := d.grid.key(g.plat, g.plon), d.grid.key(g.qlat, g.qlon)
+		d.starts[ks] = append(d.starts[ks], g)
+		d.ends[ke] = append(d.ends[ke], g)
+	}
+}
+
+// drPlane is a local flat projection in metres around a reference point.
+type drPlane struct{ lat0, lon0, kx float64 }
+
+const drMetresPerDeg = geo.EarthRadius * math.Pi / 180
+
+func newDrPlane(lat, lon float64) drPlane {
+	return drPlane{lat0: lat, lon0: lon, kx: drMetresPerDeg * math.Cos(lat*math.Pi/180)}
+}
+
+func (p drPlane) xy(lat, lon float64) (x, y float64) {
+	return deltaLon(lon-p.lon0) * p.kx, (lat - p.lat0) * drMetresPerDeg
+}
+
+func (p drPlane) latLon(x, y float64) (lat, lon float64) {
+	return p.lat0 + y/drMetresPerDeg, geo.NormalizeLon(p.lon0 + x/p.kx)
+}
+
+// pair judges two gaps of different vessels and emits a rendezvous.
+func (d *DarkRendezvousDetector) pair(g, h *drGap) {
+	o := &d.opts
+	if g.mmsi == h.mmsi {
+		return
+	}
+	os, oe := max(g.s, h.s), min(g.e, h.e)
+	if oe-os < o.MinOverlapMs {
+		return
+	}
+	startM := geo.Distance(g.plat, g.plon, h.plat, h.plon)
+	endM := geo.Distance(g.qlat, g.qlon, h.qlat, h.qlon)
+	if min(startM, endM) > o.MaxApartNM*metresPerNM {
+		return
+	}
+	intent := 0
+	for _, x := range []*drGap{g, h} {
+		if x.intentional {
+			intent++
+		}
+	}
+	if intent == 0 && (g.rx < o.MinReception || h.rx < o.MinReception) {
+		return
+	}
+	a, b := g, h
+	if b.mmsi < a.mmsi {
+		a, b = b, a
+	}
+	pl := newDrPlane((a.plat+a.qlat+b.plat+b.qlat)/4, a.plon+deltaLon(b.plon-a.plon)/2)
+	pa := drReach(pl, a)
+	pb := drReach(pl, b)
+	need := drNeededKn(&pa, &pb, os, oe, o.MinMeetMs)
+	if need > o.MaxSpeedKn {
+		return
+	}
+	mx, my, closeM := drClosest(&pa, &pb, os, oe)
+	lat, lon := pl.latLon(mx, my)
+
+	overlap := oe - os
+	apart := min(startM, endM)
+	darkness := [3]float64{0.25, 0.5, 1}[intent]
+	conf := 0.3 +
+		0.2*ramp(float64(overlap), float64(o.MinOverlapMs), 6*float64(o.MinOverlapMs)) +
+		0.2*ramp(apart, o.MaxApartNM*metresPerNM, o.MaxApartNM*metresPerNM/10) +
+		0.1*ramp(need, o.MaxSpeedKn, o.MaxSpeedKn/3) +
+		0.2*darkness
+	why := [3]string{"neither gap looks intentional but reception was good", "one gap looks intentional", "both gaps look intentional"}[intent]
+	d.emit(event.Event{
+		Type: event.DarkRendezvous, MMSI: a.mmsi, OtherMMSI: b.mmsi, Segment: a.segment,
+		Start: tm(os), End: tm(oe), Lat: lat, Lon: lon,
+		Confidence: clamp01(conf),
+		Summary: fmt.Sprintf("%d and %d dark together for %s: went dark %.0f nm apart, reappeared %.0f nm apart, a meeting needs %.1f kn (%s)",
+			a.mmsi, b.mmsi, hours(overlap), startM/metresPerNM, endM/metresPerNM, need, why),
+		Details: map[string]float64{
+			"overlap_hours":    float64(overlap) / hourMs,
+			"start_apart_nm":   math.Round(startM/metresPerNM*10) / 10,
+			"end_apart_nm":     math.Round(endM/metresPerNM*10) / 10,
+			"closest_nm":       math.Round(closeM/metresPerNM*10) / 10,
+			"needed_kn":        math.Round(need*10) / 10,
+			"intentional_gaps": float64(intent),
+		},
+	})
+}
+
+// drPath is a gap in the local plane: from P at s to Q at e.
+type drPath struct {
+	px, py, qx, qy float64
+	s, e           int64
+}
+
+func drReach(pl drPlane, g *drGap) drPath {
+	px, py := pl.xy(g.plat, g.plon)
+	qx, qy := pl.xy(g.qlat, g.qlon)
+	return drPath{px, py, qx, qy, g.s, g.e}
+}
+
+// at is where the vessel would be at t sailing straight from P to Q.
+func (g *drPath) at(t int64) (x, y float64) {
+	f := 0.0
+	if g.e > g.s {
+		f = float64(t-g.s) / float64(g.e-g.s)
+	}
+	return g.px + f*(g.qx-g.px), g.py + f*(g.qy-g.py)
+}
+
+// drKnPerMPerMs converts metres per millisecond to knots.
+const drKnPerMPerMs = 3.6e6 / metresPerNM
+
+// drNeededKn is about the least speed at which both vessels could be at one
+// point from some time in [os, oe-meet] for meet milliseconds, leaving
+// from where they went dark and reaching where they reappeared. For each
+// of 25 meeting times it tries 11 points on the line between the two
+// places where each vessel, sailing straight at its slowest sufficient
+// speed, would wait; the true least speed is at most this.
+func drNeededKn(a, b *drPath, os, oe, meet int64) float64 {
+	meet = min(meet, oe-os)
+	span := oe - os - meet
+	best := math.Inf(1)
+	const steps, pts = 24, 10
+	for k := 0; k <= steps; k++ {
+		tau := os + span*int64(k)/steps
+		ax, ay := drWaitPoint(a, tau, meet)
+		bx, by := drWaitPoint(b, tau, meet)
+		for j := 0; j <= pts; j++ {
+			f := float64(j) / pts
+			x, y := ax+f*(bx-ax), ay+f*(by-ay)
+			v := max(drLegSpeed(a, x, y, tau, meet), drLegSpeed(b, x, y, tau, meet))
+			best = min(best, v)
+		}
+	}
+	return best * drKnPerMPerMs
+}
+
+// drWaitPoint is where on its straight path a vessel that must wait meet
+// milliseconds from tau would wait, sailing at one speed before and after.
+func drWaitPoint(g *drPath, tau, meet int64) (x, y float64) {
+	a, b := float64(tau-g.s), float64(g.e-tau-meet)
+	f := 0.0
+	if a+b > 0 {
+		f = a / (a + b)
+	}
+	return g.px + f*(g.qx-g.px), g.py + f*(g.qy-g.py)
+}
+
+// drLegSpeed is the speed, metres per millisecond, a vessel needs to reach
+// (x, y) from P by tau and Q from there after waiting meet.
+func drLegSpeed(g *drPath, x, y float64, tau, meet int64) float64 {
+	in := math.Hypot(x-g.px, y-g.py)
+	out := math.Hypot(g.qx-x, g.qy-y)
+	return max(drRatio(in, float64(tau-g.s)), drRatio(out, float64(g.e-tau-meet)))
+}
+
+func drRatio(m, ms float64) float64 {
+	if ms > 0 {
+		return m / ms
+	}
+	if m < 1 {
+		return 0
+	}
+	return math.Inf(1)
+}
+
+// drClosest returns the midpoint and distance of the closest approach of the
+// two straight gap paths during [os, oe].
+func drClosest(a, b *drPath, os, oe int64) (x, y, dist float64) {
+	ax0, ay0 := a.at(os)
+	bx0, by0 := b.at(os)
+	ax1, ay1 := a.at(oe)
+	bx1, by1 := b.at(oe)
+	ux, uy := ax0-bx0, ay0-by0
+	wx, wy := (ax1-bx1)-ux, (ay1-by1)-uy
+	f := 0.0
+	if ww := wx*wx + wy*wy; ww > 0 {
+		f = clamp01(-(ux*wx + uy*wy) / ww)
+	}
+	ax, ay := ax0+f*(ax1-ax0), ay0+f*(ay1-ay0)
+	bx, by := bx0+f*(bx1-bx0), by0+f*(by1-by0)
+	return (ax + bx) / 2, (ay + by) / 2, math.Hypot(ax-bx, ay-by)
+}
