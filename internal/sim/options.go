@@ -1,0 +1,79 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Errors the options can fail with.
+var (
+	ErrUnknownRegion = errors.New("unknown region")
+	ErrOptions       = errors.New("sim: bad options")
+)
+
+// Options describe a scenario. The zero value is the default scenario: seed
+// 0, 200 vessels for 24 hours in the korea region from 2026-03-01 00:00 UTC
+// at the ITU reporting rates.
+type Options struct {
+	// Seed makes the scenario: the same options always give the same bytes.
+	Seed uint64
+	// Vessels is the number of simulated vessels. Default 200. Behaviours
+	// need about 20 vessels per set; below that some are left out
+	// (Scenario.Skipped says which).
+	Vessels int
+	// Hours is the scenario's length. Default 24. Intentional gaps and dark
+	// rendezvous need at least 20 hours.
+	Hours float64
+	// Region is one of RegionNames. Default "korea".
+	Region string
+	// Start is the scenario's first instant. Default 2026-03-01T00:00:00Z.
+	Start time.Time
+	// Rate multiplies every reporting interval (ITU-R M.1371-5 table 1) to
+	// thin the feed: 2 sends half as many reports. Default 1: the
+	// standard's intervals. The relative intervals are kept.
+	Rate float64
+	// Sets is how many instances of each injected behaviour to place.
+	// Default one per 100 vessels, at least 1.
+	Sets int
+}
+
+// withDefaults returns the options with defaults filled in, or an error
+// wrapping ErrOptions or ErrUnknownRegion.
+func (o Options) withDefaults() (Options, *Region, error) {
+	if o.Vessels == 0 {
+		o.Vessels = 200
+	}
+	if o.Hours == 0 {
+		o.Hours = 24
+	}
+	if o.Region == "" {
+		o.Region = "korea"
+	}
+	if o.Start.IsZero() {
+		o.Start = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	}
+	if o.Rate == 0 {
+		o.Rate = 1
+	}
+	if o.Sets == 0 {
+		o.Sets = max(1, o.Vessels/100)
+	}
+	switch {
+	case o.Vessels < 0 || o.Vessels > 1_000_000:
+		return o, nil, fmt.Errorf("%w: vessels %d: want 1 to 1000000", ErrOptions, o.Vessels)
+	case o.Hours < 0 || o.Hours > 24*366:
+		return o, nil, fmt.Errorf("%w: hours %g: want more than 0 and at most a year", ErrOptions, o.Hours)
+	case o.Rate < 0.1 || o.Rate > 1000:
+		return o, nil, fmt.Errorf("%w: rate %g: want 0.1 to 1000", ErrOptions, o.Rate)
+	case o.Sets < 0 || o.Sets > 1000:
+		return o, nil, fmt.Errorf("%w: sets %d: want 0 to 1000", ErrOptions, o.Sets)
+	}
+	o.Start = o.Start.UTC().Truncate(time.Second)
+	r, err := LookupRegion(o.Region)
+	if err != nil {
+		return o, nil, err
+	}
+	o.Region = r.Name
+	return o, r, nil
+}
