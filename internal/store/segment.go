@@ -24,7 +24,13 @@ import (
 //	         uint32 other mmsi, uint64 feeds, uint16 id length, uint32
 //	         JSON length, id, JSON
 //	index    per vessel: uint32 mmsi, uint64 offset of the end of its block
-//	footer   the segFooter fields, uint32 CRC-32C of them, magic
+//	fence    the mmsi of every 128th index entry, uint32 each
+//	footer   the footer fields, uint32 CRC-32C of the events, uint32
+//	         CRC-32C of the footer, magic
+//
+// The fence is kept in memory (a few hundred bytes a segment), so finding
+// a vessel costs one read of at most 128 index entries and one read of
+// its block, whether or not the file is in the page cache.
 //
 // N is the number of the last write-ahead log file the seal covered.
 const (
@@ -32,6 +38,7 @@ const (
 	segIndexEntry = 12
 	segFooterLen  = 11*8 + 4 + 4 + 8 // fields, two CRCs, magic
 	evHeader      = 38
+	fenceEvery    = 128
 )
 
 // segment is what is kept in memory of a segment file: its footer.
@@ -46,7 +53,10 @@ type segment struct {
 	nEv          uint64
 	evMin, evMax int64 // events' earliest start and latest end
 	size         int64
+	fence        []uint32 // mmsi of index entries 0, 128, 256...
 }
+
+func fenceLen(nIdx uint64) int64 { return int64((nIdx+fenceEvery-1)/fenceEvery) * 4 }
 
 func segName(seq uint64) string { return fmt.Sprintf("seg-%020d.pks", seq) }
 
@@ -126,6 +136,12 @@ func writeSegment(dir string, seq uint64, vs []sealVessel, evs []*storedEvent, e
 	g.evLen = off - g.evOff
 	g.idxOff = off
 	put(index)
+	fence := make([]byte, 0, fenceLen(g.nIdx))
+	for i := 0; i < len(vs); i += fenceEvery {
+		fence = binary.LittleEndian.AppendUint32(fence, vs[i].mmsi)
+		g.fence = append(g.fence, vs[i].mmsi)
+	}
+	put(fence)
 	footer := g.footer(crc.Sum32())
 	put(footer)
 	g.size = off
@@ -187,8 +203,15 @@ func openSegment(path string) (*segment, uint32, error) {
 	u := func(i int) uint64 { return binary.LittleEndian.Uint64(body[8*i:]) }
 	g := &segment{path: path, seq: u(0), minT: int64(u(1)), maxT: int64(u(2)), positions: u(3), nIdx: u(4),
 		idxOff: int64(u(5)), evOff: int64(u(6)), evLen: int64(u(7)), nEv: u(8), evMin: int64(u(9)), evMax: int64(u(10)), size: size}
-	if g.idxOff+int64(g.nIdx)*segIndexEntry != size-segFooterLen || g.evOff+g.evLen != g.idxOff || g.evOff < int64(len(segMagic)) {
+	if g.idxOff+int64(g.nIdx)*segIndexEntry+fenceLen(g.nIdx) != size-segFooterLen || g.evOff+g.evLen != g.idxOff || g.evOff < int64(len(segMagic)) {
 		return nil, 0, fmt.Errorf("%w: %s: inconsistent footer", ErrCorrupt, filepath.Base(path))
+	}
+	fb := make([]byte, fenceLen(g.nIdx))
+	if _, err := f.ReadAt(fb, g.idxOff+int64(g.nIdx)*segIndexEntry); err != nil {
+		return nil, 0, fmt.Errorf("store: %w", err)
+	}
+	for i := 0; i < len(fb); i += 4 {
+		g.fence = append(g.fence, binary.LittleEndian.Uint32(fb[i:]))
 	}
 	return g, binary.LittleEndian.Uint32(body[11*8:]), nil
 }
@@ -221,38 +244,35 @@ func (g *segment) track(mmsi uint32, from, to int64, out []Position, buf []byte)
 		return out, buf, err
 	}
 	defer f.Close()
-	// Binary search of the on-disk index: a few small reads from the page
-	// cache, and nothing of the index kept in memory.
-	var e [2 * segIndexEntry]byte
-	entry := func(i int) (uint32, int64, error) {
-		if _, err := f.ReadAt(e[:segIndexEntry], g.idxOff+int64(i)*segIndexEntry); err != nil {
-			return 0, 0, err
-		}
-		return binary.LittleEndian.Uint32(e[:]), int64(binary.LittleEndian.Uint64(e[4:])), nil
-	}
-	var rerr error
-	i := sort.Search(int(g.nIdx), func(i int) bool {
-		m, _, err := entry(i)
-		if err != nil && rerr == nil {
-			rerr = err
-		}
-		return m >= mmsi
-	})
-	if rerr != nil {
-		return out, buf, fmt.Errorf("store: read %s: %w", filepath.Base(g.path), rerr)
-	}
-	if i == int(g.nIdx) {
+	// The fence narrows the search to 128 index entries, read at once
+	// with the entry before them, whose end is where the first block
+	// starts.
+	k := sort.Search(len(g.fence), func(i int) bool { return g.fence[i] > mmsi }) - 1
+	if k < 0 {
 		return out, buf, nil
 	}
-	m, end, err := entry(i)
-	if err != nil || m != mmsi {
-		return out, buf, err
+	lo, hi := k*fenceEvery, min((k+1)*fenceEvery, int(g.nIdx))
+	first := max(lo-1, 0)
+	var ib [(fenceEvery + 1) * segIndexEntry]byte
+	ents := ib[:(hi-first)*segIndexEntry]
+	if _, err := f.ReadAt(ents, g.idxOff+int64(first)*segIndexEntry); err != nil {
+		return out, buf, fmt.Errorf("store: read %s: %w", filepath.Base(g.path), err)
+	}
+	entry := func(i int) (uint32, int64) {
+		e := ents[(i-first)*segIndexEntry:]
+		return binary.LittleEndian.Uint32(e), int64(binary.LittleEndian.Uint64(e[4:]))
+	}
+	i := lo + sort.Search(hi-lo, func(i int) bool { m, _ := entry(lo + i); return m >= mmsi })
+	if i == hi {
+		return out, buf, nil
+	}
+	m, end := entry(i)
+	if m != mmsi {
+		return out, buf, nil
 	}
 	start := int64(len(segMagic))
 	if i > 0 {
-		if _, start, err = entry(i - 1); err != nil {
-			return out, buf, err
-		}
+		_, start = entry(i - 1)
 	}
 	if end <= start+4 || end > g.evOff {
 		return out, buf, fmt.Errorf("%w: %s: index entry of mmsi %d", ErrCorrupt, filepath.Base(g.path), mmsi)
@@ -268,14 +288,14 @@ func (g *segment) track(mmsi uint32, from, to int64, out []Position, buf []byte)
 	if crc32.Checksum(buf[4:], castagnoli) != binary.LittleEndian.Uint32(buf) {
 		return out, buf, fmt.Errorf("%w: %s: block of mmsi %d fails its checksum", ErrCorrupt, filepath.Base(g.path), mmsi)
 	}
-	k := len(out)
+	base := len(out)
 	out, err = decode(out, buf[4:], mmsi)
 	if err != nil {
 		return out, buf, fmt.Errorf("%w (%s)", err, filepath.Base(g.path))
 	}
 	// Keep only [from, to).
-	j := k
-	for _, p := range out[k:] {
+	j := base
+	for _, p := range out[base:] {
 		if p.Time >= from && p.Time < to {
 			out[j] = p
 			j++
