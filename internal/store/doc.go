@@ -67,8 +67,8 @@
 // a time, in call order); queries run concurrently with each other and
 // with writes, and see every write that returned before they started.
 // A seal runs inside the write that triggers it and holds up other writes
-// (for tens of milliseconds per hour of data of 10,000 vessels), never
-// queries. One process may open a directory at a time (ErrLocked).
+// (about 0.2 s for the hour of 10,000 vessels, 1.2 million positions),
+// never queries: callers should queue ahead of Append. One process may open a directory at a time (ErrLocked).
 //
 // # Precision
 //

@@ -37,7 +37,7 @@ type Options struct {
 
 	// MaxHeadPositions bounds the positions held in memory before
 	// sealing: past it, every open window is sealed early. Default
-	// 8,000,000 (about 400 MB).
+	// 8,000,000 (56 bytes each: about 450 MB).
 	MaxHeadPositions int
 
 	// MaxFuture rejects positions stamped more than this ahead of Now: one

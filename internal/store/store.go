@@ -141,11 +141,9 @@ func (s *Store) recover() error {
 	if len(wals) > 0 {
 		next = max(next, wals[len(wals)-1]+1)
 	}
-	// A torn tail stays in its file, but that file is never written again
-	// and is read as "last" until the next seal deletes it, since every
-	// replay ends at the first bad record of the last file it reads... so
-	// cut it off now instead, to keep the rule simple: only the newest
-	// file may end torn.
+	// Cut a torn tail off now: the file is not written again, and the
+	// next recovery must not find a bad record in a file that is no
+	// longer the last.
 	if len(wals) > 0 {
 		if err := truncateTorn(filepath.Join(s.dir, walName(wals[len(wals)-1]))); err != nil {
 			return err
