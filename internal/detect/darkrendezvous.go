@@ -1,8 +1,10 @@
 package detect
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/geo"
@@ -22,7 +24,8 @@ type DarkRendezvousOptions struct {
 	// during the overlap (a transfer takes hours). Default 1 h.
 	MinMeetMs int64
 	// MaxSpeedKn is the fastest either vessel is believed to have sailed
-	// while dark. Default 15 kn, a laden tanker's service speed.
+	// while dark. Default 12 kn, a laden tanker's usual service speed: a
+	// meeting that needs more is not plausible.
 	MaxSpeedKn float64
 	// MaxApartNM bounds the nearer of the two distances between where the
 	// vessels went dark and between where they reappeared: two vessels dark
@@ -38,6 +41,19 @@ type DarkRendezvousOptions struct {
 	// is taken for a coverage hole and ignored. Default 0.5, the gap
 	// detector's own threshold.
 	MinReception float64
+	// AllPairs reports every plausible pair. By default, where several
+	// vessels went dark in one area at once (a dark fleet waiting
+	// together), gaps are paired one to one, the most plausible pairs
+	// first: by the summed distance of where the two went dark and where
+	// they reappeared, among the pairs known when a pair is decided. A
+	// vessel meeting two others in one dark period then yields one of the
+	// two meetings.
+	AllPairs bool
+	// HoldMs is how long, in data time after the later of two gaps ends,
+	// their pair waits before it is decided and reported, so that a better
+	// partner reappearing meanwhile can take its place. Default 6 h; 1 ms
+	// reports at once.
+	HoldMs int64
 }
 
 func (o *DarkRendezvousOptions) defaults() {
@@ -48,7 +64,7 @@ func (o *DarkRendezvousOptions) defaults() {
 		o.MinMeetMs = hourMs
 	}
 	if o.MaxSpeedKn <= 0 {
-		o.MaxSpeedKn = 15
+		o.MaxSpeedKn = 12
 	}
 	if o.MaxApartNM <= 0 {
 		o.MaxApartNM = 50
@@ -58,6 +74,9 @@ func (o *DarkRendezvousOptions) defaults() {
 	}
 	if o.MinReception <= 0 {
 		o.MinReception = 0.5
+	}
+	if o.HoldMs <= 0 {
+		o.HoldMs = 6 * hourMs
 	}
 }
 
@@ -80,6 +99,11 @@ func (o *DarkRendezvousOptions) defaults() {
 // the overlap, the positions each vessel could reach from where it went
 // dark and still reach where it reappeared (the "ellipses" of reachable
 // positions); it reports the least speed such a meeting needs.
+//
+// A plausible pair waits HoldMs of data time, then is reported unless one
+// of its gaps has gone to a more plausible pair (see AllPairs), so that a
+// dozen ships dark in one area yield their likely meetings rather than
+// every pair of them.
 
 // drGap is a gap in a form ready to compare.
 type drGap struct {
@@ -91,6 +115,17 @@ type drGap struct {
 	intentional bool
 	rx          float64
 	stamp       uint64
+	reserved    uint64 // the release pass that reserved it
+	matched     bool   // reported in a pair
+}
+
+// drCand is a plausible pair of gaps, waiting to be decided.
+type drCand struct {
+	g, h *drGap
+	cost float64 // summed distance of the dark and reappearance positions
+	at   int64   // when to decide
+	done bool    // decided
+	ev   event.Event
 }
 
 // DarkRendezvousDetector finds two vessels dark at the same time that could
@@ -106,6 +141,10 @@ type DarkRendezvousDetector struct {
 	alive  []*drGap
 	added  int // gaps added since the last compaction
 	stamp  uint64
+	cands  []drCand // found by the gap being added
+	held   []drCand // waiting for HoldMs, in order of at
+	order  []int    // scratch: held pairs by cost
+	pass   uint64
 }
 
 // NewDarkRendezvousDetector returns a dark-rendezvous detector reading the
@@ -126,6 +165,9 @@ func (d *DarkRendezvousDetector) Position(o *Obs) {
 	if d.gaps != nil && len(d.gaps.Found) > d.next {
 		d.catchUp()
 	}
+	if len(d.held) > 0 && o.Fix.Time >= d.held[0].at {
+		d.release(o.Fix.Time)
+	}
 }
 
 func (d *DarkRendezvousDetector) Static(*StaticObs) {}
@@ -134,6 +176,51 @@ func (d *DarkRendezvousDetector) Finish(now int64) {
 	if d.gaps != nil {
 		d.catchUp()
 	}
+	d.release(math.MaxInt64)
+}
+
+// release decides the held pairs whose time has come: greedily, the
+// least costly first, over every held pair, so that a pair still waiting
+// can keep a gap from a worse pair that is due.
+func (d *DarkRendezvousDetector) release(now int64) {
+	if len(d.held) == 0 || d.held[0].at > now {
+		return
+	}
+	d.pass++
+	d.order = d.order[:0]
+	for i := range d.held {
+		d.order = append(d.order, i)
+	}
+	slices.SortFunc(d.order, func(i, j int) int { return cmp.Compare(d.held[i].cost, d.held[j].cost) })
+	for _, i := range d.order {
+		c := &d.held[i]
+		due := c.at <= now
+		switch {
+		case d.opts.AllPairs:
+			if due {
+				d.emit(c.ev)
+				c.done = true
+			}
+		case c.g.matched || c.h.matched:
+			c.done = true // a better pair has been reported
+		case c.g.reserved == d.pass || c.h.reserved == d.pass:
+			c.done = due // a better pair is still waiting
+		case due:
+			d.emit(c.ev)
+			c.g.matched, c.h.matched = true, true
+			c.done = true
+		default:
+			c.g.reserved, c.h.reserved = d.pass, d.pass
+		}
+	}
+	kept := d.held[:0]
+	for _, c := range d.held {
+		if !c.done {
+			kept = append(kept, c)
+		}
+	}
+	clear(d.held[len(kept):])
+	d.held = kept
 }
 
 func (d *DarkRendezvousDetector) catchUp() {
@@ -159,22 +246,32 @@ func (d *DarkRendezvousDetector) Add(ev *event.Event) {
 	if dt := g.e - g.s; dt < d.opts.MinOverlapMs || dt > d.opts.MaxGapMs {
 		return
 	}
+	d.release(g.e)
 	d.compact(g.e)
 	d.stamp++
 	g.stamp = d.stamp
+	d.cands = d.cands[:0]
 	r := d.opts.MaxApartNM * metresPerNM
 	cand := func(cells map[uint64][]*drGap) func(uint64) {
-		return func(c uint64) {
-			for _, h := range cells[c] {
+		return func(cell uint64) {
+			for _, h := range cells[cell] {
 				if h.stamp != d.stamp {
 					h.stamp = d.stamp
-					d.pair(g, h)
+					if c, ok := d.judge(g, h); ok {
+						d.cands = append(d.cands, c)
+					}
 				}
 			}
 		}
 	}
 	d.grid.visit(g.plat, g.plat, g.plon, g.plon, r, cand(d.starts))
 	d.grid.visit(g.qlat, g.qlat, g.qlon, g.qlon, r, cand(d.ends))
+	for i := range d.cands {
+		c := &d.cands[i]
+		c.at = g.e + d.opts.HoldMs
+		d.held = append(d.held, *c)
+		*c = drCand{}
+	}
 	ks, ke := d.grid.key(g.plat, g.plon), d.grid.key(g.qlat, g.qlon)
 	d.starts[ks] = append(d.starts[ks], g)
 	d.ends[ke] = append(d.ends[ke], g)
@@ -224,20 +321,21 @@ func (p drPlane) latLon(x, y float64) (lat, lon float64) {
 	return p.lat0 + y/drMetresPerDeg, geo.NormalizeLon(p.lon0 + x/p.kx)
 }
 
-// pair judges two gaps of different vessels and emits a rendezvous.
-func (d *DarkRendezvousDetector) pair(g, h *drGap) {
+// judge decides whether two gaps of different vessels could be a
+// rendezvous and makes its event.
+func (d *DarkRendezvousDetector) judge(g, h *drGap) (c drCand, ok bool) {
 	o := &d.opts
 	if g.mmsi == h.mmsi {
-		return
+		return c, false
 	}
 	os, oe := max(g.s, h.s), min(g.e, h.e)
 	if oe-os < o.MinOverlapMs {
-		return
+		return c, false
 	}
 	startM := geo.Distance(g.plat, g.plon, h.plat, h.plon)
 	endM := geo.Distance(g.qlat, g.qlon, h.qlat, h.qlon)
 	if min(startM, endM) > o.MaxApartNM*metresPerNM {
-		return
+		return c, false
 	}
 	intent := 0
 	for _, x := range []*drGap{g, h} {
@@ -246,7 +344,7 @@ func (d *DarkRendezvousDetector) pair(g, h *drGap) {
 		}
 	}
 	if intent == 0 && (g.rx < o.MinReception || h.rx < o.MinReception) {
-		return
+		return c, false
 	}
 	a, b := g, h
 	if b.mmsi < a.mmsi {
@@ -257,21 +355,26 @@ func (d *DarkRendezvousDetector) pair(g, h *drGap) {
 	pb := drReach(pl, b)
 	need := drNeededKn(&pa, &pb, os, oe, o.MinMeetMs)
 	if need > o.MaxSpeedKn {
-		return
+		return c, false
 	}
 	mx, my, closeM := drClosest(&pa, &pb, os, oe)
 	lat, lon := pl.latLon(mx, my)
 
 	overlap := oe - os
-	apart := min(startM, endM)
+	// Confidence: closeness counts most, then darkness (intentional gaps),
+	// the length of the overlap and how easily they could have met. Two
+	// ships dark 30 nm apart at both ends could have met, but so could
+	// many others.
+	apartNM := (startM + endM) / 2 / metresPerNM
+	near := 1 - ramp(apartNM, o.MaxApartNM/10, o.MaxApartNM)
 	darkness := [3]float64{0.25, 0.5, 1}[intent]
-	conf := 0.3 +
-		0.2*ramp(float64(overlap), float64(o.MinOverlapMs), 6*float64(o.MinOverlapMs)) +
-		0.2*ramp(apart, o.MaxApartNM*metresPerNM, o.MaxApartNM*metresPerNM/10) +
-		0.1*ramp(need, o.MaxSpeedKn, o.MaxSpeedKn/3) +
-		0.2*darkness
+	conf := 0.25 +
+		0.3*near*near +
+		0.2*darkness +
+		0.15*ramp(float64(overlap), float64(o.MinOverlapMs), 6*float64(o.MinOverlapMs)) +
+		0.1*ramp(need, o.MaxSpeedKn, o.MaxSpeedKn/3)
 	why := [3]string{"neither gap looks intentional but reception was good", "one gap looks intentional", "both gaps look intentional"}[intent]
-	d.emit(event.Event{
+	return drCand{g: g, h: h, cost: startM + endM, ev: event.Event{
 		Type: event.DarkRendezvous, MMSI: a.mmsi, OtherMMSI: b.mmsi, Segment: a.segment,
 		Start: tm(os), End: tm(oe), Lat: lat, Lon: lon,
 		Confidence: clamp01(conf),
@@ -285,7 +388,7 @@ func (d *DarkRendezvousDetector) pair(g, h *drGap) {
 			"needed_kn":        math.Round(need*10) / 10,
 			"intentional_gaps": float64(intent),
 		},
-	})
+	}}, true
 }
 
 // drPath is a gap in the local plane: from P at s to Q at e.

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/geo"
+	"github.com/picket-ais/picket/internal/track"
 )
 
 func TestDarkRendezvousScenarios(t *testing.T) {
@@ -211,28 +213,84 @@ func TestDrNeededKn(t *testing.T) {
 	}
 }
 
-// TestDarkRendezvousLive: the rendezvous is emitted as soon as the second
-// vessel reappears, before Finish.
+// TestDarkRendezvousLive: the rendezvous is decided HoldMs after the
+// second vessel reappears, before Finish.
 func TestDarkRendezvousLive(t *testing.T) {
 	var got []event.Event
 	gaps := NewGapDetector(GapOptions{}, func(event.Event) {})
 	d := NewDarkRendezvousDetector(DarkRendezvousOptions{}, gaps, func(e event.Event) { got = append(got, e) })
-	ga := drEvent(412000001, 0, 20, 10, 60, 10.1, 60.1, true, 0.9)
-	gb := drEvent(412000002, 1, 19, 10.05, 60, 10.1, 60.15, true, 0.9)
-	o := &Obs{}
-	gaps.Found = append(gaps.Found, gb)
-	d.Position(o)
-	if len(got) != 0 {
-		t.Fatal("a rendezvous with one gap")
+	at := func(h float64) *Obs {
+		return &Obs{Update: &track.Update{Fix: track.Fix{Time: int64(h * hourMs)}}}
 	}
-	gaps.Found = append(gaps.Found, ga)
-	d.Position(o)
+	gaps.Found = append(gaps.Found, drEvent(412000002, 1, 19, 10.05, 60, 10.1, 60.15, true, 0.9))
+	d.Position(at(19))
+	gaps.Found = append(gaps.Found, drEvent(412000001, 0, 20, 10, 60, 10.1, 60.1, true, 0.9))
+	d.Position(at(20))
+	d.Position(at(25.9))
+	if len(got) != 0 {
+		t.Fatal("reported before the hold")
+	}
+	d.Position(at(26))
 	if len(got) != 1 {
-		t.Fatalf("%d rendezvous after the second gap, want 1", len(got))
+		t.Fatalf("%d rendezvous after the hold, want 1", len(got))
 	}
 	d.Finish(0)
 	if len(got) != 1 {
 		t.Fatalf("%d rendezvous after Finish, want still 1", len(got))
+	}
+}
+
+// TestDarkRendezvousDarkFleet: six ships dark in one area at once, in
+// three close pairs. Every pair of them could have met; the detector
+// reports the three pairs that are each other's nearest, even when a
+// nearer partner reappears after a pair was first seen. AllPairs reports
+// them all.
+func TestDarkRendezvousDarkFleet(t *testing.T) {
+	const lat, lon = 26.0, 56.5
+	type g struct {
+		mmsi             uint32
+		startH, endH     float64
+		bearing, distNM  float64 // where it went dark
+		ebearing, edisNM float64 // where it reappeared
+	}
+	fleet := []g{
+		// Pair 1 and 2 around the centre, pair 3 15 nm east.
+		{422000001, 0, 19.0, 0, 8, 0, 9},
+		{422000002, 0.5, 20.5, 0, 4, 10, 6}, // nearest to 1, reappears after 3
+		{422000003, 0, 19.5, 180, 8, 180, 9},
+		{422000004, 0.2, 21.0, 180, 4, 170, 6},
+		{422000005, 0, 20.0, 90, 15, 90, 17},
+		{422000006, 0.1, 20.2, 90, 12, 95, 14},
+	}
+	evs := make([]event.Event, len(fleet))
+	for i, f := range fleet {
+		plat, plon := drNM(lat, lon, f.bearing, f.distNM)
+		qlat, qlon := drNM(lat, lon, f.ebearing, f.edisNM)
+		evs[i] = drEvent(f.mmsi, f.startH, f.endH, plat, plon, qlat, qlon, true, 0.9)
+	}
+	slices.SortStableFunc(evs, func(a, b event.Event) int { return a.End.Compare(b.End) })
+	for _, all := range []bool{false, true} {
+		var got []event.Event
+		d := NewDarkRendezvousDetector(DarkRendezvousOptions{AllPairs: all}, nil, func(e event.Event) { got = append(got, e) })
+		for i := range evs {
+			d.Add(&evs[i])
+		}
+		d.Finish(0)
+		if all {
+			if len(got) != 15 {
+				t.Errorf("AllPairs: %d pairs, want all 15", len(got))
+			}
+			continue
+		}
+		var pairs []string
+		for _, e := range got {
+			pairs = append(pairs, fmt.Sprintf("%d-%d", e.MMSI, e.OtherMMSI))
+		}
+		slices.Sort(pairs)
+		want := []string{"422000001-422000002", "422000003-422000004", "422000005-422000006"}
+		if !slices.Equal(pairs, want) {
+			t.Errorf("pairs %v, want %v", pairs, want)
+		}
 	}
 }
 
