@@ -153,7 +153,11 @@ func (s *Store) recover() error {
 		return err
 	}
 	s.dirty = replayed > 0
-	s.expire()
+	for _, g := range s.expire() {
+		if err := os.Remove(g.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("store: %w", err)
+		}
+	}
 	s.opts.Logger.Info("store: opened", "dir", s.dir, "segments", len(s.segs), "head_positions", s.headN, "wal_files_replayed", replayed)
 	if err := s.maybeSeal(); err != nil {
 		s.w.close()

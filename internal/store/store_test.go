@@ -167,7 +167,7 @@ func TestRetention(t *testing.T) {
 	opts := Options{Retention: 2 * time.Hour}
 	s := open(t, dir, opts)
 	f := newFleet(100, 3, t0)
-	ps := f.next(nil, 40_000) // about 12 hours
+	ps := f.next(nil, 40_000) // about 3.5 hours
 	appendAll(t, s, ps[:1], 1)
 	s.PutIdentity(ps[0].MMSI, IdentityRecord{Field: "name", Value: "OLD NAME", First: t0, Last: t0})
 	appendAll(t, s, ps[1:], 1000)
@@ -203,9 +203,17 @@ func TestRetention(t *testing.T) {
 		t.Fatalf("%d segment files on disk, store knows %d", len(segs), s.Stats().Segments)
 	}
 	s.Close()
+	// Reopened with a shorter retention, the store drops more files at
+	// once.
+	opts.Retention = time.Hour
+	cut = last - 3_600_000
 	s = open(t, dir, opts)
 	defer s.Close()
 	check()
+	segs, _ = filepath.Glob(filepath.Join(dir, "seg-*"))
+	if len(segs) != s.Stats().Segments || len(segs) > 3 {
+		t.Fatalf("%d segment files on disk, store knows %d", len(segs), s.Stats().Segments)
+	}
 }
 
 func TestBadInput(t *testing.T) {
