@@ -35,6 +35,11 @@ const (
 	gapMinMs  = 12 * hour
 	// Behaviours are staged this far apart so that they do not mix.
 	apartM = 40e3
+	// Dark periods are staged farther apart: picket's dark-rendezvous
+	// detector pairs overlapping gaps within 50 nm (DESIGN.md), and two
+	// staged gaps that close would make a rendezvous the truth does not
+	// have.
+	darkApartM = 130e3
 )
 
 func (s *scenario) site(q siteQuery) (site, string, bool) {
@@ -43,6 +48,17 @@ func (s *scenario) site(q siteQuery) (site, string, bool) {
 	c, relaxed, ok := s.w.findSite(s.rng, q)
 	if ok {
 		s.used = append(s.used, pt{c.Lat, c.Lon})
+	}
+	return c, relaxed, ok
+}
+
+// darkSite is site for a staged dark period, far from the others.
+func (s *scenario) darkSite(q siteQuery) (site, string, bool) {
+	q.AvoidFar = s.darkUsed
+	q.MinFarM = darkApartM
+	c, relaxed, ok := s.site(q)
+	if ok {
+		s.darkUsed = append(s.darkUsed, pt{c.Lat, c.Lon})
 	}
 	return c, relaxed, ok
 }
@@ -211,7 +227,7 @@ func (s *scenario) stageGap(set int) {
 		return
 	}
 	length := int64(float64(gapMinMs+30*min_) + s.rng.Float64()*(maxLen-float64(gapMinMs+30*min_)))
-	c, relaxed, ok := s.site(siteQuery{MinShoreM: gapShoreM + 5*nm, MinCoverM: 18 * nm, Zone: -1})
+	c, relaxed, ok := s.darkSite(siteQuery{MinShoreM: gapShoreM + 5*nm, MinCoverM: 18 * nm, Zone: -1})
 	if !ok {
 		s.skip(injGap, set, relaxed)
 		return
@@ -256,7 +272,7 @@ func (s *scenario) stageDarkRendezvous(set int) {
 		s.skip(injDarkRendezvous, set, "scenario too short (needs about 24 h)")
 		return
 	}
-	c, relaxed, ok := s.site(siteQuery{MinShoreM: gapShoreM + 5*nm, MinCoverM: 18 * nm, Zone: -1})
+	c, relaxed, ok := s.darkSite(siteQuery{MinShoreM: gapShoreM + 5*nm, MinCoverM: 18 * nm, Zone: -1})
 	if !ok {
 		s.skip(injDarkRendezvous, set, relaxed)
 		return

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/picket-ais/picket/internal/ais"
+	"github.com/picket-ais/picket/internal/event"
 )
 
 // Reporting intervals of ITU-R M.1371-5 table 1 (before Options.Rate).
@@ -32,7 +33,7 @@ type Stats struct {
 }
 
 // heardAt is a moment a transmitter was heard, with where it was (the
-// position it reported, or for static reports its last reported one).
+// position it reported, or for static reports its true position).
 type heardAt struct {
 	t        int64
 	lat, lon float64
@@ -74,7 +75,19 @@ type vesselHeard struct {
 	lastMMSI uint32
 	gaps     []heardGap
 	spoofs   []spoofHeard
+	// fixes are the heard position reports, at most one a minute (false
+	// positions left out), for the truth to judge what the feed shows.
+	fixes []heardFix
 }
+
+// heardFix is a heard position report as reported.
+type heardFix struct {
+	t             int64
+	lat, lon, sog float32
+}
+
+// fixLogMs thins the heard-fix log.
+const fixLogMs = 60_000
 
 // minGapMs is the shortest dark period recorded (GFW: every gap >= 6 h).
 const minGapMs = 6 * hour
@@ -181,18 +194,26 @@ type gen struct {
 	ch      byte
 	stats   Stats
 	err     error
+	// unseen counts truth events left out because the feed does not show
+	// them (a port call never heard stopped, a zone crossed unheard).
+	unseen map[event.Type]int
+	// The truth scan's last port visit of each vessel, and zone visit of
+	// each vessel and zone (indices into its events, -1 none).
+	lastVisit []int
+	lastZone  [][]int
 }
 
 func newGen(s *scenario, w io.Writer) *gen {
 	g := &gen{
-		s:     s,
-		out:   bufio.NewWriterSize(w, 1<<20),
-		rng:   rand.New(rand.NewPCG(s.opts.Seed, 0x5eed_0002)),
-		rate:  s.opts.Rate,
-		hints: make([]int, len(s.fleet)),
-		heard: make([]vesselHeard, len(s.fleet)),
-		chanB: make([]bool, len(s.fleet)),
-		stats: Stats{ByType: map[int]int64{}},
+		s:      s,
+		out:    bufio.NewWriterSize(w, 1<<20),
+		rng:    rand.New(rand.NewPCG(s.opts.Seed, 0x5eed_0002)),
+		rate:   s.opts.Rate,
+		hints:  make([]int, len(s.fleet)),
+		heard:  make([]vesselHeard, len(s.fleet)),
+		chanB:  make([]bool, len(s.fleet)),
+		stats:  Stats{ByType: map[int]int64{}},
+		unseen: map[event.Type]int{},
 	}
 	g.darkCur = make([]int, len(s.fleet))
 	for _, st := range s.w.stations {
@@ -373,6 +394,9 @@ func (g *gen) position(v int, t int64) int64 {
 		}
 		hv.last.set(t, lat, lon)
 		hv.lastMMSI = id.MMSI
+		if n := len(hv.fixes); spoofed < 0 && (n == 0 || t-hv.fixes[n-1].t >= fixLogMs) {
+			hv.fixes = append(hv.fixes, heardFix{t, float32(lat), float32(lon), float32(rsog)})
+		}
 		if spoofed >= 0 {
 			hv.spoofs[spoofed].firstFalse.first(t, lat, lon)
 		} else {
@@ -442,10 +466,9 @@ func (g *gen) static(v int, t int64) int64 {
 	}
 	hv := &g.heard[v]
 	ih := &hv.ids[k]
+	// A static report carries no position: the truth places it where the
+	// ship is, which its next position report shows within seconds.
 	plat, plon := lat, lon
-	if hv.last.ok {
-		plat, plon = hv.last.lat, hv.last.lon
-	}
 	ih.firstAny.first(t, plat, plon)
 	ih.lastAny.set(t, plat, plon)
 	ih.firstStatic.first(t, plat, plon)

@@ -117,6 +117,11 @@ func Generate(opts Options, feed io.Writer) (*Result, error) {
 	}
 	res := &Result{Options: s.opts, Stats: g.stats, zones: s.r.Zones, watch: s.watch}
 	res.Truth = g.truth()
+	for _, typ := range event.Types {
+		if n := g.unseen[typ]; n > 0 {
+			s.notes = append(s.notes, fmt.Sprintf("%d %s events left out of the truth: the feed does not show them", n, typ))
+		}
+	}
 	res.Info = s.info(res)
 	return res, nil
 }

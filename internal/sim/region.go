@@ -168,7 +168,7 @@ var regions = []*Region{
 			{Lat: 57.633333, Lon: 18.283333, RangeNM: 50}, // VISBY, elevated site
 			{Lat: 56.166667, Lon: 15.6, RangeNM: 40},      // KARLSKRONA
 			{Lat: 55.1, Lon: 14.7, RangeNM: 40},           // RONNE
-			{Lat: 54.1, Lon: 12.133333, RangeNM: 40},      // ROSTOCK
+			{Lat: 54.516667, Lon: 13.65, RangeNM: 40},     // SASSNITZ
 			{Lat: 54.633333, Lon: 19.9, RangeNM: 40},      // BALTIYSK
 			{Lat: 60.1, Lon: 19.916667, RangeNM: 40},      // MARIEHAMN
 			{Lat: 59.933333, Lon: 30.3, RangeNM: 40},      // SANKT-PETERBURG

@@ -25,6 +25,7 @@ type scenario struct {
 	skipped    []string
 	notes      []string
 	used       []pt // places of behaviours already staged
+	darkUsed   []pt // places of staged dark periods
 	calls      []portCall
 	watch      []watchEntry
 	passes     []satPass

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/picket-ais/picket/internal/event"
@@ -132,6 +133,7 @@ type loiterRun struct {
 }
 
 type visitRun struct {
+	v          int
 	on         bool
 	mmsi       uint32
 	port       string
@@ -142,6 +144,7 @@ type visitRun struct {
 }
 
 type zoneRun struct {
+	v          int
 	on         bool
 	mmsi       uint32
 	from, last int64
@@ -170,6 +173,16 @@ func (g *gen) scanTruth() []event.Event {
 		zones[v] = make([]zoneRun, len(s.r.Zones))
 	}
 	pairs := map[[2]int32]*pairRun{}
+	near := make([]placeCache, n)
+	g.lastVisit = make([]int, n)
+	g.lastZone = make([][]int, n)
+	for v := range g.lastVisit {
+		g.lastVisit[v] = -1
+		g.lastZone[v] = make([]int, len(s.r.Zones))
+		for zi := range g.lastZone[v] {
+			g.lastZone[v][zi] = -1
+		}
+	}
 	var done []pairDone
 	var out []event.Event
 	type slowFix struct {
@@ -199,10 +212,10 @@ func (g *gen) scanTruth() []event.Event {
 			if vr.on && vr.mmsi != mmsi {
 				out = g.closeVisit(out, vr, vr.last)
 			}
-			pname, pd := s.w.nearestPlace(lat, lon)
+			pname, pd := near[v].lookup(s.w, lat, lon, t)
 			switch {
 			case !vr.on && pd <= truthPortEnterM:
-				*vr = visitRun{on: true, mmsi: mmsi, port: pname, from: t, last: t, lat: lat, lon: lon, partial: t == s.start}
+				*vr = visitRun{v: v, on: true, mmsi: mmsi, port: pname, from: t, last: t, lat: lat, lon: lon, partial: t == s.start}
 			case vr.on && pd > truthPortLeaveM:
 				out = g.closeVisit(out, vr, vr.last)
 			}
@@ -220,7 +233,7 @@ func (g *gen) scanTruth() []event.Event {
 					out = g.closeZone(out, zr, zi, false)
 				}
 				if in && !zr.on {
-					*zr = zoneRun{on: true, mmsi: mmsi, from: t, last: t, lat: lat, lon: lon, partial: t == s.start}
+					*zr = zoneRun{v: v, on: true, mmsi: mmsi, from: t, last: t, lat: lat, lon: lon, partial: t == s.start}
 				}
 				if zr.on {
 					zr.last = t
@@ -307,6 +320,34 @@ func (g *gen) scanTruth() []event.Event {
 	return out
 }
 
+// placeCache saves port lookups in the scan: a vessel that has not moved
+// keeps its answer, and one far from every port cannot come within
+// truthPortFarM of one before it could have sailed there at 25 kn.
+type placeCache struct {
+	ok       bool
+	lat, lon float64
+	name     string
+	d        float64
+	until    int64 // no port within truthPortFarM before this
+}
+
+const scanMaxKnots = 25
+
+func (c *placeCache) lookup(w *world, lat, lon float64, t int64) (string, float64) {
+	if c.ok && lat == c.lat && lon == c.lon {
+		return c.name, c.d
+	}
+	if c.ok && t < c.until {
+		return "", math.Inf(1)
+	}
+	name, d := w.nearestPlace(lat, lon)
+	*c = placeCache{ok: true, lat: lat, lon: lon, name: name, d: d}
+	if far := min(d, w.placesRange) - truthPortFarM - 500; far > 0 {
+		c.until = t + int64(far/(scanMaxKnots*kn)*1000)
+	}
+	return name, d
+}
+
 type pairDone struct {
 	key [2]int32
 	run pairRun
@@ -325,9 +366,35 @@ func isOn(ves *vessel, t int64) bool {
 	return true
 }
 
+// fixesIn returns the heard fixes of vessel v from t0 to t1.
+func (g *gen) fixesIn(v int, t0, t1 int64) []heardFix {
+	f := g.heard[v].fixes
+	i := sort.Search(len(f), func(k int) bool { return f[k].t >= t0 })
+	j := sort.Search(len(f), func(k int) bool { return f[k].t > t1 })
+	return f[i:j]
+}
+
+// closeVisit ends a port visit. Only a visit the feed shows is kept: one
+// with a heard report under 0.2 kn within 4 km of a port or anchorage,
+// where the visit is placed.
 func (g *gen) closeVisit(out []event.Event, vr *visitRun, end int64) []event.Event {
 	vr.on = false
 	if !vr.stopped {
+		return out
+	}
+	seen := false
+	for _, f := range g.fixesIn(vr.v, vr.from, end) {
+		if float64(f.sog) >= truthPortStopKn {
+			continue
+		}
+		lat, lon := float64(f.lat), float64(f.lon)
+		if _, d := g.s.w.nearestPlace(lat, lon); d <= truthPortLeaveM {
+			vr.lat, vr.lon, seen = lat, lon, true
+			break
+		}
+	}
+	if !seen {
+		g.unseen[event.PortVisit]++
 		return out
 	}
 	e := event.Event{
@@ -338,12 +405,49 @@ func (g *gen) closeVisit(out []event.Event, vr *visitRun, end int64) []event.Eve
 	if vr.partial {
 		e.Details["partial"] = 1
 	}
+	// A departure the feed does not show (no report beyond 4 km of every
+	// port and anchorage before the ship is back) does not end the call.
+	if k := g.lastVisit[vr.v]; k >= 0 && out[k].MMSI == e.MMSI {
+		left := false
+		for _, f := range g.fixesIn(vr.v, out[k].End.UnixMilli(), vr.from) {
+			if _, d := g.s.w.nearestPlace(float64(f.lat), float64(f.lon)); d > truthPortLeaveM {
+				left = true
+				break
+			}
+		}
+		if !left {
+			prev := &out[k]
+			prev.End = e.End
+			h := prev.End.Sub(prev.Start).Hours()
+			prev.Details["hours"] = round2(h)
+			prev.Summary = fmt.Sprintf("%d called at %s for %.1f h", prev.MMSI, prev.Port, h)
+			if vr.partial {
+				prev.Details["partial"] = 1
+			}
+			return out
+		}
+	}
+	g.lastVisit[vr.v] = len(out)
 	return append(out, e)
 }
 
+// closeZone ends a zone visit. Only a visit the feed shows is kept: one
+// with a heard report inside the zone, where the visit is placed.
 func (g *gen) closeZone(out []event.Event, zr *zoneRun, zi int, atEnd bool) []event.Event {
 	zr.on = false
-	z := g.s.r.Zones[zi].Name
+	zone := &g.s.r.Zones[zi]
+	seen := false
+	for _, f := range g.fixesIn(zr.v, zr.from, zr.last+truthScanMs) {
+		if lat, lon := float64(f.lat), float64(f.lon); zone.contains(lat, lon) {
+			zr.lat, zr.lon, seen = lat, lon, true
+			break
+		}
+	}
+	if !seen {
+		g.unseen[event.ZoneVisit]++
+		return out
+	}
+	z := zone.Name
 	e := event.Event{
 		Type: event.ZoneVisit, MMSI: zr.mmsi, Zone: z, Start: tm(zr.from), End: tm(zr.last), Lat: zr.lat, Lon: zr.lon,
 		Summary: fmt.Sprintf("%d in %s for %.1f h", zr.mmsi, z, float64(zr.last-zr.from)/float64(hour)),
@@ -352,6 +456,28 @@ func (g *gen) closeZone(out []event.Event, zr *zoneRun, zi int, atEnd bool) []ev
 	if zr.partial || atEnd {
 		e.Details["partial"] = 1
 	}
+	// An exit the feed does not show does not end the visit.
+	if k := g.lastZone[zr.v][zi]; k >= 0 && out[k].MMSI == e.MMSI {
+		left := false
+		for _, f := range g.fixesIn(zr.v, out[k].End.UnixMilli(), zr.from) {
+			if !zone.contains(float64(f.lat), float64(f.lon)) {
+				left = true
+				break
+			}
+		}
+		if !left {
+			prev := &out[k]
+			prev.End = e.End
+			h := prev.End.Sub(prev.Start).Hours()
+			prev.Details["hours"] = round2(h)
+			prev.Summary = fmt.Sprintf("%d in %s for %.1f h", prev.MMSI, z, h)
+			if e.Details["partial"] == 1 {
+				prev.Details["partial"] = 1
+			}
+			return out
+		}
+	}
+	g.lastZone[zr.v][zi] = len(out)
 	return append(out, e)
 }
 
@@ -500,16 +626,16 @@ func (g *gen) identityTruth() []event.Event {
 				})
 			}
 		case injFlagHop:
+			// Seen only when both identities' static reports (the IMO
+			// number that ties them) were heard.
 			oldH, newH := &hv.ids[0], &hv.ids[len(hv.ids)-1]
-			if !oldH.lastAny.ok || !newH.firstStatic.ok {
+			if !oldH.firstStatic.ok || !newH.firstStatic.ok {
+				g.unseen[event.IdentityChange]++
 				continue
 			}
 			from, _ := identity.Flag(int(in.oldID.MMSI))
 			to, _ := identity.Flag(int(in.newID.MMSI))
 			at := newH.firstStatic
-			if newH.firstAny.ok && newH.firstAny.t <= at.t {
-				at.lat, at.lon = newH.firstAny.lat, newH.firstAny.lon
-			}
 			out = append(out, event.Event{
 				Type: event.IdentityChange, MMSI: in.newID.MMSI, Field: event.FieldFlag, From: from.Alpha2, To: to.Alpha2,
 				Start: tm(oldH.lastAny.t), End: tm(newH.firstStatic.t), Lat: at.lat, Lon: at.lon,

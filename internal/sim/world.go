@@ -52,10 +52,12 @@ type world struct {
 	ports []port
 	// places indexes every port and anchorage of the port list in and
 	// around the region, as picket's detectors see them.
-	places   *ports.Index
-	anchors  []ports.Port
-	stations []station
-	grid     *grid
+	places *ports.Index
+	// placesRange is how far nearestPlace looks.
+	placesRange float64
+	anchors     []ports.Port
+	stations    []station
+	grid        *grid
 	// sites are candidate sea points on a regular lattice.
 	sites []site
 	// trees are the shortest-path trees towards each port, built when
@@ -172,7 +174,7 @@ func (w *world) loadPorts() error {
 			w.anchors = append(w.anchors, p)
 			continue
 		}
-		if !r.inBounds(p.Lat, p.Lon) {
+		if p.Lat < r.South+0.05 || p.Lat > r.North-0.05 || p.Lon < r.West+0.05 || p.Lon > r.East-0.05 {
 			continue
 		}
 		dup := false
@@ -186,7 +188,8 @@ func (w *world) loadPorts() error {
 			w.ports = append(w.ports, port{Name: strings.ToUpper(p.Name), Lat: p.Lat, Lon: p.Lon})
 		}
 	}
-	ix, err := ports.New(places, ports.Options{MaxRadius: 60e3})
+	w.placesRange = 30e3
+	ix, err := ports.New(places, ports.Options{MaxRadius: w.placesRange})
 	if err != nil {
 		return fmt.Errorf("sim: port list: %w", err)
 	}
@@ -265,7 +268,7 @@ func (w *world) nearestPort(lat, lon float64, usable bool) (*port, float64) {
 
 // nearestPlace returns the nearest port or anchorage of the port list
 // (what picket's detectors measure against) and its distance; +Inf beyond
-// 60 km.
+// placesRange.
 func (w *world) nearestPlace(lat, lon float64) (string, float64) {
 	p, d, ok := w.places.Nearest(lat, lon)
 	if !ok {
@@ -321,6 +324,8 @@ type siteQuery struct {
 	Zone                 int     // prefer this zone (-1: any)
 	Avoid                []pt    // keep MinApartM from these
 	MinApartM            float64
+	AvoidFar             []pt // and MinFarM from these
+	MinFarM              float64
 }
 
 // findSite picks a site that fits q, relaxing the shore distance, then
@@ -338,11 +343,16 @@ func (w *world) findSite(rng randSource, q siteQuery) (s site, relaxed string, o
 		{"closer to shore", func(q *siteQuery) { q.MinShoreM *= 0.75 }},
 		{"closer to shore", func(q *siteQuery) { q.MinShoreM *= 0.6 }},
 		{"nearer the edge of coverage", func(q *siteQuery) { q.MinCoverM = 1 }},
-		{"closer to other behaviours", func(q *siteQuery) { q.MinApartM /= 2 }},
+		{"closer to other behaviours", func(q *siteQuery) { q.MinFarM /= 2 }},
+		{"closer to other behaviours", func(q *siteQuery) { q.MinApartM /= 2; q.MinFarM /= 2 }},
 	}
 	var why []string
+	zoned := q.Zone >= 0
 	for _, st := range steps {
 		st.apply(&q)
+		if st.what == "outside the zone" && !zoned {
+			continue
+		}
 		if st.what != "" && !slices.Contains(why, st.what) {
 			why = append(why, st.what)
 		}
@@ -362,15 +372,18 @@ func (w *world) findSite(rng randSource, q siteQuery) (s site, relaxed string, o
 					break
 				}
 			}
+			for _, a := range q.AvoidFar {
+				if far && geo.Distance(c.Lat, c.Lon, a.Lat, a.Lon) < q.MinFarM {
+					far = false
+				}
+			}
 			if far {
 				cand = append(cand, i)
 			}
 		}
 		if len(cand) > 0 {
 			s := w.sites[cand[rng.IntN(len(cand))]]
-			if len(why) > 0 {
-				relaxed = fmt.Sprint(why)
-			}
+			relaxed = strings.Join(why, ", ")
 			return s, relaxed, true
 		}
 	}
