@@ -7,12 +7,17 @@ import (
 )
 
 type zoneStay struct {
-	start, last int64
+	start, last int64 // first and last fix inside
 	lat, lon    float64
 }
 
+// zoneMergeMs joins stays in one zone less than this apart: a ship sailing
+// along a zone's edge, or heard once outside, has not left it.
+const zoneMergeMs = hourMs
+
 // ZoneDetector finds vessels inside user zones (EEZs, territorial seas,
-// known ship-to-ship hotspots): one event per stay, from entry to exit.
+// known ship-to-ship hotspots): one event per stay, from entry to exit,
+// stays less than an hour apart joined.
 type ZoneDetector struct {
 	zones func(lat, lon float64, dst []string) []string
 	emit  Emitter
@@ -40,7 +45,7 @@ func (d *ZoneDetector) Position(o *Obs) {
 		d.in[o.Vessel.MMSI] = stays
 	}
 	for name, s := range stays {
-		if !contains(d.buf, name) {
+		if !contains(d.buf, name) && f.Time-s.last > zoneMergeMs {
 			d.close(o.Vessel.MMSI, name, s)
 			delete(stays, name)
 		}
