@@ -4,13 +4,18 @@ import (
 	"fmt"
 
 	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/track"
 )
 
 type watchHit struct {
 	entry       event.Entry
 	first, last int64
-	lat, lon    float64
-	hasPos      bool
+	// The position is the vessel's fix nearest in time to the first match:
+	// the last fix before it, or the first after it if that is nearer.
+	lat, lon float64
+	posTime  int64
+	hasPos   bool
+	settled  bool // a fix after the match has been seen
 }
 
 // WatchlistDetector finds vessels on a sanctions list or watchlist, by
@@ -29,7 +34,7 @@ func NewWatchlistDetector(match func(imo, mmsi uint32, name string) []event.Entr
 	return &WatchlistDetector{match: match, emit: emit, hits: make(map[uint32]map[string]*watchHit), checked: make(map[uint32]bool)}
 }
 
-func (d *WatchlistDetector) record(mmsi uint32, entries []event.Entry, t int64) {
+func (d *WatchlistDetector) record(mmsi uint32, entries []event.Entry, t int64, before *track.Fix) {
 	if len(entries) == 0 {
 		return
 	}
@@ -43,6 +48,9 @@ func (d *WatchlistDetector) record(mmsi uint32, entries []event.Entry, t int64) 
 		h := m[key]
 		if h == nil {
 			h = &watchHit{entry: e, first: t}
+			if before != nil {
+				h.lat, h.lon, h.posTime, h.hasPos = before.Lat, before.Lon, before.Time, true
+			}
 			m[key] = h
 		} else if e.By == "imo" && h.entry.By != "imo" {
 			h.entry.By = e.By // the strongest evidence names the hit
@@ -60,14 +68,18 @@ func (d *WatchlistDetector) Position(o *Obs) {
 	mmsi := o.Vessel.MMSI
 	if !d.checked[mmsi] {
 		d.checked[mmsi] = true
-		d.record(mmsi, d.match(0, mmsi, ""), o.Fix.Time)
+		d.record(mmsi, d.match(0, mmsi, ""), o.Fix.Time, &o.Fix)
 	}
 	if m := d.hits[mmsi]; m != nil {
+		f := &o.Fix
 		for _, h := range m {
-			if !h.hasPos {
-				h.lat, h.lon, h.hasPos = o.Fix.Lat, o.Fix.Lon, true
+			if !h.settled && f.Time >= h.first {
+				h.settled = true
+				if !h.hasPos || f.Time-h.first < h.first-h.posTime {
+					h.lat, h.lon, h.posTime, h.hasPos = f.Lat, f.Lon, f.Time, true
+				}
 			}
-			h.last = max(h.last, o.Fix.Time)
+			h.last = max(h.last, f.Time)
 		}
 	}
 }
@@ -80,7 +92,18 @@ func (d *WatchlistDetector) Static(s *StaticObs) {
 	if info.IMO == 0 && info.Name == "" {
 		return
 	}
-	d.record(s.Vessel.MMSI, d.match(info.IMO, s.Vessel.MMSI, info.Name), s.Report.Time)
+	d.record(s.Vessel.MMSI, d.match(info.IMO, s.Vessel.MMSI, info.Name), s.Report.Time, lastFix(s.Vessel))
+}
+
+// lastFix is the vessel's most recent fix over its open segments, or nil.
+func lastFix(v *track.Vessel) *track.Fix {
+	var f *track.Fix
+	for _, s := range v.Open() {
+		if f == nil || s.Last.Time > f.Time {
+			f = &s.Last
+		}
+	}
+	return f
 }
 
 func (d *WatchlistDetector) Finish(int64) {
