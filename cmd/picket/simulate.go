@@ -55,8 +55,8 @@ Run the analysis on the same scenario with
 				return usageError{fmt.Errorf("--hours %g: want more than 0", opts.Hours)}
 			case opts.Rate < 0.1 || opts.Rate > 1000:
 				return usageError{fmt.Errorf("--rate %g: want 0.1 to 1000", opts.Rate)}
-			case opts.Sets < 0:
-				return usageError{fmt.Errorf("--sets %d: want 0 or more", opts.Sets)}
+			case opts.Sets < -1 || opts.Sets > 1000:
+				return usageError{fmt.Errorf("--sets %d: want -1 (none), 0 (one per 100 vessels) or up to 1000", opts.Sets)}
 			}
 			if start != "" {
 				t, err := time.Parse(time.RFC3339, start)
@@ -91,7 +91,7 @@ Run the analysis on the same scenario with
 	f.StringVar(&opts.Region, "region", "korea", "region: "+strings.Join(sim.RegionNames(), ", "))
 	f.StringVar(&out, "out", "", "directory to write the files into (created if needed)")
 	f.Float64Var(&opts.Rate, "rate", 1, "multiply every reporting interval by this (2 = half as many reports)")
-	f.IntVar(&opts.Sets, "sets", 0, "copies of each staged behaviour (default one per 100 vessels)")
+	f.IntVar(&opts.Sets, "sets", 0, "copies of each staged behaviour and confounder: 0 one per 100 vessels, -1 none (ordinary traffic only)")
 	f.StringVar(&start, "start", "", "first instant, RFC 3339 (default 2026-03-01T00:00:00Z)")
 	return c
 }

@@ -179,6 +179,19 @@ func (s *scenario) stageLoitering(set int) {
 	s.inj = append(s.inj, &injection{kind: injLoitering, a: v, b: -1, at: pt{c.Lat, c.Lon}, from: tl, to: tl + dur, relaxed: relaxed, shoreNM: c.ShoreM / nm})
 }
 
+// darkStart is when the staged dark periods of a set begin: 6.5 h in,
+// after 6 h of dense reports; in scenarios long enough the sets take turns
+// (20 h apart) so that their gaps do not overlap.
+func (s *scenario) darkStart(set int) int64 {
+	t := s.start + 6*hour + 30*min_
+	if s.opts.Sets > 1 {
+		if room := s.end - t - 24*hour; room > 0 {
+			t += int64(set) * min(20*hour, room/int64(s.opts.Sets-1))
+		}
+	}
+	return t
+}
+
 // patrol slow-steams around centre, within radius, until end: a ship
 // heard densely before it goes dark.
 func (s *scenario) patrol(pl *planner, centre pt, radius float64, end int64, knots float64) {
@@ -220,7 +233,7 @@ func (s *scenario) witnesses(centre pt, n int) {
 // stageGap: a vessel is heard densely for 6 h in good coverage 50+ nm from
 // shore, then goes dark for 12-30 h, then reappears nearby.
 func (s *scenario) stageGap(set int) {
-	td := s.start + 6*hour + 30*min_
+	td := s.darkStart(set)
 	maxLen := min(30*float64(hour), float64(s.end-td-3*hour))
 	if maxLen < float64(gapMinMs+30*min_) {
 		s.skip(injGap, set, "scenario too short (needs about 22 h)")
@@ -267,7 +280,7 @@ func (pl *planner) patrolAfter(s *scenario, centre pt, end int64) {
 // offshore in good coverage, meet there during the dark, part, and
 // reappear 12-18 km away with gaps >= 12 h that overlap.
 func (s *scenario) stageDarkRendezvous(set int) {
-	td := s.start + 6*hour + 30*min_
+	td := s.darkStart(set)
 	if s.end-td < gapMinMs+5*hour {
 		s.skip(injDarkRendezvous, set, "scenario too short (needs about 24 h)")
 		return
@@ -566,7 +579,7 @@ func (s *scenario) stageInvalidIdentity(set int) {
 	old := *v.ids[0].id
 	mid := invalidMID(200 + 37*set + s.rng.IntN(30))
 	v.ids[0].id.MMSI = s.nm.mmsi(mid)
-	s.inj = append(s.inj, &injection{kind: injInvalidMMSI, a: cand[0], b: -1, oldID: &old, newID: v.ids[0].id})
+	s.inj = append(s.inj, &injection{kind: injInvalidMMSI, a: cand[0], b: -1, oldID: &old, newID: v.ids[0].id, from: s.start, to: s.end})
 
 	w := s.fleet[cand[1]]
 	w.busy, w.role = true, "IMO number failing its check digit"
@@ -578,7 +591,7 @@ func (s *scenario) stageInvalidIdentity(set int) {
 	if identity.ValidIMO(int(id.IMO)) {
 		id.IMO = id.IMO/10*10 + (id.IMO%10+1)%10
 	}
-	s.inj = append(s.inj, &injection{kind: injInvalidIMO, a: cand[1], b: -1, newID: id})
+	s.inj = append(s.inj, &injection{kind: injInvalidIMO, a: cand[1], b: -1, newID: id, from: s.start, to: s.end})
 }
 
 // stageNameChange: a ship changes its name and call sign mid-scenario

@@ -19,7 +19,9 @@
 // NMEA 0183 !AIVDM sentences in time order, each behind an NMEA 4.0 tag
 // block naming the receiving station and the Unix time in seconds:
 //
-//	\s:INCHON,c:1772323200*4B\!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*24
+//	\s:CHEJU-HANG,c:1772323200*43\!AIVDM,1,1,,B,B69Ctgh00:@kO=4jno7Q2=04i`PR,0*0A
+//	\s:ULSAN,c:1772323201,g:1-2-1*38\!AIVDM,2,1,0,A,56l3`QH2C1n`aILa401=Dr1=0U8UB3;40000001@<HF::40HtG6Clm@00000,0*07
+//	\s:ULSAN,c:1772323201,g:2-2-1*3B\!AIVDM,2,2,0,A,00000000000,2*24
 //
 // Types 1 and 3 (Class A position), 5 (static and voyage, 424 bits in two
 // sentences grouped by g:1-2-<id>/g:2-2-<id> and a sequential message id),
@@ -40,17 +42,19 @@
 //
 // Tankers, bulk carriers and general cargo ships at 10-15 kn and container
 // ships and ferries at 16-20 kn sail between the region's World Port Index
-// ports (package ports) on routes kept at sea by an A* search over the
-// coastline grid of package geo; they sometimes wait at an anchorage of the
-// port list before berthing. Fishing boats trawl at 2.8-4.5 kn on grounds
+// ports (package ports) on routes kept at sea: shortest paths (Dijkstra)
+// over a grid of cells at least half a mile from the coastline of package
+// geo, pulled straight where the line of sight stays at sea. They
+// sometimes wait at an anchorage of the port list before berthing.
+// Offshore terminals (8+ nm from the coastline) are not sailed to. Fishing boats trawl at 2.8-4.5 kn on grounds
 // 4-60 nm out (a third of them beyond terrestrial range) and land their
 // catch; tugs and pilot boats meet arriving ships and run alongside them
 // for 10-40 minutes; pleasure craft (Class B) make day trips.
 //
 // # Staged behaviours and their truth
 //
-// Options.Sets copies of each: an encounter of two tankers (20+ nm from
-// shore, 10+ km from any port or anchorage, 80-260 m apart, drifting under
+// Options.Sets copies of each: an encounter of a tanker with another
+// tanker or a bulk or general cargo ship (20+ nm from shore, 10+ km from any port or anchorage, 80-260 m apart, drifting under
 // 1 kn for 3-8 h, inside terrestrial coverage, in the region's known
 // transfer area when it allows); a loitering ship (under 1.5 kn, 20+ nm from
 // shore, 3-6 h, alone); a ship that is heard densely for 6 h 50+ nm from
@@ -61,23 +65,70 @@
 // unallocated MID and an IMO number failing its check digit (invalid
 // identity); a ship changing name and call sign; a tanker reflagging under
 // a new MMSI with the same IMO number and name; an accidental 6.5-11 h gap.
+// Staged places are 40 km apart, staged dark periods 130 km (picket's
+// dark-rendezvous detector pairs gaps within 50 nm); where a region cannot
+// give the distances asked, they are relaxed step by step and
+// scenario.json says what gave.
 // Confounders that must not alert: ships moored side by side in port for
 // hours, tugs and pilots alongside for minutes, pair trawlers 300-500 m
 // apart at 3-4 kn, boats heard only by satellite, anchorage waiting.
 //
-// The truth is what a detector at DESIGN.md's defaults should report on
-// this feed. Encounters, loitering, port visits and zone visits are found
-// by scanning every vessel's true track in 30 s steps (encounter: within
-// 500 m, both under 2 kn and transmitting, 10+ km from any port or
-// anchorage of the port list, for 2 h or more, runs of one pair less than 4
-// h apart merged; loitering: under 2 kn, 20+ nm from shore, transmitting,
-// 2 h or more; port visit: within 3 km of a port or anchorage to beyond 4
-// km, with a stop under 0.2 kn; zone visit: inside a zone polygon). Gaps
-// are every hole of 6 h or more in a transmitter's heard position reports,
-// intentional when the AIS was switched off on purpose. The spoofing,
-// identity and watchlist events come from the staging, timed by when the
-// feed first shows them. scenario.json lists the fleet, the staged
-// behaviours and anything that had to be relaxed or left out.
+// # The truth
+//
+// truth.jsonl is what a detector at DESIGN.md's defaults should report on
+// this feed: what happened, as far as the feed shows it. Times are those of
+// the feed; every event has confidence 1 and a stable id (event.SetID).
+//
+//   - encounter: two vessels within 500 m, both under 2 kn and
+//     transmitting, 10 km or more from every port and anchorage of the port
+//     list, for 2 h or more (runs of one pair less than 4 h apart merged),
+//     found by scanning the true tracks every 30 s. start/end: when they
+//     are close and slow; lat/lon: their mean midpoint.
+//   - loitering: a transmitting vessel under 2 kn, 20 nm or more from
+//     shore, for 2 h or more (the same scan): the staged loiterer, and also
+//     each ship of a staged encounter. lat/lon: the mean position.
+//   - gap: every hole of 6 h or more between two heard position reports of
+//     one transmitter and MMSI. start/end and lat/lon, end_lat/end_lon: the
+//     reports either side. intentional: the AIS was switched off on purpose
+//     (a staged dark period), whatever the reception; the staged ones start
+//     in good coverage after 6 h of dense reports, 50 nm or more from shore
+//     where the region allows (scenario.json says when it did not).
+//     Gaps still open when the scenario ends are not listed.
+//   - dark_rendezvous: the two staged vessels; start/end: the overlap of
+//     their two gaps; lat/lon: where they met.
+//   - spoofing/impossible_speed: start: the first false position heard;
+//     end: the first true one after; lat/lon: the false position
+//     (details real_lat, real_lon: where the ship was).
+//   - spoofing/shared_mmsi: the genuine ship's MMSI; start/end: the second
+//     transmitter's first and last heard report; lat/lon: its first
+//     position (details real_lat, real_lon: the genuine ship).
+//   - spoofing/invalid_identity: instantaneous, at the first heard message
+//     that shows it (any message for an MMSI with an unallocated MID, the
+//     first type 5 for an IMO number failing its check digit).
+//   - identity_change (name, callsign): start: the last static report with
+//     the old value; end: the first with the new one; lat/lon: the ship
+//     then. identity_change (flag): on the new MMSI, from and to the ISO
+//     alpha-2 flags of the old and new MMSI; start: the old MMSI's last
+//     message; end: the new MMSI's first static report (the IMO number that
+//     ties them); listed only when both MMSIs' static reports were heard.
+//   - port_visit: within 3 km of a port or anchorage of the port list to
+//     beyond 4 km, with a stop under 0.2 kn (the true track, 30 s steps);
+//     port: the place entered first. Listed only when a heard report shows
+//     the stop, whose position lat/lon is; a departure no heard report
+//     shows does not split a call. Calls under way when the scenario starts
+//     or ends are cut there (details partial 1).
+//   - zone_visit: inside a zones.geojson polygon (true track); listed when
+//     a heard report is inside, lat/lon the first such; an exit no heard
+//     report shows does not split a visit.
+//   - watchlist: one per MMSI and matching watchlist.csv row, from the
+//     first message carrying the matched key (the MMSI, or the IMO number
+//     or name of a static report) to the MMSI's last message.
+//
+// Events the feed does not show (a call at a port no receiver heard) are
+// counted in scenario.json's notes instead. Confounders raise none of the
+// staged kinds: ships moored side by side are within 10 km of a port, tugs
+// and pilots stay alongside for minutes, pair trawlers move at 3-4 kn,
+// satellite passes come every 90 minutes (a gap needs 6 h).
 //
 // # Determinism and speed
 //

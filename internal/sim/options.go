@@ -33,8 +33,9 @@ type Options struct {
 	// thin the feed: 2 sends half as many reports. Default 1: the
 	// standard's intervals. The relative intervals are kept.
 	Rate float64
-	// Sets is how many instances of each injected behaviour to place.
-	// Default one per 100 vessels, at least 1.
+	// Sets is how many instances of each staged behaviour (and of the
+	// confounders) to place. Default one per 100 vessels, at least 1;
+	// negative: none, a feed of ordinary traffic only.
 	Sets int
 }
 
@@ -56,8 +57,11 @@ func (o Options) withDefaults() (Options, *Region, error) {
 	if o.Rate == 0 {
 		o.Rate = 1
 	}
-	if o.Sets == 0 {
+	switch {
+	case o.Sets == 0:
 		o.Sets = max(1, o.Vessels/100)
+	case o.Sets < 0:
+		o.Sets = -1
 	}
 	switch {
 	case o.Vessels < 0 || o.Vessels > 1_000_000:
@@ -66,8 +70,8 @@ func (o Options) withDefaults() (Options, *Region, error) {
 		return o, nil, fmt.Errorf("%w: hours %g: want more than 0 and at most a year", ErrOptions, o.Hours)
 	case o.Rate < 0.1 || o.Rate > 1000:
 		return o, nil, fmt.Errorf("%w: rate %g: want 0.1 to 1000", ErrOptions, o.Rate)
-	case o.Sets < 0 || o.Sets > 1000:
-		return o, nil, fmt.Errorf("%w: sets %d: want 0 to 1000", ErrOptions, o.Sets)
+	case o.Sets > 1000:
+		return o, nil, fmt.Errorf("%w: sets %d: want at most 1000", ErrOptions, o.Sets)
 	}
 	o.Start = o.Start.UTC().Truncate(time.Second)
 	r, err := LookupRegion(o.Region)

@@ -98,6 +98,14 @@ var regions = []*Region{
 			{Lat: 38.966667, Lon: 117.833333, RangeNM: 40},                                // TIANJIN
 			{Lat: 39.816667, Lon: 124.15, RangeNM: 40},                                    // DANDONG
 			{Lat: 33.6, Lon: 130.4, RangeNM: 40},                                          // HAKATA
+			{Lat: 34.733333, Lon: 127.75, RangeNM: 40},                                    // YOSU
+			{Lat: 35.45, Lon: 129.4, RangeNM: 40},                                         // ULSAN
+			{Lat: 37.016667, Lon: 126.4, RangeNM: 40},                                     // DAESAN HANG
+			{Lat: 37.55, Lon: 121.45, RangeNM: 40},                                        // YANTAI
+			{Lat: 35.383333, Lon: 119.566667, RangeNM: 40},                                // RIZHAO
+			{Lat: 32.716667, Lon: 129.85, RangeNM: 40},                                    // NAGASAKI
+			{Lat: 39.933333, Lon: 119.616667, RangeNM: 40},                                // QINHUANGDAO
+			{Lat: 40.683333, Lon: 122.233333, RangeNM: 40},                                // YINGKOU
 			{Name: "IEODO", Lat: 32.123, Lon: 125.182, RangeNM: 40, Offshore: true},       // Ieodo Ocean Research Station
 			{Name: "SOCHEONGCHO", Lat: 37.423, Lon: 124.738, RangeNM: 40, Offshore: true}, // Socheongcho Ocean Research Station
 			{Name: "GAGEOCHO", Lat: 33.942, Lon: 124.593, RangeNM: 40, Offshore: true},    // Gageocho Ocean Research Station
@@ -139,10 +147,12 @@ var regions = []*Region{
 			{Lat: 25.15, Lon: 52.866667, RangeNM: 40},     // JAZIRAT DAS
 			{Lat: 27.533333, Lon: 52.533333, RangeNM: 40}, // BANDAR-E PARS
 			{Lat: 22.683333, Lon: 59.4, RangeNM: 40},      // QALHAT
+			{Lat: 25.283333, Lon: 51.533333, RangeNM: 40}, // DOHA
+			{Lat: 27.083333, Lon: 49.666667, RangeNM: 40}, // AL JUBAYL
 		},
 		Zones: []Zone{
 			box("Gulf of Oman STS area", 24.6, 56.55, 25.6, 57.3),
-			box("Strait of Hormuz", 26.0, 55.8, 26.9, 57.0),
+			box("Strait of Hormuz", 26.1, 55.9, 26.9, 57.0),
 			box("Kharg approaches", 28.8, 49.8, 29.6, 50.6),
 		},
 		HotspotZone: "Gulf of Oman STS area",
@@ -175,11 +185,14 @@ var regions = []*Region{
 			{Lat: 60.366667, Lon: 28.633333, RangeNM: 40}, // PRIMORSK
 			{Lat: 55.616667, Lon: 13.0, RangeNM: 40},      // MALMO
 			{Lat: 57.266667, Lon: 16.45, RangeNM: 40},     // OSKARSHAMN
+			{Lat: 56.516667, Lon: 21.016667, RangeNM: 40}, // LIEPAJA
+			{Lat: 59.816667, Lon: 22.95, RangeNM: 40},     // HANKO
+			{Lat: 60.466667, Lon: 26.966667, RangeNM: 40}, // KOTKA
 		},
 		Zones: []Zone{
 			box("Gotland Basin STS area", 56.3, 19.3, 57.3, 20.6),
-			box("Gulf of Finland approaches", 59.3, 22.5, 60.1, 25.0),
-			box("Kaliningrad approaches", 54.6, 19.0, 55.3, 20.0),
+			box("Gulf of Finland approaches", 59.52, 22.8, 59.78, 26.0),
+			box("Kaliningrad approaches", 54.75, 19.0, 55.3, 20.0),
 		},
 		HotspotZone: "Gotland Basin STS area",
 		// Sweden, Finland, Estonia, Latvia, Lithuania, Poland, Germany,

@@ -440,6 +440,18 @@ func TestRegionsGenerate(t *testing.T) {
 			if len(s.w.stations) < len(s.r.Stations)-2 {
 				t.Errorf("only %d of %d stations placed", len(s.w.stations), len(s.r.Stations))
 			}
+			// No zone edge runs through a port: ships at berth would be
+			// in and out of the zone with every fix.
+			for _, p := range s.w.ports {
+				for _, z := range s.r.Zones {
+					for i := 1; i < len(z.Ring); i++ {
+						a, b := z.Ring[i-1], z.Ring[i]
+						if d := geo.DistanceToSegment(p.Lat, p.Lon, a[1], a[0], b[1], b[0]); d < 3e3 {
+							t.Errorf("port %s %.1f km from the edge of zone %s", p.Name, d/1000, z.Name)
+						}
+					}
+				}
+			}
 			land, n := 0, 0
 			for v := range s.fleet {
 				var h int

@@ -339,6 +339,7 @@ func (w *world) findSite(rng randSource, q siteQuery) (s site, relaxed string, o
 	steps := []step{
 		{"", func(*siteQuery) {}},
 		{"outside the zone", func(q *siteQuery) { q.Zone = -1 }},
+		{"nearer the edge of coverage", func(q *siteQuery) { q.MinCoverM = min(q.MinCoverM, 12*nm) }},
 		{"closer to shore", func(q *siteQuery) { q.MinShoreM *= 0.75 }},
 		{"closer to shore", func(q *siteQuery) { q.MinShoreM *= 0.75 }},
 		{"closer to shore", func(q *siteQuery) { q.MinShoreM *= 0.6 }},
