@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/geo"
@@ -35,6 +37,14 @@ type DarkRendezvousOptions struct {
 	// MaxGapMs ignores longer gaps: a vessel dark for weeks could have met
 	// anyone. Default 7 days.
 	MaxGapMs int64
+	// MinPortM keeps rendezvous at sea: neither vessel may have stayed put
+	// (reappeared within a nautical mile of where it went dark) this near a
+	// port or anchorage, as a ship silent at its berth or a boat in its
+	// marina does. Default 10 km, the encounter detector's (GFW's). An
+	// estimated meeting point the shore model puts on land is dropped too.
+	// The meeting point itself is not held to MinPortM: it is only an
+	// estimate, and dark meetings happen off anchorages.
+	MinPortM float64
 	// MinReception is the reception around both gaps' starts (the gap
 	// detector's share of 10-minute slots in which other vessels were
 	// heard) under which a pair of gaps neither of which looks intentional
@@ -78,6 +88,9 @@ func (o *DarkRendezvousOptions) defaults() {
 	if o.HoldMs <= 0 {
 		o.HoldMs = 6 * hourMs
 	}
+	if o.MinPortM <= 0 {
+		o.MinPortM = 10_000
+	}
 }
 
 // How the dark-rendezvous detector works.
@@ -93,7 +106,8 @@ func (o *DarkRendezvousOptions) defaults() {
 // A pair of gaps is a rendezvous when they overlap by MinOverlapMs, their
 // vessels went dark or reappeared within MaxApartNM of each other, at
 // least one gap looks intentional (or both happened where reception was
-// good: a shared coverage hole is not a meeting), and both vessels could
+// good: a shared coverage hole is not a meeting), the meeting would be at
+// sea (neither vessel silent at its berth, not on land), and both could
 // have reached a common point and stayed there MinMeetMs without sailing
 // faster than MaxSpeedKn. That last test intersects, at times spread over
 // the overlap, the positions each vessel could reach from where it went
@@ -109,6 +123,7 @@ func (o *DarkRendezvousOptions) defaults() {
 type drGap struct {
 	mmsi        uint32
 	segment     string
+	segN        int // the segment's number within the MMSI
 	s, e        int64
 	plat, plon  float64 // where it went dark
 	qlat, qlon  float64 // where it reappeared
@@ -134,7 +149,8 @@ type DarkRendezvousDetector struct {
 	opts   DarkRendezvousOptions
 	gaps   *GapDetector
 	emit   Emitter
-	next   int // Found entries read
+	places *Places // nil until the first fix, and when gaps are added directly
+	next   int     // Found entries read
 	grid   cellGrid
 	starts map[uint64][]*drGap
 	ends   map[uint64][]*drGap
@@ -162,6 +178,9 @@ func NewDarkRendezvousDetector(opts DarkRendezvousOptions, gaps *GapDetector, em
 // Position reads the gaps found since the last fix: the gap detector runs
 // first and appends a gap when its vessel reappears.
 func (d *DarkRendezvousDetector) Position(o *Obs) {
+	if d.places == nil {
+		d.places = o.places
+	}
 	if d.gaps != nil && len(d.gaps.Found) > d.next {
 		d.catchUp()
 	}
@@ -233,8 +252,10 @@ func (d *DarkRendezvousDetector) catchUp() {
 	}
 }
 
-// Add compares a gap event with the gaps seen before and stores it. Gaps
-// must come in order of their end time, as the gap detector finds them.
+// Add compares a gap event with the gaps seen before, holds the plausible
+// pairs it makes with them, and stores it. Gaps must come in order of
+// their end time, as the gap detector finds them; Position and Finish read
+// them from the gap detector.
 func (d *DarkRendezvousDetector) Add(ev *event.Event) {
 	g := &drGap{
 		mmsi: ev.MMSI, segment: ev.Segment,
@@ -242,6 +263,12 @@ func (d *DarkRendezvousDetector) Add(ev *event.Event) {
 		plat: ev.Lat, plon: ev.Lon, qlat: *ev.EndLat, qlon: *ev.EndLon,
 		intentional: ev.Intentional != nil && *ev.Intentional,
 		rx:          ev.Details["reception"],
+		segN:        1,
+	}
+	if i := strings.LastIndexByte(ev.Segment, '-'); i >= 0 {
+		if n, err := strconv.Atoi(ev.Segment[i+1:]); err == nil {
+			g.segN = n
+		}
 	}
 	if dt := g.e - g.s; dt < d.opts.MinOverlapMs || dt > d.opts.MaxGapMs {
 		return
@@ -304,6 +331,17 @@ func (d *DarkRendezvousDetector) compact(now int64) {
 	}
 }
 
+// atBerth reports whether a gap's vessel stayed put in port: it went dark
+// within MinPortM of a port or anchorage and reappeared less than a
+// nautical mile from there.
+func (d *DarkRendezvousDetector) atBerth(g *drGap) bool {
+	if d.places == nil || d.places.NearestPort == nil || geo.Distance(g.plat, g.plon, g.qlat, g.qlon) >= metresPerNM {
+		return false
+	}
+	_, _, near := d.places.NearestPort(g.plat, g.plon, d.opts.MinPortM)
+	return near
+}
+
 // drPlane is a local flat projection in metres around a reference point.
 type drPlane struct{ lat0, lon0, kx float64 }
 
@@ -359,6 +397,12 @@ func (d *DarkRendezvousDetector) judge(g, h *drGap) (c drCand, ok bool) {
 	}
 	mx, my, closeM := drClosest(&pa, &pb, os, oe)
 	lat, lon := pl.latLon(mx, my)
+	if d.atBerth(a) || d.atBerth(b) {
+		return c, false
+	}
+	if d.places != nil && d.places.ShoreM != nil && d.places.ShoreM(lat, lon) <= 0 {
+		return c, false
+	}
 
 	overlap := oe - os
 	// Confidence: closeness counts most, then darkness (intentional gaps),
@@ -387,6 +431,7 @@ func (d *DarkRendezvousDetector) judge(g, h *drGap) (c drCand, ok bool) {
 			"closest_nm":       math.Round(closeM/metresPerNM*10) / 10,
 			"needed_kn":        math.Round(need*10) / 10,
 			"intentional_gaps": float64(intent),
+			"other_segment":    float64(b.segN),
 		},
 	}}, true
 }

@@ -184,6 +184,43 @@ func TestDarkRendezvousPairs(t *testing.T) {
 	}
 }
 
+// TestDarkRendezvousAtBerth: a ship silent at its berth and a boat silent
+// in the marina next door did not meet at sea; the same two going dark
+// there and sailing off could have.
+func TestDarkRendezvousAtBerth(t *testing.T) {
+	const plat, plon = 60.15, 24.95 // a port
+	port := func(lat, lon, maxM float64) (string, float64, bool) {
+		d := geo.Distance(lat, lon, plat, plon)
+		return "PORT", d, d <= maxM
+	}
+	for _, tc := range []struct {
+		name  string
+		outNM float64 // how far both sail while dark
+		want  bool
+	}{
+		{"both stay put in port", 0.1, false},
+		{"both sail 12 nm out while dark", 12, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []event.Event
+			d := NewDarkRendezvousDetector(DarkRendezvousOptions{}, nil, func(e event.Event) { got = append(got, e) })
+			d.places = &Places{NearestPort: port}
+			alat, alon := drNM(plat, plon, 90, 1)
+			blat, blon := drNM(plat, plon, 270, 2)
+			qalat, qalon := drNM(alat, alon, 180, tc.outNM)
+			qblat, qblon := drNM(blat, blon, 180, tc.outNM)
+			ea := drEvent(230000001, 0, 12, alat, alon, qalat, qalon, false, 1)
+			eb := drEvent(273000002, 1, 13, blat, blon, qblat, qblon, false, 1)
+			d.Add(&ea)
+			d.Add(&eb)
+			d.Finish(0)
+			if len(got) != 0 != tc.want {
+				t.Fatalf("%d rendezvous, want %v", len(got), tc.want)
+			}
+		})
+	}
+}
+
 func TestDrNeededKn(t *testing.T) {
 	pl := newDrPlane(0, 0)
 	mk := func(lat, lon, lat2, lon2 float64, s, e int64) drPath {
