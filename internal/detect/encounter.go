@@ -29,7 +29,9 @@ type EncounterOptions struct {
 	// two by a reception gap still counts.
 	MinDurationMs int64
 	// MaxSpeedKn bounds the time-weighted median speed of the two vessels
-	// while together. Default 2 kn (GFW).
+	// while together: their reported speed over ground, or the speed their
+	// positions imply when they report none. Default 2 kn (GFW, which uses
+	// implied speeds).
 	MaxSpeedKn float64
 	// MinPortM is how far from the nearest port or anchorage an encounter
 	// must be, metres: fixes nearer are not considered, nor is an encounter
