@@ -122,6 +122,7 @@ type Engine struct {
 	events    []event.Event
 	now       int64
 	obs       Obs
+	upd       track.Update // the update being looked at: a copy, so the caller's stays on its stack
 	// Gaps is shared with the dark-rendezvous detector.
 	gaps *GapDetector
 }
@@ -159,7 +160,8 @@ func (e *Engine) Position(u *track.Update) {
 	if u.Fix.Time > e.now {
 		e.now = u.Fix.Time
 	}
-	e.obs = Obs{Update: u, places: &e.places}
+	e.upd = *u
+	e.obs = Obs{Update: &e.upd, places: &e.places}
 	for _, d := range e.detectors {
 		d.Position(&e.obs)
 	}

@@ -67,6 +67,13 @@ type AnalyzeResult struct {
 // inputs interleaved by time.
 const batchSize = 4096
 
+// batches recycles report batches between the decoding goroutines and the
+// tracker: at millions of reports a second, fresh batches were most of the
+// garbage.
+var batches = sync.Pool{New: func() any { return make([]fuse.Report, 0, 2*batchSize) }}
+
+func newBatch() []fuse.Report { return batches.Get().([]fuse.Report)[:0] }
+
 // inputStream decodes one input on its own goroutine.
 type inputStream struct {
 	name  string
@@ -182,6 +189,11 @@ func nextReport(streams []*inputStream) (*fuse.Report, bool) {
 	var best *inputStream
 	for _, s := range streams {
 		if s.pos >= len(s.cur) {
+			if s.cur != nil {
+				clear(s.cur) // drop the StaticInfo pointers before reuse
+				batches.Put(s.cur[:0])
+				s.cur = nil
+			}
 			b, ok := <-s.ch
 			for ok && len(b) == 0 {
 				b, ok = <-s.ch
@@ -214,7 +226,7 @@ func (s *inputStream) run(f *source.File, feed uint16, opts *AnalyzeOptions) err
 	p := nmea.NewParser(nmea.Options{Location: opts.Location})
 	var dec ais.Decoder
 	ro := newReorder(opts.ReorderWindowMs, opts.ReorderMax)
-	batch := make([]fuse.Report, 0, batchSize)
+	batch := newBatch()
 	untimed, timed := 0, 0
 	lr := source.NewLineReader(br)
 	for lr.Next() {
@@ -262,7 +274,7 @@ func (s *inputStream) run(f *source.File, feed uint16, opts *AnalyzeOptions) err
 		}
 		if len(batch) >= batchSize {
 			s.ch <- batch
-			batch = make([]fuse.Report, 0, batchSize)
+			batch = newBatch()
 		}
 	}
 	p.Flush()

@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/picket-ais/picket/internal/fuse"
-	"github.com/picket-ais/picket/internal/geo"
 )
 
 // Options configures a Tracker. The zero value means the defaults.
@@ -120,7 +119,7 @@ func (t *Tracker) Position(r *fuse.Report) (u Update, ok bool) {
 	nearest, nearestKn, nearestM := -1, math.Inf(1), 0.0
 	for i, s := range v.open {
 		dt := float64(f.Time-s.Last.Time) / 3.6e6 // hours
-		d := geo.Distance(s.Last.Lat, s.Last.Lon, f.Lat, f.Lon)
+		d := distance(s.Last.Lat, s.Last.Lon, f.Lat, f.Lon)
 		if dt < 0 {
 			// Older than this segment's last fix: it may still belong here.
 			if d <= t.opts.NoiseM || d/1852/(-dt) <= t.opts.MaxSpeedKn {
@@ -144,8 +143,8 @@ func (t *Tracker) Position(r *fuse.Report) (u Update, ok bool) {
 		// Cost: distance from where dead reckoning puts the vessel now.
 		cost := d
 		if !math.IsNaN(float64(s.Last.SOG)) && !math.IsNaN(float64(s.Last.COG)) && dt > 0 {
-			plat, plon := geo.Destination(s.Last.Lat, s.Last.Lon, float64(s.Last.COG), float64(s.Last.SOG)*1852*dt)
-			cost = geo.Distance(plat, plon, f.Lat, f.Lon)
+			plat, plon := destination(s.Last.Lat, s.Last.Lon, float64(s.Last.COG), float64(s.Last.SOG)*1852*dt)
+			cost = distance(plat, plon, f.Lat, f.Lon)
 		}
 		if cost < bestCost {
 			best, bestCost = i, cost

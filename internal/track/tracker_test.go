@@ -1,6 +1,7 @@
 package track
 
 import (
+	"math"
 	"testing"
 
 	"github.com/picket-ais/picket/internal/fuse"
@@ -124,5 +125,24 @@ func TestIMOUse(t *testing.T) {
 	_, _, share = tr.Static(static(412000003, 5*24*60*minute+2*minute, "JI SONG 6", "BJS6", 8898740))
 	if share == nil || share.OtherMMSI != 671000004 {
 		t.Errorf("share %+v", share)
+	}
+}
+
+func TestApproximations(t *testing.T) {
+	for _, c := range [][4]float64{{35, 125, 35.05, 125.07}, {60, 25, 60.9, 25.9}, {-33.9, 151.2, -33.8, 151.3}, {10, 179.9, 10.2, -179.9}, {35, 125, 40, 130}} {
+		exact := geo.Distance(c[0], c[1], c[2], c[3])
+		got := distance(c[0], c[1], c[2], c[3])
+		if d := math.Abs(got-exact) / exact; d > 0.002 {
+			t.Errorf("%v: %.1f m vs %.1f m (%.3f%%)", c, got, exact, d*100)
+		}
+	}
+	for _, b := range []float64{0, 45, 133, 270} {
+		lat, lon := destination(35, 125, b, 20_000)
+		if d := geo.Distance(35, 125, lat, lon); math.Abs(d-20_000) > 20 {
+			t.Errorf("bearing %v: %.1f m", b, d)
+		}
+		if br := geo.Bearing(35, 125, lat, lon); math.Abs(br-b) > 0.2 && math.Abs(br-b) < 359.8 {
+			t.Errorf("bearing %v came back %v", b, br)
+		}
 	}
 }
