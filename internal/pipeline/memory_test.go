@@ -1,0 +1,62 @@
+package pipeline
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"testing"
+
+	"github.com/picket-ais/picket/internal/detect"
+	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/geo"
+	"github.com/picket-ais/picket/internal/track"
+)
+
+// BenchmarkStatePerVessel measures what tracking and detection keep per
+// vessel: 100,000 vessels spread over the seas, a third of them slow, each
+// with a dozen fixes and a static report, through the tracker and every
+// detector; the live heap after a GC, divided by the vessels, is reported
+// as B/vessel. (Measured, not asserted: see docs/benchmarks.md.)
+func BenchmarkStatePerVessel(b *testing.B) {
+	const vessels = 100_000
+	shore := geo.DefaultShore()
+	for b.Loop() {
+		rng := rand.New(rand.NewPCG(1, 1))
+		runtime.GC()
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		tr := track.New(track.Options{})
+		eng := detect.NewEngine(detect.Options{}, detect.Places{ShoreM: shore.DistanceToShore})
+		type ship struct{ lat, lon, sog, cog float64 }
+		ships := make([]ship, vessels)
+		for i := range ships {
+			ships[i] = ship{rng.Float64()*120 - 60, rng.Float64()*360 - 180, rng.Float64() * 15, rng.Float64() * 360}
+			if i%3 == 0 {
+				ships[i].sog = rng.Float64()
+			}
+		}
+		for step := 0; step < 12; step++ {
+			for i := range ships {
+				s := &ships[i]
+				t := int64(step)*300_000 + int64(i%300)*1000
+				r := fuse.Report{Time: t, MMSI: uint32(200000000 + i), Kind: fuse.Position, Class: fuse.ClassA,
+					Lat: s.lat, Lon: s.lon, SOG: float32(s.sog), COG: float32(s.cog), Heading: -1, Status: 0, Heard: 1}
+				if u, ok := tr.Position(&r); ok {
+					eng.Position(&u)
+				}
+				s.lat, s.lon = geo.Destination(s.lat, s.lon, s.cog, s.sog*1852/12)
+				if step == 0 {
+					st := fuse.Report{Time: t, MMSI: r.MMSI, Kind: fuse.Static, Class: fuse.ClassA,
+						Info: &fuse.StaticInfo{Name: "SHIP", CallSign: "ABCD", IMO: 9074729, Has: fuse.HasName | fuse.HasCallSign | fuse.HasIMO}}
+					v, ch, sh := tr.Static(&st)
+					eng.Static(&detect.StaticObs{Vessel: v, Report: &st, Changes: ch, Share: sh})
+				}
+			}
+		}
+		runtime.GC()
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/vessels, "B/vessel")
+		runtime.KeepAlive(tr)
+		runtime.KeepAlive(eng)
+	}
+}
