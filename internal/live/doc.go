@@ -1,0 +1,58 @@
+// Package live is picket's live data path: the stages of `picket
+// analyze` run on feeds that never end, writing to the embedded store and
+// to a broadcast hub for live subscribers.
+//
+//	feeds ──lines──► stream (one nmea.Parser and ais.Decoder per connection,
+//	                 UDP sender or file) ──batches of fuse.Report──► report queue
+//	report queue ──► detect goroutine: fuse.Deduper (feed bits of copies ORed
+//	                 into the held position), track.Tracker, detect.Engine
+//	             ──► store queue ──► store goroutine: Append, PutIdentity, PutEvent
+//	             ──► Hub: positions and alerts to live subscribers
+//
+// # Feeds
+//
+// A feed (Feed) is a TCP client (connects, reconnects with exponential
+// backoff), a TCP listener or a UDP listener (receivers push), or a file
+// replayed as live: paced on its own event time at a speed factor (0: as
+// fast as possible), optionally skipping a first stretch and rebasing its
+// times to the clock. Each feed has a name, an owning partner and a
+// releasability label, and an index: every stored position carries
+// 1<<index in store.Position.Feeds, ORed with the bits of every other
+// feed that heard the same transmission within Options.ProvenanceHold;
+// every event carries the bits of the feeds that heard the vessels it
+// involves (a vessel-level approximation of the data it came from).
+//
+// Event time comes from the data (tag blocks, trailers, log prefixes);
+// a line that carries no time gets its arrival time.
+//
+// # Use
+//
+//	p, err := live.New(live.Options{Feeds: feeds, Places: places}, st, logger, prometheus.DefaultRegisterer)
+//	go p.Run(ctx)              // until ctx is done, then drains
+//	sub := p.Hub().Subscribe(live.AllFilter)
+//	snap, err := p.Snapshot(ctx, 5*time.Second) // profiles, risk, networks
+//
+// # Concurrency
+//
+// Every goroutine is started through one helper and tracked by one
+// WaitGroup. The feeds (one goroutine each, one more per TCP connection)
+// stop on ctx.Done; the stages after them stop when their input queue
+// is closed, so shutdown drains in pipeline order: feeds hand over what
+// they decoded, the detect goroutine processes it, closes what the
+// detectors hold open (engine Finish, as at the end of a file) and
+// flushes, the store goroutine writes everything and syncs, and the
+// hub's subscriptions close. Run returns after all of that; the caller
+// then stops its HTTP server and closes the store.
+//
+// The tracker and the detectors have one owner, the detect goroutine;
+// Snapshot and Flush run on it by request. The queues are bounded: the
+// report queue (Options.ReportQueue batches) and the store queue
+// (Options.StoreQueue batches) make their writers wait when full
+// (back-pressure to the feeds: TCP senders slow down, UDP datagrams
+// queue in the kernel and are dropped there when it is full). The hub
+// never waits: a subscriber more than Options.SubscriberBuffer messages
+// behind loses messages and is told how many. Queue depths are exported
+// as picket_live_queue_depth.
+//
+// All exported methods are safe for concurrent use.
+package live

@@ -1,0 +1,181 @@
+package live
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/store"
+)
+
+// Position is a tracked position as the live stream shows it: the fix,
+// with the name and ship type the vessel said last (empty and 0 when it
+// has not said).
+type Position struct {
+	store.Position
+	Name     string
+	ShipType uint8
+}
+
+// Message is one item of the live stream: a position or an alert (an
+// event of the contract, as the detectors emit it).
+type Message struct {
+	Position *Position
+	Alert    *event.Event
+}
+
+// Filter selects what a subscriber receives. The zero value selects
+// nothing; see AllFilter.
+type Filter struct {
+	// BBox, when set, keeps positions and alerts inside it.
+	BBox *store.BBox
+	// Positions selects positions.
+	Positions bool
+	// Alerts selects events; Types, when not empty, only those types.
+	Alerts bool
+	Types  []event.Type
+}
+
+// AllFilter selects every position and every alert.
+var AllFilter = Filter{Positions: true, Alerts: true}
+
+func (f *Filter) matchPos(p *Position) bool {
+	return f.Positions && (f.BBox == nil || f.BBox.Contains(p.Lat, p.Lon))
+}
+
+func (f *Filter) matchAlert(e *event.Event) bool {
+	if !f.Alerts || (f.BBox != nil && !f.BBox.Contains(e.Lat, e.Lon)) {
+		return false
+	}
+	if len(f.Types) == 0 {
+		return true
+	}
+	for _, t := range f.Types {
+		if t == e.Type {
+			return true
+		}
+	}
+	return false
+}
+
+// Subscription is one live subscriber. Read C until it is closed (the hub
+// stopped, or Close was called).
+type Subscription struct {
+	C       <-chan Message
+	c       chan Message
+	filter  Filter
+	dropped atomic.Int64
+	hub     *Hub
+}
+
+// Dropped returns how many messages were dropped because the subscriber
+// lagged behind by more than its buffer, and resets the count.
+func (s *Subscription) Dropped() int64 { return s.dropped.Swap(0) }
+
+// Close ends the subscription; C is closed.
+func (s *Subscription) Close() { s.hub.remove(s) }
+
+// Hub broadcasts positions and alerts to live subscribers. Publishing
+// never waits for a subscriber: one that lags behind by more than its
+// buffer loses messages, which it can learn from Dropped. All methods are
+// safe for concurrent use.
+type Hub struct {
+	mu      sync.RWMutex
+	subs    map[*Subscription]struct{}
+	closed  bool
+	buf     int
+	dropped atomic.Int64
+}
+
+// NewHub returns a hub whose subscribers may lag by buffer messages.
+func NewHub(buffer int) *Hub {
+	if buffer <= 0 {
+		buffer = defaultSubscriberBuffer
+	}
+	return &Hub{subs: map[*Subscription]struct{}{}, buf: buffer}
+}
+
+// Subscribe adds a subscriber with filter f. On a closed hub the
+// subscription's channel is closed at once.
+func (h *Hub) Subscribe(f Filter) *Subscription {
+	c := make(chan Message, h.buf)
+	s := &Subscription{C: c, c: c, filter: f, hub: h}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		close(c)
+		return s
+	}
+	h.subs[s] = struct{}{}
+	return s
+}
+
+func (h *Hub) remove(s *Subscription) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.subs[s]; ok {
+		delete(h.subs, s)
+		close(s.c)
+	}
+}
+
+// Subscribers is the number of subscribers.
+func (h *Hub) Subscribers() int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.subs)
+}
+
+// DroppedTotal is the number of messages dropped over all subscribers.
+func (h *Hub) DroppedTotal() int64 { return h.dropped.Load() }
+
+// publishPositions sends the positions each subscriber's filter selects.
+func (h *Hub) publishPositions(ps []Position) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for s := range h.subs {
+		if !s.filter.Positions {
+			continue
+		}
+		for i := range ps {
+			if s.filter.matchPos(&ps[i]) {
+				h.send(s, Message{Position: &ps[i]})
+			}
+		}
+	}
+}
+
+// publishAlert sends an event to the subscribers whose filter selects it.
+func (h *Hub) publishAlert(e *event.Event) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for s := range h.subs {
+		if s.filter.matchAlert(e) {
+			h.send(s, Message{Alert: e})
+		}
+	}
+}
+
+func (h *Hub) send(s *Subscription, m Message) {
+	select {
+	case s.c <- m:
+	default:
+		s.dropped.Add(1)
+		h.dropped.Add(1)
+	}
+}
+
+// Close closes every subscription; later subscriptions are closed at
+// once.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return
+	}
+	h.closed = true
+	for s := range h.subs {
+		delete(h.subs, s)
+		close(s.c)
+	}
+}

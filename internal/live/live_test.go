@@ -1,0 +1,327 @@
+package live
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/picket-ais/picket/internal/detect"
+	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/geo"
+	"github.com/picket-ais/picket/internal/pipeline"
+	"github.com/picket-ais/picket/internal/ports"
+	"github.com/picket-ais/picket/internal/sim"
+	"github.com/picket-ais/picket/internal/store"
+)
+
+// places is the geography `picket analyze` uses by default.
+func places() detect.Places {
+	ix := ports.Default()
+	return detect.Places{
+		ShoreM: geo.DefaultShore().DistanceToShore,
+		NearestPort: func(lat, lon, maxM float64) (string, float64, bool) {
+			p, d, ok := ix.Nearest(lat, lon)
+			if !ok || d > maxM {
+				return "", 0, false
+			}
+			return p.Name, d, true
+		},
+	}
+}
+
+// simFeed writes a simulated scenario's feed into dir and returns its path.
+func simFeed(t *testing.T, dir string, opts sim.Options) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := sim.Generate(opts, &buf); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "feed.nmea")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func openStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// runUntilDone runs p until every named feed is done, then stops it and
+// waits for the drain.
+func runUntilDone(t *testing.T, p *Pipeline, feeds ...string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- p.Run(ctx) }()
+	for _, f := range feeds {
+		<-p.Done(f)
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func storedEvents(t *testing.T, st *store.Store) []event.Event {
+	t.Helper()
+	var out []event.Event
+	if err := st.Events(store.EventFilter{}, func(e event.Event, _ uint64) bool {
+		out = append(out, e)
+		return true
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+type evKey struct {
+	typ         event.Type
+	sub         string
+	mmsi, other uint32
+	start       int64
+}
+
+func keys(evs []event.Event) []evKey {
+	out := make([]evKey, 0, len(evs))
+	for _, e := range evs {
+		out = append(out, evKey{e.Type, e.Subtype, e.MMSI, e.OtherMMSI, e.Start.UnixMilli()})
+	}
+	slices.SortFunc(out, func(a, b evKey) int {
+		switch {
+		case a.start != b.start:
+			return int(a.start - b.start)
+		case a.typ != b.typ:
+			if a.typ < b.typ {
+				return -1
+			}
+			return 1
+		case a.mmsi != b.mmsi:
+			return int(int64(a.mmsi) - int64(b.mmsi))
+		case a.other != b.other:
+			return int(int64(a.other) - int64(b.other))
+		}
+		if a.sub < b.sub {
+			return -1
+		} else if a.sub > b.sub {
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// TestReplayMatchesAnalyze: the live pipeline, replaying a file, finds
+// the same events as `picket analyze` on it. Detectors run on event time,
+// so how fast lines arrive does not matter.
+func TestReplayMatchesAnalyze(t *testing.T) {
+	dir := t.TempDir()
+	feed := simFeed(t, dir, sim.Options{Seed: 5, Vessels: 40, Hours: 24})
+	pl := places()
+
+	res, err := pipeline.Analyze([]string{feed}, pipeline.AnalyzeOptions{Places: pl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Events) == 0 {
+		t.Fatal("analyze found no events: the scenario tests nothing")
+	}
+
+	st := openStore(t)
+	p, err := New(Options{Feeds: []Feed{{Name: "sim", Kind: FileReplay, File: feed}}, Places: pl}, st, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runUntilDone(t, p, "sim")
+	got := storedEvents(t, st)
+
+	want, have := keys(res.Events), keys(got)
+	if !slices.Equal(want, have) {
+		t.Errorf("live found %d events, analyze %d", len(have), len(want))
+		for _, k := range want {
+			if !slices.Contains(have, k) {
+				t.Errorf("missing live: %+v", k)
+			}
+		}
+		for _, k := range have {
+			if !slices.Contains(want, k) {
+				t.Errorf("extra live: %+v", k)
+			}
+		}
+	}
+	ids := func(evs []event.Event) []string {
+		var s []string
+		for _, e := range evs {
+			s = append(s, e.ID)
+		}
+		slices.Sort(s)
+		return s
+	}
+	if !slices.Equal(ids(res.Events), ids(got)) {
+		t.Errorf("event ids differ between live and analyze")
+	}
+	s := p.Stats()
+	if s.Stored == 0 || s.Tracked == 0 || s.Events != int64(len(got)) {
+		t.Errorf("stats %+v with %d events stored", s, len(got))
+	}
+	if fs := s.Feeds[0]; fs.Lines == 0 || fs.State != "stopped" {
+		t.Errorf("feed stats %+v", fs)
+	}
+	// Every stored event and position carries the feed's bit.
+	st.Events(store.EventFilter{}, func(e event.Event, feeds uint64) bool {
+		if feeds != 1 {
+			t.Errorf("event %s has feeds %b, want 1", e.ID, feeds)
+			return false
+		}
+		return true
+	})
+	snap, err := p.Snapshot(context.Background(), time.Hour)
+	if err != nil || len(snap.Profiles) == 0 || snap.Events != len(got) {
+		t.Fatalf("snapshot: %v, %d profiles, %d events", err, len(snap.Profiles), snap.Events)
+	}
+}
+
+// TestProvenanceORsFeeds: the same log heard through two feeds is stored
+// once, each position with both feeds' bits.
+func TestProvenanceORsFeeds(t *testing.T) {
+	const file = "../../testdata/aivdm/kystverket_norway_tagblock_Ais1000Lines.nm4"
+	st := openStore(t)
+	frozen := time.Now()
+	p, err := New(Options{
+		Feeds: []Feed{{Name: "a", Kind: FileReplay, File: file}, {Name: "b", Kind: FileReplay, File: file}},
+		Now:   func() time.Time { return frozen }, // nothing leaves the provenance hold before the end
+	}, st, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runUntilDone(t, p, "a", "b")
+	s := p.Stats()
+	if s.Duplicates == 0 || s.Duplicates*2 < s.Reports-1 {
+		t.Errorf("reports %d, duplicates %d: want half of them duplicates", s.Reports, s.Duplicates)
+	}
+	n := 0
+	err = st.Latest(store.BBox{MinLat: -90, MinLon: -180, MaxLat: 90, MaxLon: 180}, 0, func(pos store.Position) bool {
+		n++
+		if pos.Feeds != 3 {
+			t.Errorf("mmsi %d: feeds %b, want 11", pos.MMSI, pos.Feeds)
+			return false
+		}
+		return true
+	})
+	if err != nil || n == 0 {
+		t.Fatalf("latest: %v, %d vessels", err, n)
+	}
+	if s.Stored != s.Tracked+s.OutOfOrder {
+		t.Errorf("stored %d positions, tracked %d + out of order %d", s.Stored, s.Tracked, s.OutOfOrder)
+	}
+}
+
+func TestPace(t *testing.T) {
+	for _, c := range []struct {
+		anchorData, anchorWall, t int64
+		speed                     float64
+		now                       int64
+		want                      time.Duration
+	}{
+		{1000, 5000, 1000, 1, 5000, 0},
+		{1000, 5000, 3000, 1, 5000, 2 * time.Second},
+		{1000, 5000, 3000, 2, 5000, time.Second},
+		{1000, 5000, 3000, 2, 5500, 500 * time.Millisecond},
+		{1000, 5000, 500, 1, 5000, -500 * time.Millisecond}, // before the anchor: now
+		{1000, 5000, 9000, 0, 5000, 0},                      // speed 0: never wait
+	} {
+		if got := pace(c.anchorData, c.anchorWall, c.t, c.speed, c.now); got != c.want {
+			t.Errorf("pace(%+v) = %v, want %v", c, got, c.want)
+		}
+	}
+}
+
+func TestProvenanceHold(t *testing.T) {
+	var h provenance
+	h.init()
+	h.add(1, store.Position{MMSI: 1, Feeds: 1}, 100)
+	h.add(2, store.Position{MMSI: 2, Feeds: 1}, 200)
+	h.add(0, store.Position{MMSI: 3, Feeds: 4}, 300) // no key
+	if !h.merge(1, 2) || h.merge(9, 2) {
+		t.Fatal("merge")
+	}
+	out := h.release(nil, 150, 10, false)
+	if len(out) != 1 || out[0].MMSI != 1 || out[0].Feeds != 3 {
+		t.Fatalf("release by time: %+v", out)
+	}
+	if h.merge(1, 4) {
+		t.Error("merged into a position already released")
+	}
+	out = h.release(nil, 0, 1, false) // over the bound: the oldest goes
+	if len(out) != 1 || out[0].MMSI != 2 {
+		t.Fatalf("release by bound: %+v", out)
+	}
+	out = h.release(nil, 0, 10, true)
+	if len(out) != 1 || out[0].MMSI != 3 || h.len() != 0 {
+		t.Fatalf("release all: %+v, %d held", out, h.len())
+	}
+}
+
+func TestHubFilters(t *testing.T) {
+	h := NewHub(2)
+	box := &store.BBox{MinLat: 50, MinLon: 0, MaxLat: 60, MaxLon: 10}
+	all := h.Subscribe(AllFilter)
+	inBox := h.Subscribe(Filter{BBox: box, Positions: true, Alerts: true, Types: []event.Type{event.Gap}})
+	alerts := h.Subscribe(Filter{Alerts: true})
+	h.publishPositions([]Position{{Position: store.Position{MMSI: 1, Lat: 55, Lon: 5}}, {Position: store.Position{MMSI: 2, Lat: 0, Lon: 0}}})
+	h.publishAlert(&event.Event{Type: event.Gap, Lat: 55, Lon: 5})
+	h.publishAlert(&event.Event{Type: event.Encounter, Lat: 55, Lon: 5})
+	count := func(s *Subscription) (n int) {
+		for {
+			select {
+			case <-s.C:
+				n++
+			default:
+				return n
+			}
+		}
+	}
+	if n := count(all); n != 2 || all.Dropped() != 2 { // buffer 2: two of four dropped
+		t.Errorf("all: %d received", n)
+	}
+	if n := count(inBox); n != 2 {
+		t.Errorf("in box: %d received, want the position in the box and the gap", n)
+	}
+	if n := count(alerts); n != 2 {
+		t.Errorf("alerts: %d received", n)
+	}
+	h.Close()
+	if _, ok := <-all.C; ok {
+		t.Error("subscription open after Close")
+	}
+	if _, ok := <-h.Subscribe(AllFilter).C; ok {
+		t.Error("subscription to a closed hub is open")
+	}
+}
+
+func TestOptionsValidate(t *testing.T) {
+	for _, fs := range [][]Feed{
+		{{Kind: FileReplay, File: "x"}},
+		{{Name: "a", Kind: FileReplay, File: "x"}, {Name: "a", Kind: FileReplay, File: "y"}},
+		{{Name: "a", Kind: "ftp"}},
+		{{Name: "a", Kind: TCPListener}},
+		{{Name: "a", Kind: FileReplay}},
+		{{Name: "a", Kind: FileReplay, File: "x", Speed: 10, Rebase: true}},
+	} {
+		o := Options{Feeds: fs}
+		if err := o.validate(); err == nil {
+			t.Errorf("%+v: no error", fs)
+		}
+	}
+}

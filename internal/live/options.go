@@ -1,0 +1,200 @@
+package live
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/picket-ais/picket/internal/detect"
+	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/network"
+	"github.com/picket-ais/picket/internal/profile"
+	"github.com/picket-ais/picket/internal/track"
+)
+
+// Kind is how a feed gets its lines.
+type Kind string
+
+// The feed kinds.
+const (
+	TCPClient   Kind = "tcp"        // connect to Address, reconnect with backoff
+	TCPListener Kind = "tcp-listen" // receivers connect to Address and push lines
+	UDPListener Kind = "udp"        // receivers send datagrams to Address
+	FileReplay  Kind = "file"       // replay File as if it were live
+)
+
+// MaxFeeds is the most feeds a pipeline takes: provenance is one bit per
+// feed in a uint64 (store.Position.Feeds).
+const MaxFeeds = 64
+
+// Feed is one source of AIS lines.
+type Feed struct {
+	// Name identifies the feed in metrics, logs and (next) access rules.
+	Name string
+	// Partner is the owning partner, e.g. "JPN".
+	Partner string
+	// Label is the releasability label, e.g. "REL TO JPN, USA". Kept with
+	// the feed for the access control to come; every record carries the
+	// feed's bit (provenance), so the label applies to it.
+	Label string
+	Kind  Kind
+	// Address is host:port: where to connect (tcp), or where to listen
+	// (tcp-listen, udp; port 0 picks a free one, see Pipeline.Addr).
+	Address string
+	// File is the log to replay (file); plain or gzip.
+	File string
+	// Speed is the replay speed factor: 1 plays the file in its own time,
+	// 60 a minute of data per second, 0 as fast as possible (file only).
+	Speed float64
+	// Skip replays the first Skip of data time as fast as possible before
+	// pacing starts (file only; a demo's history). Default 0.
+	Skip time.Duration
+	// Rebase shifts the file's times so that the point where pacing starts
+	// is the moment replay began: an old log plays as live data (file
+	// only). Every time of the feed moves by the same amount, so speeds
+	// and durations are those of the data.
+	Rebase bool
+	// Location is the time zone of lines stamped with a local date-time
+	// and no zone. Default UTC.
+	Location *time.Location
+}
+
+// Options configures a Pipeline. The zero value means the defaults.
+type Options struct {
+	Feeds []Feed
+
+	Track   track.Options
+	Detect  detect.Options
+	Places  detect.Places
+	Dedup   fuse.DedupOptions
+	Profile profile.Options
+	Network network.Options
+
+	// ReportQueue is the capacity, in batches, of the queue from the feeds
+	// to the tracker. When it is full the feeds wait (TCP receivers and
+	// replays slow down; UDP datagrams queue in the kernel, which drops
+	// them when its buffer is full). Default 64 batches (of up to 512
+	// reports each).
+	ReportQueue int
+	// StoreQueue is the capacity, in batches, of the queue from the
+	// tracker to the store. When it is full the tracker waits. Default 64
+	// batches.
+	StoreQueue int
+	// StoreBatch is how many positions the tracker hands the store at
+	// once at most. Default 4096.
+	StoreBatch int
+	// ProvenanceHold is how long (wall clock) a position waits before it
+	// goes to the store, so that copies of it heard by other feeds add
+	// their bits to its provenance. Copies later than that are still
+	// dropped as duplicates, counted, and their feed is not noted.
+	// Default 2 s. The live stream does not wait for it.
+	ProvenanceHold time.Duration
+	// MaxHeld bounds the positions waiting for ProvenanceHold; past it the
+	// oldest go to the store at once. Default 262,144.
+	MaxHeld int
+	// FlushInterval is how often (wall clock) held positions, identity
+	// records and events are handed to the store. Default 250 ms.
+	FlushInterval time.Duration
+	// SubscriberBuffer is the number of messages a live subscriber may lag
+	// behind before messages to it are dropped (and counted). Default
+	// 4096.
+	SubscriberBuffer int
+
+	// Now is the wall clock: arrival times of lines that carry none, the
+	// pacing of replays. Default time.Now.
+	Now func() time.Time
+	// Sleep waits d or until the context is done (replay pacing,
+	// reconnection backoff). Default: a timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+const (
+	defaultReportQueue      = 64
+	defaultStoreQueue       = 64
+	defaultStoreBatch       = 4096
+	defaultProvenanceHold   = 2 * time.Second
+	defaultMaxHeld          = 1 << 18
+	defaultFlushInterval    = 250 * time.Millisecond
+	defaultSubscriberBuffer = 4096
+	reportBatch             = 512
+)
+
+func (o Options) withDefaults() Options {
+	if o.ReportQueue <= 0 {
+		o.ReportQueue = defaultReportQueue
+	}
+	if o.StoreQueue <= 0 {
+		o.StoreQueue = defaultStoreQueue
+	}
+	if o.StoreBatch <= 0 {
+		o.StoreBatch = defaultStoreBatch
+	}
+	if o.ProvenanceHold <= 0 {
+		o.ProvenanceHold = defaultProvenanceHold
+	}
+	if o.MaxHeld <= 0 {
+		o.MaxHeld = defaultMaxHeld
+	}
+	if o.FlushInterval <= 0 {
+		o.FlushInterval = defaultFlushInterval
+	}
+	if o.SubscriberBuffer <= 0 {
+		o.SubscriberBuffer = defaultSubscriberBuffer
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Sleep == nil {
+		o.Sleep = func(ctx context.Context, d time.Duration) error {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-t.C:
+				return nil
+			}
+		}
+	}
+	return o
+}
+
+// validate checks the feeds.
+func (o *Options) validate() error {
+	if len(o.Feeds) > MaxFeeds {
+		return fmt.Errorf("live: %d feeds: at most %d", len(o.Feeds), MaxFeeds)
+	}
+	seen := map[string]bool{}
+	for i, f := range o.Feeds {
+		if f.Name == "" {
+			return fmt.Errorf("live: feed %d has no name", i+1)
+		}
+		if seen[f.Name] {
+			return fmt.Errorf("live: feed %q: name used twice", f.Name)
+		}
+		seen[f.Name] = true
+		switch f.Kind {
+		case TCPClient, TCPListener, UDPListener:
+			if f.Address == "" {
+				return fmt.Errorf("live: feed %q (%s): no address", f.Name, f.Kind)
+			}
+		case FileReplay:
+			if f.File == "" {
+				return fmt.Errorf("live: feed %q: no file to replay", f.Name)
+			}
+			if f.Speed < 0 {
+				return fmt.Errorf("live: feed %q: speed %g: want 0 (as fast as possible) or more", f.Name, f.Speed)
+			}
+			if f.Rebase && (f.Speed <= 0 || f.Speed > 1) {
+				return fmt.Errorf("live: feed %q: rebase needs a speed above 0 and at most 1: a faster replay would stamp its data ahead of the clock", f.Name)
+			}
+		default:
+			return fmt.Errorf("live: feed %q: unknown kind %q (want tcp, tcp-listen, udp or file)", f.Name, f.Kind)
+		}
+	}
+	return nil
+}
+
+// discard is the logger used when none is given.
+var discard = slog.New(slog.DiscardHandler)

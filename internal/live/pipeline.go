@@ -1,0 +1,341 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/picket-ais/picket/internal/detect"
+	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/store"
+	"github.com/picket-ais/picket/internal/track"
+)
+
+// Pipeline is the live data path: feeds -> framing and decoding ->
+// de-duplication -> tracking -> detection -> store and live stream. See
+// the package documentation for its goroutines and shutdown.
+type Pipeline struct {
+	opts  Options
+	log   *slog.Logger
+	st    *store.Store
+	hub   *Hub
+	feeds []*feedState
+	m     *metrics
+
+	reports chan []fuse.Report
+	storeq  chan *storeBatch
+	ctl     chan func()
+
+	wg         sync.WaitGroup // every goroutine the pipeline starts
+	srcWG      sync.WaitGroup // the feeds' goroutines
+	started    atomic.Bool
+	detectDone chan struct{}
+
+	// Counters read by Stats.
+	nReports, nDups, nTracked, nOutOfOrder, nEvents, nStored, nInvalid, nStoreErr atomic.Int64
+	held                                                                          atomic.Int64
+
+	// Owned by the detect goroutine (and by whoever holds snapMu once it
+	// has returned).
+	tr        *track.Tracker
+	eng       *detect.Engine
+	dd        *fuse.Deduper
+	emitted   int // events of eng.Events() taken so far
+	vfeeds    map[uint32]uint64
+	prov      provenance
+	pendPos   []store.Position
+	idents    map[identKey]store.IdentityRecord
+	pendEv    []storedEvent
+	warnMu    sync.Mutex
+	lastWarn  map[string]time.Time
+	snap      atomic.Pointer[Snapshot]
+	snapMu    sync.Mutex
+	finalized bool
+}
+
+// New returns a pipeline writing to st, with its listeners bound (so
+// that Addr answers before Run). Metrics are registered with reg when it
+// is not nil. Call Run, or Close if Run will not be called.
+func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Registerer) (*Pipeline, error) {
+	o := opts.withDefaults()
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return nil, errors.New("live: no store")
+	}
+	if logger == nil {
+		logger = discard
+	}
+	p := &Pipeline{
+		opts:       o,
+		log:        logger,
+		st:         st,
+		hub:        NewHub(o.SubscriberBuffer),
+		reports:    make(chan []fuse.Report, o.ReportQueue),
+		storeq:     make(chan *storeBatch, o.StoreQueue),
+		ctl:        make(chan func()),
+		detectDone: make(chan struct{}),
+		tr:         track.New(o.Track),
+		eng:        detect.NewEngine(o.Detect, o.Places),
+		dd:         fuse.NewDeduper(o.Dedup),
+		vfeeds:     make(map[uint32]uint64),
+		idents:     make(map[identKey]store.IdentityRecord),
+		lastWarn:   make(map[string]time.Time),
+	}
+	p.prov.init()
+	for i, f := range o.Feeds {
+		fs := &feedState{idx: i, cfg: f, done: make(chan struct{}), log: logger.With("feed", f.Name)}
+		fs.state.Store("idle")
+		p.feeds = append(p.feeds, fs)
+	}
+	p.m = newMetrics(p, reg)
+	for _, f := range p.feeds {
+		if err := p.bind(f); err != nil {
+			p.closeListeners()
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// bind opens a listener feed's socket.
+func (p *Pipeline) bind(f *feedState) error {
+	switch f.cfg.Kind {
+	case TCPListener:
+		ln, err := net.Listen("tcp", f.cfg.Address)
+		if err != nil {
+			return fmt.Errorf("live: feed %q: %w", f.cfg.Name, err)
+		}
+		f.ln = ln
+		f.log.Info("listening", "kind", "tcp", "addr", ln.Addr().String())
+	case UDPListener:
+		ua, err := net.ResolveUDPAddr("udp", f.cfg.Address)
+		if err != nil {
+			return fmt.Errorf("live: feed %q: %w", f.cfg.Name, err)
+		}
+		c, err := net.ListenUDP("udp", ua)
+		if err != nil {
+			return fmt.Errorf("live: feed %q: %w", f.cfg.Name, err)
+		}
+		_ = c.SetReadBuffer(4 << 20) // bursts from many receivers: the kernel's default drops them
+		f.udp = c
+		f.log.Info("listening", "kind", "udp", "addr", c.LocalAddr().String())
+	}
+	return nil
+}
+
+func (p *Pipeline) closeListeners() {
+	for _, f := range p.feeds {
+		if f.ln != nil {
+			f.ln.Close()
+		}
+		if f.udp != nil {
+			f.udp.Close()
+		}
+	}
+}
+
+// Close releases the listeners of a pipeline that was never Run.
+func (p *Pipeline) Close() {
+	if !p.started.Load() {
+		p.closeListeners()
+	}
+}
+
+// Addr returns the bound address of a listener feed, or nil.
+func (p *Pipeline) Addr(feed string) net.Addr {
+	for _, f := range p.feeds {
+		if f.cfg.Name == feed {
+			switch {
+			case f.ln != nil:
+				return f.ln.Addr()
+			case f.udp != nil:
+				return f.udp.LocalAddr()
+			}
+		}
+	}
+	return nil
+}
+
+// Hub is the live stream's broadcast hub.
+func (p *Pipeline) Hub() *Hub { return p.hub }
+
+// Store is the store the pipeline writes to.
+func (p *Pipeline) Store() *store.Store { return p.st }
+
+// Done returns a channel closed when the named feed has stopped (a
+// replay at the end of its file, any feed on shutdown), or nil for an
+// unknown name.
+func (p *Pipeline) Done(feed string) <-chan struct{} {
+	for _, f := range p.feeds {
+		if f.cfg.Name == feed {
+			return f.done
+		}
+	}
+	return nil
+}
+
+// goroutine starts fn on a goroutine tracked by the pipeline's WaitGroup.
+func (p *Pipeline) goroutine(fn func()) {
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		fn()
+	}()
+}
+
+// Run runs the pipeline until ctx is done, then drains it in pipeline
+// order: the feeds stop reading and hand over what they decoded; the
+// tracker and detectors process it and close what is open (as at the end
+// of a file); the store writes everything and syncs; the live stream's
+// subscriptions close. Run returns after all of that, with the errors of
+// feeds that failed for good (a replay whose file cannot be opened).
+func (p *Pipeline) Run(ctx context.Context) error {
+	if !p.started.CompareAndSwap(false, true) {
+		return errors.New("live: Run called twice")
+	}
+	p.goroutine(p.storeLoop)
+	p.goroutine(p.detectLoop)
+	for _, f := range p.feeds {
+		p.srcWG.Add(1)
+		p.goroutine(func() {
+			defer p.srcWG.Done()
+			defer close(f.done)
+			err := p.runFeed(ctx, f)
+			if err != nil && ctx.Err() == nil {
+				f.err.Store(err.Error())
+				f.state.Store("failed")
+				f.log.Error("feed stopped", "err", err)
+				return
+			}
+			f.state.Store("stopped")
+		})
+	}
+	p.goroutine(func() {
+		p.srcWG.Wait()
+		close(p.reports)
+	})
+	p.wg.Wait()
+	p.hub.Close()
+	var errs []error
+	for _, f := range p.feeds {
+		if e, _ := f.err.Load().(string); e != "" {
+			errs = append(errs, fmt.Errorf("live: feed %q: %s", f.cfg.Name, e))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// request runs fn on the detect goroutine and waits for it. It reports
+// false when the detect goroutine has returned.
+func (p *Pipeline) request(ctx context.Context, fn func()) (bool, error) {
+	done := make(chan struct{})
+	select {
+	case p.ctl <- func() { fn(); close(done) }:
+	case <-p.detectDone:
+		return false, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+	select {
+	case <-done:
+		return true, nil
+	case <-ctx.Done():
+		return true, ctx.Err()
+	}
+}
+
+// Flush hands everything tracked so far to the store, without waiting for
+// ProvenanceHold, and returns when the store has it: what the feeds
+// delivered before Flush is then visible to queries. Lines still in a
+// feed's socket or decoder are not included.
+func (p *Pipeline) Flush(ctx context.Context) error {
+	if !p.started.Load() {
+		return nil
+	}
+	var written chan struct{}
+	ok, err := p.request(ctx, func() {
+		written = make(chan struct{})
+		p.flush(true, written)
+	})
+	if err != nil || !ok {
+		return err
+	}
+	select {
+	case <-written:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Stats is a picture of the pipeline's counters.
+type Stats struct {
+	Reports    int64 // reports decoded by the feeds
+	Duplicates int64 // copies of a transmission already heard
+	Tracked    int64 // positions tracked
+	OutOfOrder int64 // positions older than their segment's last fix (stored, not tracked)
+	Events     int64 // events emitted
+	Stored     int64 // positions written to the store
+	Invalid    int64 // positions the store cannot take (MMSI over nine digits, time out of range)
+	StoreErrs  int64 // failed store writes
+	// Queue depths now and their capacities.
+	ReportQueue, ReportQueueCap int
+	StoreQueue, StoreQueueCap   int
+	Held                        int // positions waiting for their provenance
+	Subscribers                 int
+	Feeds                       []FeedStats
+}
+
+// FeedStats describes one feed.
+type FeedStats struct {
+	Name    string `json:"name"`
+	Partner string `json:"partner,omitempty"`
+	Label   string `json:"label,omitempty"`
+	Kind    Kind   `json:"kind"`
+	Addr    string `json:"addr,omitempty"`
+	// State is idle, connecting, connected, disconnected, listening,
+	// replaying, stopped or failed.
+	State   string `json:"state"`
+	Lines   int64  `json:"lines"`
+	Reports int64  `json:"reports"`
+	Conns   int64  `json:"connections"`
+	Err     string `json:"error,omitempty"`
+}
+
+// Stats returns the pipeline's counters now.
+func (p *Pipeline) Stats() Stats {
+	s := Stats{
+		Reports: p.nReports.Load(), Duplicates: p.nDups.Load(), Tracked: p.nTracked.Load(),
+		OutOfOrder: p.nOutOfOrder.Load(), Events: p.nEvents.Load(), Stored: p.nStored.Load(),
+		Invalid: p.nInvalid.Load(), StoreErrs: p.nStoreErr.Load(),
+		ReportQueue: len(p.reports), ReportQueueCap: cap(p.reports),
+		StoreQueue: len(p.storeq), StoreQueueCap: cap(p.storeq),
+		Held: int(p.held.Load()), Subscribers: p.hub.Subscribers(),
+	}
+	for _, f := range p.feeds {
+		s.Feeds = append(s.Feeds, f.stats(p.Addr(f.cfg.Name)))
+	}
+	return s
+}
+
+// warn logs at most one warning of a kind every 10 s (malformed input
+// and store errors are counted, not logged one by one).
+func (p *Pipeline) warn(kind, msg string, args ...any) {
+	p.warnMu.Lock()
+	defer p.warnMu.Unlock()
+	now := time.Now()
+	if t, ok := p.lastWarn[kind]; ok && now.Sub(t) < 10*time.Second {
+		return
+	}
+	p.lastWarn[kind] = now
+	p.log.Warn(msg, args...)
+}
