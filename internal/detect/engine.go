@@ -34,11 +34,50 @@ type Places struct {
 	Watch func(imo, mmsi uint32, name string) []event.Entry
 }
 
+// vesselState is what the detectors keep per vessel, hung on the tracker's
+// Vessel so that no detector looks it up in a map of its own per fix.
+type vesselState struct {
+	lastLat, lastLon float64
+	hasPos           bool
+	mmsiChecked      bool // invalid-identity check done
+	badIMO           bool // invalid IMO reported
+	watchChecked     bool // matched by MMSI alone
+	watchHits        bool // has watchlist hits
+	jumps            []*jump
+}
+
+// segState is what the detectors keep per segment.
+type segState struct {
+	den    density
+	loiter *loiterRun
+	visit  *visit
+}
+
+func vstate(v *track.Vessel) *vesselState {
+	if vs, ok := v.Ext.(*vesselState); ok {
+		return vs
+	}
+	vs := &vesselState{}
+	v.Ext = vs
+	return vs
+}
+
+func sstate(s *track.Segment) *segState {
+	if ss, ok := s.Ext.(*segState); ok {
+		return ss
+	}
+	ss := &segState{}
+	s.Ext = ss
+	return ss
+}
+
 // Obs is one tracked position with the geography around it, computed once
 // and only when a detector asks.
 type Obs struct {
 	*track.Update
 	places *Places
+	vs     *vesselState
+	ss     *segState
 
 	shoreDone bool
 	shoreM    float64
@@ -161,7 +200,7 @@ func (e *Engine) Position(u *track.Update) {
 		e.now = u.Fix.Time
 	}
 	e.upd = *u
-	e.obs = Obs{Update: &e.upd, places: &e.places}
+	e.obs = Obs{Update: &e.upd, places: &e.places, vs: vstate(u.Vessel), ss: sstate(u.Segment)}
 	for _, d := range e.detectors {
 		d.Position(&e.obs)
 	}

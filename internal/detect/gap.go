@@ -99,7 +99,6 @@ type GapDetector struct {
 	opts GapOptions
 	emit Emitter
 	rx   *reception
-	dens map[segKey]*density
 	// Found lists every gap event, in the order found.
 	Found []event.Event
 }
@@ -107,7 +106,7 @@ type GapDetector struct {
 // NewGapDetector returns a gap detector.
 func NewGapDetector(opts GapOptions, emit Emitter) *GapDetector {
 	opts.defaults()
-	return &GapDetector{opts: opts, emit: emit, rx: newReception(opts.ReceptionCellDeg), dens: make(map[segKey]*density)}
+	return &GapDetector{opts: opts, emit: emit, rx: newReception(opts.ReceptionCellDeg)}
 }
 
 // pendingGap is a gap seen when the vessel came back; it is judged once
@@ -125,12 +124,7 @@ type pendingGap struct {
 func (d *GapDetector) Position(o *Obs) {
 	f := &o.Fix
 	d.rx.heard(f.Lat, f.Lon, f.Time)
-	k := segKey{o.Vessel.MMSI, o.Segment.N}
-	den := d.dens[k]
-	if den == nil {
-		den = &density{}
-		d.dens[k] = den
-	}
+	den := &o.ss.den
 	if o.HasPrev {
 		if dt := f.Time - o.Prev.Time; dt >= d.opts.MinGapMs {
 			d.gap(o, den)

@@ -36,16 +36,12 @@ type IdentityDetector struct {
 	opts    IdentityOptions
 	emit    Emitter
 	pending map[uint32]map[string]*pendingChange
-	invalid map[uint32]bool
-	badIMO  map[uint32]bool
-	lastPos map[uint32][2]float64
 }
 
 // NewIdentityDetector returns an identity detector.
 func NewIdentityDetector(opts IdentityOptions, emit Emitter) *IdentityDetector {
 	opts.defaults()
-	return &IdentityDetector{opts: opts, emit: emit, pending: make(map[uint32]map[string]*pendingChange),
-		invalid: make(map[uint32]bool), badIMO: make(map[uint32]bool), lastPos: make(map[uint32][2]float64)}
+	return &IdentityDetector{opts: opts, emit: emit, pending: make(map[uint32]map[string]*pendingChange)}
 }
 
 var changeFields = map[string]bool{
@@ -54,9 +50,10 @@ var changeFields = map[string]bool{
 
 func (d *IdentityDetector) Position(o *Obs) {
 	mmsi := o.Vessel.MMSI
-	d.lastPos[mmsi] = [2]float64{o.Fix.Lat, o.Fix.Lon}
-	if !d.invalid[mmsi] {
-		d.invalid[mmsi] = true
+	vs := o.vs
+	vs.lastLat, vs.lastLon, vs.hasPos = o.Fix.Lat, o.Fix.Lon, true
+	if !vs.mmsiChecked {
+		vs.mmsiChecked = true
 		c := identity.Classify(int(mmsi))
 		if c.Err != nil {
 			d.emit(event.Event{
@@ -72,9 +69,10 @@ func (d *IdentityDetector) Position(o *Obs) {
 
 func (d *IdentityDetector) Static(s *StaticObs) {
 	mmsi := s.Vessel.MMSI
-	pos := d.lastPos[mmsi]
-	if info := s.Report.Info; info != nil && info.IMO != 0 && !d.badIMO[mmsi] && !identity.ValidIMO(int(info.IMO)) {
-		d.badIMO[mmsi] = true
+	vs := vstate(s.Vessel)
+	pos := [2]float64{vs.lastLat, vs.lastLon}
+	if info := s.Report.Info; info != nil && info.IMO != 0 && !vs.badIMO && !identity.ValidIMO(int(info.IMO)) {
+		vs.badIMO = true
 		d.emit(event.Event{
 			Type: event.Spoofing, Subtype: event.InvalidIdentity, MMSI: mmsi,
 			Start: tm(s.Report.Time), End: tm(s.Report.Time), Lat: pos[0], Lon: pos[1],

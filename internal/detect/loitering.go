@@ -47,6 +47,7 @@ type loiterRun struct {
 	minShoreM        float64
 	lastLat, lastLon float64
 	pathM            float64
+	ss               *segState
 }
 
 // LoiteringDetector finds one vessel slow at sea, away from port.
@@ -65,7 +66,7 @@ func NewLoiteringDetector(opts LoiteringOptions, emit Emitter) *LoiteringDetecto
 func (d *LoiteringDetector) Position(o *Obs) {
 	f := &o.Fix
 	k := segKey{o.Vessel.MMSI, o.Segment.N}
-	r := d.runs[k]
+	r := o.ss.loiter
 	speed := float64(f.SOG)
 	if nan32(f.SOG) && o.HasPrev && f.Time > o.Prev.Time {
 		speed = geo.Distance(o.Prev.Lat, o.Prev.Lon, f.Lat, f.Lon) / metresPerNM / (float64(f.Time-o.Prev.Time) / hourMs)
@@ -74,7 +75,7 @@ func (d *LoiteringDetector) Position(o *Obs) {
 	slow = slow && speed < d.opts.MaxSpeedKn
 	if r != nil && (!slow || f.Time-r.last > d.opts.MaxIntervalMs) {
 		d.close(k, r)
-		r = nil
+		o.ss.loiter, r = nil, nil
 	}
 	if !slow {
 		return
@@ -83,11 +84,13 @@ func (d *LoiteringDetector) Position(o *Obs) {
 	if shore < d.opts.MinShoreNM*metresPerNM {
 		if r != nil {
 			d.close(k, r)
+			o.ss.loiter = nil
 		}
 		return
 	}
 	if r == nil {
-		r = &loiterRun{start: f.Time, minShoreM: shore, lastLat: f.Lat, lastLon: f.Lon}
+		r = &loiterRun{start: f.Time, minShoreM: shore, lastLat: f.Lat, lastLon: f.Lon, ss: o.ss}
+		o.ss.loiter = r
 		d.runs[k] = r
 	} else {
 		r.pathM += geo.Distance(r.lastLat, r.lastLon, f.Lat, f.Lon)
@@ -126,5 +129,6 @@ func (d *LoiteringDetector) Static(*StaticObs) {}
 func (d *LoiteringDetector) Finish(now int64) {
 	for k, r := range d.runs {
 		d.close(k, r)
+		r.ss.loiter = nil
 	}
 }

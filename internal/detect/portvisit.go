@@ -42,6 +42,7 @@ type visit struct {
 	stopMs      int64
 	stopStart   int64
 	stopping    bool
+	ss          *segState
 }
 
 // PortVisitDetector finds port calls.
@@ -60,7 +61,7 @@ func NewPortVisitDetector(opts PortVisitOptions, emit Emitter) *PortVisitDetecto
 func (d *PortVisitDetector) Position(o *Obs) {
 	f := &o.Fix
 	k := segKey{o.Vessel.MMSI, o.Segment.N}
-	v := d.visits[k]
+	v := o.ss.visit
 	if v == nil {
 		// Only slow or stopped vessels can be calling: fast ones passing a
 		// port are not looked up, which keeps the per-fix cost low.
@@ -71,7 +72,8 @@ func (d *PortVisitDetector) Position(o *Obs) {
 		if !ok || dist > d.opts.EnterM {
 			return
 		}
-		v = &visit{port: name, start: f.Time, lat: f.Lat, lon: f.Lon}
+		v = &visit{port: name, start: f.Time, lat: f.Lat, lon: f.Lon, ss: o.ss}
+		o.ss.visit = v
 		d.visits[k] = v
 	} else {
 		_, dist, ok := o.Port()
@@ -96,6 +98,7 @@ func (d *PortVisitDetector) Position(o *Obs) {
 
 func (d *PortVisitDetector) close(k segKey, v *visit) {
 	delete(d.visits, k)
+	v.ss.visit = nil
 	if !d.opts.NoStop && !v.stopped {
 		return
 	}

@@ -66,17 +66,19 @@ type sharedEpisode struct {
 // SpoofingDetector finds impossible position jumps and MMSIs used by
 // several transmitters at once.
 type SpoofingDetector struct {
-	opts   SpoofingOptions
-	emit   Emitter
-	jumps  map[uint32][]*jump
-	shared map[uint32]*sharedEpisode
-	fixes  int
+	opts SpoofingOptions
+	emit Emitter
+	// pending lists the vessels with jumps still to judge (their jumps hang
+	// on the vessel's state), for Finish.
+	pending map[uint32]*vesselState
+	shared  map[uint32]*sharedEpisode
+	fixes   int
 }
 
 // NewSpoofingDetector returns a spoofing detector.
 func NewSpoofingDetector(opts SpoofingOptions, emit Emitter) *SpoofingDetector {
 	opts.defaults()
-	return &SpoofingDetector{opts: opts, emit: emit, jumps: make(map[uint32][]*jump), shared: make(map[uint32]*sharedEpisode)}
+	return &SpoofingDetector{opts: opts, emit: emit, pending: make(map[uint32]*vesselState), shared: make(map[uint32]*sharedEpisode)}
 }
 
 func (d *SpoofingDetector) Position(o *Obs) {
@@ -85,7 +87,7 @@ func (d *SpoofingDetector) Position(o *Obs) {
 	if d.fixes++; d.fixes%65536 == 0 {
 		d.closeShared(f.Time, false)
 	}
-	js := d.jumps[mmsi]
+	js := o.vs.jumps
 	for i := 0; i < len(js); {
 		j := js[i]
 		if o.Segment == j.from || o.Segment == j.to {
@@ -118,10 +120,11 @@ func (d *SpoofingDetector) Position(o *Obs) {
 			jumpKn: o.JumpKn, jumpM: o.JumpM, last: o.Segment, lastTime: f.Time, switches: 1, toFixes: 1})
 	}
 	if len(js) > 0 {
-		d.jumps[mmsi] = js
-	} else {
-		delete(d.jumps, mmsi)
+		d.pending[mmsi] = o.vs
+	} else if len(o.vs.jumps) > 0 {
+		delete(d.pending, mmsi)
 	}
+	o.vs.jumps = js
 }
 
 // judge decides a settled jump: two transmitters at once were already
@@ -182,11 +185,12 @@ func (d *SpoofingDetector) closeShared(now int64, all bool) {
 func (d *SpoofingDetector) Static(*StaticObs) {}
 
 func (d *SpoofingDetector) Finish(now int64) {
-	for mmsi, js := range d.jumps {
-		for _, j := range js {
+	for mmsi, vs := range d.pending {
+		for _, j := range vs.jumps {
 			d.judge(mmsi, j)
 		}
+		vs.jumps = nil
 	}
-	d.jumps = map[uint32][]*jump{}
+	d.pending = map[uint32]*vesselState{}
 	d.closeShared(now, true)
 }

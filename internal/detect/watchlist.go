@@ -25,19 +25,18 @@ type WatchlistDetector struct {
 	match func(imo, mmsi uint32, name string) []event.Entry
 	emit  Emitter
 	hits  map[uint32]map[string]*watchHit
-	// checked remembers the MMSIs already matched by MMSI alone.
-	checked map[uint32]bool
 }
 
 // NewWatchlistDetector returns a watchlist detector; match may be nil.
 func NewWatchlistDetector(match func(imo, mmsi uint32, name string) []event.Entry, emit Emitter) *WatchlistDetector {
-	return &WatchlistDetector{match: match, emit: emit, hits: make(map[uint32]map[string]*watchHit), checked: make(map[uint32]bool)}
+	return &WatchlistDetector{match: match, emit: emit, hits: make(map[uint32]map[string]*watchHit)}
 }
 
-func (d *WatchlistDetector) record(mmsi uint32, entries []event.Entry, t int64, before *track.Fix) {
+func (d *WatchlistDetector) record(vs *vesselState, mmsi uint32, entries []event.Entry, t int64, before *track.Fix) {
 	if len(entries) == 0 {
 		return
 	}
+	vs.watchHits = true
 	m := d.hits[mmsi]
 	if m == nil {
 		m = make(map[string]*watchHit)
@@ -66,9 +65,12 @@ func (d *WatchlistDetector) Position(o *Obs) {
 		return
 	}
 	mmsi := o.Vessel.MMSI
-	if !d.checked[mmsi] {
-		d.checked[mmsi] = true
-		d.record(mmsi, d.match(0, mmsi, ""), o.Fix.Time, &o.Fix)
+	if !o.vs.watchChecked {
+		o.vs.watchChecked = true
+		d.record(o.vs, mmsi, d.match(0, mmsi, ""), o.Fix.Time, &o.Fix)
+	}
+	if !o.vs.watchHits {
+		return
 	}
 	if m := d.hits[mmsi]; m != nil {
 		f := &o.Fix
@@ -92,7 +94,7 @@ func (d *WatchlistDetector) Static(s *StaticObs) {
 	if info.IMO == 0 && info.Name == "" {
 		return
 	}
-	d.record(s.Vessel.MMSI, d.match(info.IMO, s.Vessel.MMSI, info.Name), s.Report.Time, lastFix(s.Vessel))
+	d.record(vstate(s.Vessel), s.Vessel.MMSI, d.match(info.IMO, s.Vessel.MMSI, info.Name), s.Report.Time, lastFix(s.Vessel))
 }
 
 // lastFix is the vessel's most recent fix over its open segments, or nil.

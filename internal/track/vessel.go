@@ -24,6 +24,9 @@ type Segment struct {
 	First, Last Fix
 	Fixes       int
 	Closed      bool
+	// Ext is state another stage keeps with the segment (the detectors'),
+	// so that it needs no lookup of its own per fix.
+	Ext any
 }
 
 func (s *Segment) add(f Fix) {
@@ -42,6 +45,8 @@ type Vessel struct {
 	Positions   int
 	Statics     int
 	ID          Identity
+	// Ext is state another stage keeps with the vessel (the detectors').
+	Ext any
 
 	open     []*Segment
 	segments int        // segments started
