@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/identity"
@@ -36,12 +37,13 @@ type IdentityDetector struct {
 	opts    IdentityOptions
 	emit    Emitter
 	pending map[uint32]map[string]*pendingChange
+	waiting map[uint32]*event.Event // events waiting for a position
 }
 
 // NewIdentityDetector returns an identity detector.
 func NewIdentityDetector(opts IdentityOptions, emit Emitter) *IdentityDetector {
 	opts.defaults()
-	return &IdentityDetector{opts: opts, emit: emit, pending: make(map[uint32]map[string]*pendingChange)}
+	return &IdentityDetector{opts: opts, emit: emit, pending: make(map[uint32]map[string]*pendingChange), waiting: make(map[uint32]*event.Event)}
 }
 
 var changeFields = map[string]bool{
@@ -51,6 +53,13 @@ var changeFields = map[string]bool{
 func (d *IdentityDetector) Position(o *Obs) {
 	mmsi := o.Vessel.MMSI
 	vs := o.vs
+	if !vs.hasPos && len(d.waiting) > 0 {
+		if ev := d.waiting[mmsi]; ev != nil {
+			ev.Lat, ev.Lon = o.Fix.Lat, o.Fix.Lon
+			d.emit(*ev)
+			delete(d.waiting, mmsi)
+		}
+	}
 	vs.lastLat, vs.lastLon, vs.hasPos = o.Fix.Lat, o.Fix.Lon, true
 	if !vs.mmsiChecked {
 		vs.mmsiChecked = true
@@ -73,12 +82,19 @@ func (d *IdentityDetector) Static(s *StaticObs) {
 	pos := [2]float64{vs.lastLat, vs.lastLon}
 	if info := s.Report.Info; info != nil && info.IMO != 0 && !vs.badIMO && !identity.ValidIMO(int(info.IMO)) {
 		vs.badIMO = true
-		d.emit(event.Event{
+		ev := event.Event{
 			Type: event.Spoofing, Subtype: event.InvalidIdentity, MMSI: mmsi,
 			Start: tm(s.Report.Time), End: tm(s.Report.Time), Lat: pos[0], Lon: pos[1],
 			Confidence: 0.8, Field: "imo", To: fmt.Sprint(info.IMO),
 			Summary: fmt.Sprintf("%d broadcasts IMO %d, which fails its check digit", mmsi, info.IMO),
-		})
+		}
+		if vs.hasPos {
+			d.emit(ev)
+		} else {
+			// Static reports carry no position: the event waits for the
+			// vessel's first fix to say where it was.
+			d.waiting[mmsi] = &ev
+		}
 	}
 	p := d.pending[mmsi]
 	// A report that repeats a pending value confirms it.
@@ -86,7 +102,7 @@ func (d *IdentityDetector) Static(s *StaticObs) {
 		for field, pc := range p {
 			if cur, ok := currentOf(s.Vessel, field); ok && cur == pc.ch.To && !changed(s.Changes, field) {
 				if cnt := countOf(s.Vessel, field, pc.ch.To); cnt >= d.opts.Confirmations {
-					d.emitChange(mmsi, pc)
+					d.emitChange(mmsi, pc, 0.9)
 					delete(p, field)
 				}
 			}
@@ -98,7 +114,7 @@ func (d *IdentityDetector) Static(s *StaticObs) {
 		}
 		pc := &pendingChange{ch: ch, lat: pos[0], lon: pos[1]}
 		if ch.Field == event.FieldFlag || d.opts.Confirmations <= 1 {
-			d.emitChange(mmsi, pc)
+			d.emitChange(mmsi, pc, 0.9)
 			continue
 		}
 		if p == nil {
@@ -157,12 +173,12 @@ func countOf(v *track.Vessel, field, val string) int {
 	return 0
 }
 
-func (d *IdentityDetector) emitChange(mmsi uint32, pc *pendingChange) {
+func (d *IdentityDetector) emitChange(mmsi uint32, pc *pendingChange, conf float64) {
 	ch := pc.ch
 	ev := event.Event{
 		Type: event.IdentityChange, MMSI: mmsi, Field: ch.Field, From: ch.From, To: ch.To,
 		Start: tm(ch.Time), End: tm(ch.Time), Lat: pc.lat, Lon: pc.lon,
-		Confidence: 0.9,
+		Confidence: conf,
 		Summary:    fmt.Sprintf("%d changed %s from %q to %q", mmsi, ch.Field, ch.From, ch.To),
 	}
 	if ch.Field == event.FieldFlag {
@@ -172,4 +188,28 @@ func (d *IdentityDetector) emitChange(mmsi uint32, pc *pendingChange) {
 	d.emit(ev)
 }
 
-func (d *IdentityDetector) Finish(int64) {}
+// Finish reports the changes heard only once before the data ended: the
+// new value was never contradicted, so it stands, with less confidence.
+func (d *IdentityDetector) Finish(int64) {
+	for m, ev := range d.waiting {
+		d.emit(*ev) // never placed: no position was ever heard
+		delete(d.waiting, m)
+	}
+	mmsis := make([]uint32, 0, len(d.pending))
+	for m := range d.pending {
+		mmsis = append(mmsis, m)
+	}
+	slices.Sort(mmsis)
+	for _, m := range mmsis {
+		p := d.pending[m]
+		fields := make([]string, 0, len(p))
+		for f := range p {
+			fields = append(fields, f)
+		}
+		slices.Sort(fields)
+		for _, f := range fields {
+			d.emitChange(m, p[f], 0.6)
+		}
+	}
+	d.pending = map[uint32]map[string]*pendingChange{}
+}
