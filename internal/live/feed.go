@@ -2,6 +2,7 @@ package live
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -242,20 +243,15 @@ func (p *Pipeline) serveUDP(ctx context.Context, f *feedState) error {
 				s = shared
 			}
 		}
+		// Every line is fed, blank ones too (they are counted as such);
+		// the end of the datagram ends the last line.
 		for len(d) > 0 {
-			i := 0
-			for i < len(d) && d[i] != '\n' {
-				i++
+			i := bytes.IndexByte(d, '\n')
+			if i < 0 {
+				i = len(d) - 1
 			}
-			line := d[:i]
-			if i < len(d) {
-				i++
-			}
-			d = d[i:]
-			if len(line) == 0 || (len(line) == 1 && line[0] == '\r') {
-				continue
-			}
-			s.line(line, len(line) > source.MaxLine, p.nowMs)
+			s.line(d[:i+1], i+1 > source.MaxLine, p.nowMs)
+			d = d[i+1:]
 		}
 		s.flush()
 	})

@@ -1,0 +1,58 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/picket-ais/picket/internal/live"
+	"github.com/picket-ais/picket/internal/store"
+)
+
+// health is the answer of /healthz.
+type health struct {
+	Status string            `json:"status"`
+	Time   time.Time         `json:"time"`
+	Store  storeHealth       `json:"store"`
+	Queues map[string][2]int `json:"queues"` // depth, capacity
+	Feeds  []live.FeedStats  `json:"feeds"`
+}
+
+// healthz: GET /healthz — 200 while the server runs and the store
+// answers, 503 otherwise; the body says what the pipeline is doing.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	st := s.live.Stats()
+	ss := s.st.Stats()
+	h := health{Status: "ok", Time: time.Now().UTC(), Feeds: st.Feeds,
+		Store: storeHealth{Vessels: ss.Vessels, HeadPositions: ss.HeadPositions, SealedPositions: ss.SealedPositions,
+			Segments: ss.Segments, SegmentBytes: ss.SegmentBytes, Positions: st.Stored, Events: st.Events},
+		Queues: map[string][2]int{
+			"reports":    {st.ReportQueue, st.ReportQueueCap},
+			"store":      {st.StoreQueue, st.StoreQueueCap},
+			"provenance": {st.Held, 0},
+		}}
+	if ss.Watermark > 0 {
+		t := time.UnixMilli(ss.Watermark).UTC()
+		h.Store.Watermark = &t
+	}
+	code := http.StatusOK
+	if err := s.st.Latest(world, 1<<62, func(store.Position) bool { return false }); err != nil {
+		h.Status, code = "store: "+err.Error(), http.StatusServiceUnavailable
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(h)
+}
+
+type storeHealth struct {
+	Vessels         int        `json:"vessels"`
+	HeadPositions   int        `json:"head_positions"`
+	SealedPositions uint64     `json:"sealed_positions"`
+	Segments        int        `json:"segments"`
+	SegmentBytes    int64      `json:"segment_bytes"`
+	Watermark       *time.Time `json:"newest_position,omitempty"`
+	// Positions and Events count what this process wrote.
+	Positions int64 `json:"positions_written"`
+	Events    int64 `json:"events_detected"`
+}

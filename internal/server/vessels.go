@@ -1,0 +1,358 @@
+package server
+
+import (
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/live"
+	"github.com/picket-ais/picket/internal/network"
+	"github.com/picket-ais/picket/internal/profile"
+	"github.com/picket-ais/picket/internal/store"
+	"github.com/picket-ais/picket/internal/track"
+)
+
+// world is the box of the whole Earth.
+var world = store.BBox{MinLat: -90, MinLon: -180, MaxLat: 90, MaxLon: 180}
+
+// num is a float that is null in JSON when not available (NaN).
+type num float64
+
+func (n num) MarshalJSON() ([]byte, error) {
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, f, 'f', -1, 64), nil
+}
+
+func heading(h int16) *int {
+	if h < 0 || h >= 360 {
+		return nil
+	}
+	v := int(h)
+	return &v
+}
+
+// geoFeature is a GeoJSON Feature.
+type geoFeature struct {
+	Type       string   `json:"type"`
+	Geometry   geometry `json:"geometry"`
+	Properties any      `json:"properties"`
+}
+
+// geometry is a GeoJSON geometry; Coordinates is [lon, lat], or a list
+// of them.
+type geometry struct {
+	Type        string `json:"type"`
+	Coordinates any    `json:"coordinates"`
+}
+
+type featureCollection struct {
+	Type     string       `json:"type"`
+	Features []geoFeature `json:"features"`
+}
+
+func point(lat, lon float64) geometry {
+	return geometry{Type: "Point", Coordinates: [2]float64{lon, lat}}
+}
+
+// vesselProps are the properties of a vessel on the map.
+type vesselProps struct {
+	MMSI     uint32    `json:"mmsi"`
+	Name     string    `json:"name,omitempty"`
+	ShipType *int      `json:"shiptype,omitempty"`
+	Flag     string    `json:"flag,omitempty"`
+	SOG      num       `json:"sog"`
+	COG      num       `json:"cog"`
+	Heading  *int      `json:"heading"`
+	Status   uint8     `json:"status"`
+	Time     time.Time `json:"time"`
+	Risk     *int      `json:"risk,omitempty"`
+}
+
+// currentIdentity returns the value of each field heard last.
+func currentIdentity(recs []store.IdentityRecord) map[string]string {
+	out := map[string]string{}
+	last := map[string]int64{}
+	for _, r := range recs {
+		if t, ok := last[r.Field]; !ok || r.Last > t {
+			last[r.Field], out[r.Field] = r.Last, r.Value
+		}
+	}
+	return out
+}
+
+func (s *Server) props(p store.Position, snap *live.Snapshot) vesselProps {
+	vp := vesselProps{MMSI: p.MMSI, Flag: track.FlagOf(p.MMSI), SOG: num(p.SOG), COG: num(p.COG), Heading: heading(p.Heading),
+		Status: p.Status, Time: time.UnixMilli(p.Time).UTC()}
+	if recs, err := s.st.Identities(p.MMSI); err == nil && len(recs) > 0 {
+		id := currentIdentity(recs)
+		vp.Name = id[event.FieldName]
+		if v, ok := id[event.FieldShipType]; ok {
+			if n, err := strconv.Atoi(v); err == nil {
+				vp.ShipType = &n
+			}
+		}
+	}
+	if r, ok := snap.Risk(p.MMSI); ok {
+		vp.Risk = &r
+	}
+	return vp
+}
+
+// vessels: GET /api/vessels?bbox=&max_age= — the latest position of
+// every vessel heard within max_age of the newest data, as GeoJSON.
+func (s *Server) vessels(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	box, err := parseBBox(q.Get("bbox"))
+	if err != nil {
+		return err
+	}
+	if box == nil {
+		box = &world
+	}
+	maxAge, err := parseDuration("max_age", q.Get("max_age"), s.opts.StaleAfter)
+	if err != nil {
+		return err
+	}
+	snap := s.live.Latest()
+	if snap == nil || time.Since(snap.Built) > s.opts.SnapshotMaxAge {
+		if sn, err := s.live.Snapshot(r.Context(), s.opts.SnapshotMaxAge); err == nil {
+			snap = sn
+		}
+	}
+	since := s.st.Stats().Watermark - maxAge.Milliseconds()
+	fc := featureCollection{Type: "FeatureCollection", Features: []geoFeature{}}
+	err = s.st.Latest(*box, since, func(p store.Position) bool {
+		fc.Features = append(fc.Features, geoFeature{Type: "Feature", Geometry: point(p.Lat, p.Lon), Properties: s.props(p, snap)})
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, "application/geo+json", fc)
+}
+
+// identityValue is one value an identity field took.
+type identityValue struct {
+	Value string    `json:"value"`
+	First time.Time `json:"first"`
+	Last  time.Time `json:"last"`
+}
+
+// position is a stored position in JSON.
+type position struct {
+	Time    time.Time `json:"time"`
+	Lat     float64   `json:"lat"`
+	Lon     float64   `json:"lon"`
+	SOG     num       `json:"sog"`
+	COG     num       `json:"cog"`
+	Heading *int      `json:"heading"`
+	Status  uint8     `json:"status"`
+}
+
+func toPosition(p store.Position) position {
+	return position{Time: time.UnixMilli(p.Time).UTC(), Lat: p.Lat, Lon: p.Lon, SOG: num(p.SOG), COG: num(p.COG), Heading: heading(p.Heading), Status: p.Status}
+}
+
+// vesselProfile is the answer of /api/vessels/{mmsi}.
+type vesselProfile struct {
+	MMSI   uint32    `json:"mmsi"`
+	Name   string    `json:"name,omitempty"`
+	Flag   string    `json:"flag,omitempty"`
+	Latest *position `json:"latest"`
+	// Identity is every value each field took, from the store (kept
+	// across restarts), by field, oldest first.
+	Identity map[string][]identityValue `json:"identity"`
+	// Risk is the score with its reasons, from the live risk picture
+	// (since the server started); null when the vessel is not in it.
+	Risk *profile.Risk `json:"risk"`
+	// Profile is the vessel's full line of vessels.jsonl (segments, event
+	// counts, class...), null when not in the live picture.
+	Profile *profile.Profile `json:"profile"`
+	// Events are the vessel's most recent events, newest first.
+	Events []event.Event `json:"events"`
+	// PortCalls are its port visits, newest first.
+	PortCalls []event.Event `json:"port_calls"`
+	// Networks are the ids of the networks it belongs to.
+	Networks []string `json:"networks"`
+}
+
+const profileEvents = 100
+
+// vessel: GET /api/vessels/{mmsi}.
+func (s *Server) vessel(w http.ResponseWriter, r *http.Request) error {
+	mmsi, err := parseMMSI("mmsi", r.PathValue("mmsi"))
+	if err != nil {
+		return err
+	}
+	vp := vesselProfile{MMSI: mmsi, Flag: track.FlagOf(mmsi), Identity: map[string][]identityValue{}, Events: []event.Event{}, PortCalls: []event.Event{}, Networks: []string{}}
+	recs, err := s.st.Identities(mmsi)
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(recs, func(a, b store.IdentityRecord) int { return int(a.First - b.First) })
+	for _, rec := range recs {
+		vp.Identity[rec.Field] = append(vp.Identity[rec.Field], identityValue{Value: rec.Value, First: time.UnixMilli(rec.First).UTC(), Last: time.UnixMilli(rec.Last).UTC()})
+	}
+	vp.Name = currentIdentity(recs)[event.FieldName]
+	if err := s.st.Latest(world, 0, func(p store.Position) bool {
+		if p.MMSI == mmsi {
+			pos := toPosition(p)
+			vp.Latest = &pos
+			return false
+		}
+		return true
+	}); err != nil {
+		return err
+	}
+	var all []event.Event
+	if err := s.st.Events(store.EventFilter{MMSI: mmsi}, func(e event.Event, _ uint64) bool {
+		all = append(all, e)
+		return true
+	}); err != nil {
+		return err
+	}
+	for i := len(all) - 1; i >= 0; i-- {
+		if len(vp.Events) < profileEvents {
+			vp.Events = append(vp.Events, all[i])
+		}
+		if all[i].Type == event.PortVisit && all[i].MMSI == mmsi {
+			vp.PortCalls = append(vp.PortCalls, all[i])
+		}
+	}
+	snap, err := s.live.Snapshot(r.Context(), s.opts.SnapshotMaxAge)
+	if err != nil {
+		return err
+	}
+	if p, ok := snap.Profile(mmsi); ok {
+		vp.Profile, vp.Risk = p, &p.Risk
+		if vp.Name == "" {
+			vp.Name = p.Name
+		}
+	}
+	for _, n := range snap.Networks {
+		if hasMember(&n, mmsi) {
+			vp.Networks = append(vp.Networks, n.ID)
+		}
+	}
+	if len(recs) == 0 && vp.Latest == nil && len(all) == 0 && vp.Profile == nil {
+		return notFound("vessel " + strconv.FormatUint(uint64(mmsi), 10) + " not known")
+	}
+	return writeJSON(w, "", vp)
+}
+
+func hasMember(n *network.Network, mmsi uint32) bool {
+	for _, m := range n.Members {
+		if m.MMSI == mmsi {
+			return true
+		}
+	}
+	return false
+}
+
+// trackFeature is the answer of /api/vessels/{mmsi}/track: a GeoJSON
+// Feature (a LineString; a Point for one position; null geometry for
+// none) with the points as a foreign member.
+type trackFeature struct {
+	Type       string     `json:"type"`
+	Geometry   *geometry  `json:"geometry"`
+	Properties trackProps `json:"properties"`
+	Points     []position `json:"points"`
+}
+
+type trackProps struct {
+	MMSI      uint32    `json:"mmsi"`
+	From      time.Time `json:"from"`
+	To        time.Time `json:"to"`
+	Count     int       `json:"count"`
+	Truncated bool      `json:"truncated"`
+}
+
+// track: GET /api/vessels/{mmsi}/track?from=&to= — default the last 24
+// hours before the newest data.
+func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
+	mmsi, err := parseMMSI("mmsi", r.PathValue("mmsi"))
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	from, err := parseTime("from", q.Get("from"))
+	if err != nil {
+		return err
+	}
+	to, err := parseTime("to", q.Get("to"))
+	if err != nil {
+		return err
+	}
+	if to.IsZero() {
+		to = time.UnixMilli(s.st.Stats().Watermark + 1).UTC()
+	}
+	if from.IsZero() {
+		from = to.Add(-24 * time.Hour)
+	}
+	if !from.Before(to) {
+		return badParam("from", "%s is not before to (%s)", from.Format(time.RFC3339), to.Format(time.RFC3339))
+	}
+	if to.Sub(from) > s.opts.MaxTrackSpan {
+		return badParam("to", "the range is over %s: ask for less", s.opts.MaxTrackSpan)
+	}
+	tf := trackFeature{Type: "Feature", Properties: trackProps{MMSI: mmsi, From: from, To: to}, Points: []position{}}
+	var coords [][2]float64
+	err = s.st.Track(mmsi, from.UnixMilli(), to.UnixMilli(), func(p store.Position) bool {
+		if len(tf.Points) >= s.opts.MaxTrackPoints {
+			tf.Properties.Truncated = true
+			return false
+		}
+		tf.Points = append(tf.Points, toPosition(p))
+		coords = append(coords, [2]float64{p.Lon, p.Lat})
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	tf.Properties.Count = len(tf.Points)
+	switch len(coords) {
+	case 0:
+	case 1:
+		tf.Geometry = &geometry{Type: "Point", Coordinates: coords[0]}
+	default:
+		tf.Geometry = &geometry{Type: "LineString", Coordinates: coords}
+	}
+	return writeJSON(w, "application/geo+json", tf)
+}
+
+// networks: GET /api/networks?mmsi= — the networks of the live risk
+// picture, those with the vessel when mmsi is given.
+func (s *Server) networks(w http.ResponseWriter, r *http.Request) error {
+	var mmsi uint32
+	if v := r.URL.Query().Get("mmsi"); v != "" {
+		var err error
+		if mmsi, err = parseMMSI("mmsi", v); err != nil {
+			return err
+		}
+	}
+	snap, err := s.live.Snapshot(r.Context(), s.opts.SnapshotMaxAge)
+	if err != nil {
+		return err
+	}
+	out := []network.Network{}
+	for i := range snap.Networks {
+		if mmsi == 0 || hasMember(&snap.Networks[i], mmsi) {
+			out = append(out, snap.Networks[i])
+		}
+	}
+	return writeJSON(w, "", struct {
+		Built    time.Time         `json:"built"`
+		Networks []network.Network `json:"networks"`
+	}{snap.Built.UTC(), out})
+}
+
+// feeds: GET /api/feeds — the configured feeds and their state.
+func (s *Server) feeds(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, "", s.live.Stats().Feeds)
+}
