@@ -171,7 +171,10 @@ func TestEndToEnd(t *testing.T) {
 	var fc struct {
 		Type     string
 		Features []struct {
-			Geometry   struct{ Type string; Coordinates []float64 }
+			Geometry struct {
+				Type        string
+				Coordinates []float64
+			}
 			Properties struct {
 				MMSI     uint32
 				Name     string
