@@ -127,8 +127,9 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 	eng := detect.NewEngine(opts.Detect, opts.Places)
 	dd := fuse.NewDeduper(fuse.DedupOptions{})
 	var lastProgress time.Time
+	merge := newMerger(streams)
 	for {
-		r, ok := nextReport(streams)
+		r, ok := merge.next()
 		if !ok {
 			break
 		}
@@ -184,35 +185,96 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 	return res, nil
 }
 
-// nextReport returns the earliest report at the head of the streams.
-func nextReport(streams []*inputStream) (*fuse.Report, bool) {
-	var best *inputStream
+// merger hands out the reports of several inputs in time order: a binary
+// heap of the inputs keyed by the time of the report at their head, so
+// each report costs O(log inputs).
+type merger struct {
+	h []*inputStream
+	// pending is set when the top stream's batch ran out with the report
+	// last handed out: its next batch is fetched on the next call, once
+	// the caller is done with that report (the batch is then recycled).
+	pending bool
+}
+
+func newMerger(streams []*inputStream) *merger {
+	m := &merger{}
 	for _, s := range streams {
-		if s.pos >= len(s.cur) {
-			if s.cur != nil {
-				clear(s.cur) // drop the StaticInfo pointers before reuse
-				batches.Put(s.cur[:0])
-				s.cur = nil
-			}
-			b, ok := <-s.ch
-			for ok && len(b) == 0 {
-				b, ok = <-s.ch
-			}
-			if !ok {
-				s.cur, s.pos = nil, 0
-				continue
-			}
-			s.cur, s.pos = b, 0
-		}
-		if best == nil || s.cur[s.pos].Time < best.cur[best.pos].Time {
-			best = s
+		if s.fill() {
+			m.h = append(m.h, s)
 		}
 	}
-	if best == nil {
+	for i := len(m.h)/2 - 1; i >= 0; i-- {
+		m.down(i)
+	}
+	return m
+}
+
+// fill makes sure the stream has a report at its head; false at its end.
+func (s *inputStream) fill() bool {
+	for s.pos >= len(s.cur) {
+		if s.cur != nil {
+			clear(s.cur) // drop the StaticInfo pointers before reuse
+			batches.Put(s.cur[:0])
+			s.cur = nil
+		}
+		b, ok := <-s.ch
+		if !ok {
+			return false
+		}
+		s.cur, s.pos = b, 0
+	}
+	return true
+}
+
+func (s *inputStream) head() int64 { return s.cur[s.pos].Time }
+
+func (m *merger) less(i, j int) bool { return m.h[i].head() < m.h[j].head() }
+
+func (m *merger) down(i int) {
+	n := len(m.h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		c := l
+		if r := l + 1; r < n && m.less(r, l) {
+			c = r
+		}
+		if !m.less(c, i) {
+			return
+		}
+		m.h[i], m.h[c] = m.h[c], m.h[i]
+		i = c
+	}
+}
+
+// next returns the earliest report, valid until the next call.
+func (m *merger) next() (*fuse.Report, bool) {
+	if m.pending {
+		m.pending = false
+		if m.h[0].fill() {
+			m.down(0)
+		} else {
+			last := len(m.h) - 1
+			m.h[0] = m.h[last]
+			m.h = m.h[:last]
+			if len(m.h) > 0 {
+				m.down(0)
+			}
+		}
+	}
+	if len(m.h) == 0 {
 		return nil, false
 	}
-	r := &best.cur[best.pos]
-	best.pos++
+	s := m.h[0]
+	r := &s.cur[s.pos]
+	s.pos++
+	if s.pos < len(s.cur) {
+		m.down(0)
+	} else {
+		m.pending = true
+	}
 	return r, true
 }
 
