@@ -3,6 +3,7 @@ module github.com/picket-ais/picket
 go 1.26.8
 
 require (
+	github.com/evanw/esbuild v0.28.2
 	github.com/paulmach/orb v0.14.0
 	github.com/spf13/cobra v1.10.1
 )
@@ -10,7 +11,6 @@ require (
 require (
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
-	github.com/evanw/esbuild v0.28.2 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
 	github.com/prometheus/client_golang v1.23.2 // indirect

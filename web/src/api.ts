@@ -1,0 +1,278 @@
+// The picket HTTP API as the page uses it (docs/api.md is the contract).
+// Every reader tolerates missing fields: the page must draw what it gets.
+
+export interface VesselProps {
+  mmsi: number;
+  name?: string;
+  shiptype?: number | string;
+  sog?: number;
+  cog?: number;
+  heading?: number;
+  time?: string;
+  risk?: number;
+  [k: string]: unknown;
+}
+
+export interface VesselFeature {
+  type: "Feature";
+  id?: number | string;
+  geometry: { type: "Point"; coordinates: [number, number] };
+  properties: VesselProps;
+}
+
+export interface PicketEvent {
+  id: string;
+  type: string;
+  subtype?: string;
+  mmsi: number;
+  other_mmsi?: number;
+  start: string;
+  end: string;
+  lat: number;
+  lon: number;
+  confidence: number;
+  summary: string;
+  end_lat?: number;
+  end_lon?: number;
+  intentional?: boolean;
+  field?: string;
+  from?: string;
+  to?: string;
+  port?: string;
+  zone?: string;
+  entry?: { list: string; id?: string; name?: string; imo?: number; mmsi?: number; program?: string[]; by: string };
+  segment?: string;
+  details?: Record<string, number>;
+}
+
+export interface IdentityValue {
+  value: string;
+  first: string;
+  last: string;
+  count: number;
+}
+
+export interface Profile {
+  mmsi: number;
+  segment?: string;
+  name?: string;
+  flag?: string;
+  mmsi_valid?: boolean;
+  mmsi_problem?: string;
+  class?: string;
+  first_seen?: string;
+  last_seen?: string;
+  positions?: number;
+  statics?: number;
+  identity?: {
+    names?: IdentityValue[];
+    callsigns?: IdentityValue[];
+    imos?: IdentityValue[];
+    shiptypes?: IdentityValue[];
+    destinations?: IdentityValue[];
+    length?: number;
+    beam?: number;
+    draught?: number;
+  };
+  segments?: { segment: string; first: string; last: string; fixes: number; start: { lat: number; lon: number }; end: { lat: number; lon: number } }[];
+  events?: Record<string, number>;
+  risk?: { score: number; total?: number; reasons?: { code?: string; reason: string; points: number; events?: string[] }[] };
+}
+
+export interface NetworkMember {
+  id: string;
+  mmsi: number;
+  segment?: string;
+  name?: string;
+  imo?: string;
+  flag?: string;
+  risk?: number;
+}
+
+export interface NetworkLink {
+  a: string;
+  b: string;
+  kind: string;
+  imo?: string;
+  events?: string[];
+  weight?: number;
+}
+
+export interface Network {
+  id: string;
+  risk: number;
+  summary: string;
+  members: NetworkMember[];
+  links: NetworkLink[];
+}
+
+/** One fix of a track: epoch ms, lon, lat and what the fix said. */
+export interface Fix {
+  t: number;
+  lon: number;
+  lat: number;
+  sog?: number;
+  cog?: number;
+}
+
+export interface Config {
+  tiles?: string;
+  tiles_attribution?: string;
+  center?: [number, number];
+  zoom?: number;
+}
+
+export class HTTPError extends Error {
+  constructor(public status: number, url: string) {
+    super(`${url}: HTTP ${status}`);
+  }
+}
+
+export async function getJSON<T>(url: string, signal?: AbortSignal): Promise<T> {
+  const r = await fetch(url, { signal, headers: { Accept: "application/json" } });
+  if (!r.ok) throw new HTTPError(r.status, url);
+  return (await r.json()) as T;
+}
+
+export type BBox = [number, number, number, number];
+
+const bboxParam = (b: BBox) => b.map((v) => +v.toFixed(4)).join(",");
+
+const iso = (t: number) => new Date(t).toISOString().replace(/\.000Z$/, "Z");
+
+/** The optional page configuration; {} when the server has none. */
+export async function config(): Promise<Config> {
+  try {
+    const c = await getJSON<Config>("/api/config");
+    return c && typeof c === "object" ? c : {};
+  } catch {
+    return {};
+  }
+}
+
+export async function vessels(b: BBox, signal?: AbortSignal): Promise<VesselFeature[]> {
+  const fc = await getJSON<{ features?: VesselFeature[] }>(`/api/vessels?bbox=${bboxParam(b)}`, signal);
+  return (fc.features ?? []).filter(validVessel);
+}
+
+export function validVessel(f: VesselFeature | undefined): f is VesselFeature {
+  const c = f?.geometry?.coordinates;
+  return !!f && !!f.properties && Array.isArray(c) && isFinite(c[0]) && isFinite(c[1]) && f.properties.mmsi != null;
+}
+
+export function profile(mmsi: number, signal?: AbortSignal): Promise<Profile> {
+  return getJSON<Profile>(`/api/vessels/${mmsi}`, signal);
+}
+
+/**
+ * A vessel's fixes between from and to (epoch ms), in time order. The API
+ * answers GeoJSON: a LineString with its fixes' times in properties.times
+ * (or coordTimes, or a third coordinate), alone or in a FeatureCollection
+ * beside Point features that carry time, sog and cog. All are read.
+ */
+export async function track(mmsi: number, from: number, to: number, signal?: AbortSignal): Promise<Fix[]> {
+  const g = await getJSON<any>(`/api/vessels/${mmsi}/track?from=${iso(from)}&to=${iso(to)}`, signal);
+  return parseTrack(g);
+}
+
+export function parseTrack(g: any): Fix[] {
+  const feats: any[] = g?.type === "FeatureCollection" ? g.features ?? [] : g?.type === "Feature" ? [g] : g?.type ? [{ geometry: g, properties: {} }] : [];
+  const points: Fix[] = [];
+  const lines: Fix[] = [];
+  for (const f of feats) {
+    const geom = f?.geometry;
+    const p = f?.properties ?? {};
+    if (!geom) continue;
+    if (geom.type === "Point") {
+      const t = ms(p.time ?? p.t ?? p.timestamp);
+      const [lon, lat] = geom.coordinates;
+      if (isFinite(t)) points.push({ t, lon, lat, sog: num(p.sog), cog: num(p.cog) });
+    } else if (geom.type === "LineString" || geom.type === "MultiLineString") {
+      const parts: number[][][] = geom.type === "LineString" ? [geom.coordinates] : geom.coordinates;
+      const times: unknown[] = p.times ?? p.coordTimes ?? p.coordinateProperties?.times ?? [];
+      const flatTimes = Array.isArray(times[0]) ? (times as unknown[][]).flat() : times;
+      let i = 0;
+      for (const part of parts)
+        for (const c of part) {
+          const t = ms(flatTimes[i] ?? c[3] ?? c[2]);
+          i++;
+          if (isFinite(t)) lines.push({ t, lon: c[0], lat: c[1] });
+        }
+    }
+  }
+  const fixes = points.length >= lines.length ? points : lines;
+  fixes.sort((a, b) => a.t - b.t);
+  return fixes;
+}
+
+function ms(t: unknown): number {
+  if (typeof t === "number") return t < 1e11 ? t * 1000 : t;
+  if (typeof t === "string" && t) return Date.parse(t);
+  return NaN;
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === "number" && isFinite(v) ? v : undefined;
+}
+
+export interface EventQuery {
+  types?: string[];
+  from?: number;
+  to?: number;
+  bbox?: BBox;
+  mmsi?: number;
+  minConfidence?: number;
+  limit?: number;
+}
+
+export async function events(q: EventQuery, signal?: AbortSignal): Promise<PicketEvent[]> {
+  const p = new URLSearchParams();
+  if (q.types?.length) p.set("type", q.types.join(","));
+  if (q.from !== undefined) p.set("from", iso(q.from));
+  if (q.to !== undefined) p.set("to", iso(q.to));
+  if (q.bbox) p.set("bbox", bboxParam(q.bbox));
+  if (q.mmsi !== undefined) p.set("mmsi", String(q.mmsi));
+  if (q.minConfidence) p.set("min_confidence", String(q.minConfidence));
+  p.set("limit", String(q.limit ?? 500));
+  const r = await getJSON<PicketEvent[] | { events?: PicketEvent[] }>(`/api/events?${p}`, signal);
+  const list = Array.isArray(r) ? r : r?.events ?? [];
+  return list.filter((e) => e && e.id && isFinite(e.lat) && isFinite(e.lon));
+}
+
+export async function networks(signal?: AbortSignal): Promise<Network[]> {
+  const r = await getJSON<{ networks?: Network[] } | Network[]>("/api/networks", signal);
+  return (Array.isArray(r) ? r : r?.networks ?? []).filter((n) => n && Array.isArray(n.members));
+}
+
+export interface StreamHandlers {
+  position(f: VesselFeature): void;
+  alert(e: PicketEvent): void;
+  state(s: "open" | "error"): void;
+}
+
+/** Subscribes to the live stream; close the returned source to stop. */
+export function stream(b: BBox | null, types: string[], h: StreamHandlers): EventSource {
+  const p = new URLSearchParams();
+  if (b) p.set("bbox", bboxParam(b));
+  if (types.length) p.set("types", types.join(","));
+  const es = new EventSource(`/api/stream?${p}`);
+  es.addEventListener("open", () => h.state("open"));
+  es.addEventListener("error", () => h.state("error"));
+  es.addEventListener("position", (m) => {
+    try {
+      const f = JSON.parse((m as MessageEvent).data);
+      if (validVessel(f)) h.position(f);
+    } catch {
+      /* a bad message is skipped; the next one carries the state */
+    }
+  });
+  es.addEventListener("alert", (m) => {
+    try {
+      const e = JSON.parse((m as MessageEvent).data);
+      if (e && e.id) h.alert(e);
+    } catch {
+      /* skipped as above */
+    }
+  });
+  return es;
+}

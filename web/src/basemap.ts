@@ -1,0 +1,120 @@
+// The offline basemap: Natural Earth 1:50m countries from world-atlas,
+// drawn as a dark nautical chart (deep water, dark land, pale coastline,
+// dashed borders, a graticule). No glyphs, sprites or tiles are needed,
+// so the map works with no network at all. An online raster tile URL from
+// /api/config can be shown over it instead.
+import * as topojson from "topojson-client";
+import type { StyleSpecification } from "maplibre-gl";
+
+export const BASEMAP_URL = "countries-50m.json";
+
+export const SEA = "#081623";
+
+export function style(tiles?: string, attribution?: string): StyleSpecification {
+  const s: StyleSpecification = {
+    version: 8,
+    sources: {
+      countries: { type: "geojson", data: { type: "FeatureCollection", features: [] } },
+      coast: { type: "geojson", data: { type: "FeatureCollection", features: [] } },
+      borders: { type: "geojson", data: { type: "FeatureCollection", features: [] } },
+      graticule: { type: "geojson", data: graticule() },
+    },
+    layers: [
+      { id: "sea", type: "background", paint: { "background-color": SEA } },
+      {
+        id: "graticule",
+        type: "line",
+        source: "graticule",
+        paint: {
+          "line-color": "#16324a",
+          "line-width": ["interpolate", ["linear"], ["zoom"], 2, 0.5, 8, 1],
+          "line-opacity": ["case", ["==", ["%", ["get", "v"], 10], 0], 0.9, 0.45],
+        },
+      },
+      {
+        id: "land",
+        type: "fill",
+        source: "countries",
+        paint: { "fill-color": "#222d37", "fill-antialias": true },
+      },
+      {
+        id: "coast-glow",
+        type: "line",
+        source: "coast",
+        paint: {
+          "line-color": "#2f6c8f",
+          "line-width": ["interpolate", ["linear"], ["zoom"], 2, 1.5, 10, 5],
+          "line-opacity": 0.18,
+          "line-blur": 2,
+        },
+      },
+      {
+        id: "coastline",
+        type: "line",
+        source: "coast",
+        paint: {
+          "line-color": "#5d8fae",
+          "line-width": ["interpolate", ["linear"], ["zoom"], 2, 0.5, 10, 1.3],
+        },
+      },
+      {
+        id: "borders",
+        type: "line",
+        source: "borders",
+        paint: {
+          "line-color": "#4a5c6c",
+          "line-width": ["interpolate", ["linear"], ["zoom"], 2, 0.4, 10, 1],
+          "line-dasharray": [3, 2],
+        },
+      },
+    ],
+  };
+  if (tiles) {
+    s.sources.tiles = {
+      type: "raster",
+      tiles: [tiles],
+      tileSize: 256,
+      attribution: attribution ?? "",
+      maxzoom: 19,
+    };
+    // Above the sea, under the chart's own land, hidden until chosen.
+    s.layers.splice(1, 0, {
+      id: "tiles",
+      type: "raster",
+      source: "tiles",
+      layout: { visibility: "none" },
+      paint: { "raster-opacity": 0.85, "raster-saturation": -0.6, "raster-brightness-max": 0.7 },
+    });
+  }
+  return s;
+}
+
+/** Loads the TopoJSON and fills the land, coastline and border sources. */
+export async function load(map: import("maplibre-gl").Map): Promise<void> {
+  const r = await fetch(BASEMAP_URL);
+  if (!r.ok) throw new Error(`basemap: HTTP ${r.status}`);
+  const topo: any = await r.json();
+  const obj = topo.objects.countries;
+  const land = topojson.feature(topo, obj) as any;
+  const coast = topojson.mesh(topo, obj, (a: unknown, b: unknown) => a === b);
+  const borders = topojson.mesh(topo, obj, (a: unknown, b: unknown) => a !== b);
+  (map.getSource("countries") as any).setData(land);
+  (map.getSource("coast") as any).setData({ type: "Feature", properties: {}, geometry: coast });
+  (map.getSource("borders") as any).setData({ type: "Feature", properties: {}, geometry: borders });
+}
+
+/** Lines every 5 degrees; v is the line's value for styling tens. */
+function graticule(): GeoJSON.FeatureCollection {
+  const features: GeoJSON.Feature[] = [];
+  for (let lon = -180; lon <= 180; lon += 5) {
+    const coords: [number, number][] = [];
+    for (let lat = -80; lat <= 80; lat += 2) coords.push([lon, lat]);
+    features.push({ type: "Feature", properties: { v: lon }, geometry: { type: "LineString", coordinates: coords } });
+  }
+  for (let lat = -80; lat <= 80; lat += 5) {
+    const coords: [number, number][] = [];
+    for (let lon = -180; lon <= 180; lon += 2) coords.push([lon, lat]);
+    features.push({ type: "Feature", properties: { v: lat }, geometry: { type: "LineString", coordinates: coords } });
+  }
+  return { type: "FeatureCollection", features };
+}

@@ -1,0 +1,795 @@
+// picket's map. One page: the live picture (vessels, alerts), a vessel's
+// story in the side panel, the events list, the networks and a time slider
+// to replay the past. Everything it draws comes from /api; the basemap and
+// icons ship with the page, so it works with no internet at all.
+import * as maplibregl from "maplibre-gl";
+import "maplibre-gl/dist/maplibre-gl.css";
+import "./style.css";
+import * as api from "./api";
+import type { BBox, Fix, Network, PicketEvent, Profile, VesselFeature } from "./api";
+import * as basemap from "./basemap";
+import { addIcons } from "./icons";
+import { Labels, type Label } from "./labels";
+import {
+  addLayers, setEvents, setHighlight, setNetwork, setSelection, setTracks, setVessels, LINK_COLORS,
+  type ColorBy, type Link, type TrackPart,
+} from "./layers";
+import { eventRow, network as networkHTML, render as renderPanel } from "./panel";
+import {
+  CATEGORY_COLORS, CATEGORY_LABELS, EVENT_COLORS, EVENT_LABELS, EVENT_TYPES, LINK_LABELS, esc, ms, riskColor, zclock, zshort,
+  type Category,
+} from "./fmt";
+import { Replay, positionAt } from "./replay";
+
+maplibregl.setWorkerUrl(new URL("maplibre-gl-worker.mjs", import.meta.url).href);
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const HOUR = 3600_000;
+/** Vessels not heard for this long are drawn faded in the live picture. */
+const STALE = 2 * HOUR;
+/** Labels drawn at most, riskiest first. */
+const MAX_LABELS = 40;
+/** Event types the list hides until asked: routine, and many. */
+const QUIET_TYPES = new Set(["port_visit"]);
+
+export class App {
+  map!: maplibregl.Map;
+  labels!: Labels;
+  replay!: Replay;
+  vessels = new Map<number, VesselFeature>();
+  colorBy: ColorBy = "type";
+  /** Latest time in the data: the live "now". */
+  ref = NaN;
+  /** Shown time: ref when live, the slider's time in replay. */
+  cursor = NaN;
+
+  events: PicketEvent[] = [];
+  eventTypes = new Set(EVENT_TYPES.filter((t) => !QUIET_TYPES.has(t)));
+  minConf = 0.3;
+  whenHours = 24;
+  inView = false;
+  alerts = 0;
+  selectedEvent: PicketEvent | null = null;
+
+  networks: Network[] = [];
+  shownNetwork: Network | null = null;
+
+  selected: number | null = null;
+  profile: Profile | null | undefined;
+  profileError = "";
+  vesselEvents: PicketEvent[] | null = null;
+  tracks: TrackPart[] = [];
+  trackInfo = "";
+  partner: number | null = null;
+
+  private stream: EventSource | null = null;
+  private streamBox: BBox | null = null;
+  private loadAbort: AbortController | null = null;
+  private selAbort: AbortController | null = null;
+  private drawPending = false;
+  private firstFit = true;
+  private hasCenter = false;
+
+  async start(): Promise<void> {
+    const cfg = await api.config();
+    this.hasCenter = Array.isArray(cfg.center);
+    this.map = new maplibregl.Map({
+      container: "map",
+      style: basemap.style(cfg.tiles, cfg.tiles_attribution),
+      center: cfg.center ?? [125, 34],
+      zoom: cfg.zoom ?? 4.2,
+      minZoom: 1.5,
+      maxZoom: 16,
+      maxPitch: 0,
+      dragRotate: false,
+      renderWorldCopies: true,
+      attributionControl: { compact: true, customAttribution: "Natural Earth" },
+      fadeDuration: 0,
+    });
+    this.map.touchZoomRotate.disableRotation();
+    this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+    this.map.addControl(new maplibregl.ScaleControl({ unit: "nautical" }), "bottom-right");
+    this.labels = new Labels(this.map);
+    this.replay = new Replay(this);
+    if (cfg.tiles) this.setupBasemapSwitch();
+    this.setupUI();
+    await new Promise<void>((ok) => this.map.once("load", () => ok()));
+    addIcons(this.map);
+    addLayers(this.map);
+    this.setupMapEvents();
+    basemap.load(this.map).catch((e) => this.notice(`Basemap not loaded: ${e.message}`));
+    await this.loadVessels(true);
+    this.replay.resetWindow();
+    this.loadEvents();
+    this.loadNetworks();
+    this.startStream();
+    this.map.on("idle", () => this.countRendered());
+    setInterval(() => this.tick(), 1000);
+    document.body.dataset.ready = "1";
+  }
+
+  // ---- vessels -----------------------------------------------------------
+
+  viewBox(pad = 0.25): BBox {
+    const b = this.map.getBounds();
+    let w = b.getWest();
+    let e = b.getEast();
+    let s = b.getSouth();
+    let n = b.getNorth();
+    const dx = (e - w) * pad;
+    const dy = (n - s) * pad;
+    w -= dx;
+    e += dx;
+    s -= dy;
+    n += dy;
+    if (e - w >= 360) {
+      w = -180;
+      e = 180;
+    }
+    const wrap = (x: number) => ((((x + 180) % 360) + 360) % 360) - 180;
+    if (w < -180 || e > 180) {
+      // A view across the antimeridian: ask for the whole band of longitudes.
+      const ww = wrap(w);
+      const ee = wrap(e);
+      if (ww > ee) {
+        w = -180;
+        e = 180;
+      } else {
+        w = ww;
+        e = ee;
+      }
+    }
+    return [w, Math.max(-90, s), e, Math.min(90, n)];
+  }
+
+  async loadVessels(first = false): Promise<void> {
+    this.loadAbort?.abort();
+    const ac = new AbortController();
+    this.loadAbort = ac;
+    const box: BBox = first && !this.hasCenter ? [-180, -90, 180, 90] : this.viewBox();
+    try {
+      const list = await api.vessels(box, ac.signal);
+      const next = new Map<number, VesselFeature>();
+      for (const f of list) next.set(Number(f.properties.mmsi), f);
+      // Keep what the panel, an event or a network shows, even off the box.
+      for (const keep of [this.selected, this.partner]) {
+        const f = keep != null ? this.vessels.get(keep) : undefined;
+        if (f && !next.has(keep!)) next.set(keep!, f);
+      }
+      this.vessels = next;
+      for (const f of list) this.bumpRef(ms(f.properties.time));
+      this.setConn(true);
+      if (first && !this.hasCenter && list.length) this.fitTo(list.map((f) => f.geometry.coordinates));
+      this.scheduleDraw();
+    } catch (e: any) {
+      if (e?.name !== "AbortError") {
+        this.setConn(false);
+        this.notice(`Vessels not loaded: ${e.message ?? e}`);
+      }
+    }
+  }
+
+  private fitTo(coords: [number, number][]): void {
+    if (!this.firstFit || !coords.length) return;
+    this.firstFit = false;
+    const b = new maplibregl.LngLatBounds(coords[0], coords[0]);
+    for (const c of coords) b.extend(c);
+    this.map.fitBounds(b, { padding: 60, maxZoom: 9, duration: 0 });
+  }
+
+  bumpRef(t: number): void {
+    if (isFinite(t) && !(t <= this.ref)) {
+      this.ref = t;
+      if (this.replay?.live) this.cursor = t;
+    }
+  }
+
+  scheduleDraw(): void {
+    if (this.drawPending) return;
+    this.drawPending = true;
+    requestAnimationFrame(() => {
+      this.drawPending = false;
+      this.draw();
+    });
+  }
+
+  /** Redraws vessels, labels and selection from the live or replay state. */
+  draw(): void {
+    const list = this.replay.live ? [...this.vessels.values()] : this.replay.vesselsAt(this.cursor);
+    const ref = this.replay.live ? this.ref : this.cursor;
+    const fade = this.replay.live
+      ? (f: VesselFeature) => (ref - ms(f.properties.time) > STALE ? 0.45 : 1)
+      : (f: VesselFeature) => (f.properties._interp === false ? 0.55 : 1);
+    setVessels(this.map, list, this.colorBy, fade);
+    $("stat-vessels").textContent = String(list.length);
+    $("stat-risk").textContent = String(list.filter((f) => (Number(f.properties.risk) || 0) >= 50).length);
+    this.drawLabels(list);
+    this.drawSelection(list);
+    this.drawEvents();
+    if (this.tracks.length) setTracks(this.map, this.tracks, this.replay.live ? undefined : this.cursor);
+  }
+
+  private drawLabels(list: VesselFeature[]): void {
+    const bounds = this.map.getBounds();
+    const wanted = new Set<number>();
+    if (this.selected != null) wanted.add(this.selected);
+    if (this.partner != null) wanted.add(this.partner);
+    for (const m of this.shownNetwork?.members ?? []) wanted.add(m.mmsi);
+    const labels: Label[] = [];
+    const risky = list
+      .filter((f) => (Number(f.properties.risk) || 0) >= 60 && bounds.contains(f.geometry.coordinates))
+      .sort((a, b) => (Number(b.properties.risk) || 0) - (Number(a.properties.risk) || 0))
+      .slice(0, MAX_LABELS);
+    const zoomedIn = this.map.getZoom() >= 9;
+    const shown = new Set<number>();
+    for (const f of list) {
+      const m = Number(f.properties.mmsi);
+      const isRisky = risky.includes(f);
+      if (!wanted.has(m) && !isRisky && !(zoomedIn && bounds.contains(f.geometry.coordinates) && labels.length < MAX_LABELS)) continue;
+      shown.add(m);
+      const [lon, lat] = f.geometry.coordinates;
+      const name = String(f.properties.name || m);
+      labels.push({
+        key: String(m),
+        lon,
+        lat,
+        text: name,
+        cls: m === this.selected ? "sel" : m === this.partner ? "partner" : isRisky ? "risky" : "",
+      });
+    }
+    // Vessels that met share one label.
+    const gs = this.ghosts();
+    if (gs.length) {
+      const together = gs.length === 2 && Math.hypot(gs[0].lon - gs[1].lon, gs[0].lat - gs[1].lat) < 0.05;
+      const groups = together ? [gs] : gs.map((g) => [g]);
+      for (const g of groups)
+        labels.push({ key: `${g[0].mmsi}@event`, lon: g[0].lon, lat: g[0].lat, text: `${g.map((x) => x.name).join(" + ")} · ${zshort(g[0].t)}`, cls: "ghost" });
+    }
+    this.labels.set(labels);
+  }
+
+  /**
+   * Where the selected event's vessels were when it started, from their
+   * tracks: in the live picture they have sailed on since.
+   */
+  private ghosts(): { mmsi: number; lon: number; lat: number; t: number; name: string; color: string }[] {
+    const e = this.selectedEvent;
+    if (!e || !this.replay.live) return [];
+    const t = ms(e.start);
+    const out = [];
+    for (const part of this.tracks) {
+      const mmsi = part.role === "main" ? e.mmsi : e.other_mmsi;
+      const at = positionAt(part.fixes, t);
+      if (!mmsi || !at) continue;
+      const name = String(this.vessels.get(mmsi)?.properties.name || mmsi);
+      out.push({ mmsi, lon: at.lon, lat: at.lat, t, name, color: part.role === "main" ? "#ffffff" : "#e056fd" });
+    }
+    return out;
+  }
+
+  private drawSelection(list: VesselFeature[]): void {
+    const rings = [];
+    const byId = new Map(list.map((f) => [Number(f.properties.mmsi), f]));
+    for (const [m, color] of [[this.selected, "#ffffff"], [this.partner, "#e056fd"]] as const) {
+      const f = m != null ? byId.get(m) : undefined;
+      if (f) rings.push({ lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1], color });
+    }
+    for (const g of this.ghosts()) rings.push({ lon: g.lon, lat: g.lat, color: g.color });
+    setSelection(this.map, rings);
+  }
+
+  private countRendered(): void {
+    const n = this.map.getLayer("vessels") ? this.map.queryRenderedFeatures({ layers: ["vessels"] }).length : 0;
+    document.body.dataset.rendered = String(n);
+  }
+
+  // ---- live stream -------------------------------------------------------
+
+  startStream(): void {
+    if (!this.replay.live) return;
+    const box = this.viewBox(0.5);
+    if (this.stream && this.streamBox && contains(this.streamBox, this.viewBox(0))) return;
+    this.stream?.close();
+    this.streamBox = box;
+    this.stream = api.stream(box, [], {
+      position: (f) => {
+        const m = Number(f.properties.mmsi);
+        const old = this.vessels.get(m);
+        // A position stream may carry only what changed.
+        if (old) f.properties = { ...old.properties, ...f.properties };
+        this.vessels.set(m, f);
+        this.bumpRef(ms(f.properties.time));
+        if (m === this.selected) this.extendTrack(f);
+        if (this.replay.live) this.scheduleDraw();
+      },
+      alert: (e) => this.onAlert(e),
+      state: (s) => this.setConn(s === "open"),
+    });
+  }
+
+  stopStream(): void {
+    this.stream?.close();
+    this.stream = null;
+    this.streamBox = null;
+  }
+
+  private extendTrack(f: VesselFeature): void {
+    const main = this.tracks.find((t) => t.role === "main");
+    const t = ms(f.properties.time);
+    if (!main || !isFinite(t)) return;
+    const lastFix = main.fixes[main.fixes.length - 1];
+    if (lastFix && t <= lastFix.t) return;
+    main.fixes.push({ t, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1], sog: f.properties.sog, cog: f.properties.cog });
+  }
+
+  private onAlert(e: PicketEvent): void {
+    if (this.events.some((x) => x.id === e.id)) return;
+    this.events.unshift(e);
+    if (!this.passes(e)) return;
+    this.alerts++;
+    $("stat-alerts").textContent = String(this.alerts);
+    this.renderEvents();
+    this.toast(e);
+  }
+
+  private toast(e: PicketEvent): void {
+    const el = document.createElement("div");
+    el.className = "toast";
+    el.style.setProperty("--c", EVENT_COLORS[e.type] ?? "#999");
+    el.innerHTML = `<b>${esc(EVENT_LABELS[e.type] ?? e.type)}</b> ${esc(e.summary)}`;
+    el.onclick = () => {
+      this.openEvent(e);
+      el.remove();
+    };
+    const box = $("toasts");
+    box.prepend(el);
+    while (box.children.length > 4) box.lastElementChild!.remove();
+    setTimeout(() => el.classList.add("old"), 8000);
+    setTimeout(() => el.remove(), 20000);
+  }
+
+  private setConn(ok: boolean): void {
+    const el = $("conn");
+    el.classList.toggle("ok", ok);
+    el.classList.toggle("bad", !ok);
+    el.title = ok ? "Connected" : "Not connected: retrying";
+  }
+
+  // ---- events ------------------------------------------------------------
+
+  async loadEvents(): Promise<void> {
+    const q: api.EventQuery = { limit: 1000 };
+    if (this.whenHours > 0 && isFinite(this.ref)) q.from = this.ref - this.whenHours * HOUR;
+    if (this.minConf > 0) q.minConfidence = this.minConf;
+    if (this.inView) q.bbox = this.viewBox(0);
+    try {
+      const list = await api.events(q);
+      list.sort((a, b) => ms(b.start) - ms(a.start));
+      this.events = list;
+      this.renderEvents();
+    } catch (e: any) {
+      this.notice(`Events not loaded: ${e.message ?? e}`);
+    }
+  }
+
+  passes(e: PicketEvent): boolean {
+    if (!this.eventTypes.has(e.type)) return false;
+    if (e.confidence < this.minConf) return false;
+    if (this.whenHours > 0 && isFinite(this.ref) && ms(e.end) < this.ref - this.whenHours * HOUR) return false;
+    if (this.inView && !this.map.getBounds().contains([e.lon, e.lat])) return false;
+    return true;
+  }
+
+  visibleEvents(): PicketEvent[] {
+    return this.events.filter((e) => this.passes(e));
+  }
+
+  renderEvents(): void {
+    const list = this.visibleEvents();
+    const byType = new Map<string, number>();
+    for (const e of this.events) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
+    for (const b of document.querySelectorAll<HTMLElement>("#type-filter .chip")) {
+      const n = byType.get(b.dataset.type!) ?? 0;
+      b.querySelector("b")!.textContent = n ? String(n) : "";
+    }
+    $("ev-count").textContent = String(list.length);
+    const shown = list.slice(0, 300);
+    $("events").innerHTML = shown.length
+      ? shown.map((e) => eventRow(e, this.ref, e.id === this.selectedEvent?.id)).join("") +
+        (list.length > shown.length ? `<li class="more muted">${list.length - shown.length} more: narrow the filters</li>` : "")
+      : `<li class="empty muted">No events match the filters.</li>`;
+    this.drawEvents();
+  }
+
+  drawEvents(): void {
+    if (!this.map.getSource("events")) return;
+    const list = this.visibleEvents();
+    const live = this.replay.live;
+    const t = this.cursor;
+    const shown = live ? list : list.filter((e) => ms(e.start) <= t);
+    const active = live ? (e: PicketEvent) => e.id === this.selectedEvent?.id : (e: PicketEvent) => ms(e.start) <= t && t <= ms(e.end);
+    setEvents(this.map, shown, active, this.selectedEvent?.id ?? null);
+    setHighlight(this.map, this.selectedEvent);
+  }
+
+  async openEvent(e: PicketEvent): Promise<void> {
+    this.selectedEvent = e;
+    this.renderEvents();
+    const el = document.querySelector(`#events li[data-event="${CSS.escape(e.id)}"]`);
+    el?.scrollIntoView({ block: "nearest" });
+    const pts: [number, number][] = [[e.lon, e.lat]];
+    if (e.end_lat !== undefined && e.end_lon !== undefined) pts.push([e.end_lon, e.end_lat]);
+    if (pts.length > 1) {
+      const b = new maplibregl.LngLatBounds(pts[0], pts[0]).extend(pts[1]);
+      this.map.fitBounds(b, { padding: 160, maxZoom: 9, duration: 1200 });
+    } else {
+      this.map.flyTo({ center: pts[0], zoom: Math.max(8, Math.min(this.map.getZoom(), 10)), duration: 1200 });
+    }
+    const t0 = ms(e.start);
+    const t1 = ms(e.end);
+    if (!this.replay.live) this.replay.seek(t0);
+    await this.select(e.mmsi, { from: t0 - 6 * HOUR, to: t1 + 6 * HOUR, other: e.other_mmsi, keepEvent: true });
+  }
+
+  async openEventById(id: string): Promise<void> {
+    let e = this.events.find((x) => x.id === id) ?? this.vesselEvents?.find((x) => x.id === id);
+    if (!e && this.selected != null) {
+      const list = await api.events({ mmsi: this.selected, limit: 1000 }).catch(() => []);
+      e = list.find((x) => x.id === id);
+    }
+    if (e) this.openEvent(e);
+    else this.notice(`Event ${id} not found`);
+  }
+
+  // ---- selection ---------------------------------------------------------
+
+  async select(mmsi: number, opts: { from?: number; to?: number; other?: number; keepEvent?: boolean } = {}): Promise<void> {
+    this.selAbort?.abort();
+    const ac = new AbortController();
+    this.selAbort = ac;
+    if (!opts.keepEvent) this.selectedEvent = null;
+    this.selected = mmsi;
+    this.partner = opts.other ?? null;
+    if (this.selected !== mmsi || !opts.keepEvent) this.profile = undefined;
+    this.profile = undefined;
+    this.profileError = "";
+    this.vesselEvents = null;
+    this.tracks = [];
+    setTracks(this.map, []);
+    this.trackInfo = "";
+    $("right").hidden = false;
+    document.body.classList.add("panel-open");
+    this.renderPanel();
+    this.scheduleDraw();
+    if (!opts.keepEvent) this.renderEvents();
+
+    const [from, to] = opts.from !== undefined && opts.to !== undefined ? [opts.from, opts.to] : this.replay.window();
+    const sig = ac.signal;
+    api.profile(mmsi, sig).then(
+      (p) => {
+        this.profile = p;
+        this.renderPanel();
+      },
+      (e) => {
+        if (e?.name === "AbortError") return;
+        this.profile = null;
+        this.profileError = e.message ?? String(e);
+        this.renderPanel();
+      },
+    );
+    api.events({ mmsi, limit: 500 }, sig).then(
+      (list) => {
+        list.sort((a, b) => ms(b.start) - ms(a.start));
+        this.vesselEvents = list;
+        this.renderPanel();
+      },
+      (e) => {
+        if (e?.name === "AbortError") return;
+        this.vesselEvents = [];
+        this.renderPanel();
+      },
+    );
+    const want: [number, "main" | "other"][] = [[mmsi, "main"]];
+    if (opts.other) want.push([opts.other, "other"]);
+    await Promise.all(
+      want.map(async ([m, role]) => {
+        try {
+          const fixes = await api.track(m, from, to, sig);
+          if (sig.aborted) return;
+          this.tracks.push({ role, fixes });
+          if (role === "main") this.trackInfo = fixes.length ? `Track: ${fixes.length} fixes, ${zshort(from)} – ${zshort(to)}` : `No track between ${zshort(from)} and ${zshort(to)}`;
+          // A vessel off the loaded box still gets a mark at its last fix.
+          if (!this.vessels.has(m) && fixes.length) {
+            const l = fixes[fixes.length - 1];
+            this.vessels.set(m, {
+              type: "Feature",
+              geometry: { type: "Point", coordinates: [l.lon, l.lat] },
+              properties: { mmsi: m, sog: l.sog, cog: l.cog, time: new Date(l.t).toISOString() },
+            });
+          }
+        } catch (e: any) {
+          if (e?.name !== "AbortError" && role === "main") this.trackInfo = `Track unavailable: ${e.message ?? e}`;
+        }
+      }),
+    );
+    if (sig.aborted) return;
+    setTracks(this.map, this.tracks, this.replay.live ? undefined : this.cursor);
+    this.renderPanel();
+    this.scheduleDraw();
+  }
+
+  deselect(): void {
+    this.selAbort?.abort();
+    this.selected = null;
+    this.partner = null;
+    this.selectedEvent = null;
+    this.profile = undefined;
+    this.tracks = [];
+    setTracks(this.map, []);
+    this.shownNetwork = null;
+    setNetwork(this.map, []);
+    $("right").hidden = true;
+    document.body.classList.remove("panel-open");
+    this.renderEvents();
+    this.scheduleDraw();
+  }
+
+  renderPanel(): void {
+    if (this.selected == null) return;
+    const nets = this.networks.filter((n) => n.members.some((m) => m.mmsi === this.selected));
+    $("profile").innerHTML = renderPanel({
+      mmsi: this.selected,
+      vessel: this.vessels.get(this.selected),
+      profile: this.profile,
+      profileError: this.profileError,
+      events: this.vesselEvents,
+      networks: nets,
+      ref: this.ref,
+      selectedEvent: this.selectedEvent?.id,
+      trackInfo: this.trackInfo,
+    });
+    $("profile").dataset.mmsi = String(this.selected);
+    $("profile").dataset.loaded = this.profile ? "1" : "0";
+  }
+
+  // ---- networks ----------------------------------------------------------
+
+  async loadNetworks(): Promise<void> {
+    try {
+      this.networks = (await api.networks()).sort((a, b) => b.risk - a.risk);
+    } catch {
+      this.networks = [];
+    }
+    $("net-count").textContent = this.networks.length ? String(this.networks.length) : "";
+    $("networks").innerHTML = this.networks.length
+      ? this.networks.map((n) => `<li class="netitem">${networkHTML(n)}</li>`).join("")
+      : `<li class="empty muted">No networks.</li>`;
+    this.renderPanel();
+  }
+
+  async showNetwork(id: string): Promise<void> {
+    const n = this.networks.find((x) => x.id === id);
+    if (!n) return;
+    this.shownNetwork = n;
+    const pos = new Map<string, [number, number]>();
+    await Promise.all(
+      n.members.map(async (m) => {
+        const f = this.vessels.get(m.mmsi);
+        if (f) return pos.set(m.id, f.geometry.coordinates);
+        try {
+          const p = await api.profile(m.mmsi);
+          const seg = p.segments?.find((s) => s.segment === m.segment) ?? p.segments?.[p.segments.length - 1];
+          if (seg) pos.set(m.id, [seg.end.lon, seg.end.lat]);
+        } catch {
+          /* a member with no known position has no line */
+        }
+      }),
+    );
+    const links: Link[] = [];
+    for (const l of n.links) {
+      const a = pos.get(l.a);
+      const b = pos.get(l.b);
+      if (a && b) links.push({ a, b, kind: l.kind });
+    }
+    setNetwork(this.map, links);
+    const pts = [...pos.values()];
+    if (pts.length) {
+      const b = new maplibregl.LngLatBounds(pts[0], pts[0]);
+      for (const p of pts) b.extend(p);
+      this.map.fitBounds(b, { padding: 140, maxZoom: 9, duration: 1000 });
+    }
+    if (pts.length < n.members.length) this.notice(`${n.members.length - pts.length} member(s) of the network have no known position`);
+    this.scheduleDraw();
+  }
+
+  // ---- UI ----------------------------------------------------------------
+
+  private setupMapEvents(): void {
+    const m = this.map;
+    m.on("click", "vessels", (e) => {
+      const f = e.features?.[0];
+      if (f) this.select(Number(f.properties!.mmsi));
+    });
+    m.on("click", "events", (e) => {
+      const id = e.features?.[0]?.properties?.id;
+      if (id && !m.queryRenderedFeatures(e.point, { layers: ["vessels"] }).length) this.openEventById(String(id));
+    });
+    for (const l of ["vessels", "events"]) {
+      m.on("mouseenter", l, () => (m.getCanvas().style.cursor = "pointer"));
+      m.on("mouseleave", l, () => (m.getCanvas().style.cursor = ""));
+    }
+    let t: number | undefined;
+    m.on("moveend", () => {
+      clearTimeout(t);
+      t = window.setTimeout(() => {
+        if (this.replay.live) {
+          this.loadVessels();
+          this.startStream();
+        } else this.replay.onMove();
+        if (this.inView) this.loadEvents();
+        else this.scheduleDraw();
+      }, 250);
+    });
+  }
+
+  private setupUI(): void {
+    // Event type chips.
+    $("type-filter").innerHTML = EVENT_TYPES.map(
+      (t) => `<button class="chip${this.eventTypes.has(t) ? " on" : ""}" data-type="${t}" style="--c:${EVENT_COLORS[t]}">${esc(EVENT_LABELS[t])} <b></b></button>`,
+    ).join("");
+    $("type-filter").addEventListener("click", (ev) => {
+      const b = (ev.target as HTMLElement).closest<HTMLElement>(".chip");
+      if (!b) return;
+      const t = b.dataset.type!;
+      if ((ev as MouseEvent).altKey || (ev as MouseEvent).shiftKey) {
+        this.eventTypes = new Set([t]);
+      } else if (this.eventTypes.has(t)) this.eventTypes.delete(t);
+      else this.eventTypes.add(t);
+      for (const c of document.querySelectorAll<HTMLElement>("#type-filter .chip")) c.classList.toggle("on", this.eventTypes.has(c.dataset.type!));
+      this.renderEvents();
+    });
+    const conf = $<HTMLInputElement>("conf");
+    conf.addEventListener("input", () => {
+      this.minConf = Number(conf.value);
+      $("conf-val").textContent = this.minConf.toFixed(2);
+      this.renderEvents();
+    });
+    conf.addEventListener("change", () => this.loadEvents());
+    $<HTMLSelectElement>("when").addEventListener("change", (ev) => {
+      this.whenHours = Number((ev.target as HTMLSelectElement).value);
+      this.loadEvents();
+    });
+    $<HTMLInputElement>("inview").addEventListener("change", (ev) => {
+      this.inView = (ev.target as HTMLInputElement).checked;
+      this.loadEvents();
+    });
+
+    // Clicks in lists and the panel, by delegation.
+    document.addEventListener("click", (ev) => {
+      const el = ev.target as HTMLElement;
+      const vl = el.closest<HTMLElement>(".vlink, .vlabel");
+      if (vl) {
+        ev.preventDefault();
+        const m = Number(vl.dataset.mmsi ?? vl.dataset.key);
+        if (m) this.select(m);
+        return;
+      }
+      const evl = el.closest<HTMLElement>(".evlink");
+      if (evl) {
+        ev.preventDefault();
+        this.openEventById(evl.dataset.event!);
+        return;
+      }
+      const sn = el.closest<HTMLElement>(".shownet");
+      if (sn) {
+        const n = this.networks.find((x) => x.id === sn.dataset.network);
+        if (n) {
+          const top = [...n.members].sort((a, b) => (b.risk ?? 0) - (a.risk ?? 0))[0];
+          if (top && this.selected == null) this.select(top.mmsi);
+        }
+        this.showNetwork(sn.dataset.network!);
+        return;
+      }
+      const row = el.closest<HTMLElement>("li.ev");
+      if (row && !el.closest("a")) {
+        const id = row.dataset.event!;
+        if (this.selectedEvent?.id === id && !row.closest("#profile")) return;
+        this.openEventById(id);
+      }
+    });
+    $("close").addEventListener("click", () => this.deselect());
+    document.addEventListener("keydown", (ev) => {
+      if (ev.target instanceof HTMLInputElement || ev.target instanceof HTMLSelectElement) return;
+      if (ev.key === "Escape") this.deselect();
+      if (ev.key === " ") {
+        ev.preventDefault();
+        this.replay.togglePlay();
+      }
+    });
+
+    // Tabs.
+    for (const b of document.querySelectorAll<HTMLElement>(".tabs button"))
+      b.addEventListener("click", () => {
+        for (const x of document.querySelectorAll(".tabs button")) x.classList.toggle("on", x === b);
+        for (const s of document.querySelectorAll<HTMLElement>(".tab")) s.classList.toggle("on", s.id === `tab-${b.dataset.tab}`);
+      });
+
+    // Colour by.
+    $("colorby").addEventListener("click", (ev) => {
+      const b = (ev.target as HTMLElement).closest<HTMLElement>("button");
+      if (!b) return;
+      this.colorBy = b.dataset.v as ColorBy;
+      for (const x of $("colorby").querySelectorAll("button")) x.classList.toggle("on", x === b);
+      this.renderLegend();
+      this.scheduleDraw();
+    });
+    this.renderLegend();
+  }
+
+  private setupBasemapSwitch(): void {
+    const sw = $("basemap-switch");
+    sw.hidden = false;
+    sw.addEventListener("click", (ev) => {
+      const b = (ev.target as HTMLElement).closest<HTMLElement>("button");
+      if (!b) return;
+      const tiles = b.dataset.v === "tiles";
+      for (const x of sw.querySelectorAll("button")) x.classList.toggle("on", x === b);
+      this.map.setLayoutProperty("tiles", "visibility", tiles ? "visible" : "none");
+      this.map.setLayoutProperty("land", "visibility", tiles ? "none" : "visible");
+      this.map.setLayoutProperty("borders", "visibility", tiles ? "none" : "visible");
+    });
+  }
+
+  private renderLegend(): void {
+    const items =
+      this.colorBy === "type"
+        ? (Object.keys(CATEGORY_LABELS) as Category[]).map((c) => [CATEGORY_COLORS[c], CATEGORY_LABELS[c]])
+        : [
+            [riskColor(90), "75–100 high"],
+            [riskColor(60), "50–74"],
+            [riskColor(30), "25–49"],
+            [riskColor(10), "1–24"],
+            [riskColor(0), "no findings"],
+          ];
+    const links = Object.entries(LINK_COLORS)
+      .map(([k, c]) => `<span class="li"><i class="line" style="background:${c}"></i>${esc(LINK_LABELS[k] ?? k)}</span>`)
+      .join("");
+    $("legend").innerHTML =
+      `<div class="lt">${this.colorBy === "type" ? "Ship type" : "Risk score"}</div>` +
+      items.map(([c, l]) => `<span class="li"><i style="background:${c}"></i>${esc(l)}</span>`).join("") +
+      `<span class="li"><i class="halo"></i>risk ≥ 50</span><span class="li"><i class="faded"></i>not heard ${STALE / HOUR} h</span>` +
+      (this.shownNetwork ? `<div class="lt">Network links</div>${links}` : "");
+  }
+
+  private tick(): void {
+    if (this.replay.live) this.replay.follow();
+    const t = this.replay.live ? this.ref : this.cursor;
+    $("clock").textContent = zclock(t);
+  }
+
+  notice(msg: string): void {
+    const el = $("notice");
+    el.textContent = msg;
+    el.hidden = false;
+    clearTimeout((el as any)._t);
+    (el as any)._t = setTimeout(() => (el.hidden = true), 6000);
+  }
+}
+
+function contains(outer: BBox, inner: BBox): boolean {
+  return outer[0] <= inner[0] && outer[1] <= inner[1] && outer[2] >= inner[2] && outer[3] >= inner[3];
+}
+
+export type { Fix };
+
+const app = new App();
+(window as any).picket = app;
+app.start().catch((e) => {
+  console.error(e);
+  const el = document.getElementById("notice");
+  if (el) {
+    el.textContent = `The map could not start: ${e?.message ?? e}`;
+    el.hidden = false;
+  }
+});
