@@ -31,6 +31,7 @@ func main() {
 	root.AddCommand(decodeCommand())
 	root.AddCommand(analyzeCommand())
 	root.AddCommand(simulateCommand())
+	root.AddCommand(serveCommand())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintf(os.Stderr, "picket: %v\n", err)
 		var ue usageError

@@ -1,0 +1,411 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+
+	"github.com/picket-ais/picket/internal/detect"
+	"github.com/picket-ais/picket/internal/live"
+	"github.com/picket-ais/picket/internal/server"
+	"github.com/picket-ais/picket/internal/sim"
+	"github.com/picket-ais/picket/internal/store"
+)
+
+// webUI, when set, returns the handler of the embedded web map, served at
+// "/". Hook for package web: a file of this package sets it in an init
+// function (webUI = web.Handler); until then the server shows a
+// placeholder page that links the API.
+var webUI func() http.Handler
+
+// serveConfig is the YAML file of `picket serve --config`.
+type serveConfig struct {
+	// Listen is the HTTP address. Default 127.0.0.1:8080.
+	Listen string `yaml:"listen"`
+	// Data is the store's directory. Required in a config file.
+	Data string `yaml:"data"`
+	// Retention drops data older than this (a duration such as 2160h, or
+	// days: 90d). Default: keep everything.
+	Retention string `yaml:"retention"`
+	// StaleAfter is how old a vessel's last position may be and the
+	// vessel still be on the map. Default 1h.
+	StaleAfter string `yaml:"stale_after"`
+	// Detect is a file of detector thresholds (picket analyze --print-config).
+	Detect     string       `yaml:"detect"`
+	Watchlists []string     `yaml:"watchlists"`
+	Zones      string       `yaml:"zones"`
+	Ports      string       `yaml:"ports"`
+	Feeds      []feedConfig `yaml:"feeds"`
+}
+
+type feedConfig struct {
+	Name    string  `yaml:"name"`
+	Partner string  `yaml:"partner"`
+	Label   string  `yaml:"label"`
+	Kind    string  `yaml:"kind"` // tcp, tcp-listen, udp, file
+	Address string  `yaml:"address"`
+	File    string  `yaml:"file"`
+	Speed   float64 `yaml:"speed"`
+	Skip    string  `yaml:"skip"`
+	Rebase  bool    `yaml:"rebase"`
+	TZ      string  `yaml:"tz"`
+}
+
+const exampleConfig = `# picket serve --config picket.yaml
+listen: 127.0.0.1:8080
+data: /var/lib/picket          # the store's directory
+retention: 90d                 # drop data older than this (data time); omit to keep all
+stale_after: 1h                # vessels not heard for this long leave the map
+# detect: thresholds.yaml      # picket analyze --print-config
+# watchlists: [sdn.csv]
+# zones: zones.geojson
+# ports: ports.csv
+feeds:
+  - name: jpn-coast            # shown in metrics and logs; provenance of every record
+    partner: JPN               # owning partner
+    label: REL TO JPN, USA     # releasability label, kept for access control
+    kind: tcp                  # connect to a feed server, reconnect with backoff
+    address: ais.example.org:5631
+  - name: receivers
+    partner: USA
+    label: REL TO FVEY
+    kind: tcp-listen           # receivers connect here and push NMEA
+    address: 0.0.0.0:5632
+  - name: udp-receivers
+    partner: USA
+    label: REL TO FVEY
+    kind: udp                  # receivers send datagrams here
+    address: 0.0.0.0:5633
+  - name: archive
+    partner: NOR
+    label: REL TO NATO
+    kind: file                 # replay a log as if live
+    file: archive.nmea.gz
+    speed: 0                   # 0: as fast as possible; 1: in its own time; 60: a minute per second
+    # skip: 10h                # play the first 10 h of data at once, then pace
+    # rebase: true             # shift the log's times to now (speed must be at most 1)
+    # tz: Europe/Paris         # for logs stamped in local time
+`
+
+type serveFlags struct {
+	config string
+	listen string
+	data   string
+	print  bool
+	debug  bool
+}
+
+func serveCommand() *cobra.Command {
+	var fl serveFlags
+	c := &cobra.Command{
+		Use:   "serve [--config picket.yaml]",
+		Short: "Run the live maritime picture: feeds in, an API, a live stream and a map out",
+		Long: `Serve ingests AIS from the feeds of a config file (TCP clients, TCP and UDP
+listeners, file replays), tracks every vessel, runs every detector on the
+data's own time, keeps positions, identities and events in an embedded store,
+and serves the API (docs/api.md), a live stream of positions and alerts, the
+web map, /metrics and /healthz.
+
+Without --config it runs a demo: bundled real logs (Norway, a worldwide
+satellite sample, a day on the Seine) replayed as live feeds, and a
+simulated scenario with staged ship-to-ship transfers, dark periods and
+spoofing, on a store in a temporary directory, so that ships and alerts
+show at once.
+
+Stop it with Ctrl-C: feeds stop, what was received is processed and stored,
+then the server stops.`,
+		Example: `  picket serve                         # the demo
+  picket serve --config picket.yaml
+  picket serve --print-config > picket.yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if fl.print {
+				_, err := io.WriteString(os.Stdout, exampleConfig)
+				return err
+			}
+			return runServe(&fl)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&fl.config, "config", "", "YAML config file (see --print-config); without it, the demo")
+	f.StringVar(&fl.listen, "listen", "", "HTTP address, overriding the config's (default 127.0.0.1:8080)")
+	f.StringVar(&fl.data, "data", "", "store directory, overriding the config's (the demo's default is a new temporary directory)")
+	f.BoolVar(&fl.print, "print-config", false, "print an example config file and exit")
+	f.BoolVar(&fl.debug, "debug", false, "debug logging")
+	return c
+}
+
+// parseDays reads a Go duration or a number of days ("90d").
+func parseDays(s string) (time.Duration, error) {
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.ParseFloat(d, 64)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("%q: want a duration such as 90d or 12h", s)
+		}
+		return time.Duration(n * 24 * float64(time.Hour)), nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%q: want a duration such as 90d or 12h", s)
+	}
+	return d, nil
+}
+
+// loadServeConfig reads and checks a config file; relative paths in it
+// are relative to the file.
+func loadServeConfig(path string) (*serveConfig, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var c serveConfig
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, usageError{fmt.Errorf("%s: %v", path, err)}
+	}
+	dir := filepath.Dir(path)
+	rel := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	c.Data, c.Detect, c.Zones, c.Ports = rel(c.Data), rel(c.Detect), rel(c.Zones), rel(c.Ports)
+	for i := range c.Watchlists {
+		c.Watchlists[i] = rel(c.Watchlists[i])
+	}
+	for i := range c.Feeds {
+		c.Feeds[i].File = rel(c.Feeds[i].File)
+	}
+	return &c, nil
+}
+
+// feeds turns the config's feeds into the pipeline's.
+func (c *serveConfig) feeds() ([]live.Feed, error) {
+	var out []live.Feed
+	for i, f := range c.Feeds {
+		lf := live.Feed{Name: f.Name, Partner: f.Partner, Label: f.Label, Kind: live.Kind(f.Kind), Address: f.Address,
+			File: f.File, Speed: f.Speed, Rebase: f.Rebase}
+		if f.Skip != "" {
+			d, err := parseDays(f.Skip)
+			if err != nil {
+				return nil, fmt.Errorf("feed %d (%s): skip %v", i+1, f.Name, err)
+			}
+			lf.Skip = d
+		}
+		if f.TZ != "" {
+			loc, err := time.LoadLocation(f.TZ)
+			if err != nil {
+				return nil, fmt.Errorf("feed %d (%s): tz %q: unknown time zone", i+1, f.Name, f.TZ)
+			}
+			lf.Location = loc
+		}
+		out = append(out, lf)
+	}
+	return out, nil
+}
+
+func runServe(fl *serveFlags) error {
+	level := slog.LevelInfo
+	if fl.debug {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	var cfg *serveConfig
+	demo := fl.config == ""
+	if demo {
+		var tmp string
+		var err error
+		if cfg, tmp, err = demoConfig(fl.data, logger); err != nil {
+			return err
+		}
+		// The demo's scenario (and its store, unless --data) go with it.
+		defer os.RemoveAll(tmp)
+	} else {
+		var err error
+		if cfg, err = loadServeConfig(fl.config); err != nil {
+			return err
+		}
+		if fl.data != "" {
+			cfg.Data = fl.data
+		}
+		if cfg.Data == "" {
+			return usageError{fmt.Errorf("%s: no data directory (data: DIR, or --data DIR)", fl.config)}
+		}
+	}
+	if fl.listen != "" {
+		cfg.Listen = fl.listen
+	}
+	if cfg.Listen == "" {
+		cfg.Listen = "127.0.0.1:8080"
+	}
+	var retention, stale time.Duration
+	var err error
+	if cfg.Retention != "" {
+		if retention, err = parseDays(cfg.Retention); err != nil {
+			return usageError{fmt.Errorf("retention %v", err)}
+		}
+	}
+	if cfg.StaleAfter != "" {
+		if stale, err = parseDays(cfg.StaleAfter); err != nil {
+			return usageError{fmt.Errorf("stale_after %v", err)}
+		}
+	}
+	feeds, err := cfg.feeds()
+	if err != nil {
+		return usageError{err}
+	}
+	af := &analyzeFlags{zones: cfg.Zones, watchlists: cfg.Watchlists, ports: cfg.Ports}
+	places, err := loadPlaces(af)
+	if err != nil {
+		return err
+	}
+	var dopts detect.Options
+	if cfg.Detect != "" {
+		f, err := os.Open(cfg.Detect)
+		if err != nil {
+			return err
+		}
+		dopts, err = detect.LoadConfig(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", cfg.Detect, err)
+		}
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	st, err := store.Open(cfg.Data, store.Options{Retention: retention, Logger: logger.With("component", "store")})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	p, err := live.New(live.Options{Feeds: feeds, Places: places, Detect: dopts}, st, logger.With("component", "live"), reg)
+	if err != nil {
+		var oe *net.OpError
+		if errors.As(err, &oe) {
+			return err
+		}
+		return usageError{err}
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil && demo && fl.listen == "" {
+		ln, err = net.Listen("tcp", "127.0.0.1:0") // the demo takes any free port
+	}
+	if err != nil {
+		p.Close()
+		return err
+	}
+	sopts := server.Options{StaleAfter: stale, Gatherer: reg}
+	if webUI != nil {
+		sopts.UI = webUI()
+	}
+	srv := server.New(p, sopts, logger.With("component", "server"), reg)
+
+	url := "http://" + ln.Addr().String() + "/"
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		url = fmt.Sprintf("http://127.0.0.1:%d/", tcp.Port)
+	}
+	fmt.Fprintf(os.Stderr, "picket: serving %s (data in %s, %d feeds)\n", url, cfg.Data, len(feeds))
+	if demo {
+		fmt.Fprintf(os.Stderr, "picket: demo: try %sapi/vessels, %sapi/events and %sapi/stream; Ctrl-C to stop\n", url, url, url)
+	}
+
+	httpCtx, stopHTTP := context.WithCancel(context.Background())
+	defer stopHTTP()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(httpCtx, ln) }()
+	ran := make(chan error, 1)
+	go func() { ran <- p.Run(ctx) }()
+
+	// Shutdown in pipeline order: feeds, decoding, detection and the
+	// store's flush (Run drains them), then HTTP, then the store.
+	var runErr error
+	select {
+	case <-ctx.Done():
+		runErr = <-ran
+	case err := <-served:
+		stop()
+		<-ran
+		return fmt.Errorf("http server: %w", err)
+	}
+	logger.Info("pipeline drained", "events", p.Stats().Events, "positions", p.Stats().Stored)
+	stopHTTP()
+	if err := <-served; err != nil {
+		logger.Warn("http shutdown", "err", err)
+	}
+	if err := st.Close(); err != nil {
+		return err
+	}
+	if runErr != nil {
+		logger.Warn("feeds failed", "err", runErr)
+	}
+	return nil
+}
+
+// demoConfig makes the demo: a simulated scenario generated now (24 h
+// ending an hour from now, its first 23 h played at once so that its
+// staged events are there from the start) and the bundled real logs
+// replayed as live, their times moved to now.
+func demoConfig(data string, logger *slog.Logger) (*serveConfig, string, error) {
+	tmp, err := os.MkdirTemp("", "picket-demo-")
+	if err != nil {
+		return nil, "", err
+	}
+	if data == "" {
+		data = filepath.Join(tmp, "store")
+	}
+	start := time.Now().UTC().Truncate(time.Second).Add(-23 * time.Hour)
+	began := time.Now()
+	res, err := sim.WriteDir(sim.Options{Seed: 1, Vessels: 150, Hours: 24, Start: start}, filepath.Join(tmp, "sim"))
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, "", err
+	}
+	logger.Info("demo scenario generated", "dir", filepath.Join(tmp, "sim"), "lines", res.Stats.Lines, "truth_events", len(res.Truth), "took", time.Since(began).Round(time.Millisecond))
+	cfg := &serveConfig{
+		Data:       data,
+		StaleAfter: "6h",
+		Zones:      filepath.Join(tmp, "sim", sim.ZonesFile),
+		Watchlists: []string{filepath.Join(tmp, "sim", sim.WatchlistFile)},
+		Feeds: []feedConfig{{Name: "sim-korea", Partner: "KOR", Label: "REL TO DEMO", Kind: "file",
+			File: filepath.Join(tmp, "sim", sim.FeedFile), Speed: 1, Skip: "23h"}},
+	}
+	// The real logs ship with the source tree, not the binary: run the
+	// demo from the repository to have them.
+	for _, r := range []feedConfig{
+		{Name: "norway", Partner: "NOR", Label: "REL TO NATO", File: "testdata/aivdm/kystverket_norway_tagblock_Ais1000Lines.nm4"},
+		{Name: "norway-2024", Partner: "NOR", Label: "REL TO NATO", File: "testdata/aivdm/kystverket_norway_tagblock_2024-12-10.nm4"},
+		{Name: "world-sat", Partner: "CAN", Label: "REL TO FVEY", File: "testdata/aivdm/aisdb_tagblock_2021-11-01.nm4"},
+		{Name: "seine", Partner: "FRA", Label: "REL TO EU", File: "testdata/aivdm/vernon_seine_2016/ais_vernon_20160331.log.gz", Skip: "10h", TZ: "Europe/Paris"},
+	} {
+		if _, err := os.Stat(r.File); err != nil {
+			logger.Info("demo log not found: run from the repository to replay it", "file", r.File)
+			continue
+		}
+		r.Kind, r.Speed, r.Rebase = "file", 1, true
+		cfg.Feeds = append(cfg.Feeds, r)
+	}
+	return cfg, tmp, nil
+}
