@@ -109,6 +109,14 @@ try {
   await page.screenshot({ path: join(outDir, "05-replay.png") });
   if (mode !== "REPLAY" || !(replayRendered > 0)) throw new Error("replay shows no vessels");
 
+  // Back to live, coloured by risk.
+  await page.click("#live");
+  await page.click('#colorby button[data-v="risk"]');
+  await page.waitForFunction(() => document.getElementById("mode").textContent === "LIVE", null, { timeout: 10000 });
+  await page.waitForTimeout(2000);
+  step("risk", { rendered: await page.evaluate(() => Number(document.body.dataset.rendered)) });
+  await page.screenshot({ path: join(outDir, "06-risk.png") });
+
   if (result.requests.length) throw new Error(`requests beyond the server: ${result.requests.slice(0, 3).join(", ")}`);
   if (result.errors.length) throw new Error(`page errors: ${result.errors.slice(0, 3).join(" | ")}`);
   result.ok = true;

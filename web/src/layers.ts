@@ -111,10 +111,12 @@ export function addLayers(map: MLMap): void {
     source: "vessels",
     filter: [">=", ["get", "_risk"], 50],
     paint: {
-      "circle-radius": ["interpolate", ["linear"], ["zoom"], 3, 7, 10, 15],
+      "circle-radius": ["interpolate", ["linear"], ["zoom"], 3, 8, 10, 16],
       "circle-color": "#ff2d2d",
-      "circle-opacity": ["*", ["get", "_fade"], ["interpolate", ["linear"], ["get", "_risk"], 50, 0.12, 100, 0.3]],
-      "circle-blur": 0.6,
+      "circle-opacity": ["*", ["get", "_fade"], ["interpolate", ["linear"], ["get", "_risk"], 50, 0.18, 100, 0.32]],
+      "circle-stroke-color": "#ff4d4d",
+      "circle-stroke-width": 1.2,
+      "circle-stroke-opacity": ["*", ["get", "_fade"], 0.85],
     },
   });
   map.addLayer({

@@ -30,6 +30,8 @@ const HOUR = 3600_000;
 const STALE = 2 * HOUR;
 /** Labels drawn at most, riskiest first. */
 const MAX_LABELS = 40;
+/** Least time between redraws for live updates, ms. */
+const DRAW_EVERY = 500;
 /** Event types the list hides until asked: routine, and many. */
 const QUIET_TYPES = new Set(["port_visit"]);
 
@@ -68,6 +70,7 @@ export class App {
   private loadAbort: AbortController | null = null;
   private selAbort: AbortController | null = null;
   private drawPending = false;
+  private lastDraw = 0;
   private firstFit = true;
   private hasCenter = false;
 
@@ -185,13 +188,22 @@ export class App {
     }
   }
 
-  scheduleDraw(): void {
+  /**
+   * Redraws on the next frame. Stream updates pass throttle: a busy feed
+   * then redraws at most every DRAW_EVERY ms, however many fixes arrive.
+   */
+  scheduleDraw(throttle = false): void {
     if (this.drawPending) return;
     this.drawPending = true;
-    requestAnimationFrame(() => {
-      this.drawPending = false;
-      this.draw();
-    });
+    const wait = throttle ? Math.max(0, this.lastDraw + DRAW_EVERY - performance.now()) : 0;
+    const run = () =>
+      requestAnimationFrame(() => {
+        this.drawPending = false;
+        this.lastDraw = performance.now();
+        this.draw();
+      });
+    if (wait > 0) setTimeout(run, wait);
+    else run();
   }
 
   /** Redraws vessels, labels and selection from the live or replay state. */
@@ -301,7 +313,7 @@ export class App {
         this.vessels.set(m, f);
         this.bumpRef(ms(f.properties.time));
         if (m === this.selected) this.extendTrack(f);
-        if (this.replay.live) this.scheduleDraw();
+        if (this.replay.live) this.scheduleDraw(true);
       },
       alert: (e) => this.onAlert(e),
       state: (s) => this.setConn(s === "open"),
@@ -514,6 +526,9 @@ export class App {
       }),
     );
     if (sig.aborted) return;
+    const f = this.vessels.get(mmsi);
+    if (f && !opts.keepEvent && !this.map.getBounds().contains(f.geometry.coordinates))
+      this.map.easeTo({ center: f.geometry.coordinates, duration: 800 });
     setTracks(this.map, this.tracks, this.replay.live ? undefined : this.cursor);
     this.renderPanel();
     this.scheduleDraw();
