@@ -26,7 +26,11 @@ func (n num) MarshalJSON() ([]byte, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return []byte("null"), nil
 	}
-	return strconv.AppendFloat(nil, f, 'f', -1, 64), nil
+	bits := 64
+	if float64(float32(f)) == f {
+		bits = 32 // SOG and COG are float32: 10.4, not 10.399999618530273
+	}
+	return strconv.AppendFloat(nil, f, 'f', -1, bits), nil
 }
 
 func heading(h int16) *int {
