@@ -77,6 +77,11 @@ export interface Profile {
   segments?: { segment: string; first: string; last: string; fixes: number; start: { lat: number; lon: number }; end: { lat: number; lon: number } }[];
   events?: Record<string, number>;
   risk?: { score: number; total?: number; reasons?: { code?: string; reason: string; points: number; events?: string[] }[] };
+  /** From the server's profile answer, beside the profile proper. */
+  latest?: { time: string; lat: number; lon: number; sog?: number | null; cog?: number | null; heading?: number | null };
+  recentEvents?: PicketEvent[];
+  portCalls?: PicketEvent[];
+  networkIds?: string[];
 }
 
 export interface NetworkMember {
@@ -160,8 +165,46 @@ export function validVessel(f: VesselFeature | undefined): f is VesselFeature {
   return !!f && !!f.properties && Array.isArray(c) && isFinite(c[0]) && isFinite(c[1]) && f.properties.mmsi != null;
 }
 
-export function profile(mmsi: number, signal?: AbortSignal): Promise<Profile> {
-  return getJSON<Profile>(`/api/vessels/${mmsi}`, signal);
+export async function profile(mmsi: number, signal?: AbortSignal): Promise<Profile> {
+  return normalizeProfile(await getJSON<any>(`/api/vessels/${mmsi}`, signal));
+}
+
+const IDENTITY_FIELDS: Record<string, keyof NonNullable<Profile["identity"]>> = {
+  name: "names",
+  callsign: "callsigns",
+  imo: "imos",
+  shiptype: "shiptypes",
+  destination: "destinations",
+};
+
+/**
+ * The server answers a profile as {mmsi, name, flag, latest, identity:
+ * {field: [{value, first, last}]}, risk, profile, events, port_calls,
+ * networks}, where profile is the full vessels.jsonl line when the vessel
+ * is in the live risk picture; a bare vessels.jsonl line is read too.
+ */
+export function normalizeProfile(r: any): Profile {
+  if (!r || typeof r !== "object") return { mmsi: 0 };
+  const wrapped = "profile" in r || "latest" in r || "port_calls" in r || Array.isArray(r.events);
+  if (!wrapped) return r as Profile;
+  const base: Profile = r.profile && typeof r.profile === "object" ? { ...r.profile } : { mmsi: r.mmsi };
+  base.mmsi = r.mmsi ?? base.mmsi;
+  base.name = r.name || base.name;
+  base.flag = base.flag || r.flag;
+  if (r.risk) base.risk = r.risk;
+  // The store's identity history outlives the live picture: prefer it.
+  const id = r.identity;
+  if (id && typeof id === "object" && Object.keys(id).some((k) => k in IDENTITY_FIELDS)) {
+    const out: NonNullable<Profile["identity"]> = { ...(base.identity ?? {}) };
+    for (const [k, to] of Object.entries(IDENTITY_FIELDS))
+      if (Array.isArray(id[k]) && id[k].length) (out as any)[to] = id[k].map((v: any) => ({ count: 0, ...v }));
+    base.identity = out;
+  }
+  if (r.latest) base.latest = r.latest;
+  if (Array.isArray(r.events)) base.recentEvents = r.events;
+  if (Array.isArray(r.port_calls)) base.portCalls = r.port_calls;
+  if (Array.isArray(r.networks)) base.networkIds = r.networks;
+  return base;
 }
 
 /**
@@ -176,6 +219,15 @@ export async function track(mmsi: number, from: number, to: number, signal?: Abo
 }
 
 export function parseTrack(g: any): Fix[] {
+  // The server's form: a Feature whose foreign member points lists the fixes.
+  if (Array.isArray(g?.points)) {
+    const fixes: Fix[] = [];
+    for (const p of g.points) {
+      const t = ms(p?.time);
+      if (isFinite(t) && isFinite(p.lat) && isFinite(p.lon)) fixes.push({ t, lon: p.lon, lat: p.lat, sog: num(p.sog), cog: num(p.cog) });
+    }
+    if (fixes.length) return fixes.sort((a, b) => a.t - b.t);
+  }
   const feats: any[] = g?.type === "FeatureCollection" ? g.features ?? [] : g?.type === "Feature" ? [g] : g?.type ? [{ geometry: g, properties: {} }] : [];
   const points: Fix[] = [];
   const lines: Fix[] = [];
@@ -244,6 +296,16 @@ export async function networks(signal?: AbortSignal): Promise<Network[]> {
   return (Array.isArray(r) ? r : r?.networks ?? []).filter((n) => n && Array.isArray(n.members));
 }
 
+/** A position of the stream, flat ({mmsi, lat, lon, ...}) or as a Feature. */
+export function asFeature(p: any): VesselFeature | undefined {
+  if (!p || typeof p !== "object") return undefined;
+  if (p.type === "Feature") return p;
+  if (!isFinite(p.lat) || !isFinite(p.lon)) return undefined;
+  const { lat, lon, ...props } = p;
+  for (const k of Object.keys(props)) if (props[k] === null) delete props[k];
+  return { type: "Feature", geometry: { type: "Point", coordinates: [lon, lat] }, properties: props };
+}
+
 export interface StreamHandlers {
   position(f: VesselFeature): void;
   alert(e: PicketEvent): void;
@@ -260,7 +322,7 @@ export function stream(b: BBox | null, types: string[], h: StreamHandlers): Even
   es.addEventListener("error", () => h.state("error"));
   es.addEventListener("position", (m) => {
     try {
-      const f = JSON.parse((m as MessageEvent).data);
+      const f = asFeature(JSON.parse((m as MessageEvent).data));
       if (validVessel(f)) h.position(f);
     } catch {
       /* a bad message is skipped; the next one carries the state */

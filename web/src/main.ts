@@ -412,6 +412,7 @@ export class App {
         (list.length > shown.length ? `<li class="more muted">${list.length - shown.length} more: narrow the filters</li>` : "")
       : `<li class="empty muted">No events match the filters.</li>`;
     this.drawEvents();
+    this.replay?.drawHistogram();
   }
 
   drawEvents(): void {
@@ -481,6 +482,16 @@ export class App {
     api.profile(mmsi, sig).then(
       (p) => {
         this.profile = p;
+        // A vessel off the loaded box gets a mark at its latest fix.
+        const l = p.latest;
+        if (!this.vessels.has(mmsi) && l && isFinite(l.lat) && isFinite(l.lon)) {
+          this.vessels.set(mmsi, {
+            type: "Feature",
+            geometry: { type: "Point", coordinates: [l.lon, l.lat] },
+            properties: { mmsi, name: p.name, sog: l.sog ?? undefined, cog: l.cog ?? undefined, heading: l.heading ?? undefined, time: l.time, risk: p.risk?.score },
+          });
+          this.scheduleDraw();
+        }
         this.renderPanel();
       },
       (e) => {

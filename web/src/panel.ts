@@ -141,7 +141,7 @@ function identity(p: Profile): string {
       rows.push(`<tr class="${changed ? "changed" : ""}">
         <th>${i === 0 ? esc(label) : ""}</th>
         <td class="val">${esc(show(v.value))}</td>
-        <td class="span" title="${esc(zdt(ms(v.first)))} – ${esc(zdt(ms(v.last)))} · heard ${v.count}×"><div class="tl"><i style="left:${a.toFixed(1)}%;width:${Math.min(100 - a, w).toFixed(1)}%"></i></div></td>
+        <td class="span" title="${esc(zdt(ms(v.first)))} – ${esc(zdt(ms(v.last)))}${v.count ? ` · heard ${v.count}×` : ""}"><div class="tl"><i style="left:${a.toFixed(1)}%;width:${Math.min(100 - a, w).toFixed(1)}%"></i></div></td>
       </tr>`);
     });
   }
