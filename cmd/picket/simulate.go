@@ -78,7 +78,12 @@ Run the analysis on the same scenario with
 			fmt.Fprintf(os.Stderr, "picket simulate: %s, %d vessels, %g h: %d lines (%.1f MB), %d messages, %d truth events in %s (%.0f lines/s)\n",
 				res.Options.Region, res.Options.Vessels, res.Options.Hours, st.Lines, float64(st.Bytes)/1e6, st.Messages, len(res.Truth),
 				el.Round(time.Millisecond), float64(st.Lines)/el.Seconds())
-			for _, s := range res.Info.Skipped {
+			skipped := res.Info.Skipped
+			if len(skipped) > 6 {
+				fmt.Fprintf(os.Stderr, "picket simulate: left out %d staged behaviours (the region is full or the scenario too short); scenario.json lists them\n", len(skipped))
+				skipped = nil
+			}
+			for _, s := range skipped {
 				fmt.Fprintf(os.Stderr, "picket simulate: left out %s\n", s)
 			}
 			return nil

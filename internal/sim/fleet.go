@@ -170,16 +170,16 @@ func (n *namer) name(k Kind, mid int) string {
 			if p, ok := fishPrefix[mid]; ok {
 				s = fmt.Sprintf("%s %d", p[n.rng.IntN(len(p))], 100+n.rng.IntN(9900))
 			} else {
-				s = fmt.Sprintf("%s %d", nameFirst[n.rng.IntN(len(nameFirst))], 1+n.rng.IntN(99))
+				s = fmt.Sprintf("%s %d", nameFirst[n.rng.IntN(len(nameFirst))], 1+n.rng.IntN(99+try*10))
 			}
 		case Tug:
-			s = fmt.Sprintf("%s %d", tugNames[n.rng.IntN(len(tugNames))], 1+n.rng.IntN(60))
+			s = fmt.Sprintf("%s %d", tugNames[n.rng.IntN(len(tugNames))], 1+n.rng.IntN(60+try*10))
 		case Pilot:
-			s = fmt.Sprintf("PILOT %d", 1+n.rng.IntN(99))
+			s = fmt.Sprintf("PILOT %d", 1+n.rng.IntN(99+try*10))
 		default:
 			s = nameFirst[n.rng.IntN(len(nameFirst))] + " " + nameSecond[n.rng.IntN(len(nameSecond))]
 			if try > 3 || n.rng.IntN(3) == 0 {
-				s = fmt.Sprintf("%s %d", s, 1+n.rng.IntN(99))
+				s = fmt.Sprintf("%s %d", s, 1+n.rng.IntN(99+try*10))
 			}
 		}
 		if len(s) <= 20 && !n.names[s] {

@@ -349,6 +349,7 @@ func (w *world) findSite(rng randSource, q siteQuery) (s site, relaxed string, o
 	}
 	var why []string
 	zoned := q.Zone >= 0
+	avoid, avoidFar := newPointGrid(q.Avoid), newPointGrid(q.AvoidFar)
 	for _, st := range steps {
 		st.apply(&q)
 		if st.what == "outside the zone" && !zoned {
@@ -366,19 +367,7 @@ func (w *world) findSite(rng randSource, q siteQuery) (s site, relaxed string, o
 			if q.Zone >= 0 && c.Zone != q.Zone {
 				continue
 			}
-			far := true
-			for _, a := range q.Avoid {
-				if geo.Distance(c.Lat, c.Lon, a.Lat, a.Lon) < q.MinApartM {
-					far = false
-					break
-				}
-			}
-			for _, a := range q.AvoidFar {
-				if far && geo.Distance(c.Lat, c.Lon, a.Lat, a.Lon) < q.MinFarM {
-					far = false
-				}
-			}
-			if far {
+			if !avoid.near(c.Lat, c.Lon, q.MinApartM) && !avoidFar.near(c.Lat, c.Lon, q.MinFarM) {
 				cand = append(cand, i)
 			}
 		}
@@ -389,6 +378,41 @@ func (w *world) findSite(rng randSource, q siteQuery) (s site, relaxed string, o
 		}
 	}
 	return site{}, "no place fits", false
+}
+
+// pointGrid buckets points by half-degree cells so that "is any within r"
+// looks at the nearby cells only.
+type pointGrid map[[2]int32][]pt
+
+const pointCellDeg = 0.5
+
+func newPointGrid(pts []pt) pointGrid {
+	g := pointGrid{}
+	for _, p := range pts {
+		k := [2]int32{int32(math.Floor(p.Lat / pointCellDeg)), int32(math.Floor(p.Lon / pointCellDeg))}
+		g[k] = append(g[k], p)
+	}
+	return g
+}
+
+// near reports whether a point lies within r metres of (lat, lon).
+func (g pointGrid) near(lat, lon, r float64) bool {
+	if len(g) == 0 || r <= 0 {
+		return false
+	}
+	dy := int32(math.Ceil(r / 111_195 / pointCellDeg))
+	dx := int32(math.Ceil(r / (111_195 * math.Cos(lat*math.Pi/180)) / pointCellDeg))
+	cy, cx := int32(math.Floor(lat/pointCellDeg)), int32(math.Floor(lon/pointCellDeg))
+	for y := cy - dy; y <= cy+dy; y++ {
+		for x := cx - dx; x <= cx+dx; x++ {
+			for _, p := range g[[2]int32{y, x}] {
+				if geo.Distance(lat, lon, p.Lat, p.Lon) < r {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // portTree returns (building once) the shortest-path tree towards port
