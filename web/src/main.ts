@@ -457,11 +457,16 @@ export class App {
 
   // ---- selection ---------------------------------------------------------
 
-  async select(mmsi: number, opts: { from?: number; to?: number; other?: number; keepEvent?: boolean } = {}): Promise<void> {
+  async select(mmsi: number, opts: { from?: number; to?: number; other?: number; keepEvent?: boolean; keepNetwork?: boolean } = {}): Promise<void> {
     this.selAbort?.abort();
     const ac = new AbortController();
     this.selAbort = ac;
     if (!opts.keepEvent) this.selectedEvent = null;
+    if (!opts.keepNetwork && this.shownNetwork && !this.shownNetwork.members.some((m) => m.mmsi === mmsi)) {
+      this.shownNetwork = null;
+      setNetwork(this.map, []);
+      this.renderLegend();
+    }
     this.selected = mmsi;
     this.partner = opts.other ?? null;
     if (this.selected !== mmsi || !opts.keepEvent) this.profile = undefined;
@@ -538,7 +543,7 @@ export class App {
     );
     if (sig.aborted) return;
     const f = this.vessels.get(mmsi);
-    if (f && !opts.keepEvent && !this.map.getBounds().contains(f.geometry.coordinates))
+    if (f && !opts.keepEvent && !opts.keepNetwork && !this.map.getBounds().contains(f.geometry.coordinates))
       this.map.easeTo({ center: f.geometry.coordinates, duration: 800 });
     setTracks(this.map, this.tracks, this.replay.live ? undefined : this.cursor);
     this.renderPanel();
@@ -555,6 +560,7 @@ export class App {
     setTracks(this.map, []);
     this.shownNetwork = null;
     setNetwork(this.map, []);
+    this.renderLegend();
     $("right").hidden = true;
     document.body.classList.remove("panel-open");
     this.renderEvents();
@@ -619,6 +625,7 @@ export class App {
       if (a && b) links.push({ a, b, kind: l.kind });
     }
     setNetwork(this.map, links);
+    this.renderLegend();
     const pts = [...pos.values()];
     if (pts.length) {
       const b = new maplibregl.LngLatBounds(pts[0], pts[0]);
@@ -712,7 +719,8 @@ export class App {
         const n = this.networks.find((x) => x.id === sn.dataset.network);
         if (n) {
           const top = [...n.members].sort((a, b) => (b.risk ?? 0) - (a.risk ?? 0))[0];
-          if (top && this.selected == null) this.select(top.mmsi);
+          const member = n.members.some((m) => m.mmsi === this.selected);
+          if (top && !member) this.select(top.mmsi, { keepNetwork: true });
         }
         this.showNetwork(sn.dataset.network!);
         return;

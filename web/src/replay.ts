@@ -38,7 +38,7 @@ export class Replay {
       const v = Number(this.slider.value);
       if (v >= 1000 && !this.playing) return this.goLive();
       this.enter();
-      this.seek(this.t0 + (v / 1000) * (this.t1 - this.t0), false);
+      this.seek(this.t0 + (v / 1000) * (this.t1 - this.t0));
     });
     $("play").addEventListener("click", () => this.togglePlay());
     $("live").addEventListener("click", () => this.goLive());
