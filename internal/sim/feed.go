@@ -490,7 +490,17 @@ func (g *gen) static(v int, t int64) int64 {
 	} else {
 		m := &g.stat
 		*m = ais.StaticVoyage{Header: ais.Header{Type: 5, MMSI: id.MMSI}, AISVersion: 2, IMO: id.IMO, CallSign: id.CallSign, ShipName: id.Name,
-			ShipType: id.ShipType, Dimensions: id.Dim, EPFD: 1, Month: 0, Day: 0, Hour: 24, Minute: 60, Draught: id.Draught, Destination: ves.destAt(t)}
+			ShipType: id.ShipType, Dimensions: id.Dim, EPFD: 1, Month: 0, Day: 0, Hour: 24, Minute: 60, Draught: id.Draught}
+		if d := ves.destAt(t); d != nil {
+			m.Destination = d.dest
+			if d.eta > 0 {
+				// ETA in UTC month, day, hour, minute (M.1371-5 table 48).
+				sec := d.eta / 1000
+				days := sec / 86400
+				m.Month, m.Day = civil(days)
+				m.Hour, m.Minute = uint8(sec%86400/3600), uint8(sec%3600/60)
+			}
+		}
 		var fill int
 		g.payload, fill, err = ais.AppendPayload(g.payload[:0], m)
 		if err == nil {
@@ -511,6 +521,23 @@ func (g *gen) static(v int, t int64) int64 {
 }
 
 var vendor = []byte("PKT")
+
+// civil returns the month and day of a day count since 1970-01-01
+// (Howard Hinnant's algorithm), without time.Time in the hot loop.
+func civil(days int64) (month, day uint8) {
+	z := days + 719468
+	era := z / 146097
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d := doy - (153*mp+2)/5 + 1
+	m := mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	return uint8(m), uint8(d)
+}
 
 // seqChannel alternates the vessel's radio channel between AIS 1 (A) and
 // AIS 2 (B).

@@ -103,6 +103,7 @@ type vessel struct {
 type destSpan struct {
 	from int64
 	dest []byte
+	eta  int64 // Unix ms, 0 not available
 }
 
 // spoofPlan replaces the next count position reports after at by positions
@@ -124,11 +125,11 @@ func (v *vessel) idAt(t int64) *identityRec {
 	return cur
 }
 
-func (v *vessel) destAt(t int64) []byte {
-	var d []byte
+func (v *vessel) destAt(t int64) *destSpan {
+	var d *destSpan
 	for i := range v.dests {
 		if v.dests[i].from <= t {
-			d = v.dests[i].dest
+			d = &v.dests[i]
 		}
 	}
 	return d

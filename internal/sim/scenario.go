@@ -350,9 +350,9 @@ func (s *scenario) voyage(v int, pl *planner, q int) bool {
 	if !ok {
 		return false
 	}
-	ves.dests = append(ves.dests, destSpan{from: pl.t, dest: []byte(truncate(p.Name, 20))})
 	L := routeLength(route)
 	const slowM = 6e3
+	ves.dests = append(ves.dests, destSpan{from: pl.t, dest: []byte(truncate(p.Name, 20)), eta: pl.t + approachTime(L, ves.knots, slowM, 6)})
 	approach := pl.t + approachTime(L, ves.knots, slowM, 6) - approachTime(slowM, 6, slowM, 6)
 	pl.sailApproach(route, ves.knots, slowM, 6)
 	if wait {

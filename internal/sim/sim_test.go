@@ -483,6 +483,15 @@ func TestRegionsGenerate(t *testing.T) {
 	}
 }
 
+func TestCivil(t *testing.T) {
+	for _, d := range []time.Time{time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2028, 2, 29, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)} {
+		m, day := civil(d.Unix() / 86400)
+		if int(m) != int(d.Month()) || int(day) != d.Day() {
+			t.Errorf("%s: %d-%d", d, m, day)
+		}
+	}
+}
+
 func TestOptions(t *testing.T) {
 	for _, o := range []Options{{Vessels: -1}, {Hours: -2}, {Rate: 0.01}, {Region: "atlantis"}} {
 		if _, err := Generate(o, io.Discard); err == nil {
