@@ -139,8 +139,14 @@ export class Replay {
     this.slider.value = String(v ?? (span > 0 ? Math.round(((this.app.cursor - this.t0) / span) * 1000) : 1000));
   }
 
-  onMove(): void {
-    this.load();
+  /**
+   * The view moved in replay: learn which vessels are there (by their
+   * latest position: the API has no "vessels at time t"), then fetch the
+   * tracks not loaded yet.
+   */
+  async onMove(): Promise<void> {
+    await this.app.loadVessels();
+    if (!this.live) this.load();
   }
 
   /** Fetches the tracks of the vessels in view that are not loaded yet. */
