@@ -97,32 +97,14 @@ func FromAIS(m ais.Message, timeMs int64, feed uint16) (Report, bool) {
 	r := Report{Time: timeMs, MMSI: h.MMSI, Type: h.Type, Feed: feed, Heard: 1, Heading: -1, Status: 15, SOG: NotAvailable, COG: NotAvailable}
 	switch m := m.(type) {
 	case *ais.PositionReport:
-		r.Kind, r.Class = Position, ClassA
-		if !position(&r, m.Lat, m.Lon, 600000) {
-			return r, false
-		}
-		r.SOG = tenths(m.Speed, 1023)
-		r.COG = tenths(m.Course, 3600)
-		r.Heading = heading(m.Heading)
 		r.Status = m.Status
+		return r, motion(&r, ClassA, m.Lat, m.Lon, m.Speed, m.Course, m.Heading)
 	case *ais.ClassBPosition:
-		r.Kind, r.Class = Position, ClassB
-		if !position(&r, m.Lat, m.Lon, 600000) {
-			return r, false
-		}
-		r.SOG = tenths(m.Speed, 1023)
-		r.COG = tenths(m.Course, 3600)
-		r.Heading = heading(m.Heading)
+		return r, motion(&r, ClassB, m.Lat, m.Lon, m.Speed, m.Course, m.Heading)
 	case *ais.ClassBExtended:
 		// A position and a name in one message: the caller gets the
 		// position; StaticOf gives the rest.
-		r.Kind, r.Class = Position, ClassB
-		if !position(&r, m.Lat, m.Lon, 600000) {
-			return r, false
-		}
-		r.SOG = tenths(m.Speed, 1023)
-		r.COG = tenths(m.Course, 3600)
-		r.Heading = heading(m.Heading)
+		return r, motion(&r, ClassB, m.Lat, m.Lon, m.Speed, m.Course, m.Heading)
 	case *ais.SARPosition:
 		r.Kind, r.Class = Position, ClassSAR
 		if !position(&r, m.Lat, m.Lon, 600000) {
@@ -220,6 +202,20 @@ func (s *StaticInfo) setDims(d *ais.Dimensions) {
 		s.Length, s.Beam = d.ToBow+d.ToStern, d.ToPort+d.ToStarboard
 		s.Has |= HasDimensions
 	}
+}
+
+// motion fills a position report from the fields types 1-3, 18 and 19
+// share (1/10000 minute, 1/10 knot, 1/10 degree, degrees); false when the
+// position is not available.
+func motion(r *Report, class Class, lat, lon int32, speed, course, hdg uint16) bool {
+	r.Kind, r.Class = Position, class
+	if !position(r, lat, lon, 600000) {
+		return false
+	}
+	r.SOG = tenths(speed, 1023)
+	r.COG = tenths(course, 3600)
+	r.Heading = heading(hdg)
+	return true
 }
 
 // position sets the report's position from raw units (1/scale degree per
