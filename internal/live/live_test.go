@@ -3,6 +3,7 @@ package live
 import (
 	"bytes"
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -323,5 +324,56 @@ func TestOptionsValidate(t *testing.T) {
 		if err := o.validate(); err == nil {
 			t.Errorf("%+v: no error", fs)
 		}
+	}
+}
+
+// TestTCPClientFeed: the pipeline connects to a feed server, reads its
+// lines, and reconnects when the server hangs up.
+func TestTCPClientFeed(t *testing.T) {
+	lines, err := os.ReadFile("../../testdata/aivdm/kystverket_norway_tagblock_2024-12-10.nm4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := int64(bytes.Count(lines, []byte("\n")))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() { // two connections, each sends the log and hangs up
+		for range 2 {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Write(lines)
+			c.Close()
+		}
+	}()
+	st := openStore(t)
+	p, err := New(Options{
+		Feeds: []Feed{{Name: "upstream", Kind: TCPClient, Address: ln.Addr().String()}},
+		Sleep: func(ctx context.Context, d time.Duration) error { return nil }, // reconnect at once
+	}, st, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- p.Run(ctx) }()
+	for i := 0; p.Stats().Feeds[0].Lines < 2*n; i++ {
+		if i == 20000 {
+			t.Fatalf("feed stats %+v", p.Stats().Feeds[0])
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	s := p.Stats()
+	if s.Feeds[0].Lines != 2*n || s.Duplicates == 0 || s.Stored == 0 {
+		t.Errorf("stats %+v", s)
 	}
 }

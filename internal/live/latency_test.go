@@ -1,0 +1,142 @@
+package live
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"net"
+	"os"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/picket-ais/picket/internal/ais"
+	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/nmea"
+	"github.com/picket-ais/picket/internal/pipeline"
+	"github.com/picket-ais/picket/internal/sim"
+	"github.com/picket-ais/picket/internal/store"
+)
+
+// BenchmarkLatency pushes a simulated feed over TCP at a steady rate
+// (PICKET_LATENCY_RATE lines/s, default 10,000) and measures, for every
+// position, the time from the write of its line to its publication on the
+// hub: the point where the detectors have run on it and an alert it
+// raised is published. It reports the p50 and p99 in ms and the rate
+// achieved.
+func BenchmarkLatency(b *testing.B) {
+	rate := 10_000
+	if v, err := strconv.Atoi(os.Getenv("PICKET_LATENCY_RATE")); err == nil && v > 0 {
+		rate = v
+	}
+	var buf bytes.Buffer
+	if _, err := sim.Generate(sim.Options{Seed: 3, Vessels: 1000, Hours: 4}, &buf); err != nil {
+		b.Fatal(err)
+	}
+	lines := bytes.SplitAfter(bytes.TrimSuffix(buf.Bytes(), []byte("\n")), []byte("\n"))
+	lines = lines[:min(len(lines), 10*rate)] // ten seconds of feed
+	// The position each line completes, if any.
+	type key struct {
+		mmsi uint32
+		t    int64
+	}
+	idx := map[key]int{}
+	{
+		p := nmea.NewParser(nmea.Options{})
+		var dec ais.Decoder
+		for i, l := range lines {
+			msg, _ := p.Feed(l)
+			if msg == nil || !msg.HasTime {
+				continue
+			}
+			m := pipeline.DecodeMessage(&dec, msg, p.Tally())
+			if m == nil {
+				continue
+			}
+			if r, ok := fuse.FromAIS(m, msg.TimeMs, 0); ok && r.Kind == fuse.Position {
+				if _, seen := idx[key{r.MMSI, r.Time}]; !seen {
+					idx[key{r.MMSI, r.Time}] = i
+				}
+			}
+		}
+	}
+	sent := make([]atomic.Int64, len(lines))
+	var lat []time.Duration
+	var achieved float64
+	for b.Loop() {
+		st, err := store.Open(b.TempDir(), store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := New(Options{Feeds: []Feed{{Name: "push", Kind: TCPListener, Address: "127.0.0.1:0"}}, Places: places()}, st, nil, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sub := p.Hub().Subscribe(Filter{Positions: true})
+		got := make(chan []time.Duration, 1)
+		go func() {
+			var l []time.Duration
+			for m := range sub.C {
+				if m.Position == nil {
+					continue
+				}
+				if i, ok := idx[key{m.Position.MMSI, m.Position.Time}]; ok {
+					if t := sent[i].Load(); t != 0 {
+						l = append(l, time.Duration(time.Now().UnixNano()-t))
+					}
+				}
+			}
+			got <- l
+		}()
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- p.Run(ctx) }()
+		c, err := net.Dial("tcp", p.Addr("push").String())
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := bufio.NewWriterSize(c, 64<<10)
+		began := time.Now()
+		// Every millisecond, send what is due by then: the rate holds even
+		// when ticks come late.
+		tick := time.NewTicker(time.Millisecond)
+		for i := 0; i < len(lines); {
+			<-tick.C
+			now := time.Now()
+			due := min(len(lines), int(now.Sub(began).Seconds()*float64(rate)))
+			for ; i < due; i++ {
+				sent[i].Store(now.UnixNano())
+				w.Write(lines[i])
+			}
+			w.Flush()
+		}
+		tick.Stop()
+		achieved = float64(len(lines)) / time.Since(began).Seconds()
+		c.Close()
+		for i := 0; p.Stats().Feeds[0].Lines < int64(len(lines)); i++ {
+			if i == 60_000 {
+				b.Fatalf("%d of %d lines taken in", p.Stats().Feeds[0].Lines, len(lines))
+			}
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, <-got...)
+		st.Close()
+		for i := range sent {
+			sent[i].Store(0)
+		}
+	}
+	if len(lat) == 0 {
+		b.Fatal("no latency measured")
+	}
+	slices.Sort(lat)
+	q := func(f float64) float64 { return float64(lat[int(f*float64(len(lat)-1))]) / 1e6 }
+	b.ReportMetric(q(0.5), "p50-ms")
+	b.ReportMetric(q(0.99), "p99-ms")
+	b.ReportMetric(achieved, "lines/s")
+}
