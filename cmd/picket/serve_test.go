@@ -1,0 +1,90 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/picket-ais/picket/internal/live"
+)
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "picket.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestServeConfig: the example config reads, paths are taken relative to
+// the file, and the feeds become the pipeline's.
+func TestServeConfig(t *testing.T) {
+	path := writeConfig(t, exampleConfig)
+	c, err := loadServeConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:8080" || c.Data != "/var/lib/picket" || c.Retention != "90d" || len(c.Feeds) != 4 {
+		t.Fatalf("config %+v", c)
+	}
+	feeds, err := c.feeds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []live.Kind{live.TCPClient, live.TCPListener, live.UDPListener, live.FileReplay}
+	for i, f := range feeds {
+		if f.Kind != want[i] || f.Name == "" || f.Partner == "" || f.Label == "" {
+			t.Errorf("feed %d: %+v", i, f)
+		}
+	}
+	if feeds[0].Label != "REL TO JPN, USA" {
+		t.Errorf("label %q", feeds[0].Label)
+	}
+	if got := feeds[3].File; got != filepath.Join(filepath.Dir(path), "archive.nmea.gz") {
+		t.Errorf("file %q: not relative to the config", got)
+	}
+	if d, err := parseDays("90d"); err != nil || d != 90*24*time.Hour {
+		t.Errorf("90d: %v %v", d, err)
+	}
+
+	c, err = loadServeConfig(writeConfig(t, "data: store\nfeeds:\n  - {name: seine, kind: file, file: a.log, speed: 1, skip: 10h, rebase: true, tz: Europe/Paris}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	feeds, err = c.feeds()
+	if err != nil || feeds[0].Skip != 10*time.Hour || feeds[0].Location == nil || feeds[0].Location.String() != "Europe/Paris" || !feeds[0].Rebase {
+		t.Errorf("feeds %+v, %v", feeds, err)
+	}
+}
+
+func TestServeConfigErrors(t *testing.T) {
+	for body, says := range map[string]string{
+		"listen: x\nfeedz: []\n": "field feedz not found",
+		"feeds: {}\n":            "cannot unmarshal",
+	} {
+		_, err := loadServeConfig(writeConfig(t, body))
+		var ue usageError
+		if err == nil || !errors.As(err, &ue) || !strings.Contains(err.Error(), says) {
+			t.Errorf("%q: %v, want a usage error saying %q", body, err, says)
+		}
+	}
+	for body, says := range map[string]string{
+		"feeds:\n  - {name: a, kind: file, file: x, skip: soon}\n":       "skip",
+		"feeds:\n  - {name: a, kind: file, file: x, tz: Mars/Olympus}\n": "unknown time zone",
+	} {
+		c, err := loadServeConfig(writeConfig(t, body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.feeds(); err == nil || !strings.Contains(err.Error(), says) {
+			t.Errorf("%q: %v, want %q", body, err, says)
+		}
+	}
+	if _, err := loadServeConfig(filepath.Join(t.TempDir(), "missing.yaml")); err == nil {
+		t.Error("missing file: no error")
+	}
+}
