@@ -19,7 +19,8 @@ type health struct {
 }
 
 // healthz: GET /healthz — 200 while the server runs and the store
-// answers, 503 otherwise; the body says what the pipeline is doing.
+// answers and takes writes, 503 otherwise; the body says what the
+// pipeline is doing.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	st := s.live.Stats()
 	ss := s.st.Stats()
@@ -36,9 +37,15 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		h.Store.Watermark = &t
 	}
 	code := http.StatusOK
-	if err := s.st.Latest(world, 1<<62, func(store.Position) bool { return false }); err != nil {
+	switch err := s.st.Latest(world, 1<<62, func(store.Position) bool { return false }); {
+	case err != nil:
 		h.Status, code = "store: "+err.Error(), http.StatusServiceUnavailable
+	case st.StoreErrs > 0:
+		// A failed write of the store's log is sticky: data is not being
+		// kept (see the logs and picket_store_errors_total).
+		h.Status, code = "store writes failing", http.StatusServiceUnavailable
 	}
+	h.Store.Errors = st.StoreErrs
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
@@ -55,4 +62,6 @@ type storeHealth struct {
 	// Positions and Events count what this process wrote.
 	Positions int64 `json:"positions_written"`
 	Events    int64 `json:"events_detected"`
+	// Errors counts failed store writes since start.
+	Errors int64 `json:"write_errors"`
 }
