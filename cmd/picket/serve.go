@@ -53,6 +53,9 @@ type serveConfig struct {
 	Zones      string       `yaml:"zones"`
 	Ports      string       `yaml:"ports"`
 	Feeds      []feedConfig `yaml:"feeds"`
+	// Map configures the web map: an optional online tile URL, where it
+	// opens.
+	Map server.MapConfig `yaml:"map"`
 }
 
 type feedConfig struct {
@@ -77,6 +80,11 @@ stale_after: 1h                # vessels not heard for this long leave the map
 # watchlists: [sdn.csv]
 # zones: zones.geojson
 # ports: ports.csv
+# map:                         # the web map works offline; an online basemap is optional
+#   tiles: https://tiles.example.org/{z}/{x}/{y}.png
+#   tiles_attribution: "© the tile provider"
+#   center: [127.5, 35.5]      # lon, lat where the map opens
+#   zoom: 5
 feeds:
   - name: jpn-coast            # shown in metrics and logs; provenance of every record
     partner: JPN               # owning partner
@@ -317,7 +325,7 @@ func runServe(fl *serveFlags) error {
 		p.Close()
 		return err
 	}
-	sopts := server.Options{StaleAfter: stale, Gatherer: reg}
+	sopts := server.Options{StaleAfter: stale, Gatherer: reg, Map: cfg.Map}
 	if webUI != nil {
 		sopts.UI = webUI()
 	}
@@ -384,9 +392,11 @@ func demoConfig(data string, logger *slog.Logger) (*serveConfig, string, error) 
 		return nil, "", err
 	}
 	logger.Info("demo scenario generated", "dir", filepath.Join(tmp, "sim"), "lines", res.Stats.Lines, "truth_events", len(res.Truth), "took", time.Since(began).Round(time.Millisecond))
+	center, zoom := [2]float64{127.5, 35.5}, 5.0 // the simulated scenario's waters
 	cfg := &serveConfig{
 		Data:       data,
 		StaleAfter: "6h",
+		Map:        server.MapConfig{Center: &center, Zoom: &zoom},
 		Zones:      filepath.Join(tmp, "sim", sim.ZonesFile),
 		Watchlists: []string{filepath.Join(tmp, "sim", sim.WatchlistFile)},
 		Feeds: []feedConfig{{Name: "sim-korea", Partner: "KOR", Label: "REL TO DEMO", Kind: "file",

@@ -176,3 +176,19 @@ func TestErrors(t *testing.T) {
 		t.Errorf("large body: %d", w.Code)
 	}
 }
+
+func TestMapConfig(t *testing.T) {
+	srv, _ := newTestServer(t, nil)
+	w := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/api/config", nil))
+	if w.Code != 200 || strings.TrimSpace(w.Body.String()) != "{}" {
+		t.Errorf("default config: %d %s", w.Code, w.Body)
+	}
+	zoom := 5.0
+	srv.opts.Map = MapConfig{Tiles: "https://tiles.example.org/{z}/{x}/{y}.png", Center: &[2]float64{127.5, 35.5}, Zoom: &zoom}
+	w = httptest.NewRecorder()
+	srv.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/api/config", nil))
+	if want := `{"tiles":"https://tiles.example.org/{z}/{x}/{y}.png","center":[127.5,35.5],"zoom":5}`; strings.TrimSpace(w.Body.String()) != want {
+		t.Errorf("config: %s, want %s", w.Body, want)
+	}
+}

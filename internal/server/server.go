@@ -46,6 +46,9 @@ type Options struct {
 	// UI serves "/" and the web map's assets. Default: a placeholder page
 	// linking the API.
 	UI http.Handler
+	// Map is what /api/config tells the web map: an optional online tile
+	// URL and where to start. Zero: the offline chart, the map's own view.
+	Map MapConfig
 	// Gatherer is what /metrics exposes. Default prometheus.DefaultGatherer.
 	Gatherer prometheus.Gatherer
 	// ShutdownTimeout bounds the wait for requests in flight on shutdown.
@@ -145,6 +148,7 @@ func (s *Server) routes() {
 	api("/api/export/events.kml", s.exportKML)
 	api("/api/export/events.csv", s.exportCSV)
 	api("/api/feeds", s.feeds)
+	api("/api/config", s.config)
 	s.mux.HandleFunc("GET /api/stream", s.stream)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.opts.Gatherer, promhttp.HandlerOpts{}))
@@ -306,3 +310,19 @@ func (r *statusRecorder) Flush() {
 
 // Unwrap lets http.ResponseController reach the connection.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// MapConfig is the web map's configuration (GET /api/config).
+type MapConfig struct {
+	// Tiles is an online raster tile URL ({z}/{x}/{y}), offered beside the
+	// offline chart; empty for none (the map needs no network).
+	Tiles            string `json:"tiles,omitempty" yaml:"tiles"`
+	TilesAttribution string `json:"tiles_attribution,omitempty" yaml:"tiles_attribution"`
+	// Center ([lon, lat]) and Zoom are where the map opens.
+	Center *[2]float64 `json:"center,omitempty" yaml:"center"`
+	Zoom   *float64    `json:"zoom,omitempty" yaml:"zoom"`
+}
+
+// config: GET /api/config — the web map's configuration.
+func (s *Server) config(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, "", s.opts.Map)
+}
