@@ -377,3 +377,42 @@ func TestTCPClientFeed(t *testing.T) {
 		t.Errorf("stats %+v", s)
 	}
 }
+
+// TestRestartKeepsRisk: after a restart on the same store, the risk
+// picture still counts the events of the earlier run.
+func TestRestartKeepsRisk(t *testing.T) {
+	const file = "../../testdata/aivdm/aisdb_tagblock_2021-11-01.nm4"
+	dir := t.TempDir()
+	run := func(feeds []Feed) *Snapshot {
+		st, err := store.Open(dir, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		p, err := New(Options{Feeds: feeds}, st, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, f := range feeds {
+			names = append(names, f.Name)
+		}
+		runUntilDone(t, p, names...)
+		snap, err := p.Snapshot(context.Background(), time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return snap
+	}
+	first := run([]Feed{{Name: "sat", Kind: FileReplay, File: file}})
+	second := run(nil)
+	if first.Events == 0 || second.Events != first.Events {
+		t.Fatalf("events: %d in the first run's picture, %d after the restart", first.Events, second.Events)
+	}
+	// 994008087 is no ship's MMSI: its invalid-identity event scores.
+	r1, ok1 := first.Risk(994008087)
+	r2, ok2 := second.Risk(994008087)
+	if !ok1 || !ok2 || r1 == 0 || r2 != r1 {
+		t.Errorf("risk of 994008087: %d (%v) then %d (%v)", r1, ok1, r2, ok2)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/picket-ais/picket/internal/detect"
+	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/store"
 	"github.com/picket-ais/picket/internal/track"
@@ -55,6 +56,7 @@ type Pipeline struct {
 	pendEv    []storedEvent
 	warnMu    sync.Mutex
 	lastWarn  map[string]time.Time
+	prior     []event.Event // stored before this run, for snapshots
 	snap      atomic.Pointer[Snapshot]
 	snapMu    sync.Mutex
 	finalized bool
@@ -91,6 +93,12 @@ func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Regi
 		lastWarn:   make(map[string]time.Time),
 	}
 	p.prov.init()
+	if err := st.Events(store.EventFilter{}, func(e event.Event, _ uint64) bool {
+		p.prior = append(p.prior, e)
+		return true
+	}); err != nil {
+		return nil, fmt.Errorf("live: reading the stored events: %w", err)
+	}
 	for i, f := range o.Feeds {
 		fs := &feedState{idx: i, cfg: f, done: make(chan struct{}), log: logger.With("feed", f.Name)}
 		fs.state.Store("idle")

@@ -4,17 +4,19 @@ import (
 	"context"
 	"time"
 
+	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/network"
 	"github.com/picket-ais/picket/internal/profile"
 )
 
 // Snapshot is the risk picture at one moment: every vessel's profile and
-// the networks, built from the tracker and every event since the
-// pipeline started. It is immutable.
+// the networks, built from the tracker (what this run has seen) and every
+// event in the store (those of earlier runs too). It is immutable.
 type Snapshot struct {
 	// Built is when it was built (wall clock).
 	Built time.Time
-	// Events is the number of events it was built from.
+	// Events is the number of events it was built from, earlier runs'
+	// included.
 	Events   int
 	Profiles []profile.Profile
 	Networks []network.Network
@@ -45,8 +47,25 @@ func (s *Snapshot) Risk(mmsi uint32) (int, bool) {
 // buildSnapshot builds and publishes a snapshot; it runs on the detect
 // goroutine, or under snapMu once that has returned.
 func (p *Pipeline) buildSnapshot() *Snapshot {
-	evs := p.eng.Events()
-	evs = evs[:len(evs):len(evs)] // Build must not see later appends
+	cur := p.eng.Events()
+	cur = cur[:len(cur):len(cur)] // Build must not see later appends
+	evs := cur
+	if len(p.prior) > 0 {
+		// The events stored before this run count too (the tracker's
+		// state does not survive a restart, the events do); an event seen
+		// again in this run is taken once, as found now.
+		ids := make(map[string]struct{}, len(cur))
+		for i := range cur {
+			ids[cur[i].ID] = struct{}{}
+		}
+		evs = make([]event.Event, 0, len(p.prior)+len(cur))
+		for _, e := range p.prior {
+			if _, again := ids[e.ID]; !again {
+				evs = append(evs, e)
+			}
+		}
+		evs = append(evs, cur...)
+	}
 	ps := profile.Build(p.tr, evs, p.opts.Profile)
 	s := &Snapshot{Built: p.opts.Now(), Events: len(evs), Profiles: ps, byMMSI: make(map[uint32]int, len(ps))}
 	for i := range ps {
