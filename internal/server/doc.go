@@ -10,8 +10,8 @@
 //	GET /api/events?type=&from=&to=&bbox=&mmsi=&min_confidence=&limit=&order=
 //	GET /api/networks?mmsi=                      networks of linked vessels
 //	GET /api/stream?bbox=&types=                 SSE: event: position, event: alert
-//	GET /api/export/events.{geojson,kml,csv}     the /api/events filters
-//	GET /api/feeds, /healthz, /metrics
+//	GET /api/export/events.{geojson,kml,csv,parquet}  the /api/events filters; parquet is GeoParquet 1.1
+//	GET /api/feeds, /api/config, /healthz, /metrics
 //
 // # Use
 //

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/picket-ais/picket/internal/event"
@@ -279,6 +280,11 @@ func TestEndToEnd(t *testing.T) {
 	var efc featureCollection
 	if err := json.Unmarshal([]byte(gj), &efc); err != nil || len(efc.Features) != 1 {
 		t.Errorf("geojson export: %v, %.300s", err, gj)
+	}
+
+	pq, _ := get("/api/export/events.parquet?type=spoofing")
+	if f, err := parquet.OpenFile(strings.NewReader(pq), int64(len(pq))); err != nil || f.NumRows() != int64(nSpoof) {
+		t.Errorf("parquet export: %v", err)
 	}
 
 	var nets struct{ Networks []json.RawMessage }

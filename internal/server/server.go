@@ -147,6 +147,7 @@ func (s *Server) routes() {
 	api("/api/export/events.geojson", s.exportGeoJSON)
 	api("/api/export/events.kml", s.exportKML)
 	api("/api/export/events.csv", s.exportCSV)
+	api("/api/export/events.parquet", s.exportParquet)
 	api("/api/feeds", s.feeds)
 	api("/api/config", s.config)
 	s.mux.HandleFunc("GET /api/stream", s.stream)
