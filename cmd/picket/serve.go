@@ -69,6 +69,7 @@ type feedConfig struct {
 	Skip    string  `yaml:"skip"`
 	Rebase  bool    `yaml:"rebase"`
 	TZ      string  `yaml:"tz"`
+	Reorder string  `yaml:"reorder"`
 }
 
 const exampleConfig = `# picket serve --config picket.yaml
@@ -110,6 +111,7 @@ feeds:
     # skip: 10h                # play the first 10 h of data at once, then pace
     # rebase: true             # shift the log's times to now (speed must be at most 1)
     # tz: Europe/Paris         # for logs stamped in local time
+    # reorder: 30m             # any feed: hold reports this long to put them back in time order (satellite)
 `
 
 type serveFlags struct {
@@ -218,6 +220,13 @@ func (c *serveConfig) feeds() ([]live.Feed, error) {
 				return nil, fmt.Errorf("feed %d (%s): skip %v", i+1, f.Name, err)
 			}
 			lf.Skip = d
+		}
+		if f.Reorder != "" {
+			d, err := parseDays(f.Reorder)
+			if err != nil {
+				return nil, fmt.Errorf("feed %d (%s): reorder %v", i+1, f.Name, err)
+			}
+			lf.Reorder = d
 		}
 		if f.TZ != "" {
 			loc, err := time.LoadLocation(f.TZ)
@@ -407,7 +416,7 @@ func demoConfig(data string, logger *slog.Logger) (*serveConfig, string, error) 
 	for _, r := range []feedConfig{
 		{Name: "norway", Partner: "NOR", Label: "REL TO NATO", File: "testdata/aivdm/kystverket_norway_tagblock_Ais1000Lines.nm4"},
 		{Name: "norway-2024", Partner: "NOR", Label: "REL TO NATO", File: "testdata/aivdm/kystverket_norway_tagblock_2024-12-10.nm4"},
-		{Name: "world-sat", Partner: "CAN", Label: "REL TO FVEY", File: "testdata/aivdm/aisdb_tagblock_2021-11-01.nm4"},
+		{Name: "world-sat", Partner: "CAN", Label: "REL TO FVEY", File: "testdata/aivdm/aisdb_tagblock_2021-11-01.nm4", Reorder: "1m"},
 		{Name: "seine", Partner: "FRA", Label: "REL TO EU", File: "testdata/aivdm/vernon_seine_2016/ais_vernon_20160331.log.gz", Skip: "10h", TZ: "Europe/Paris"},
 	} {
 		if _, err := os.Stat(r.File); err != nil {

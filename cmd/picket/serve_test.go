@@ -51,12 +51,12 @@ func TestServeConfig(t *testing.T) {
 		t.Errorf("90d: %v %v", d, err)
 	}
 
-	c, err = loadServeConfig(writeConfig(t, "data: store\nfeeds:\n  - {name: seine, kind: file, file: a.log, speed: 1, skip: 10h, rebase: true, tz: Europe/Paris}\n"))
+	c, err = loadServeConfig(writeConfig(t, "data: store\nfeeds:\n  - {name: seine, kind: file, file: a.log, speed: 1, skip: 10h, rebase: true, tz: Europe/Paris, reorder: 5m}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	feeds, err = c.feeds()
-	if err != nil || feeds[0].Skip != 10*time.Hour || feeds[0].Location == nil || feeds[0].Location.String() != "Europe/Paris" || !feeds[0].Rebase {
+	if err != nil || feeds[0].Skip != 10*time.Hour || feeds[0].Location == nil || feeds[0].Location.String() != "Europe/Paris" || !feeds[0].Rebase || feeds[0].Reorder != 5*time.Minute {
 		t.Errorf("feeds %+v, %v", feeds, err)
 	}
 }
@@ -74,6 +74,7 @@ func TestServeConfigErrors(t *testing.T) {
 	}
 	for body, says := range map[string]string{
 		"feeds:\n  - {name: a, kind: file, file: x, skip: soon}\n":       "skip",
+		"feeds:\n  - {name: a, kind: udp, address: x, reorder: -1m}\n":   "reorder",
 		"feeds:\n  - {name: a, kind: file, file: x, tz: Mars/Olympus}\n": "unknown time zone",
 	} {
 		c, err := loadServeConfig(writeConfig(t, body))

@@ -59,6 +59,7 @@ func (p *Pipeline) detectLoop() {
 			}
 			p.process(b)
 		case <-tick.C:
+			p.releaseReordered(false)
 			p.flush(false, nil)
 		case fn := <-p.ctl:
 			fn()
@@ -66,66 +67,112 @@ func (p *Pipeline) detectLoop() {
 	}
 }
 
-// process tracks one batch of reports and runs the detectors on it.
-func (p *Pipeline) process(b []fuse.Report) {
+// batchState is what tracking one batch gathers.
+type batchState struct {
+	wall, maxT                       int64
+	pub                              bool
+	live                             []Position
+	dups, tracked, ooo, invalid, all int64
+}
+
+func (p *Pipeline) begin() *batchState {
 	wall := p.nowMs()
-	maxT := wall + maxFutureMs
-	pub := p.hub.Subscribers() > 0
-	var live []Position
-	var dups, tracked, ooo, invalid int64
+	return &batchState{wall: wall, maxT: wall + maxFutureMs, pub: p.hub.Subscribers() > 0}
+}
+
+// process tracks one batch of reports and runs the detectors on it;
+// reports of feeds with a reorder window wait in it first.
+func (p *Pipeline) process(b []fuse.Report) {
+	bs := p.begin()
+	bs.all = int64(len(b))
 	for i := range b {
 		r := &b[i]
-		bit := uint64(1) << r.Feed
-		p.vfeeds[r.MMSI] |= bit
-		if r.Key != 0 {
-			if dup, _ := p.dd.Seen(r.Key, r.Time); dup {
-				p.prov.merge(r.Key, bit)
-				dups++
-				continue
-			}
+		if rb := p.reorder[r.Feed]; rb != nil {
+			rb.push(r, bs.wall)
+			rb.release(bs.wall, false, func(r *fuse.Report) { p.track(r, bs) })
+			continue
 		}
-		switch r.Kind {
-		case fuse.Position:
-			u, ok := p.tr.Position(r)
-			if ok {
-				tracked++
-				p.eng.Position(&u)
-			} else {
-				ooo++
-			}
-			pos := store.Position{MMSI: r.MMSI, Time: r.Time, Lat: r.Lat, Lon: r.Lon, SOG: r.SOG, COG: r.COG, Heading: r.Heading, Status: r.Status, Feeds: bit}
-			if reason := checkPosition(&pos, maxT); reason != "" {
-				invalid++
-				p.m.invalid.WithLabelValues(reason).Inc()
-			} else {
-				p.prov.add(r.Key, pos, wall)
-			}
-			if ok && pub {
-				lp := Position{Position: pos}
-				lp.Name, _ = u.Vessel.ID.Names.Current()
-				if st, ok := u.Vessel.ID.ShipTypes.Current(); ok {
-					n, _ := strconv.Atoi(st)
-					lp.ShipType = uint8(n)
-				}
-				live = append(live, lp)
-			}
-		case fuse.Static:
-			v, changes, share := p.tr.Static(r)
-			p.eng.Static(&detect.StaticObs{Vessel: v, Report: r, Changes: changes, Share: share})
-			p.noteIdentity(r, bit)
+		p.track(r, bs)
+	}
+	p.end(bs)
+}
+
+// releaseReordered tracks what the reorder windows let go: by time on a
+// tick, everything at the end.
+func (p *Pipeline) releaseReordered(all bool) {
+	bs := p.begin()
+	for _, rb := range p.reorder {
+		if rb != nil {
+			rb.release(bs.wall, all, func(r *fuse.Report) { p.track(r, bs) })
 		}
-		p.takeEvents()
 	}
-	p.nReports.Add(int64(len(b)))
-	p.nDups.Add(dups)
-	p.nTracked.Add(tracked)
-	p.nOutOfOrder.Add(ooo)
-	p.nInvalid.Add(invalid)
-	if len(live) > 0 {
-		p.hub.publishPositions(live)
+	p.end(bs)
+}
+
+// track de-duplicates, tracks and detects one report.
+func (p *Pipeline) track(r *fuse.Report, bs *batchState) {
+	bit := uint64(1) << r.Feed
+	p.vfeeds[r.MMSI] |= bit
+	if r.Key != 0 {
+		if dup, _ := p.dd.Seen(r.Key, r.Time); dup {
+			p.prov.merge(r.Key, bit)
+			bs.dups++
+			return
+		}
 	}
-	p.pendPos = p.prov.release(p.pendPos, wall-p.opts.ProvenanceHold.Milliseconds(), p.opts.MaxHeld, false)
+	switch r.Kind {
+	case fuse.Position:
+		u, ok := p.tr.Position(r)
+		if ok {
+			bs.tracked++
+			p.eng.Position(&u)
+		} else {
+			bs.ooo++
+		}
+		pos := store.Position{MMSI: r.MMSI, Time: r.Time, Lat: r.Lat, Lon: r.Lon, SOG: r.SOG, COG: r.COG, Heading: r.Heading, Status: r.Status, Feeds: bit}
+		if reason := checkPosition(&pos, bs.maxT); reason != "" {
+			bs.invalid++
+			p.m.invalid.WithLabelValues(reason).Inc()
+		} else {
+			p.prov.add(r.Key, pos, bs.wall)
+		}
+		if ok && bs.pub {
+			lp := Position{Position: pos}
+			lp.Name, _ = u.Vessel.ID.Names.Current()
+			if st, ok := u.Vessel.ID.ShipTypes.Current(); ok {
+				n, _ := strconv.Atoi(st)
+				lp.ShipType = uint8(n)
+			}
+			bs.live = append(bs.live, lp)
+		}
+	case fuse.Static:
+		v, changes, share := p.tr.Static(r)
+		p.eng.Static(&detect.StaticObs{Vessel: v, Report: r, Changes: changes, Share: share})
+		p.noteIdentity(r, bit)
+	}
+	p.takeEvents()
+}
+
+// end publishes and counts what a batch did, and hands the store what
+// is due.
+func (p *Pipeline) end(bs *batchState) {
+	p.nReports.Add(bs.all)
+	p.nDups.Add(bs.dups)
+	p.nTracked.Add(bs.tracked)
+	p.nOutOfOrder.Add(bs.ooo)
+	p.nInvalid.Add(bs.invalid)
+	if len(bs.live) > 0 {
+		p.hub.publishPositions(bs.live)
+	}
+	p.pendPos = p.prov.release(p.pendPos, bs.wall-p.opts.ProvenanceHold.Milliseconds(), p.opts.MaxHeld, false)
 	p.held.Store(int64(p.prov.len()))
+	var waiting int
+	for _, rb := range p.reorder {
+		if rb != nil {
+			waiting += rb.len()
+		}
+	}
+	p.reordering.Store(int64(waiting))
 	if len(p.pendPos) >= p.opts.StoreBatch {
 		p.sendStore(nil)
 	}
@@ -241,6 +288,7 @@ func (p *Pipeline) sendStore(done chan struct{}) {
 // and flushes everything. The detectors' state is not kept across a
 // restart, so what is open now would be lost otherwise.
 func (p *Pipeline) finish() {
+	p.releaseReordered(true)
 	p.takeEvents()
 	had := make(map[string]bool, p.emitted)
 	for _, e := range p.eng.Events()[:p.emitted] {

@@ -23,7 +23,10 @@
 // involves (a vessel-level approximation of the data it came from).
 //
 // Event time comes from the data (tag blocks, trailers, log prefixes);
-// a line that carries no time gets its arrival time.
+// a line that carries no time gets its arrival time. A feed whose data
+// comes out of order (satellite) can be given a reorder window
+// (Feed.Reorder): its reports wait that long to be tracked in time order,
+// as `picket analyze` does for each input.
 //
 // # Use
 //

@@ -12,6 +12,7 @@ import (
 
 	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/geo"
 	"github.com/picket-ais/picket/internal/pipeline"
 	"github.com/picket-ais/picket/internal/ports"
@@ -414,5 +415,55 @@ func TestRestartKeepsRisk(t *testing.T) {
 	r2, ok2 := second.Risk(994008087)
 	if !ok1 || !ok2 || r1 == 0 || r2 != r1 {
 		t.Errorf("risk of 994008087: %d (%v) then %d (%v)", r1, ok1, r2, ok2)
+	}
+}
+
+// TestReorderMatchesAnalyze: a satellite log delivered out of order,
+// replayed with a reorder window as wide as analyze's, gives analyze's
+// events and tracks every position analyze tracks.
+func TestReorderMatchesAnalyze(t *testing.T) {
+	const file = "../../testdata/aivdm/amsa_exactearth_2012/exact-earth-augmented.nmea"
+	res, err := pipeline.Analyze([]string{file}, pipeline.AnalyzeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(reorder time.Duration) (Stats, []event.Event) {
+		st := openStore(t)
+		p, err := New(Options{Feeds: []Feed{{Name: "sat", Kind: FileReplay, File: file, Reorder: reorder}}}, st, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runUntilDone(t, p, "sat")
+		return p.Stats(), storedEvents(t, st)
+	}
+	plain, _ := run(0)
+	s, evs := run(time.Hour)
+	if plain.OutOfOrder == 0 {
+		t.Fatal("the log is in order: the test tests nothing")
+	}
+	if s.OutOfOrder != res.OutOfOrder || s.Tracked+s.OutOfOrder != plain.Tracked+plain.OutOfOrder {
+		t.Errorf("out of order: %d with a window, %d without, %d in analyze", s.OutOfOrder, plain.OutOfOrder, res.OutOfOrder)
+	}
+	if want, have := keys(res.Events), keys(evs); !slices.Equal(want, have) {
+		t.Errorf("events differ: live %d, analyze %d", len(have), len(want))
+	}
+}
+
+func TestReorderBuf(t *testing.T) {
+	b := reorderBuf{window: 10, max: 100}
+	var out []int64
+	take := func(r *fuse.Report) { out = append(out, r.Time) }
+	for _, tm := range []int64{100, 105, 102, 101, 115} {
+		b.push(&fuse.Report{Time: tm}, 0)
+		b.release(0, false, take)
+	}
+	// 115 arrived: 100, 101 and 102 are more than 10 behind, and leave in
+	// order; 105 is not.
+	if !slices.Equal(out, []int64{100, 101, 102}) || b.len() != 2 {
+		t.Fatalf("released %v, %d held", out, b.len())
+	}
+	b.release(11, false, take) // waited longer than the window on the wall clock
+	if !slices.Equal(out, []int64{100, 101, 102, 105, 115}) {
+		t.Fatalf("released %v", out)
 	}
 }

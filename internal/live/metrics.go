@@ -83,6 +83,8 @@ func newMetrics(p *Pipeline, reg prometheus.Registerer) *metrics {
 			func() float64 { return float64(len(p.storeq)) }),
 		gauge("picket_live_queue_depth", "Items waiting in a queue of the live pipeline.", prometheus.Labels{"queue": "provenance"},
 			func() float64 { return float64(p.held.Load()) }),
+		gauge("picket_live_queue_depth", "Items waiting in a queue of the live pipeline.", prometheus.Labels{"queue": "reorder"},
+			func() float64 { return float64(p.reordering.Load()) }),
 		gauge("picket_live_queue_capacity", "Capacity of a queue of the live pipeline.", prometheus.Labels{"queue": "reports"},
 			func() float64 { return float64(cap(p.reports)) }),
 		gauge("picket_live_queue_capacity", "Capacity of a queue of the live pipeline.", prometheus.Labels{"queue": "store"},

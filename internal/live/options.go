@@ -58,6 +58,13 @@ type Feed struct {
 	// Location is the time zone of lines stamped with a local date-time
 	// and no zone. Default UTC.
 	Location *time.Location
+	// Reorder holds the feed's reports up to this long (data time, and
+	// wall time for a feed that falls quiet) to put them back in time
+	// order before tracking: satellite feeds deliver reports late and
+	// mixed, and the tracker does not track a position older than its
+	// segment's last (it is still stored). It adds as much latency.
+	// Default 0: none. At most Options.MaxHeld reports are held.
+	Reorder time.Duration
 }
 
 // Options configures a Pipeline. The zero value means the defaults.

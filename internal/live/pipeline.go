@@ -41,7 +41,7 @@ type Pipeline struct {
 
 	// Counters read by Stats.
 	nReports, nDups, nTracked, nOutOfOrder, nEvents, nStored, nInvalid, nStoreErr atomic.Int64
-	held                                                                          atomic.Int64
+	held, reordering                                                              atomic.Int64
 
 	// Owned by the detect goroutine (and by whoever holds snapMu once it
 	// has returned).
@@ -51,6 +51,7 @@ type Pipeline struct {
 	emitted   int // events of eng.Events() taken so far
 	vfeeds    map[uint32]uint64
 	prov      provenance
+	reorder   []*reorderBuf // by feed index; nil for feeds without a window
 	pendPos   []store.Position
 	idents    map[identKey]store.IdentityRecord
 	pendEv    []storedEvent
@@ -99,7 +100,11 @@ func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Regi
 	}); err != nil {
 		return nil, fmt.Errorf("live: reading the stored events: %w", err)
 	}
+	p.reorder = make([]*reorderBuf, len(o.Feeds))
 	for i, f := range o.Feeds {
+		if f.Reorder > 0 {
+			p.reorder[i] = &reorderBuf{window: f.Reorder.Milliseconds(), max: o.MaxHeld}
+		}
 		fs := &feedState{idx: i, cfg: f, done: make(chan struct{}), log: logger.With("feed", f.Name)}
 		fs.state.Store("idle")
 		p.feeds = append(p.feeds, fs)
@@ -299,6 +304,7 @@ type Stats struct {
 	ReportQueue, ReportQueueCap int
 	StoreQueue, StoreQueueCap   int
 	Held                        int // positions waiting for their provenance
+	Reordering                  int // reports waiting in reorder windows
 	Subscribers                 int
 	Feeds                       []FeedStats
 }
@@ -327,7 +333,7 @@ func (p *Pipeline) Stats() Stats {
 		Invalid: p.nInvalid.Load(), StoreErrs: p.nStoreErr.Load(),
 		ReportQueue: len(p.reports), ReportQueueCap: cap(p.reports),
 		StoreQueue: len(p.storeq), StoreQueueCap: cap(p.storeq),
-		Held: int(p.held.Load()), Subscribers: p.hub.Subscribers(),
+		Held: int(p.held.Load()), Reordering: int(p.reordering.Load()), Subscribers: p.hub.Subscribers(),
 	}
 	for _, f := range p.feeds {
 		s.Feeds = append(s.Feeds, f.stats(p.Addr(f.cfg.Name)))
