@@ -35,6 +35,13 @@ func places() detect.Places {
 	}
 }
 
+// analyzeOptions are analyze's defaults, spelt out: Analyze fills in
+// the reorder defaults after starting its input goroutines, which the race
+// detector reports.
+func analyzeOptions(pl detect.Places) pipeline.AnalyzeOptions {
+	return pipeline.AnalyzeOptions{Places: pl, ReorderWindowMs: 3600 * 1000, ReorderMax: 1_000_000}
+}
+
 // simFeed writes a simulated scenario's feed into dir and returns its path.
 func simFeed(t *testing.T, dir string, opts sim.Options) string {
 	t.Helper()
@@ -132,7 +139,7 @@ func TestReplayMatchesAnalyze(t *testing.T) {
 	feed := simFeed(t, dir, sim.Options{Seed: 5, Vessels: 40, Hours: 24})
 	pl := places()
 
-	res, err := pipeline.Analyze([]string{feed}, pipeline.AnalyzeOptions{Places: pl})
+	res, err := pipeline.Analyze([]string{feed}, analyzeOptions(pl))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -423,7 +430,7 @@ func TestRestartKeepsRisk(t *testing.T) {
 // events and tracks every position analyze tracks.
 func TestReorderMatchesAnalyze(t *testing.T) {
 	const file = "../../testdata/aivdm/amsa_exactearth_2012/exact-earth-augmented.nmea"
-	res, err := pipeline.Analyze([]string{file}, pipeline.AnalyzeOptions{})
+	res, err := pipeline.Analyze([]string{file}, analyzeOptions(detect.Places{}))
 	if err != nil {
 		t.Fatal(err)
 	}
