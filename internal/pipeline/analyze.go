@@ -89,6 +89,12 @@ type inputStream struct {
 
 // Analyze reads every input, tracks every vessel and runs every detector.
 func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
+	if opts.ReorderWindowMs <= 0 {
+		opts.ReorderWindowMs = 3600 * 1000
+	}
+	if opts.ReorderMax <= 0 {
+		opts.ReorderMax = 1_000_000
+	}
 	var files []*source.File
 	defer func() {
 		for _, f := range files {
@@ -117,12 +123,6 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 		}(uint16(i))
 	}
 
-	if opts.ReorderWindowMs <= 0 {
-		opts.ReorderWindowMs = 3600 * 1000
-	}
-	if opts.ReorderMax <= 0 {
-		opts.ReorderMax = 1_000_000
-	}
 	res := &AnalyzeResult{Tracker: track.New(opts.Track)}
 	eng := detect.NewEngine(opts.Detect, opts.Places)
 	dd := fuse.NewDeduper(fuse.DedupOptions{})
