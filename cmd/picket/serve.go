@@ -311,6 +311,10 @@ func runServe(fl *serveFlags) error {
 		}
 	}
 
+	lopts := live.Options{Feeds: feeds, Places: places, Detect: dopts}
+	if err := lopts.Validate(); err != nil {
+		return usageError{err}
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	st, err := store.Open(cfg.Data, store.Options{Retention: retention, Logger: logger.With("component", "store")})
@@ -318,13 +322,9 @@ func runServe(fl *serveFlags) error {
 		return err
 	}
 	defer st.Close()
-	p, err := live.New(live.Options{Feeds: feeds, Places: places, Detect: dopts}, st, logger.With("component", "live"), reg)
+	p, err := live.New(lopts, st, logger.With("component", "live"), reg)
 	if err != nil {
-		var oe *net.OpError
-		if errors.As(err, &oe) {
-			return err
-		}
-		return usageError{err}
+		return err
 	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil && demo && fl.listen == "" {

@@ -329,7 +329,7 @@ func TestOptionsValidate(t *testing.T) {
 		{{Name: "a", Kind: FileReplay, File: "x", Speed: 10, Rebase: true}},
 	} {
 		o := Options{Feeds: fs}
-		if err := o.validate(); err == nil {
+		if err := o.Validate(); err == nil {
 			t.Errorf("%+v: no error", fs)
 		}
 	}

@@ -167,8 +167,10 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// validate checks the feeds.
-func (o *Options) validate() error {
+// Validate checks the feeds: names, kinds, addresses, files, speeds. New
+// calls it; callers may call it first to refuse a bad configuration
+// before opening anything.
+func (o *Options) Validate() error {
 	if len(o.Feeds) > MaxFeeds {
 		return fmt.Errorf("live: %d feeds: at most %d", len(o.Feeds), MaxFeeds)
 	}

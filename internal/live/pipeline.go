@@ -68,7 +68,7 @@ type Pipeline struct {
 // is not nil. Call Run, or Close if Run will not be called.
 func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Registerer) (*Pipeline, error) {
 	o := opts.withDefaults()
-	if err := o.validate(); err != nil {
+	if err := o.Validate(); err != nil {
 		return nil, err
 	}
 	if st == nil {
