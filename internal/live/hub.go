@@ -3,6 +3,7 @@ package live
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/store"
@@ -34,6 +35,10 @@ type Filter struct {
 	// Alerts selects events; Types, when not empty, only those types.
 	Alerts bool
 	Types  []event.Type
+	// MinInterval thins positions: at most one per vessel per interval of
+	// data time (a map does not need every report of a fast ship). Zero:
+	// every position.
+	MinInterval time.Duration
 }
 
 // AllFilter selects every position and every alert.
@@ -65,7 +70,10 @@ type Subscription struct {
 	c       chan Message
 	filter  Filter
 	dropped atomic.Int64
-	hub     *Hub
+	// last is the data time of the last position sent per vessel, for
+	// MinInterval; only the publisher touches it.
+	last map[uint32]int64
+	hub  *Hub
 }
 
 // Dropped returns how many messages were dropped because the subscriber
@@ -75,8 +83,9 @@ func (s *Subscription) Dropped() int64 { return s.dropped.Swap(0) }
 // Close ends the subscription; C is closed.
 func (s *Subscription) Close() { s.hub.remove(s) }
 
-// Hub broadcasts positions and alerts to live subscribers. Publishing
-// never waits for a subscriber: one that lags behind by more than its
+// Hub broadcasts positions and alerts to live subscribers. One goroutine
+// publishes (the pipeline's detect goroutine). Publishing never waits
+// for a subscriber: one that lags behind by more than its
 // buffer loses messages, which it can learn from Dropped. All methods are
 // safe for concurrent use.
 type Hub struct {
@@ -100,6 +109,9 @@ func NewHub(buffer int) *Hub {
 func (h *Hub) Subscribe(f Filter) *Subscription {
 	c := make(chan Message, h.buf)
 	s := &Subscription{C: c, c: c, filter: f, hub: h}
+	if f.MinInterval > 0 {
+		s.last = make(map[uint32]int64)
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -137,10 +149,19 @@ func (h *Hub) publishPositions(ps []Position) {
 		if !s.filter.Positions {
 			continue
 		}
+		every := s.filter.MinInterval.Milliseconds()
 		for i := range ps {
-			if s.filter.matchPos(&ps[i]) {
-				h.send(s, Message{Position: &ps[i]})
+			p := &ps[i]
+			if !s.filter.matchPos(p) {
+				continue
 			}
+			if every > 0 {
+				if t, ok := s.last[p.MMSI]; ok && p.Time-t < every && p.Time >= t {
+					continue
+				}
+				s.last[p.MMSI] = p.Time
+			}
+			h.send(s, Message{Position: p})
 		}
 	}
 }

@@ -474,3 +474,23 @@ func TestReorderBuf(t *testing.T) {
 		t.Fatalf("released %v", out)
 	}
 }
+
+func TestHubMinInterval(t *testing.T) {
+	h := NewHub(100)
+	sub := h.Subscribe(Filter{Positions: true, MinInterval: 10 * time.Second})
+	var ps []Position
+	for _, tm := range []int64{0, 4000, 9999, 10000, 15000, 21000} {
+		ps = append(ps, Position{Position: store.Position{MMSI: 1, Time: tm}}, Position{Position: store.Position{MMSI: 2, Time: tm + 1}})
+	}
+	h.publishPositions(ps)
+	h.Close()
+	var got []int64
+	for m := range sub.C {
+		if m.Position.MMSI == 1 {
+			got = append(got, m.Position.Time)
+		}
+	}
+	if !slices.Equal(got, []int64{0, 10000, 21000}) {
+		t.Errorf("sent %v", got)
+	}
+}

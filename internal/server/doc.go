@@ -9,7 +9,7 @@
 //	GET /api/vessels/{mmsi}/track?from=&to=      GeoJSON LineString and the points
 //	GET /api/events?type=&from=&to=&bbox=&mmsi=&min_confidence=&limit=&order=
 //	GET /api/networks?mmsi=                      networks of linked vessels
-//	GET /api/stream?bbox=&types=                 SSE: event: position, event: alert
+//	GET /api/stream?bbox=&types=&min_interval=   SSE: event: position, event: alert
 //	GET /api/export/events.{geojson,kml,csv,parquet}  the /api/events filters; parquet is GeoParquet 1.1
 //	GET /api/feeds, /api/config, /healthz, /metrics
 //

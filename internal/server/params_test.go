@@ -130,6 +130,12 @@ func TestParseStreamFilter(t *testing.T) {
 	if _, err := parseStreamFilter(httptest.NewRequest("GET", "/api/stream?types=ship", nil)); err == nil || !strings.HasPrefix(message(err), "types: ") {
 		t.Errorf("unknown type: %v", err)
 	}
+	if f, err := parseStreamFilter(httptest.NewRequest("GET", "/api/stream?min_interval=30s", nil)); err != nil || f.MinInterval != 30*time.Second {
+		t.Errorf("min_interval: %+v %v", f, err)
+	}
+	if _, err := parseStreamFilter(httptest.NewRequest("GET", "/api/stream?min_interval=often", nil)); err == nil || !strings.HasPrefix(message(err), "min_interval: ") {
+		t.Errorf("bad min_interval: %v", err)
+	}
 }
 
 // TestErrors: every mistake in a request gets a 4xx and a JSON body

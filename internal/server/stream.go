@@ -25,8 +25,8 @@ type livePosition struct {
 	Status   uint8     `json:"status"`
 }
 
-// parseStreamFilter reads bbox and types: event types, "position" and
-// "alert" (every event type). No types: everything.
+// parseStreamFilter reads bbox, min_interval and types: event types,
+// "position" and "alert" (every event type). No types: everything.
 func parseStreamFilter(r *http.Request) (live.Filter, error) {
 	q := r.URL.Query()
 	box, err := parseBBox(q.Get("bbox"))
@@ -37,7 +37,11 @@ func parseStreamFilter(r *http.Request) (live.Filter, error) {
 	if err != nil {
 		return live.Filter{}, err
 	}
-	f := live.Filter{BBox: box}
+	every, err := parseDuration("min_interval", q.Get("min_interval"), 0)
+	if err != nil && q.Get("min_interval") != "0" {
+		return live.Filter{}, err
+	}
+	f := live.Filter{BBox: box, MinInterval: every}
 	if len(types) == 0 && len(words) == 0 {
 		f.Positions, f.Alerts = true, true
 		return f, nil
@@ -52,7 +56,7 @@ func parseStreamFilter(r *http.Request) (live.Filter, error) {
 	return f, nil
 }
 
-// stream: GET /api/stream?bbox=&types= — Server-Sent Events:
+// stream: GET /api/stream?bbox=&types=&min_interval= — Server-Sent Events:
 //
 //	event: position   data: a livePosition
 //	event: alert      data: an event of the contract
