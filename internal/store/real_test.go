@@ -13,8 +13,8 @@ import (
 )
 
 // seineDir holds five days of a real receiver's log on the Seine at
-// Vernon (see shared/data/aivdm/SOURCES.md), beside the repository.
-const seineDir = "../../../shared/data/aivdm/vernon_seine_2016"
+// Vernon (see testdata/aivdm/SOURCES.md).
+const seineDir = "../../testdata/aivdm/vernon_seine_2016"
 
 // realPositions decodes the positions of one real log the way analyze
 // does (no de-duplication: one receiver).
