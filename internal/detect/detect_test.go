@@ -230,3 +230,19 @@ func TestSpoofedJumpVersusClone(t *testing.T) {
 		t.Errorf("clones %+v", clones)
 	}
 }
+
+func TestReceptionForgetsOldHours(t *testing.T) {
+	r := newReception(0.5)
+	r.heard(30, 125, 0)
+	r.heard(30, 125, 10*24*hourMs)
+	if r.coverage(30, 125, 0, 10*minuteMs) == 0 {
+		t.Fatal("fresh history not covered")
+	}
+	r.forget(2 * 24 * hourMs)
+	if r.coverage(30, 125, 0, 10*minuteMs) != 0 || len(r.slots) != 1 {
+		t.Errorf("old hour kept: %d slots", len(r.slots))
+	}
+	if r.coverage(30, 125, 10*24*hourMs, 10*24*hourMs+10*minuteMs) == 0 {
+		t.Error("recent hour dropped")
+	}
+}

@@ -26,6 +26,11 @@ type GapOptions struct {
 	MinDensity       float64
 	DensityWindowMs  int64   // default 6 h
 	ReceptionCellDeg float64 // default 0.5 degree
+	// ReceptionKeepMs is how much reception history is kept: a gap is
+	// judged on reception at its start, which is this long ago at most
+	// before the vessel reappears. Older history is dropped, so a server
+	// running for months keeps a bounded map. Default 8 days.
+	ReceptionKeepMs int64
 }
 
 func (o *GapOptions) defaults() {
@@ -49,6 +54,9 @@ func (o *GapOptions) defaults() {
 	}
 	if o.ReceptionCellDeg <= 0 {
 		o.ReceptionCellDeg = 0.5
+	}
+	if o.ReceptionKeepMs <= 0 {
+		o.ReceptionKeepMs = 8 * 24 * hourMs
 	}
 }
 
@@ -99,6 +107,8 @@ type GapDetector struct {
 	opts GapOptions
 	emit Emitter
 	rx   *reception
+	// forgotAt is the data time reception history was last trimmed.
+	forgotAt int64
 	// Found lists every gap event, in the order found.
 	Found []event.Event
 }
@@ -124,6 +134,10 @@ type pendingGap struct {
 func (d *GapDetector) Position(o *Obs) {
 	f := &o.Fix
 	d.rx.heard(f.Lat, f.Lon, f.Time)
+	if f.Time-d.forgotAt > 6*hourMs {
+		d.rx.forget(f.Time - d.opts.ReceptionKeepMs)
+		d.forgotAt = f.Time
+	}
 	den := &o.ss.den
 	if o.HasPrev {
 		if dt := f.Time - o.Prev.Time; dt >= d.opts.MinGapMs {

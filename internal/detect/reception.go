@@ -67,8 +67,11 @@ func (r *reception) coverage(lat, lon float64, from, to int64) float64 {
 	return float64(heard) / float64(total)
 }
 
-// forget drops hours before t, for live use.
+// forget drops the hours before t.
 func (r *reception) forget(t int64) {
+	if t <= 0 {
+		return // nothing is that old (keys hold hours since 1970)
+	}
 	h := uint32(t / hourMs)
 	for k := range r.slots {
 		if uint32(k) < h {
