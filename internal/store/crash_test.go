@@ -96,6 +96,10 @@ func TestKill9(t *testing.T) {
 	}
 	dir := t.TempDir()
 	next := 0 // first batch not known to be stored
+	// A batch in flight at a kill can have its positions stored and its
+	// event and identity not: they were never acknowledged, and the next
+	// round starts after it, so they are not expected.
+	unacked := make(map[int]bool)
 	for round, acks := range []int{1, 40, 400, 1200} {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
 		cmd.Env = append(os.Environ(), envCrashDir+"="+dir, envCrashFrom+"="+strconv.Itoa(next))
@@ -132,10 +136,11 @@ func TestKill9(t *testing.T) {
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
 			t.Fatalf("round %d: child did not die of SIGKILL: %v", round, err)
 		}
-		inFlight := verifyCrash(t, dir, last)
+		inFlight := verifyCrash(t, dir, last, unacked)
 		t.Logf("round %d: killed after batch %d acknowledged; batch in flight stored: %v", round, last, inFlight)
 		next = last + 1
 		if inFlight {
+			unacked[next] = true
 			next++
 		}
 	}
@@ -143,7 +148,7 @@ func TestKill9(t *testing.T) {
 
 // verifyCrash opens the store and checks it holds exactly batches up to
 // last, and the next one whole or not at all, which it reports.
-func verifyCrash(t *testing.T, dir string, last int) bool {
+func verifyCrash(t *testing.T, dir string, last int, unacked map[int]bool) bool {
 	t.Helper()
 	s, err := Open(dir, crashOpts)
 	if err != nil {
@@ -189,7 +194,7 @@ func verifyCrash(t *testing.T, dir string, last int) bool {
 	ids := make(map[string]bool)
 	s.Events(EventFilter{}, func(e event.Event, _ uint64) bool { ids[e.ID] = true; return true })
 	for i := 0; i <= last; i += 7 - i%7 {
-		if !ids[fmt.Sprintf("ev-%d", i)] {
+		if !ids[fmt.Sprintf("ev-%d", i)] && !unacked[i] {
 			t.Fatalf("acknowledged event ev-%d lost", i)
 		}
 	}
@@ -199,7 +204,7 @@ func verifyCrash(t *testing.T, dir string, last int) bool {
 		for _, r := range rs {
 			found = found || r.Value == fmt.Sprintf("N%d", i)
 		}
-		if !found {
+		if !found && !unacked[i] {
 			t.Fatalf("acknowledged identity N%d lost", i)
 		}
 	}
