@@ -12,6 +12,15 @@ import (
 	"github.com/picket-ais/picket/internal/store"
 )
 
+// The feed log keeps 8 days of data time, as the gap detector keeps
+// reception (detect.GapOptions.ReceptionKeepMs): events older than that
+// take every feed that heard their vessel (Pipeline.inputFeeds). It is
+// trimmed once a minute.
+const (
+	heardKeepMs      = 8 * 24 * 3600 * 1000
+	heardTrimEveryMs = 60 * 1000
+)
+
 // storeBatch is what the detect goroutine hands the store goroutine.
 type storeBatch struct {
 	pos    []store.Position
@@ -20,10 +29,23 @@ type storeBatch struct {
 	done   chan struct{} // closed once written (Flush)
 }
 
+// identKey is an identity record being gathered: one per vessel, field,
+// value and feed, so that each partner sees when its feeds heard it.
 type identKey struct {
 	mmsi  uint32
 	field string
 	value string
+	feed  uint64
+}
+
+// shownIdentity is the name and ship type the live stream shows with a
+// vessel's positions, each with the feeds that said it: a subscriber
+// not cleared for any of them gets the position without it.
+type shownIdentity struct {
+	name          string
+	nameFeeds     uint64
+	shipType      uint8
+	shipTypeFeeds uint64
 }
 
 type identity struct {
@@ -32,8 +54,8 @@ type identity struct {
 }
 
 type storedEvent struct {
-	ev    event.Event
-	feeds uint64
+	ev   event.Event
+	prov store.Provenance
 }
 
 // maxFutureMs mirrors the store's default MaxFuture: positions stamped
@@ -61,6 +83,10 @@ func (p *Pipeline) detectLoop() {
 		case <-tick.C:
 			p.releaseReordered(false)
 			p.flush(false, nil)
+			if now := p.nowMs(); now-p.heardTrimmed > heardTrimEveryMs {
+				p.heardTrimmed = now
+				p.heard.trim(p.maxTime - heardKeepMs)
+			}
 		case fn := <-p.ctl:
 			fn()
 		}
@@ -113,10 +139,24 @@ func (p *Pipeline) releaseReordered(all bool) {
 func (p *Pipeline) track(r *fuse.Report, bs *batchState) {
 	bit := uint64(1) << r.Feed
 	p.vfeeds[r.MMSI] |= bit
+	p.heard.add(r.MMSI, r.Time, bit)
+	if r.Time <= bs.maxT { // a clock far ahead must not trim the log
+		p.maxTime = max(p.maxTime, r.Time)
+	}
 	if r.Key != 0 {
 		if dup, _ := p.dd.Seen(r.Key, r.Time); dup {
-			p.prov.merge(r.Key, bit)
 			bs.dups++
+			switch r.Kind {
+			case fuse.Position:
+				// Subscribers cleared for this feed and none that heard
+				// it first get it now.
+				if held, prior, ok := p.prov.merge(r.Key, bit); ok && bs.pub && prior&bit == 0 {
+					held.Feeds = bit
+					bs.live = append(bs.live, p.livePosition(held, prior))
+				}
+			case fuse.Static:
+				p.noteIdentity(r, bit)
+			}
 			return
 		}
 	}
@@ -137,13 +177,7 @@ func (p *Pipeline) track(r *fuse.Report, bs *batchState) {
 			p.prov.add(r.Key, pos, bs.wall)
 		}
 		if ok && bs.pub {
-			lp := Position{Position: pos}
-			lp.Name, _ = u.Vessel.ID.Names.Current()
-			if st, ok := u.Vessel.ID.ShipTypes.Current(); ok {
-				n, _ := strconv.Atoi(st)
-				lp.ShipType = uint8(n)
-			}
-			bs.live = append(bs.live, lp)
+			bs.live = append(bs.live, p.livePosition(pos, 0))
 		}
 	case fuse.Static:
 		v, changes, share := p.tr.Static(r)
@@ -178,6 +212,14 @@ func (p *Pipeline) end(bs *batchState) {
 	}
 }
 
+// livePosition is pos as the live stream shows it, with the name and
+// ship type the vessel said last; prior is the feeds that had heard the
+// same transmission already.
+func (p *Pipeline) livePosition(pos store.Position, prior uint64) Position {
+	sh := p.shown[pos.MMSI]
+	return Position{Position: pos, Prior: prior, Name: sh.name, NameFeeds: sh.nameFeeds, ShipType: sh.shipType, ShipTypeFeeds: sh.shipTypeFeeds}
+}
+
 // checkPosition returns why the store would refuse p, or "".
 func checkPosition(p *store.Position, maxT int64) string {
 	switch {
@@ -197,17 +239,27 @@ func (p *Pipeline) takeEvents() {
 	}
 }
 
-// newEvent stores and publishes one event. Its provenance is the feeds
-// that heard the vessels it involves.
+// newEvent stores and publishes one event with its provenance.
 func (p *Pipeline) newEvent(e event.Event) {
-	feeds := p.vfeeds[e.MMSI]
+	prov := store.Provenance{Feeds: p.inputFeeds(e.MMSI, &e)}
 	if e.OtherMMSI != 0 {
-		feeds |= p.vfeeds[e.OtherMMSI]
+		prov.OtherFeeds = p.inputFeeds(e.OtherMMSI, &e)
 	}
-	p.pendEv = append(p.pendEv, storedEvent{ev: e, feeds: feeds})
+	p.pendEv = append(p.pendEv, storedEvent{ev: e, prov: prov})
 	p.nEvents.Add(1)
 	p.m.events.WithLabelValues(string(e.Type)).Inc()
-	p.hub.publishAlert(&e)
+	p.hub.publishAlert(&e, prov)
+}
+
+// inputFeeds is the provenance of one input of an event: the feeds that
+// heard the vessel while the event happened. When the feed log has
+// forgotten that time (an identity first heard long ago), it is every
+// feed that heard the vessel in this run.
+func (p *Pipeline) inputFeeds(mmsi uint32, e *event.Event) uint64 {
+	if f := p.heard.feeds(mmsi, e.Start.UnixMilli(), e.End.UnixMilli()); f != 0 {
+		return f
+	}
+	return p.vfeeds[mmsi]
 }
 
 // noteIdentity records the identity a static report carries, merged
@@ -221,19 +273,30 @@ func (p *Pipeline) noteIdentity(r *fuse.Report, feeds uint64) {
 		if value == "" {
 			return
 		}
-		k := identKey{r.MMSI, field, value}
+		k := identKey{r.MMSI, field, value, feeds}
 		rec, ok := p.idents[k]
 		if !ok {
-			rec = store.IdentityRecord{Field: field, Value: value, First: r.Time, Last: r.Time}
+			rec = store.IdentityRecord{Field: field, Value: value, First: r.Time, Last: r.Time, Feeds: feeds}
 		}
 		rec.First = min(rec.First, r.Time)
 		rec.Last = max(rec.Last, r.Time)
-		rec.Feeds |= feeds
 		p.idents[k] = rec
 	}
+	sh := p.shown[r.MMSI]
 	if s.Has&fuse.HasName != 0 {
 		add(event.FieldName, s.Name)
+		if s.Name != sh.name {
+			sh.name, sh.nameFeeds = s.Name, 0
+		}
+		sh.nameFeeds |= feeds
 	}
+	if s.Has&fuse.HasShipType != 0 {
+		if s.ShipType != sh.shipType {
+			sh.shipType, sh.shipTypeFeeds = s.ShipType, 0
+		}
+		sh.shipTypeFeeds |= feeds
+	}
+	p.shown[r.MMSI] = sh
 	if s.Has&fuse.HasCallSign != 0 {
 		add(event.FieldCallSign, s.CallSign)
 	}
@@ -320,7 +383,7 @@ func (p *Pipeline) storeLoop() {
 			}
 		}
 		for _, e := range b.events {
-			if err := p.st.PutEvent(e.ev, e.feeds); err != nil {
+			if err := p.st.PutEvent(e.ev, e.prov); err != nil {
 				p.storeErr("event", err)
 			}
 		}

@@ -11,18 +11,30 @@ import (
 
 // Position is a tracked position as the live stream shows it: the fix,
 // with the name and ship type the vessel said last (empty and 0 when it
-// has not said).
+// has not said), each with the feeds that said it.
+//
+// A transmission is published when first heard (Prior 0, Feeds the feed
+// that heard it) and again when another feed hears it (Feeds that feed,
+// Prior the feeds that had heard it): a subscriber gets it once, from
+// the first of its feeds that heard it.
 type Position struct {
 	store.Position
-	Name     string
-	ShipType uint8
+	Prior         uint64
+	Name          string
+	NameFeeds     uint64
+	ShipType      uint8
+	ShipTypeFeeds uint64
 }
 
 // Message is one item of the live stream: a position or an alert (an
-// event of the contract, as the detectors emit it).
+// event of the contract, as the detectors emit it). HideName and
+// HideShipType say that the subscriber is not cleared for the feeds that
+// said the position's name or ship type.
 type Message struct {
-	Position *Position
-	Alert    *event.Event
+	Position     *Position
+	HideName     bool
+	HideShipType bool
+	Alert        *event.Event
 }
 
 // Filter selects what a subscriber receives. The zero value selects
@@ -39,17 +51,31 @@ type Filter struct {
 	// data time (a map does not need every report of a fast ship). Zero:
 	// every position.
 	MinInterval time.Duration
+	// Clearance, when not 0, keeps what a partner cleared for these feeds
+	// may see: positions heard by one of them, events visible to it
+	// (store.Provenance.VisibleTo).
+	Clearance uint64
 }
 
 // AllFilter selects every position and every alert.
 var AllFilter = Filter{Positions: true, Alerts: true}
 
 func (f *Filter) matchPos(p *Position) bool {
+	if f.Clearance == 0 {
+		if p.Prior != 0 {
+			return false // sent when first heard
+		}
+	} else if p.Feeds&f.Clearance == 0 || p.Prior&f.Clearance != 0 {
+		return false
+	}
 	return f.Positions && (f.BBox == nil || f.BBox.Contains(p.Lat, p.Lon))
 }
 
-func (f *Filter) matchAlert(e *event.Event) bool {
+func (f *Filter) matchAlert(e *event.Event, prov store.Provenance) bool {
 	if !f.Alerts || (f.BBox != nil && !f.BBox.Contains(e.Lat, e.Lon)) {
+		return false
+	}
+	if f.Clearance != 0 && !prov.VisibleTo(f.Clearance) {
 		return false
 	}
 	if len(f.Types) == 0 {
@@ -161,17 +187,22 @@ func (h *Hub) publishPositions(ps []Position) {
 				}
 				s.last[p.MMSI] = p.Time
 			}
-			h.send(s, Message{Position: p})
+			m := Message{Position: p}
+			if c := s.filter.Clearance; c != 0 {
+				m.HideName = p.NameFeeds&c == 0
+				m.HideShipType = p.ShipTypeFeeds&c == 0
+			}
+			h.send(s, m)
 		}
 	}
 }
 
 // publishAlert sends an event to the subscribers whose filter selects it.
-func (h *Hub) publishAlert(e *event.Event) {
+func (h *Hub) publishAlert(e *event.Event, prov store.Provenance) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	for s := range h.subs {
-		if s.filter.matchAlert(e) {
+		if s.filter.matchAlert(e, prov) {
 			h.send(s, Message{Alert: e})
 		}
 	}

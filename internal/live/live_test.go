@@ -86,7 +86,7 @@ func runUntilDone(t *testing.T, p *Pipeline, feeds ...string) {
 func storedEvents(t *testing.T, st *store.Store) []event.Event {
 	t.Helper()
 	var out []event.Event
-	if err := st.Events(store.EventFilter{}, func(e event.Event, _ uint64) bool {
+	if err := st.Events(store.EventFilter{}, func(e event.Event, _ store.Provenance) bool {
 		out = append(out, e)
 		return true
 	}); err != nil {
@@ -188,9 +188,13 @@ func TestReplayMatchesAnalyze(t *testing.T) {
 		t.Errorf("feed stats %+v", fs)
 	}
 	// Every stored event and position carries the feed's bit.
-	st.Events(store.EventFilter{}, func(e event.Event, feeds uint64) bool {
-		if feeds != 1 {
-			t.Errorf("event %s has feeds %b, want 1", e.ID, feeds)
+	st.Events(store.EventFilter{}, func(e event.Event, prov store.Provenance) bool {
+		want := store.Provenance{Feeds: 1}
+		if e.OtherMMSI != 0 {
+			want.OtherFeeds = 1
+		}
+		if prov != want {
+			t.Errorf("event %s has provenance %+v, want %+v", e.ID, prov, want)
 			return false
 		}
 		return true
@@ -262,14 +266,17 @@ func TestProvenanceHold(t *testing.T) {
 	h.add(1, store.Position{MMSI: 1, Feeds: 1}, 100)
 	h.add(2, store.Position{MMSI: 2, Feeds: 1}, 200)
 	h.add(0, store.Position{MMSI: 3, Feeds: 4}, 300) // no key
-	if !h.merge(1, 2) || h.merge(9, 2) {
-		t.Fatal("merge")
+	if pos, prior, ok := h.merge(1, 2); !ok || prior != 1 || pos.Feeds != 3 || pos.MMSI != 1 {
+		t.Fatalf("merge: %+v, prior %b, %v", pos, prior, ok)
+	}
+	if _, _, ok := h.merge(9, 2); ok {
+		t.Fatal("merged into a transmission never held")
 	}
 	out := h.release(nil, 150, 10, false)
 	if len(out) != 1 || out[0].MMSI != 1 || out[0].Feeds != 3 {
 		t.Fatalf("release by time: %+v", out)
 	}
-	if h.merge(1, 4) {
+	if _, _, ok := h.merge(1, 4); ok {
 		t.Error("merged into a position already released")
 	}
 	out = h.release(nil, 0, 1, false) // over the bound: the oldest goes
@@ -289,8 +296,8 @@ func TestHubFilters(t *testing.T) {
 	inBox := h.Subscribe(Filter{BBox: box, Positions: true, Alerts: true, Types: []event.Type{event.Gap}})
 	alerts := h.Subscribe(Filter{Alerts: true})
 	h.publishPositions([]Position{{Position: store.Position{MMSI: 1, Lat: 55, Lon: 5}}, {Position: store.Position{MMSI: 2, Lat: 0, Lon: 0}}})
-	h.publishAlert(&event.Event{Type: event.Gap, Lat: 55, Lon: 5})
-	h.publishAlert(&event.Event{Type: event.Encounter, Lat: 55, Lon: 5})
+	h.publishAlert(&event.Event{Type: event.Gap, Lat: 55, Lon: 5}, store.Provenance{Feeds: 1})
+	h.publishAlert(&event.Event{Type: event.Encounter, Lat: 55, Lon: 5}, store.Provenance{Feeds: 1, OtherFeeds: 1})
 	count := func(s *Subscription) (n int) {
 		for {
 			select {
@@ -316,6 +323,56 @@ func TestHubFilters(t *testing.T) {
 	}
 	if _, ok := <-h.Subscribe(AllFilter).C; ok {
 		t.Error("subscription to a closed hub is open")
+	}
+}
+
+// TestHubClearance checks what subscribers cleared for some feeds get: a
+// transmission once, from the first of their feeds that heard it; the
+// name only when cleared for a feed that said it; an event only when
+// cleared for a feed of each of its vessels.
+func TestHubClearance(t *testing.T) {
+	h := NewHub(16)
+	f1 := h.Subscribe(Filter{Positions: true, Alerts: true, Clearance: 1})
+	f2 := h.Subscribe(Filter{Positions: true, Alerts: true, Clearance: 2})
+	f4 := h.Subscribe(Filter{Positions: true, Alerts: true, Clearance: 4})
+	all := h.Subscribe(AllFilter)
+	pos := store.Position{MMSI: 1, Lat: 55, Lon: 5, Feeds: 1}
+	// Feed 1 hears it first, feed 2 later; feed 1 said the name.
+	h.publishPositions([]Position{{Position: pos, Name: "SEA DREAM", NameFeeds: 1}})
+	pos.Feeds = 2
+	h.publishPositions([]Position{{Position: pos, Prior: 1, Name: "SEA DREAM", NameFeeds: 1}})
+	h.publishAlert(&event.Event{ID: "enc", Type: event.Encounter}, store.Provenance{Feeds: 1, OtherFeeds: 2})
+	h.publishAlert(&event.Event{ID: "gap", Type: event.Gap}, store.Provenance{Feeds: 2})
+	h.Close()
+	type got struct {
+		positions int
+		names     []bool
+		alerts    []string
+	}
+	read := func(s *Subscription) (g got) {
+		for m := range s.C {
+			if m.Position != nil {
+				g.positions++
+				g.names = append(g.names, !m.HideName)
+			} else {
+				g.alerts = append(g.alerts, m.Alert.ID)
+			}
+		}
+		return g
+	}
+	for _, c := range []struct {
+		name string
+		sub  *Subscription
+		want got
+	}{
+		{"feed 1", f1, got{1, []bool{true}, nil}},
+		{"feed 2", f2, got{1, []bool{false}, []string{"gap"}}},
+		{"feed 4", f4, got{}},
+		{"all", all, got{1, []bool{true}, []string{"enc", "gap"}}},
+	} {
+		if g := read(c.sub); g.positions != c.want.positions || !slices.Equal(g.names, c.want.names) || !slices.Equal(g.alerts, c.want.alerts) {
+			t.Errorf("%s: got %+v, want %+v", c.name, g, c.want)
+		}
 	}
 }
 

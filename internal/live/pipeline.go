@@ -45,22 +45,26 @@ type Pipeline struct {
 
 	// Owned by the detect goroutine (and by whoever holds snapMu once it
 	// has returned).
-	tr        *track.Tracker
-	eng       *detect.Engine
-	dd        *fuse.Deduper
-	emitted   int // events of eng.Events() taken so far
-	vfeeds    map[uint32]uint64
-	prov      provenance
-	reorder   []*reorderBuf // by feed index; nil for feeds without a window
-	pendPos   []store.Position
-	idents    map[identKey]store.IdentityRecord
-	pendEv    []storedEvent
-	warnMu    sync.Mutex
-	lastWarn  map[string]time.Time
-	prior     []event.Event // stored before this run, for snapshots
-	snap      atomic.Pointer[Snapshot]
-	snapMu    sync.Mutex
-	finalized bool
+	tr           *track.Tracker
+	eng          *detect.Engine
+	dd           *fuse.Deduper
+	emitted      int               // events of eng.Events() taken so far
+	vfeeds       map[uint32]uint64 // every feed that heard a vessel
+	heard        feedLog           // which feeds heard a vessel when
+	maxTime      int64             // newest data time tracked, Unix ms
+	heardTrimmed int64             // wall time of the last trim of heard, Unix ms
+	shown        map[uint32]shownIdentity
+	prov         provenance
+	reorder      []*reorderBuf // by feed index; nil for feeds without a window
+	pendPos      []store.Position
+	idents       map[identKey]store.IdentityRecord
+	pendEv       []storedEvent
+	warnMu       sync.Mutex
+	lastWarn     map[string]time.Time
+	prior        []event.Event // stored before this run, for snapshots
+	snap         atomic.Pointer[Snapshot]
+	snapMu       sync.Mutex
+	finalized    bool
 }
 
 // New returns a pipeline writing to st, with its listeners bound (so
@@ -90,11 +94,13 @@ func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Regi
 		eng:        detect.NewEngine(o.Detect, o.Places),
 		dd:         fuse.NewDeduper(o.Dedup),
 		vfeeds:     make(map[uint32]uint64),
+		heard:      make(feedLog),
+		shown:      make(map[uint32]shownIdentity),
 		idents:     make(map[identKey]store.IdentityRecord),
 		lastWarn:   make(map[string]time.Time),
 	}
 	p.prov.init()
-	if err := st.Events(store.EventFilter{}, func(e event.Event, _ uint64) bool {
+	if err := st.Events(store.EventFilter{}, func(e event.Event, _ store.Provenance) bool {
 		p.prior = append(p.prior, e)
 		return true
 	}); err != nil {

@@ -32,15 +32,18 @@ func (h *provenance) add(key uint64, p store.Position, wall int64) {
 	h.q = append(h.q, heldPos{pos: p, key: key, wall: wall})
 }
 
-// merge adds feed bits to the held position of a transmission; it
-// reports false when the position has already left.
-func (h *provenance) merge(key uint64, feeds uint64) bool {
+// merge adds feed bits to the held position of a transmission and
+// returns it with the feeds it had before; it reports false when the
+// position has already left.
+func (h *provenance) merge(key uint64, feeds uint64) (store.Position, uint64, bool) {
 	seq, ok := h.idx[key]
 	if !ok || seq < h.base {
-		return false
+		return store.Position{}, 0, false
 	}
-	h.q[h.head+int(seq-h.base)].pos.Feeds |= feeds
-	return true
+	pos := &h.q[h.head+int(seq-h.base)].pos
+	prior := pos.Feeds
+	pos.Feeds |= feeds
+	return *pos, prior, true
 }
 
 // release appends to out the positions held since before cutoff (wall

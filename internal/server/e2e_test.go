@@ -336,10 +336,10 @@ func TestEndToEnd(t *testing.T) {
 	for range msgs { // the stream ends when the hub closes
 	}
 	var stored int64
-	p.Store().Events(store.EventFilter{}, func(e event.Event, feeds uint64) bool {
+	p.Store().Events(store.EventFilter{}, func(e event.Event, prov store.Provenance) bool {
 		stored++
-		if feeds == 0 || feeds > 3 {
-			t.Errorf("event %s with provenance %b", e.ID, feeds)
+		if prov.Feeds == 0 || prov.Feeds > 3 || prov.OtherFeeds > 3 || (prov.OtherFeeds == 0) != (e.OtherMMSI == 0) {
+			t.Errorf("event %s with provenance %+v", e.ID, prov)
 		}
 		return true
 	})

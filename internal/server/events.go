@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/store"
 )
 
 // queryEvents returns the events q selects, in its order, at most its
@@ -23,7 +24,7 @@ func (s *Server) queryEvents(q *eventQuery) ([]event.Event, error) {
 		f.Limit = q.limit // the store's order is ours: let it stop early
 	}
 	var out []event.Event
-	err := s.st.Events(f, func(e event.Event, _ uint64) bool {
+	err := s.st.Events(f, func(e event.Event, _ store.Provenance) bool {
 		if q.match(&e) {
 			out = append(out, e)
 			if !q.desc && len(out) >= q.limit {

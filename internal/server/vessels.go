@@ -215,7 +215,7 @@ func (s *Server) vessel(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var all []event.Event
-	if err := s.st.Events(store.EventFilter{MMSI: mmsi}, func(e event.Event, _ uint64) bool {
+	if err := s.st.Events(store.EventFilter{MMSI: mmsi}, func(e event.Event, _ store.Provenance) bool {
 		all = append(all, e)
 		return true
 	}); err != nil {

@@ -73,7 +73,7 @@ func TestCrashChild(t *testing.T) {
 			os.Exit(2)
 		}
 		if i%7 == 0 {
-			if err := s.PutEvent(crashEvent(i), 1); err != nil {
+			if err := s.PutEvent(crashEvent(i), Provenance{Feeds: 1}); err != nil {
 				fmt.Println("event:", err)
 				os.Exit(2)
 			}
@@ -192,7 +192,7 @@ func verifyCrash(t *testing.T, dir string, last int, unacked map[int]bool) bool 
 		t.Fatalf("batch in flight half stored: %d of %d positions", inFlightPts, crashBatch)
 	}
 	ids := make(map[string]bool)
-	s.Events(EventFilter{}, func(e event.Event, _ uint64) bool { ids[e.ID] = true; return true })
+	s.Events(EventFilter{}, func(e event.Event, _ Provenance) bool { ids[e.ID] = true; return true })
 	for i := 0; i <= last; i += 7 - i%7 {
 		if !ids[fmt.Sprintf("ev-%d", i)] && !unacked[i] {
 			t.Fatalf("acknowledged event ev-%d lost", i)

@@ -18,18 +18,33 @@ type storedEvent struct {
 	start, end int64 // Unix ms
 	mmsi       uint32
 	other      uint32
-	feeds      uint64
+	prov       Provenance
 	json       []byte
+}
+
+// Provenance is what an event was derived from, per input: the feeds
+// that heard the data of its vessel while it happened, and those that
+// heard the other vessel's (0 when it has none).
+type Provenance struct {
+	Feeds, OtherFeeds uint64
+}
+
+// VisibleTo reports whether a partner cleared for the feeds in clearance
+// may see the event: it must be cleared for at least one feed of every
+// input (a record heard by several feeds is visible through any of them;
+// an event is visible only when each of its inputs is). An event with no
+// known feeds is visible to nobody.
+func (p Provenance) VisibleTo(clearance uint64) bool {
+	return p.Feeds&clearance != 0 && (p.OtherFeeds == 0 || p.OtherFeeds&clearance != 0)
 }
 
 // maxEventJSON bounds one event's JSON.
 const maxEventJSON = 1 << 20
 
-// PutEvent stores e, heard through feeds (the union of the feeds of the
-// data it was detected from). An event put again with the same ID
+// PutEvent stores e with its provenance. An event put again with the same ID
 // replaces the earlier one: a detector may re-emit an event as it grows.
 // e.ID must be set (event.SetID) and e.Start must not be zero.
-func (s *Store) PutEvent(e event.Event, feeds uint64) error {
+func (s *Store) PutEvent(e event.Event, prov Provenance) error {
 	if e.ID == "" {
 		return fmt.Errorf("%w: event has no id", ErrInvalid)
 	}
@@ -43,13 +58,14 @@ func (s *Store) PutEvent(e event.Event, feeds uint64) error {
 	if len(js) > maxEventJSON {
 		return fmt.Errorf("%w: event %s: %d bytes of JSON", ErrInvalid, e.ID, len(js))
 	}
-	se := &storedEvent{id: e.ID, start: e.Start.UnixMilli(), end: e.End.UnixMilli(), mmsi: e.MMSI, other: e.OtherMMSI, feeds: feeds, json: js}
+	se := &storedEvent{id: e.ID, start: e.Start.UnixMilli(), end: e.End.UnixMilli(), mmsi: e.MMSI, other: e.OtherMMSI, prov: prov, json: js}
 	if se.end < se.start {
 		se.end = se.start
 	}
 	return s.write(func(w *wal) []byte {
-		b := w.begin(recEvent)
-		b = binary.LittleEndian.AppendUint64(b, feeds)
+		b := w.begin(recEventProv)
+		b = binary.LittleEndian.AppendUint64(b, prov.Feeds)
+		b = binary.LittleEndian.AppendUint64(b, prov.OtherFeeds)
 		return append(b, js...)
 	}, func() { s.applyEvent(se) })
 }
@@ -60,15 +76,17 @@ func (s *Store) applyEvent(se *storedEvent) {
 }
 
 func parseEventRecord(p []byte) (*storedEvent, error) {
-	if len(p) < 8 {
+	const n = 16
+	if len(p) < n {
 		return nil, fmt.Errorf("%w: short event record", ErrCorrupt)
 	}
 	var e event.Event
-	if err := json.Unmarshal(p[8:], &e); err != nil {
+	if err := json.Unmarshal(p[n:], &e); err != nil {
 		return nil, fmt.Errorf("%w: event record: %v", ErrCorrupt, err)
 	}
+	prov := Provenance{Feeds: binary.LittleEndian.Uint64(p), OtherFeeds: binary.LittleEndian.Uint64(p[8:])}
 	se := &storedEvent{id: e.ID, start: e.Start.UnixMilli(), end: e.End.UnixMilli(), mmsi: e.MMSI, other: e.OtherMMSI,
-		feeds: binary.LittleEndian.Uint64(p), json: append([]byte(nil), p[8:]...)}
+		prov: prov, json: append([]byte(nil), p[n:]...)}
 	if se.end < se.start {
 		se.end = se.start
 	}
@@ -85,16 +103,16 @@ type EventFilter struct {
 	MMSI uint32
 	// Types selects events of these types; empty for all.
 	Types []event.Type
-	// Feeds selects events heard through at least one of these feeds (a
-	// partner's releasable feeds); 0 for all.
-	Feeds uint64
+	// Clearance selects the events a partner cleared for these feeds may
+	// see (Provenance.VisibleTo); 0 for all.
+	Clearance uint64
 	// Limit stops after this many events; 0 for no limit.
 	Limit int
 }
 
 // Events calls fn with the events f selects, in order of start time (then
-// id), each with the feeds it was put with, until fn returns false.
-func (s *Store) Events(f EventFilter, fn func(e event.Event, feeds uint64) bool) error {
+// id), each with its provenance, until fn returns false.
+func (s *Store) Events(f EventFilter, fn func(e event.Event, prov Provenance) bool) error {
 	from, to := int64(math.MinInt64), int64(math.MaxInt64)
 	if !f.From.IsZero() {
 		from = f.From.UnixMilli()
@@ -115,7 +133,7 @@ func (s *Store) Events(f EventFilter, fn func(e event.Event, feeds uint64) bool)
 	match := func(e *storedEvent) bool {
 		return e.end >= from && e.start < to &&
 			(f.MMSI == 0 || e.mmsi == f.MMSI || e.other == f.MMSI) &&
-			(f.Feeds == 0 || e.feeds&f.Feeds != 0)
+			(f.Clearance == 0 || e.prov.VisibleTo(f.Clearance))
 	}
 	for _, e := range s.events {
 		seen[e.id] = true
@@ -132,7 +150,7 @@ func (s *Store) Events(f EventFilter, fn func(e event.Event, feeds uint64) bool)
 	s.mu.RUnlock()
 
 	var out []event.Event
-	var feeds []uint64
+	var provs []Provenance
 	take := func(se *storedEvent) error {
 		var e event.Event
 		if err := json.Unmarshal(se.json, &e); err != nil {
@@ -140,7 +158,7 @@ func (s *Store) Events(f EventFilter, fn func(e event.Event, feeds uint64) bool)
 		}
 		if len(f.Types) == 0 || slices.Contains(f.Types, e.Type) {
 			out = append(out, e)
-			feeds = append(feeds, se.feeds)
+			provs = append(provs, se.prov)
 		}
 		return nil
 	}
@@ -187,7 +205,7 @@ func (s *Store) Events(f EventFilter, fn func(e event.Event, feeds uint64) bool)
 		if f.Limit > 0 && n >= f.Limit {
 			break
 		}
-		if !fn(out[i], feeds[i]) {
+		if !fn(out[i], provs[i]) {
 			break
 		}
 	}

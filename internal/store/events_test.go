@@ -20,7 +20,7 @@ func ev(id string, typ event.Type, mmsi, other uint32, startMin, endMin int) eve
 func eventIDs(t *testing.T, s *Store, f EventFilter) []string {
 	t.Helper()
 	var ids []string
-	if err := s.Events(f, func(e event.Event, _ uint64) bool { ids = append(ids, e.ID); return true }); err != nil {
+	if err := s.Events(f, func(e event.Event, _ Provenance) bool { ids = append(ids, e.ID); return true }); err != nil {
 		t.Fatal(err)
 	}
 	return ids
@@ -29,25 +29,27 @@ func eventIDs(t *testing.T, s *Store, f EventFilter) []string {
 func TestEvents(t *testing.T) {
 	dir := t.TempDir()
 	s := open(t, dir, Options{})
-	put := func(e event.Event, feeds uint64) {
+	put := func(e event.Event, prov Provenance) {
 		t.Helper()
-		if err := s.PutEvent(e, feeds); err != nil {
+		if err := s.PutEvent(e, prov); err != nil {
 			t.Fatal(err)
 		}
 	}
-	put(ev("a", event.Gap, 1, 0, 0, 400), 1)
-	put(ev("b", event.Encounter, 2, 3, 60, 180), 2)
-	put(ev("c", event.Loitering, 3, 0, 300, 420), 1|2)
+	put(ev("a", event.Gap, 1, 0, 0, 400), Provenance{Feeds: 1})
+	// b's vessels were heard by feeds 2 and 3 (bit 4): a partner must be
+	// cleared for both to see it.
+	put(ev("b", event.Encounter, 2, 3, 60, 180), Provenance{Feeds: 2, OtherFeeds: 4})
+	put(ev("c", event.Loitering, 3, 0, 300, 420), Provenance{Feeds: 1 | 2})
 	// Positions move data time on, so that a seal writes a, b and c to a
 	// segment; d and the new version of a stay in memory.
 	appendAll(t, s, newFleet(10, 5, t0).next(nil, 3000), 500)
 	if s.Stats().Segments == 0 {
 		t.Fatal("no seal")
 	}
-	put(ev("d", event.PortVisit, 4, 0, 500, 560), 4)
+	put(ev("d", event.PortVisit, 4, 0, 500, 560), Provenance{Feeds: 4})
 	a2 := ev("a", event.Gap, 1, 0, 0, 480)
 	a2.Summary = "longer gap"
-	put(a2, 1)
+	put(a2, Provenance{Feeds: 1})
 
 	check := func() {
 		t.Helper()
@@ -60,7 +62,10 @@ func TestEvents(t *testing.T) {
 			{EventFilter{From: time.UnixMilli(t0 + 200*60_000), To: time.UnixMilli(t0 + 310*60_000)}, []string{"a", "c"}},
 			{EventFilter{From: time.UnixMilli(t0 + 450*60_000)}, []string{"a", "d"}}, // a's newer end
 			{EventFilter{Types: []event.Type{event.Encounter, event.PortVisit}}, []string{"b", "d"}},
-			{EventFilter{Feeds: 2}, []string{"b", "c"}},
+			{EventFilter{Clearance: 2}, []string{"c"}},
+			{EventFilter{Clearance: 1}, []string{"a", "c"}},
+			{EventFilter{Clearance: 2 | 4}, []string{"b", "c", "d"}},
+			{EventFilter{Clearance: 8}, nil},
 			{EventFilter{Limit: 2}, []string{"a", "b"}},
 		} {
 			if got := eventIDs(t, s, tt.f); !slices.Equal(got, tt.want) {
@@ -68,7 +73,7 @@ func TestEvents(t *testing.T) {
 			}
 		}
 		var got event.Event
-		s.Events(EventFilter{MMSI: 1}, func(e event.Event, _ uint64) bool { got = e; return false })
+		s.Events(EventFilter{MMSI: 1}, func(e event.Event, _ Provenance) bool { got = e; return false })
 		if got.Summary != "longer gap" || !got.End.Equal(a2.End) {
 			t.Errorf("re-put event: got %+v", got)
 		}
@@ -78,7 +83,7 @@ func TestEvents(t *testing.T) {
 	s = open(t, dir, Options{})
 	defer s.Close()
 	check()
-	if err := s.PutEvent(event.Event{Type: event.Gap, Start: time.Now()}, 1); !errors.Is(err, ErrInvalid) {
+	if err := s.PutEvent(event.Event{Type: event.Gap, Start: time.Now()}, Provenance{Feeds: 1}); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("event without id: %v", err)
 	}
 }
@@ -91,14 +96,18 @@ func TestIdentities(t *testing.T) {
 		{Field: "name", Value: "OCEAN STAR", First: t0 + 1000, Last: t0 + 2000, Feeds: 2},
 		{Field: "name", Value: "SEA DREAM", First: t0 + 20000, Last: t0 + 30000, Feeds: 1},
 		{Field: "imo", Value: "9074729", First: t0, Last: t0, Feeds: 1},
+		{Field: "name", Value: "OCEAN STAR", First: t0 + 4000, Last: t0 + 9500, Feeds: 1},
 	} {
 		if err := s.PutIdentity(636012345, r); err != nil {
 			t.Fatal(err)
 		}
 	}
+	// A value is kept per set of feeds that heard it, so that a partner
+	// cleared for one feed sees only when that feed heard it.
 	want := []IdentityRecord{
 		{Field: "imo", Value: "9074729", First: t0, Last: t0, Feeds: 1},
-		{Field: "name", Value: "OCEAN STAR", First: t0 + 1000, Last: t0 + 9000, Feeds: 3},
+		{Field: "name", Value: "OCEAN STAR", First: t0 + 1000, Last: t0 + 2000, Feeds: 2},
+		{Field: "name", Value: "OCEAN STAR", First: t0 + 4000, Last: t0 + 9500, Feeds: 1},
 		{Field: "name", Value: "SEA DREAM", First: t0 + 20000, Last: t0 + 30000, Feeds: 1},
 	}
 	check := func() {
@@ -183,7 +192,7 @@ func TestConcurrentReaders(t *testing.T) {
 					t.Error(err)
 				}
 				s.Latest(BBox{MinLat: -90, MinLon: -180, MaxLat: 90, MaxLon: 180}, 0, func(Position) bool { return true })
-				s.Events(EventFilter{}, func(event.Event, uint64) bool { return true })
+				s.Events(EventFilter{}, func(event.Event, Provenance) bool { return true })
 			}
 		}()
 	}
@@ -192,7 +201,7 @@ func TestConcurrentReaders(t *testing.T) {
 			t.Fatal(err)
 		}
 		if i%5000 == 0 {
-			s.PutEvent(ev("e"+string(rune('a'+i/5000)), event.Gap, ps[i].MMSI, 0, i/100, i/100+60), 1)
+			s.PutEvent(ev("e"+string(rune('a'+i/5000)), event.Gap, ps[i].MMSI, 0, i/100, i/100+60), Provenance{Feeds: 1})
 		}
 	}
 	close(done)

@@ -24,9 +24,11 @@ const (
 	maxIdentsPerMMSI = 256
 )
 
-// PutIdentity records that vessel mmsi said rec.Value for rec.Field. It
-// merges with what is stored for the same field and value: the earliest
-// First, the latest Last, the union of Feeds. A vessel keeps at most 256
+// PutIdentity records that vessel mmsi said rec.Value for rec.Field,
+// heard through rec.Feeds. It merges with what is stored for the same
+// field, value and feeds (the earliest First, the latest Last); the same
+// value heard through other feeds is another record, so that a partner
+// cleared for some feeds only sees when those heard it. A vessel keeps at most 256
 // records; past that the one heard longest ago goes.
 func (s *Store) PutIdentity(mmsi uint32, rec IdentityRecord) error {
 	switch {
@@ -82,10 +84,9 @@ func (s *Store) applyIdentity(mmsi uint32, rec IdentityRecord) {
 	rs := s.idents[mmsi]
 	for i := range rs {
 		r := &rs[i]
-		if r.Field == rec.Field && r.Value == rec.Value {
+		if r.Field == rec.Field && r.Value == rec.Value && r.Feeds == rec.Feeds {
 			r.First = min(r.First, rec.First)
 			r.Last = max(r.Last, rec.Last)
-			r.Feeds |= rec.Feeds
 			return
 		}
 	}

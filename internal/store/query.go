@@ -84,6 +84,13 @@ func (b BBox) valid() bool {
 // until fn returns false: "the vessels in this box now" is since = now
 // minus how stale a position may be. It reads only memory.
 func (s *Store) Latest(b BBox, since int64, fn func(Position) bool) error {
+	return s.LatestFor(b, since, 0, fn)
+}
+
+// LatestFor is Latest as a partner cleared for the feeds in clearance
+// sees it: each vessel's latest position heard by one of those feeds (0:
+// every feed).
+func (s *Store) LatestFor(b BBox, since int64, clearance uint64, fn func(Position) bool) error {
 	if !b.valid() {
 		return fmt.Errorf("%w: bounding box %+v", ErrInvalid, b)
 	}
@@ -95,8 +102,12 @@ func (s *Store) Latest(b BBox, since int64, fn func(Position) bool) error {
 	since = max(since, s.cutoff())
 	var out []Position
 	for _, v := range s.vessels {
-		if v.hasPos && v.last.Time >= since && b.Contains(v.last.Lat, v.last.Lon) {
-			out = append(out, v.last)
+		p, ok := v.last, v.hasPos
+		if clearance != 0 {
+			p, ok = v.latestFor(clearance)
+		}
+		if ok && p.Time >= since && b.Contains(p.Lat, p.Lon) {
+			out = append(out, p)
 		}
 	}
 	s.mu.RUnlock()

@@ -18,11 +18,11 @@ import (
 // seal. It is written once, to a temporary name, fsynced and renamed, and
 // never changed after; retention deletes whole files.
 //
-//	magic    "PKSEG01\n"
+//	magic    "PKSEG02\n"
 //	blocks   per vessel in MMSI order: uint32 CRC-32C of the block, block
 //	events   per event: int64 start, int64 end (Unix ms), uint32 mmsi,
-//	         uint32 other mmsi, uint64 feeds, uint16 id length, uint32
-//	         JSON length, id, JSON
+//	         uint32 other mmsi, uint64 feeds, uint64 other feeds
+//	         (Provenance), uint16 id length, uint32 JSON length, id, JSON
 //	index    per vessel: uint32 mmsi, uint64 offset of the end of its block
 //	fence    the mmsi of every 128th index entry, uint32 each
 //	footer   the footer fields, uint32 CRC-32C of the events, uint32
@@ -34,10 +34,11 @@ import (
 //
 // N is the number of the last write-ahead log file the seal covered.
 const (
-	segMagic      = "PKSEG01\n"
+	segMagic      = "PKSEG02\n"
+	segMagicV1    = "PKSEG01\n"
 	segIndexEntry = 12
 	segFooterLen  = 11*8 + 4 + 4 + 8 // fields, two CRCs, magic
-	evHeader      = 38
+	evHeader      = 46
 	fenceEvery    = 128
 )
 
@@ -118,9 +119,10 @@ func writeSegment(dir string, seq uint64, vs []sealVessel, evs []*storedEvent, e
 		binary.LittleEndian.PutUint64(h[8:], uint64(e.end))
 		binary.LittleEndian.PutUint32(h[16:], e.mmsi)
 		binary.LittleEndian.PutUint32(h[20:], e.other)
-		binary.LittleEndian.PutUint64(h[24:], e.feeds)
-		binary.LittleEndian.PutUint16(h[32:], uint16(len(e.id)))
-		binary.LittleEndian.PutUint32(h[34:], uint32(len(e.json)))
+		binary.LittleEndian.PutUint64(h[24:], e.prov.Feeds)
+		binary.LittleEndian.PutUint64(h[32:], e.prov.OtherFeeds)
+		binary.LittleEndian.PutUint16(h[40:], uint16(len(e.id)))
+		binary.LittleEndian.PutUint32(h[42:], uint32(len(e.json)))
 		for _, b := range [][]byte{h[:], []byte(e.id), e.json} {
 			crc.Write(b)
 			put(b)
@@ -193,7 +195,11 @@ func openSegment(path string) (*segment, uint32, error) {
 	if _, err := f.ReadAt(b, size-segFooterLen); err != nil {
 		return nil, 0, fmt.Errorf("store: %w", err)
 	}
-	if string(b[len(b)-len(segMagic):]) != segMagic {
+	switch string(b[len(b)-len(segMagic):]) {
+	case segMagic:
+	case segMagicV1:
+		return nil, 0, fmt.Errorf("%w: %s: written by an earlier picket (%q), whose events lack per-input provenance: replay the data into a new store", ErrCorrupt, filepath.Base(path), segMagicV1[:7])
+	default:
 		return nil, 0, fmt.Errorf("%w: %s: bad magic", ErrCorrupt, filepath.Base(path))
 	}
 	body := b[:11*8+4]
@@ -370,12 +376,13 @@ func (g *segment) events(fn func(e *storedEvent) bool) error {
 	if crc32.Checksum(sec, castagnoli) != binary.LittleEndian.Uint32(b[g.evLen:]) {
 		return fmt.Errorf("%w: %s: events fail their checksum", ErrCorrupt, filepath.Base(g.path))
 	}
+	hl, lo := evHeader, 40 // header length, offset of the lengths
 	for len(sec) > 0 {
-		if len(sec) < evHeader {
+		if len(sec) < hl {
 			return fmt.Errorf("%w: %s: events", ErrCorrupt, filepath.Base(g.path))
 		}
-		k, n := int(binary.LittleEndian.Uint16(sec[32:])), int(binary.LittleEndian.Uint32(sec[34:]))
-		if k+n > len(sec)-evHeader {
+		k, n := int(binary.LittleEndian.Uint16(sec[lo:])), int(binary.LittleEndian.Uint32(sec[lo+2:]))
+		if k+n > len(sec)-hl {
 			return fmt.Errorf("%w: %s: events", ErrCorrupt, filepath.Base(g.path))
 		}
 		e := &storedEvent{
@@ -383,11 +390,11 @@ func (g *segment) events(fn func(e *storedEvent) bool) error {
 			end:   int64(binary.LittleEndian.Uint64(sec[8:])),
 			mmsi:  binary.LittleEndian.Uint32(sec[16:]),
 			other: binary.LittleEndian.Uint32(sec[20:]),
-			feeds: binary.LittleEndian.Uint64(sec[24:]),
-			id:    string(sec[evHeader : evHeader+k]),
-			json:  sec[evHeader+k : evHeader+k+n],
+			prov:  Provenance{Feeds: binary.LittleEndian.Uint64(sec[24:]), OtherFeeds: binary.LittleEndian.Uint64(sec[32:])},
+			id:    string(sec[hl : hl+k]),
+			json:  sec[hl+k : hl+k+n],
 		}
-		sec = sec[evHeader+k+n:]
+		sec = sec[hl+k+n:]
 		if !fn(e) {
 			return nil
 		}

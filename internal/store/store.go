@@ -41,12 +41,57 @@ type Store struct {
 	wg   sync.WaitGroup
 }
 
-// vessel is one vessel's positions not yet sealed (sorted by time) and its
-// latest position.
+// vessel is one vessel's positions not yet sealed (sorted by time), its
+// latest position, and the latest position each feed heard (for a partner
+// cleared for some feeds only; a vessel is heard by a few feeds at most).
 type vessel struct {
 	pts    []Position
 	last   Position
 	hasPos bool
+	byFeed []Position
+}
+
+// noteFeeds keeps p as the latest position of each of its feeds that
+// has none later.
+func (v *vessel) noteFeeds(p Position) {
+	for f := p.Feeds; f != 0; f &= f - 1 {
+		bit := f & -f
+		found := false
+		for i := range v.byFeed {
+			q := &v.byFeed[i]
+			if q.Feeds&bit == 0 {
+				continue
+			}
+			if p.Time >= q.Time {
+				// q stays the latest of its other feeds, if any.
+				if q.Feeds &^= bit; q.Feeds == 0 {
+					v.byFeed = slices.Delete(v.byFeed, i, i+1)
+				}
+			} else {
+				found = true
+			}
+			break
+		}
+		if found {
+			p.Feeds &^= bit
+		}
+	}
+	if p.Feeds != 0 {
+		v.byFeed = append(v.byFeed, p)
+	}
+}
+
+// latestFor returns the latest position heard by a feed in clearance.
+// The position's Feeds are those of its feeds it is the latest of.
+func (v *vessel) latestFor(clearance uint64) (Position, bool) {
+	var best Position
+	ok := false
+	for _, q := range v.byFeed {
+		if q.Feeds&clearance != 0 && (!ok || q.Time > best.Time) {
+			best, ok = q, true
+		}
+	}
+	return best, ok
 }
 
 // Open opens the store in dir, creating it if needed, and recovers what a
@@ -227,6 +272,8 @@ func (s *Store) replay(t byte, p []byte) error {
 		}
 		s.applyIdentity(mmsi, r)
 	case recEvent:
+		return fmt.Errorf("%w: an event record of an earlier picket, without per-input provenance: replay the data into a new store", ErrCorrupt)
+	case recEventProv:
 		e, err := parseEventRecord(p)
 		if err != nil {
 			return err
@@ -339,6 +386,7 @@ func (s *Store) applyPos(p Position) {
 	if !v.hasPos || p.Time >= v.last.Time {
 		v.last, v.hasPos = p, true
 	}
+	v.noteFeeds(p)
 	s.headN++
 	if p.Time > s.watermark {
 		s.watermark = p.Time
@@ -355,6 +403,7 @@ func (s *Store) setLatest(p Position) {
 	if !v.hasPos || p.Time >= v.last.Time {
 		v.last, v.hasPos = p, true
 	}
+	v.noteFeeds(p)
 }
 
 // cutoff is the oldest time retention keeps; s.mu or s.wmu is held.
@@ -483,7 +532,8 @@ func (s *Store) sealFiles(end int64, vs []sealVessel, evs []*storedEvent, commit
 	for _, v := range s.vessels {
 		k := sort.Search(len(v.pts), func(i int) bool { return v.pts[i].Time >= end })
 		ck.nHead += uint64(len(v.pts) - k)
-		if v.hasPos {
+		ck.nLatest += uint64(len(v.byFeed))
+		if v.hasPos && !slices.Contains(v.byFeed, v.last) {
 			ck.nLatest++
 		}
 	}
@@ -497,7 +547,10 @@ func (s *Store) sealFiles(end int64, vs []sealVessel, evs []*storedEvent, commit
 	}
 	ck.latest = func(fn func(*Position)) {
 		for _, v := range s.vessels {
-			if v.hasPos {
+			for i := range v.byFeed {
+				fn(&v.byFeed[i])
+			}
+			if v.hasPos && !slices.Contains(v.byFeed, v.last) {
 				fn(&v.last)
 			}
 		}

@@ -316,3 +316,53 @@ func TestCorruption(t *testing.T) {
 		t.Fatalf("Open with a damaged segment footer: %v, want ErrCorrupt", err)
 	}
 }
+
+// TestLatestFor checks the latest position each partner sees: the newest
+// heard by one of the feeds it is cleared for, also after a restart (from
+// the write-ahead log, and from a checkpoint once data time has moved on).
+func TestLatestFor(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir, Options{BlockSpan: 5 * time.Minute, Grace: 30 * time.Second})
+	const m = 440123456
+	pos := func(min int, feeds uint64) Position {
+		return Position{MMSI: m, Time: t0 + int64(min)*60_000, Lat: 35 + float64(min)/100, Lon: 129, Heading: -1, Feeds: feeds}
+	}
+	// Feed 1 hears the vessel until minute 10, feeds 1 and 2 both hear
+	// minute 20 (a transmission heard twice), feed 4 alone minute 30; a
+	// late position of feed 1 at minute 5 must not displace minute 20.
+	appendAll(t, s, []Position{pos(0, 1), pos(10, 1), pos(20, 1|2), pos(30, 4), pos(5, 1)}, 1)
+	want := map[uint64]int64{0: 30, 1: 20, 2: 20, 4: 30, 1 | 4: 30, 8: -1}
+	check := func(when string) {
+		t.Helper()
+		for c, min := range want {
+			got := int64(-1)
+			err := s.LatestFor(BBox{MinLat: -90, MinLon: -180, MaxLat: 90, MaxLon: 180}, 0, c, func(p Position) bool {
+				if p.MMSI == m {
+					got = (p.Time - t0) / 60_000
+				}
+				return true
+			})
+			if err != nil || got != min {
+				t.Errorf("%s: clearance %b: latest at minute %d (%v), want %d", when, c, got, err, min)
+			}
+		}
+	}
+	check("live")
+	s.Close()
+	s = open(t, dir, Options{BlockSpan: 5 * time.Minute, Grace: 30 * time.Second})
+	check("after a restart")
+	// Other vessels move data time on by hours: the windows seal and a
+	// checkpoint keeps the latest positions.
+	var later []Position
+	for i := range 200 {
+		later = append(later, Position{MMSI: 1000 + uint32(i), Time: t0 + int64(60+i)*60_000, Lat: 1, Lon: 1, Heading: -1, Feeds: 8})
+	}
+	appendAll(t, s, later, 50)
+	if s.Stats().Segments == 0 {
+		t.Fatal("no seal")
+	}
+	s.Close()
+	s = open(t, dir, Options{BlockSpan: 5 * time.Minute, Grace: 30 * time.Second})
+	defer s.Close()
+	check("after a checkpoint")
+}

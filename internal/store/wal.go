@@ -18,7 +18,7 @@ import (
 //
 //	uint32 length of type+payload, little endian
 //	uint32 CRC-32C of type+payload
-//	byte   type (recPositions, recIdentity, recEvent)
+//	byte   type (recPositions, recIdentity, recEventProv)
 //	       payload
 //
 // A record is written with one write(2), so once Append returns it is in
@@ -29,7 +29,8 @@ import (
 const (
 	recPositions byte = 1 + iota
 	recIdentity
-	recEvent
+	recEvent     // earlier stores: one feed mask for every input
+	recEventProv // an event with its Provenance
 )
 
 const (
