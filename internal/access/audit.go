@@ -1,0 +1,196 @@
+package access
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The actions of the audit log.
+const (
+	ActionRead        = "read"         // an API read
+	ActionExport      = "export"       // a download (GeoJSON, KML, CSV, Parquet)
+	ActionStream      = "stream"       // a live stream opened
+	ActionLogin       = "login"        // a password login that opened a session
+	ActionLoginFailed = "login_failed" // a login refused
+	ActionAdmin       = "admin"        // a change of partners, users or tokens
+)
+
+// AuditEntry is one line of the audit log: who did what, and what came
+// of it.
+type AuditEntry struct {
+	Time    time.Time `json:"time"`
+	User    string    `json:"user,omitempty"`
+	Partner string    `json:"partner,omitempty"`
+	Role    Role      `json:"role,omitempty"`
+	TokenID string    `json:"token_id,omitempty"`
+	Method  string    `json:"method,omitempty"`
+	Path    string    `json:"path,omitempty"`
+	// Query is the raw query string, secrets redacted by Record.
+	Query  string `json:"query,omitempty"`
+	Status int    `json:"status,omitempty"`
+	Bytes  int64  `json:"bytes"`
+	Remote string `json:"remote,omitempty"`
+	Action string `json:"action"`
+}
+
+// Audit appends AuditEntry records to a JSON Lines file, one object per
+// line. Writes are buffered and flushed at least once a second and on
+// Close, so a crash loses at most a second of entries. Safe for
+// concurrent use.
+type Audit struct {
+	mu     sync.Mutex
+	f      *os.File
+	w      *bufio.Writer
+	err    error // the first write error; sticky
+	closed bool
+	stop   chan struct{}
+	done   chan struct{}
+}
+
+// auditFlushInterval bounds how long an entry waits in the buffer.
+const auditFlushInterval = time.Second
+
+// OpenAudit opens (creating it, mode 0600) an audit log for appending.
+func OpenAudit(path string) (*Audit, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("access: audit log: %w", err)
+	}
+	a := &Audit{f: f, w: bufio.NewWriterSize(f, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
+	go a.flusher()
+	return a, nil
+}
+
+// flusher is owned by the Audit: it stops on Close.
+func (a *Audit) flusher() {
+	defer close(a.done)
+	t := time.NewTicker(auditFlushInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-a.stop:
+			return
+		case <-t.C:
+			a.mu.Lock()
+			a.flushLocked()
+			a.mu.Unlock()
+		}
+	}
+}
+
+func (a *Audit) flushLocked() {
+	if a.err == nil && a.w.Buffered() > 0 {
+		a.err = a.w.Flush()
+	}
+}
+
+// Record appends an entry (Time now if zero). Secrets never reach the
+// file: a query parameter named token, password or secret (any case,
+// also as a suffix such as access_token), and any value that is a picket
+// token, are written as REDACTED. A write that fails is remembered: see
+// Err.
+func (a *Audit) Record(e AuditEntry) {
+	if e.Time.IsZero() {
+		e.Time = time.Now()
+	}
+	e.Time = e.Time.UTC()
+	e.Query = RedactQuery(e.Query)
+	b, err := json.Marshal(e)
+	if err != nil {
+		panic("access: an AuditEntry does not marshal: " + err.Error())
+	}
+	b = append(b, '\n')
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		if a.err == nil {
+			a.err = errors.New("access: audit log: record after close")
+		}
+		return
+	}
+	if a.err == nil {
+		_, a.err = a.w.Write(b)
+	}
+}
+
+// Err returns the first error writing the log, for health checks: an
+// audit log that no longer writes should be loud.
+func (a *Audit) Err() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.err
+}
+
+// Close flushes and closes the log.
+func (a *Audit) Close() error {
+	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		return nil
+	}
+	a.closed = true
+	a.mu.Unlock()
+	close(a.stop)
+	<-a.done
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.flushLocked()
+	err := a.err
+	if cerr := a.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("access: audit log: %w", err)
+	}
+	return nil
+}
+
+// RedactQuery returns a raw query string with the values of secret
+// parameters replaced by REDACTED, in place: the rest of the query, its
+// order and its escaping are kept as they came.
+func RedactQuery(q string) string {
+	if q == "" {
+		return q
+	}
+	parts := strings.Split(q, "&")
+	changed := false
+	for i, p := range parts {
+		k, v, hasValue := strings.Cut(p, "=")
+		if !hasValue || v == "" {
+			continue
+		}
+		key, err := url.QueryUnescape(k)
+		if err != nil {
+			key = k
+		}
+		val, err := url.QueryUnescape(v)
+		if err != nil {
+			val = v
+		}
+		if secretParam(key) || strings.HasPrefix(val, SecretPrefix) {
+			parts[i] = k + "=REDACTED"
+			changed = true
+		}
+	}
+	if !changed {
+		return q
+	}
+	return strings.Join(parts, "&")
+}
+
+func secretParam(key string) bool {
+	key = strings.ToLower(key)
+	for _, s := range []string{"token", "password", "secret"} {
+		if key == s || strings.HasSuffix(key, "_"+s) || strings.HasSuffix(key, "-"+s) {
+			return true
+		}
+	}
+	return false
+}
