@@ -32,6 +32,7 @@ func main() {
 	root.AddCommand(analyzeCommand())
 	root.AddCommand(simulateCommand())
 	root.AddCommand(serveCommand())
+	root.AddCommand(accessCommands()...)
 	if err := root.Execute(); err != nil {
 		fmt.Fprintf(os.Stderr, "picket: %v\n", err)
 		var ue usageError
