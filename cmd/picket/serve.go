@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ import (
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
+	"github.com/picket-ais/picket/internal/access"
 	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/server"
@@ -56,6 +58,21 @@ type serveConfig struct {
 	// Map configures the web map: an optional online tile URL, where it
 	// opens.
 	Map server.MapConfig `yaml:"map"`
+	// TLS serves HTTPS with this certificate and key (PEM files).
+	TLS struct {
+		Cert string `yaml:"cert"`
+		Key  string `yaml:"key"`
+	} `yaml:"tls"`
+	// Limits bound what one client may ask.
+	Limits struct {
+		// RatePerSecond and Burst: requests per token. Defaults 50 and 200.
+		RatePerSecond float64 `yaml:"rate_per_second"`
+		Burst         int     `yaml:"burst"`
+		// LoginsPerMinute: login attempts per client address. Default 10.
+		LoginsPerMinute float64 `yaml:"logins_per_minute"`
+		// MaxBodyBytes: request bodies. Default 1 MiB.
+		MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	} `yaml:"limits"`
 }
 
 type feedConfig struct {
@@ -77,6 +94,17 @@ listen: 127.0.0.1:8080
 data: /var/lib/picket          # the store's directory
 retention: 90d                 # drop data older than this (data time); omit to keep all
 stale_after: 1h                # vessels not heard for this long leave the map
+# Partners, users and tokens live in the data directory: picket partner add,
+# picket user add, picket token create (see docs/security.md). Every request
+# but /healthz and the map's files needs a token or a login.
+# tls:                         # serve HTTPS
+#   cert: /etc/picket/cert.pem
+#   key: /etc/picket/key.pem
+# limits:
+#   rate_per_second: 50        # requests per token
+#   burst: 200
+#   logins_per_minute: 10      # login attempts per client address
+#   max_body_bytes: 1048576
 # detect: thresholds.yaml      # picket analyze --print-config
 # watchlists: [sdn.csv]
 # zones: zones.geojson
@@ -199,6 +227,10 @@ func loadServeConfig(path string) (*serveConfig, error) {
 		return filepath.Join(dir, p)
 	}
 	c.Data, c.Detect, c.Zones, c.Ports = rel(c.Data), rel(c.Detect), rel(c.Zones), rel(c.Ports)
+	c.TLS.Cert, c.TLS.Key = rel(c.TLS.Cert), rel(c.TLS.Key)
+	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
+		return nil, usageError{fmt.Errorf("%s: tls needs both cert and key", path)}
+	}
 	for i := range c.Watchlists {
 		c.Watchlists[i] = rel(c.Watchlists[i])
 	}
@@ -250,11 +282,16 @@ func runServe(fl *serveFlags) error {
 	defer stop()
 
 	var cfg *serveConfig
+	var logins []demoLogin
 	demo := fl.config == ""
 	if demo {
 		var tmp string
 		var err error
 		if cfg, tmp, err = demoConfig(fl.data, logger); err != nil {
+			return err
+		}
+		if logins, err = demoAccess(cfg); err != nil {
+			os.RemoveAll(tmp)
 			return err
 		}
 		// The demo's scenario (and its store, unless --data) go with it.
@@ -315,6 +352,24 @@ func runServe(fl *serveFlags) error {
 	if err := lopts.Validate(); err != nil {
 		return usageError{err}
 	}
+	if err := os.MkdirAll(cfg.Data, 0o755); err != nil {
+		return err
+	}
+	guard, err := access.OpenGuard(cfg.Data, logger.With("component", "access"))
+	if err != nil {
+		return err
+	}
+	if err := checkFeedLabels(guard.Registry(), feeds); err != nil {
+		return usageError{err}
+	}
+	if len(guard.Registry().Users) == 0 {
+		logger.Warn("no users yet: nobody can log in; see picket user add and picket token create (docs/security.md)", "data", cfg.Data)
+	}
+	audit, err := access.OpenAudit(filepath.Join(cfg.Data, "audit.jsonl"))
+	if err != nil {
+		return err
+	}
+	defer audit.Close()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	st, err := store.Open(cfg.Data, store.Options{Retention: retention, Logger: logger.With("component", "store")})
@@ -334,19 +389,36 @@ func runServe(fl *serveFlags) error {
 		p.Close()
 		return err
 	}
-	sopts := server.Options{StaleAfter: stale, Gatherer: reg, Map: cfg.Map}
+	scheme := "http"
+	if cfg.TLS.Cert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLS.Cert, cfg.TLS.Key)
+		if err != nil {
+			ln.Close()
+			p.Close()
+			return fmt.Errorf("tls: %w", err)
+		}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		scheme = "https"
+	}
+	sopts := server.Options{StaleAfter: stale, Gatherer: reg, Map: cfg.Map, Access: guard, Audit: audit,
+		RatePerSecond: cfg.Limits.RatePerSecond, RateBurst: cfg.Limits.Burst, LoginsPerMinute: cfg.Limits.LoginsPerMinute,
+		MaxBodyBytes: cfg.Limits.MaxBodyBytes}
 	if webUI != nil {
 		sopts.UI = webUI()
 	}
 	srv := server.New(p, sopts, logger.With("component", "server"), reg)
 
-	url := "http://" + ln.Addr().String() + "/"
+	url := scheme + "://" + ln.Addr().String() + "/"
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
-		url = fmt.Sprintf("http://127.0.0.1:%d/", tcp.Port)
+		url = fmt.Sprintf("%s://127.0.0.1:%d/", scheme, tcp.Port)
 	}
 	fmt.Fprintf(os.Stderr, "picket: serving %s (data in %s, %d feeds)\n", url, cfg.Data, len(feeds))
 	if demo {
-		fmt.Fprintf(os.Stderr, "picket: demo: try %sapi/vessels, %sapi/events and %sapi/stream; Ctrl-C to stop\n", url, url, url)
+		fmt.Fprintf(os.Stderr, "picket: demo: each partner sees only what its feeds' labels release to it. Open one of:\n")
+		for _, l := range logins {
+			fmt.Fprintf(os.Stderr, "  %-34s %s#login=%s\n", l.who, url, l.secret)
+		}
+		fmt.Fprintf(os.Stderr, "picket: the API takes the same tokens: curl -H 'Authorization: Bearer <token>' %sapi/vessels; Ctrl-C to stop\n", url)
 	}
 
 	httpCtx, stopHTTP := context.WithCancel(context.Background())
@@ -408,7 +480,7 @@ func demoConfig(data string, logger *slog.Logger) (*serveConfig, string, error) 
 		Map:        server.MapConfig{Center: &center, Zoom: &zoom},
 		Zones:      filepath.Join(tmp, "sim", sim.ZonesFile),
 		Watchlists: []string{filepath.Join(tmp, "sim", sim.WatchlistFile)},
-		Feeds: []feedConfig{{Name: "sim-korea", Partner: "KOR", Label: "REL TO DEMO", Kind: "file",
+		Feeds: []feedConfig{{Name: "sim-korea", Partner: "KOR", Label: "REL TO KOR, JPN, USA", Kind: "file",
 			File: filepath.Join(tmp, "sim", sim.FeedFile), Speed: 1, Skip: "23h"}},
 	}
 	// The real logs ship with the source tree, not the binary: run the
@@ -417,7 +489,7 @@ func demoConfig(data string, logger *slog.Logger) (*serveConfig, string, error) 
 		{Name: "norway", Partner: "NOR", Label: "REL TO NATO", File: "testdata/aivdm/kystverket_norway_tagblock_Ais1000Lines.nm4"},
 		{Name: "norway-2024", Partner: "NOR", Label: "REL TO NATO", File: "testdata/aivdm/kystverket_norway_tagblock_2024-12-10.nm4"},
 		{Name: "world-sat", Partner: "CAN", Label: "REL TO FVEY", File: "testdata/aivdm/aisdb_tagblock_2021-11-01.nm4", Reorder: "1m"},
-		{Name: "seine", Partner: "FRA", Label: "REL TO EU", File: "testdata/aivdm/vernon_seine_2016/ais_vernon_20160331.log.gz", Skip: "10h", TZ: "Europe/Paris"},
+		{Name: "seine", Partner: "FRA", Label: "REL TO FRA, NATO", File: "testdata/aivdm/vernon_seine_2016/ais_vernon_20160331.log.gz", Skip: "10h", TZ: "Europe/Paris"},
 	} {
 		if _, err := os.Stat(r.File); err != nil {
 			logger.Info("demo log not found: run from the repository to replay it", "file", r.File)
@@ -427,4 +499,79 @@ func demoConfig(data string, logger *slog.Logger) (*serveConfig, string, error) 
 		cfg.Feeds = append(cfg.Feeds, r)
 	}
 	return cfg, tmp, nil
+}
+
+// checkFeedLabels checks that every feed's label parses and names known
+// partners, saying which feed is wrong.
+func checkFeedLabels(r *access.Registry, feeds []live.Feed) error {
+	fl := make([]access.FeedLabel, 0, len(feeds))
+	for i, f := range feeds {
+		if f.Partner == "" {
+			return fmt.Errorf("feed %d (%s): no partner (the partner that owns it, e.g. partner: JPN)", i+1, f.Name)
+		}
+		l, err := access.ParseLabel(f.Label)
+		if err != nil {
+			return fmt.Errorf("feed %d (%s): %w", i+1, f.Name, err)
+		}
+		fl = append(fl, access.FeedLabel{Index: i, Owner: f.Partner, Label: l})
+	}
+	if err := r.CheckLabels(fl); err != nil {
+		return fmt.Errorf("%w (add partners with picket partner add)", err)
+	}
+	return nil
+}
+
+// demoLogin is a login link the demo prints.
+type demoLogin struct {
+	who, secret string
+}
+
+// demoAccess gives the demo's store partners, groups, users and tokens
+// (kept if the store is reused with --data), so that the demo shows what
+// each partner sees.
+func demoAccess(cfg *serveConfig) ([]demoLogin, error) {
+	if err := os.MkdirAll(cfg.Data, 0o755); err != nil {
+		return nil, err
+	}
+	users := []struct {
+		name, partner string
+		role          access.Role
+		sees          string
+	}{
+		{"usa-watch", "USA", access.Admin, "every feed"},
+		{"jpn-analyst", "JPN", access.Analyst, "the Korean feed"},
+		{"gbr-viewer", "GBR", access.Viewer, "NATO and FVEY feeds"},
+	}
+	var out []demoLogin
+	err := access.Update(cfg.Data, func(r *access.Registry) error {
+		for _, p := range []string{"USA", "GBR", "CAN", "AUS", "NZL", "FRA", "NOR", "JPN", "KOR"} {
+			if _, ok := r.LookupPartner(p); !ok {
+				if err := r.AddPartner(p, nil); err != nil {
+					return err
+				}
+			}
+		}
+		for name, members := range map[string][]string{"NATO": {"USA", "GBR", "CAN", "FRA", "NOR"}, "FVEY": {"USA", "GBR", "CAN", "AUS", "NZL"}} {
+			if _, ok := r.LookupPartner(name); !ok {
+				if err := r.AddPartner(name, members); err != nil {
+					return err
+				}
+			}
+		}
+		now := time.Now()
+		for _, u := range users {
+			if _, ok := r.LookupUser(u.name); !ok {
+				if err := r.AddUser(u.name, u.partner, u.role, ""); err != nil {
+					return err
+				}
+			}
+			secret, _, err := r.CreateToken(u.name, "demo", 24*time.Hour, now)
+			if err != nil {
+				return err
+			}
+			out = append(out, demoLogin{who: fmt.Sprintf("%s (%s %s, %s):", u.partner, u.name, u.role, u.sees), secret: secret})
+		}
+		return nil
+	})
+	return out, err
 }

@@ -25,8 +25,10 @@ const (
 )
 
 // MaxFeeds is the most feeds a pipeline takes: provenance is one bit per
-// feed in a uint64 (store.Position.Feeds).
-const MaxFeeds = 64
+// feed in a uint64 (store.Position.Feeds). The top bit is never a feed's,
+// so that access control can give a partner cleared for no feed a
+// clearance that is not 0 (which means "every feed" to the store).
+const MaxFeeds = 63
 
 // Feed is one source of AIS lines.
 type Feed struct {

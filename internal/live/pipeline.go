@@ -15,6 +15,8 @@ import (
 	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/network"
+	"github.com/picket-ais/picket/internal/profile"
 	"github.com/picket-ais/picket/internal/store"
 	"github.com/picket-ais/picket/internal/track"
 )
@@ -186,6 +188,12 @@ func (p *Pipeline) Addr(feed string) net.Addr {
 
 // Hub is the live stream's broadcast hub.
 func (p *Pipeline) Hub() *Hub { return p.hub }
+
+// RiskOptions returns the options the pipeline builds risk profiles and
+// networks with, for those who build them from a part of the events.
+func (p *Pipeline) RiskOptions() (profile.Options, network.Options) {
+	return p.opts.Profile, p.opts.Network
+}
 
 // Store is the store the pipeline writes to.
 func (p *Pipeline) Store() *store.Store { return p.st }

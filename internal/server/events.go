@@ -17,8 +17,9 @@ import (
 
 // queryEvents returns the events q selects, in its order, at most its
 // limit.
-func (s *Server) queryEvents(q *eventQuery) ([]event.Event, error) {
+func (s *Server) queryEvents(q *eventQuery, v *view) ([]event.Event, error) {
 	f := q.store
+	f.Clearance = v.storeClearance()
 	exact := q.bbox == nil && q.minConf == 0
 	if exact && !q.desc {
 		f.Limit = q.limit // the store's order is ours: let it stop early
@@ -56,7 +57,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	evs, err := s.queryEvents(q)
+	evs, err := s.queryEvents(q, viewOf(r))
 	if err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func (s *Server) exportQuery(r *http.Request) ([]event.Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.queryEvents(q)
+	return s.queryEvents(q, viewOf(r))
 }
 
 func attachment(w http.ResponseWriter, ctype, name string) {

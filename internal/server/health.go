@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/picket-ais/picket/internal/access"
 	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/store"
 )
@@ -50,6 +51,17 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
+	if s.opts.Access != nil {
+		// Counts and feed states tell what the feeds hear: only an
+		// admin gets them; anyone gets the status.
+		if p, err := s.opts.Access.Authenticate(secretOf(r)); err != nil || !p.Role.Allows(access.Admin) {
+			json.NewEncoder(w).Encode(struct {
+				Status string    `json:"status"`
+				Time   time.Time `json:"time"`
+			}{h.Status, h.Time})
+			return
+		}
+	}
 	json.NewEncoder(w).Encode(h)
 }
 

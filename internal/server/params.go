@@ -208,3 +208,32 @@ func parseEventQuery(q url.Values, defLimit, maxLimit int) (*eventQuery, error) 
 	}
 	return &eq, nil
 }
+
+// search is the q of /api/vessels: an MMSI prefix when all digits, else
+// a part of a name (any case).
+type search string
+
+// maxSearch bounds q.
+const maxSearch = 64
+
+// parseSearch reads a vessel search: at most 64 printable characters.
+func parseSearch(name, v string) (search, error) {
+	v = strings.TrimSpace(v)
+	if len(v) > maxSearch {
+		return "", badParam(name, "%d characters: at most %d", len(v), maxSearch)
+	}
+	for _, r := range v {
+		if r < ' ' || r == 0x7f {
+			return "", badParam(name, "control characters are not allowed")
+		}
+	}
+	return search(strings.ToUpper(v)), nil
+}
+
+func (q search) matches(mmsi uint32, name string) bool {
+	s := string(q)
+	if strings.Trim(s, "0123456789") == "" {
+		return strings.HasPrefix(strconv.FormatUint(uint64(mmsi), 10), s)
+	}
+	return strings.Contains(strings.ToUpper(name), s)
+}

@@ -8,11 +8,13 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/picket-ais/picket/internal/access"
 	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/store"
 )
@@ -54,6 +56,20 @@ type Options struct {
 	// ShutdownTimeout bounds the wait for requests in flight on shutdown.
 	// Default 10 s.
 	ShutdownTimeout time.Duration
+	// Access, when set, authenticates every request but /healthz, the web
+	// map's files and POST /api/login, and gives each the view of its
+	// partner (docs/security.md). Nil: an open server, everything visible
+	// to everyone (tests, a single-agency laboratory).
+	Access *access.Guard
+	// Audit, when set, records who read or exported what.
+	Audit *access.Audit
+	// RatePerSecond and RateBurst limit the requests of one token.
+	// Defaults 50 a second, bursts of 200.
+	RatePerSecond float64
+	RateBurst     int
+	// LoginsPerMinute limits login attempts per client address. Default
+	// 10 a minute, bursts of 10.
+	LoginsPerMinute float64
 }
 
 func (o Options) withDefaults() Options {
@@ -94,6 +110,15 @@ func (o Options) withDefaults() Options {
 	if o.ShutdownTimeout <= 0 {
 		o.ShutdownTimeout = 10 * time.Second
 	}
+	if o.RatePerSecond <= 0 {
+		o.RatePerSecond = 50
+	}
+	if o.RateBurst <= 0 {
+		o.RateBurst = 200
+	}
+	if o.LoginsPerMinute <= 0 {
+		o.LoginsPerMinute = 10
+	}
 	return o
 }
 
@@ -107,6 +132,19 @@ type Server struct {
 	stopping chan struct{}
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+
+	routes       map[string]route // by mux pattern
+	limiter      *access.Limiter  // requests per token
+	loginLimiter *access.Limiter  // logins per client address
+	feedLabels   []access.FeedLabel
+
+	clearMu    sync.Mutex
+	clearGen   uint64
+	clearances map[string]uint64 // by partner, at clearGen
+
+	pics     pictures
+	fullSnap *live.Snapshot
+	fullPic  *picture
 }
 
 // New returns a server answering from p and its store. Metrics are
@@ -117,7 +155,7 @@ func New(p *live.Pipeline, opts Options, logger *slog.Logger, reg prometheus.Reg
 	}
 	s := &Server{
 		opts: opts.withDefaults(), log: logger, live: p, st: p.Store(), mux: http.NewServeMux(),
-		stopping: make(chan struct{}),
+		stopping: make(chan struct{}), routes: make(map[string]route), clearances: make(map[string]uint64),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "picket_http_requests_total", Help: "HTTP requests by route and status code."}, []string{"route", "code"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
@@ -131,39 +169,50 @@ func New(p *live.Pipeline, opts Options, logger *slog.Logger, reg prometheus.Reg
 			}
 		}
 	}
-	s.routes()
+	s.limiter = access.NewLimiter(s.opts.RatePerSecond, s.opts.RateBurst)
+	s.loginLimiter = access.NewLimiter(s.opts.LoginsPerMinute/60, max(1, int(s.opts.LoginsPerMinute)))
+	s.feedLabels = s.feedLabelsOf()
+	s.route()
 	return s
 }
 
-func (s *Server) routes() {
-	api := func(pattern string, h func(http.ResponseWriter, *http.Request) error) {
-		s.mux.Handle("GET "+pattern, s.apiHandler(h))
+// route registers every route with the role it needs (docs/security.md).
+func (s *Server) route() {
+	handle := func(pattern string, rt route, h http.Handler) {
+		s.routes[pattern] = rt
+		s.mux.Handle(pattern, h)
 	}
-	api("/api/vessels", s.vessels)
-	api("/api/vessels/{mmsi}", s.vessel)
-	api("/api/vessels/{mmsi}/track", s.track)
-	api("/api/events", s.events)
-	api("/api/networks", s.networks)
-	api("/api/export/events.geojson", s.exportGeoJSON)
-	api("/api/export/events.kml", s.exportKML)
-	api("/api/export/events.csv", s.exportCSV)
-	api("/api/export/events.parquet", s.exportParquet)
-	api("/api/feeds", s.feeds)
-	api("/api/config", s.config)
-	s.mux.HandleFunc("GET /api/stream", s.stream)
-	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.opts.Gatherer, promhttp.HandlerOpts{}))
-	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+	api := func(pattern string, role access.Role, action string, h func(http.ResponseWriter, *http.Request) error) {
+		handle("GET "+pattern, route{role: role, action: action}, s.apiHandler(h))
+	}
+	api("/api/vessels", access.Viewer, "read", s.vessels)
+	api("/api/vessels/{mmsi}", access.Viewer, "read", s.vessel)
+	api("/api/vessels/{mmsi}/track", access.Viewer, "read", s.track)
+	api("/api/events", access.Viewer, "read", s.events)
+	api("/api/networks", access.Analyst, "read", s.networks)
+	api("/api/export/events.geojson", access.Analyst, "export", s.exportGeoJSON)
+	api("/api/export/events.kml", access.Analyst, "export", s.exportKML)
+	api("/api/export/events.csv", access.Analyst, "export", s.exportCSV)
+	api("/api/export/events.parquet", access.Analyst, "export", s.exportParquet)
+	api("/api/feeds", access.Admin, "admin", s.feeds)
+	api("/api/config", access.Viewer, "", s.config)
+	api("/api/me", access.Viewer, "", s.me)
+	handle("GET /api/stream", route{role: access.Viewer, action: "stream"}, http.HandlerFunc(s.stream))
+	handle("POST /api/login", route{}, http.HandlerFunc(s.login))
+	handle("POST /api/logout", route{}, http.HandlerFunc(s.logout))
+	handle("GET /healthz", route{}, http.HandlerFunc(s.healthz))
+	handle("GET /metrics", route{role: access.Admin, action: "admin"}, promhttp.HandlerFor(s.opts.Gatherer, promhttp.HandlerOpts{}))
+	handle("/api/", route{role: access.Viewer}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
-			writeError(w, http.StatusMethodNotAllowed, "method "+r.Method+" not allowed: the API is read-only")
+			writeError(w, http.StatusMethodNotAllowed, "method "+r.Method+" not allowed here")
 			return
 		}
-		writeError(w, http.StatusNotFound, "no such endpoint: "+r.URL.Path+" (see docs/api.md)")
-	})
-	// The web map. Hook: cmd/picket passes web.Handler() as Options.UI
-	// once package web is in the build; until then a placeholder page.
-	s.mux.Handle("/", s.opts.UI)
+		writeError(w, http.StatusNotFound, "no such endpoint (see docs/api.md)")
+	}))
+	// The web map: its files are public (the login page is one of them);
+	// the data it shows comes through the API.
+	handle("/", route{}, s.opts.UI)
 }
 
 // Handler returns the server's handler: every route, with request body
@@ -179,16 +228,33 @@ func (s *Server) Handler() http.Handler {
 		}
 		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
 		began := time.Now()
+		// Find the route to authorise; ServeHTTP then matches it again
+		// (that sets the path values).
+		_, pattern := s.mux.Handler(r)
+		var v *view
+		if rt := s.routes[pattern]; rt.role != "" {
+			if v = s.authorize(rec, r, rt); v == nil {
+				s.audit(r, nil, "denied", rec.code, rec.n)
+				s.count(pattern, rec.code, began)
+				return
+			}
+			r = withView(r, v)
+			defer func() { s.audit(r, v, rt.action, rec.code, rec.n) }()
+		}
 		s.mux.ServeHTTP(rec, r)
-		route := r.Pattern
-		if route == "" {
-			route = "none"
-		}
-		s.requests.WithLabelValues(route, strconv.Itoa(rec.code)).Inc()
-		if route != "GET /api/stream" {
-			s.latency.WithLabelValues(route).Observe(time.Since(began).Seconds())
-		}
+		s.count(pattern, rec.code, began)
 	})
+}
+
+// count counts a request in the metrics.
+func (s *Server) count(pattern string, code int, began time.Time) {
+	if pattern == "" {
+		pattern = "none"
+	}
+	s.requests.WithLabelValues(pattern, strconv.Itoa(code)).Inc()
+	if pattern != "GET /api/stream" {
+		s.latency.WithLabelValues(pattern).Observe(time.Since(began).Seconds())
+	}
 }
 
 // Serve serves on ln until ctx is done, then stops taking requests,
@@ -288,6 +354,7 @@ type statusRecorder struct {
 	http.ResponseWriter
 	code  int
 	wrote bool
+	n     int64 // body bytes written
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
@@ -299,7 +366,9 @@ func (r *statusRecorder) WriteHeader(code int) {
 
 func (r *statusRecorder) Write(b []byte) (int, error) {
 	r.wrote = true
-	return r.ResponseWriter.Write(b)
+	n, err := r.ResponseWriter.Write(b)
+	r.n += int64(n)
+	return n, err
 }
 
 // Flush lets the live stream flush through the recorder.

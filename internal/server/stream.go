@@ -74,6 +74,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	bw := bufio.NewWriterSize(w, 32<<10)
+	f.Clearance = viewOf(r).storeClearance()
 	sub := s.live.Hub().Subscribe(f)
 	defer sub.Close()
 	bw.WriteString("retry: 3000\n: picket live stream\n\n")
@@ -87,9 +88,12 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case m.Position != nil:
 			p := m.Position
-			lp := livePosition{MMSI: p.MMSI, Name: p.Name, Time: time.UnixMilli(p.Time).UTC(), Lat: p.Lat, Lon: p.Lon,
+			lp := livePosition{MMSI: p.MMSI, Time: time.UnixMilli(p.Time).UTC(), Lat: p.Lat, Lon: p.Lon,
 				SOG: num(p.SOG), COG: num(p.COG), Heading: heading(p.Heading), Status: p.Status}
-			if p.ShipType != 0 {
+			if !m.HideName {
+				lp.Name = p.Name
+			}
+			if p.ShipType != 0 && !m.HideShipType {
 				st := int(p.ShipType)
 				lp.ShipType = &st
 			}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"math"
 	"net/http"
 	"slices"
@@ -8,7 +9,6 @@ import (
 	"time"
 
 	"github.com/picket-ais/picket/internal/event"
-	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/network"
 	"github.com/picket-ais/picket/internal/profile"
 	"github.com/picket-ais/picket/internal/store"
@@ -90,11 +90,11 @@ func currentIdentity(recs []store.IdentityRecord) map[string]string {
 	return out
 }
 
-func (s *Server) props(p store.Position, snap *live.Snapshot) vesselProps {
+func (s *Server) props(p store.Position, pic *picture, v *view) vesselProps {
 	vp := vesselProps{MMSI: p.MMSI, Flag: track.FlagOf(p.MMSI), SOG: num(p.SOG), COG: num(p.COG), Heading: heading(p.Heading),
 		Status: p.Status, Time: time.UnixMilli(p.Time).UTC()}
 	if recs, err := s.st.Identities(p.MMSI); err == nil && len(recs) > 0 {
-		id := currentIdentity(recs)
+		id := currentIdentity(visibleIdentity(v, recs))
 		vp.Name = id[event.FieldName]
 		if v, ok := id[event.FieldShipType]; ok {
 			if n, err := strconv.Atoi(v); err == nil {
@@ -102,16 +102,22 @@ func (s *Server) props(p store.Position, snap *live.Snapshot) vesselProps {
 			}
 		}
 	}
-	if r, ok := snap.Risk(p.MMSI); ok {
+	if r, ok := pic.risk(p.MMSI); ok {
 		vp.Risk = &r
 	}
 	return vp
 }
 
-// vessels: GET /api/vessels?bbox=&max_age= — the latest position of
-// every vessel heard within max_age of the newest data, as GeoJSON.
+// vessels: GET /api/vessels?bbox=&max_age=&q= — the latest position of
+// every vessel heard within max_age of the newest data, as GeoJSON; q
+// keeps those whose MMSI starts with it or whose name contains it.
 func (s *Server) vessels(w http.ResponseWriter, r *http.Request) error {
+	v := viewOf(r)
 	q := r.URL.Query()
+	search, err := parseSearch("q", q.Get("q"))
+	if err != nil {
+		return err
+	}
 	box, err := parseBBox(q.Get("bbox"))
 	if err != nil {
 		return err
@@ -123,16 +129,18 @@ func (s *Server) vessels(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	snap := s.live.Latest()
-	if snap == nil || time.Since(snap.Built) > s.opts.SnapshotMaxAge {
-		if sn, err := s.live.Snapshot(r.Context(), s.opts.SnapshotMaxAge); err == nil {
-			snap = sn
-		}
+	pic, err := s.pictureFor(r.Context(), v)
+	if err != nil {
+		return err
 	}
 	since := s.st.Stats().Watermark - maxAge.Milliseconds()
 	fc := featureCollection{Type: "FeatureCollection", Features: []geoFeature{}}
-	err = s.st.Latest(*box, since, func(p store.Position) bool {
-		fc.Features = append(fc.Features, geoFeature{Type: "Feature", Geometry: point(p.Lat, p.Lon), Properties: s.props(p, snap)})
+	err = s.st.LatestFor(*box, since, v.storeClearance(), func(p store.Position) bool {
+		props := s.props(p, pic, v)
+		if search != "" && !search.matches(p.MMSI, props.Name) {
+			return true
+		}
+		fc.Features = append(fc.Features, geoFeature{Type: "Feature", Geometry: point(p.Lat, p.Lon), Properties: props})
 		return true
 	})
 	if err != nil {
@@ -190,6 +198,7 @@ const profileEvents = 100
 
 // vessel: GET /api/vessels/{mmsi}.
 func (s *Server) vessel(w http.ResponseWriter, r *http.Request) error {
+	v := viewOf(r)
 	mmsi, err := parseMMSI("mmsi", r.PathValue("mmsi"))
 	if err != nil {
 		return err
@@ -199,12 +208,13 @@ func (s *Server) vessel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	slices.SortFunc(recs, func(a, b store.IdentityRecord) int { return int(a.First - b.First) })
+	recs = visibleIdentity(v, recs)
+	slices.SortStableFunc(recs, func(a, b store.IdentityRecord) int { return cmp.Compare(a.First, b.First) })
 	for _, rec := range recs {
 		vp.Identity[rec.Field] = append(vp.Identity[rec.Field], identityValue{Value: rec.Value, First: time.UnixMilli(rec.First).UTC(), Last: time.UnixMilli(rec.Last).UTC()})
 	}
 	vp.Name = currentIdentity(recs)[event.FieldName]
-	if err := s.st.Latest(world, 0, func(p store.Position) bool {
+	if err := s.st.LatestFor(world, 0, v.storeClearance(), func(p store.Position) bool {
 		if p.MMSI == mmsi {
 			pos := toPosition(p)
 			vp.Latest = &pos
@@ -215,7 +225,7 @@ func (s *Server) vessel(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var all []event.Event
-	if err := s.st.Events(store.EventFilter{MMSI: mmsi}, func(e event.Event, _ store.Provenance) bool {
+	if err := s.st.Events(store.EventFilter{MMSI: mmsi, Clearance: v.storeClearance()}, func(e event.Event, _ store.Provenance) bool {
 		all = append(all, e)
 		return true
 	}); err != nil {
@@ -229,17 +239,17 @@ func (s *Server) vessel(w http.ResponseWriter, r *http.Request) error {
 			vp.PortCalls = append(vp.PortCalls, all[i])
 		}
 	}
-	snap, err := s.live.Snapshot(r.Context(), s.opts.SnapshotMaxAge)
+	pic, err := s.pictureFor(r.Context(), v)
 	if err != nil {
 		return err
 	}
-	if p, ok := snap.Profile(mmsi); ok {
+	if p, ok := pic.profile(mmsi); ok {
 		vp.Profile, vp.Risk = p, &p.Risk
-		if vp.Name == "" {
-			vp.Name = p.Name
+		if vp.Name == "" && v.full {
+			vp.Name = p.Name // from the tracker, which only a full view sees
 		}
 	}
-	for _, n := range snap.Networks {
+	for _, n := range pic.networks {
 		if hasMember(&n, mmsi) {
 			vp.Networks = append(vp.Networks, n.ID)
 		}
@@ -280,6 +290,7 @@ type trackProps struct {
 // track: GET /api/vessels/{mmsi}/track?from=&to= — default the last 24
 // hours before the newest data.
 func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
+	v := viewOf(r)
 	mmsi, err := parseMMSI("mmsi", r.PathValue("mmsi"))
 	if err != nil {
 		return err
@@ -308,6 +319,9 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 	tf := trackFeature{Type: "Feature", Properties: trackProps{MMSI: mmsi, From: from, To: to}, Points: []position{}}
 	var coords [][2]float64
 	err = s.st.Track(mmsi, from.UnixMilli(), to.UnixMilli(), func(p store.Position) bool {
+		if !v.seesPos(p.Feeds) {
+			return true
+		}
 		if len(tf.Points) >= s.opts.MaxTrackPoints {
 			tf.Properties.Truncated = true
 			return false
@@ -340,20 +354,20 @@ func (s *Server) networks(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	snap, err := s.live.Snapshot(r.Context(), s.opts.SnapshotMaxAge)
+	pic, err := s.pictureFor(r.Context(), viewOf(r))
 	if err != nil {
 		return err
 	}
 	out := []network.Network{}
-	for i := range snap.Networks {
-		if mmsi == 0 || hasMember(&snap.Networks[i], mmsi) {
-			out = append(out, snap.Networks[i])
+	for i := range pic.networks {
+		if mmsi == 0 || hasMember(&pic.networks[i], mmsi) {
+			out = append(out, pic.networks[i])
 		}
 	}
 	return writeJSON(w, "", struct {
 		Built    time.Time         `json:"built"`
 		Networks []network.Network `json:"networks"`
-	}{snap.Built.UTC(), out})
+	}{pic.built.UTC(), out})
 }
 
 // feeds: GET /api/feeds — the configured feeds and their state.

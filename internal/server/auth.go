@@ -1,0 +1,225 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/picket-ais/picket/internal/access"
+)
+
+// SessionCookie is the cookie a web login sets: the session token's
+// secret, HttpOnly, SameSite=Strict (so another site cannot make the
+// browser send it), Secure over TLS.
+const SessionCookie = "picket_session"
+
+// route is what the server knows of a route before its handler runs:
+// the role it needs and what the audit log calls it.
+type route struct {
+	role   access.Role // "" for a public route
+	action string      // audit action; "" not audited
+}
+
+// viewKey is the request context key of a request's view.
+type viewKey struct{}
+
+// viewOf returns the view a request was authorised with.
+func viewOf(r *http.Request) *view {
+	if v, ok := r.Context().Value(viewKey{}).(*view); ok {
+		return v
+	}
+	return openView
+}
+
+// secretOf returns the token a request carries: "Authorization: Bearer"
+// first, then the session cookie.
+func secretOf(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
+			return strings.TrimSpace(t)
+		}
+		return "\x00" // another scheme: never a valid token
+	}
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// authorize authenticates a request for a route, rate-limits it and
+// checks its role. It writes the error response and returns nil when
+// the request may not go on.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt route) *view {
+	if s.opts.Access == nil {
+		return openView // an open server: one partner, every feed
+	}
+	secret := secretOf(r)
+	if secret == "" {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="picket"`)
+		writeError(w, http.StatusUnauthorized, "authentication required: log in, or send an API token as \"Authorization: Bearer <token>\"")
+		return nil
+	}
+	p, err := s.opts.Access.Authenticate(secret)
+	if err != nil {
+		if !errors.Is(err, access.ErrUnauthorized) {
+			s.log.Error("authentication failed", "err", err)
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="picket", error="invalid_token"`)
+		writeError(w, http.StatusUnauthorized, "token not valid, expired or revoked")
+		return nil
+	}
+	if ok, wait := s.limiter.Allow(p.TokenID); !ok {
+		secs := max(1, int(wait.Round(time.Second)/time.Second))
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		writeError(w, http.StatusTooManyRequests, "rate limit: more than "+strconv.FormatFloat(s.opts.RatePerSecond, 'f', -1, 64)+
+			" requests a second with this token; retry in "+strconv.Itoa(secs)+" s")
+		return nil
+	}
+	if !p.Role.Allows(rt.role) {
+		writeError(w, http.StatusForbidden, string(rt.role)+" role needed (you are "+string(p.Role)+")")
+		return nil
+	}
+	return s.viewFor(p)
+}
+
+// audit records a request in the audit log.
+func (s *Server) audit(r *http.Request, v *view, action string, code int, n int64) {
+	if s.opts.Audit == nil || action == "" {
+		return
+	}
+	e := access.AuditEntry{Time: time.Now().UTC(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+		Status: code, Bytes: n, Remote: r.RemoteAddr, Action: action}
+	if v != nil {
+		e.User, e.Partner, e.Role, e.TokenID = v.who.User, v.who.Partner, v.who.Role, v.who.TokenID
+	}
+	s.opts.Audit.Record(e)
+}
+
+// me is the answer of /api/me and /api/login.
+type me struct {
+	User      string      `json:"user"`
+	Partner   string      `json:"partner"`
+	Role      access.Role `json:"role"`
+	Clearance []string    `json:"clearance"` // names of the feeds the partner may see
+	Open      bool        `json:"open"`      // the server has no access control
+}
+
+func (s *Server) meOf(v *view) me {
+	m := me{User: v.who.User, Partner: v.who.Partner, Role: v.who.Role, Clearance: []string{}, Open: v.all}
+	for i, f := range s.live.Stats().Feeds {
+		if v.all || v.clearance&(1<<i) != 0 {
+			m.Clearance = append(m.Clearance, f.Name)
+		}
+	}
+	return m
+}
+
+// me: GET /api/me — who the request is made by, and what it may see.
+func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, "", s.meOf(viewOf(r)))
+}
+
+// loginRequest is the body of POST /api/login: a user and password, or
+// a token.
+type loginRequest struct {
+	User     string `json:"user"`
+	Password string `json:"password"`
+	Token    string `json:"token"`
+}
+
+// login: POST /api/login — checks a password (opening a session) or a
+// token, and sets the session cookie.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Access == nil {
+		writeJSON(w, "", s.meOf(openView))
+		return
+	}
+	// Failed logins are limited per client address, so that passwords
+	// cannot be guessed fast.
+	host := r.RemoteAddr
+	if i := strings.LastIndexByte(host, ':'); i > 0 {
+		host = host[:i]
+	}
+	if ok, wait := s.loginLimiter.Allow(host); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(wait/time.Second))))
+		writeError(w, http.StatusTooManyRequests, "too many login attempts; retry in "+strconv.Itoa(max(1, int(wait/time.Second)))+" s")
+		return
+	}
+	var req loginRequest
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeError(w, http.StatusRequestEntityTooLarge, "request body over "+strconv.FormatInt(mbe.Limit, 10)+" bytes")
+			return
+		}
+		writeError(w, http.StatusBadRequest, "login: want a JSON object {\"user\", \"password\"} or {\"token\"}")
+		return
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		writeError(w, http.StatusBadRequest, "login: one JSON object expected")
+		return
+	}
+	var (
+		p      access.Principal
+		secret string
+		err    error
+	)
+	switch {
+	case req.Token != "" && req.User == "" && req.Password == "":
+		secret = req.Token
+		p, err = s.opts.Access.Authenticate(secret)
+	case req.Token == "" && req.User != "":
+		p, secret, err = s.opts.Access.Login(req.User, req.Password)
+	default:
+		writeError(w, http.StatusBadRequest, "login: give a user and password, or a token")
+		return
+	}
+	if err != nil {
+		if !errors.Is(err, access.ErrUnauthorized) {
+			s.log.Error("login failed", "err", err)
+			writeError(w, http.StatusInternalServerError, "internal error")
+			return
+		}
+		s.audit(r, &view{who: access.Principal{User: req.User}}, "login_failed", http.StatusUnauthorized, 0)
+		if req.Token != "" {
+			writeError(w, http.StatusUnauthorized, "token not valid, expired or revoked")
+		} else {
+			writeError(w, http.StatusUnauthorized, "wrong user name or password")
+		}
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: secret, Path: "/", HttpOnly: true,
+		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: int(access.SessionTTL / time.Second)})
+	v := s.viewFor(p)
+	s.audit(r, v, "login", http.StatusOK, 0)
+	writeJSON(w, "", s.meOf(v))
+}
+
+// logout: POST /api/logout — ends a web session and clears its cookie.
+// A request with an API token (not a session) only clears the cookie:
+// tokens are revoked with picket token revoke.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
+		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	if s.opts.Access != nil {
+		if p, err := s.opts.Access.Authenticate(secretOf(r)); err == nil {
+			if err := s.opts.Access.Logout(p.TokenID); err != nil && !errors.Is(err, access.ErrInvalid) {
+				s.log.Warn("logout", "err", err)
+			}
+			s.audit(r, s.viewFor(p), "logout", http.StatusNoContent, 0)
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// withView returns r with v in its context.
+func withView(r *http.Request, v *view) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), viewKey{}, v))
+}

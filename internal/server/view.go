@@ -1,0 +1,219 @@
+package server
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/picket-ais/picket/internal/access"
+	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/live"
+	"github.com/picket-ais/picket/internal/network"
+	"github.com/picket-ais/picket/internal/profile"
+	"github.com/picket-ais/picket/internal/store"
+)
+
+// nobody is a clearance bit no feed has (live.MaxFeeds is 63): a partner
+// cleared for no feed gets it, so that its clearance is not 0, which the
+// store reads as "every feed".
+const nobody = uint64(1) << 63
+
+// view is what one request may see: the principal's partner's clearance
+// over the feeds. Every read path filters through it (docs/security.md):
+//   - a position, or an identity record, is visible when one of the feeds
+//     that heard it is in the clearance;
+//   - an event is visible when, for each vessel it involves, one of the
+//     feeds that heard that vessel while it happened is
+//     (store.Provenance.VisibleTo);
+//   - anything derived (risk scores, networks, counts) is derived from
+//     the visible events only.
+type view struct {
+	who access.Principal
+	// all: an open server (no access control); every feed.
+	all bool
+	// clearance is the bit set of visible feeds, with nobody set.
+	clearance uint64
+	// full: the clearance covers every configured feed, so the complete
+	// risk picture is this view's.
+	full bool
+}
+
+// openView is the view of every request to a server without access
+// control.
+var openView = &view{all: true, full: true, who: access.Principal{Role: access.Admin}}
+
+// seesPos reports whether a position or identity record heard by feeds
+// is visible.
+func (v *view) seesPos(feeds uint64) bool { return v.all || feeds&v.clearance != 0 }
+
+// seesEvent reports whether an event of provenance p is visible.
+func (v *view) seesEvent(p store.Provenance) bool { return v.all || p.VisibleTo(v.clearance) }
+
+// storeClearance is the clearance to give the store: 0 (every feed) for
+// an open view.
+func (v *view) storeClearance() uint64 {
+	if v.all {
+		return 0
+	}
+	return v.clearance
+}
+
+// viewFor returns the view of a principal. Clearances are computed once
+// per partner and registry generation.
+func (s *Server) viewFor(p access.Principal) *view {
+	gen := s.opts.Access.Generation()
+	s.clearMu.Lock()
+	defer s.clearMu.Unlock()
+	if gen != s.clearGen {
+		clear(s.clearances)
+		s.clearGen = gen
+	}
+	c, ok := s.clearances[p.Partner]
+	if !ok {
+		c = s.opts.Access.Registry().Clearance(p.Partner, s.feedLabels) &^ nobody
+		s.clearances[p.Partner] = c
+	}
+	all := uint64(1)<<len(s.feedLabels) - 1
+	return &view{who: p, clearance: c | nobody, full: c&all == all}
+}
+
+// feedLabelsOf parses the feeds' labels. A label that does not parse
+// releases the feed to its owner alone (serve checks labels before it
+// starts, so this is for embedders that did not).
+func (s *Server) feedLabelsOf() []access.FeedLabel {
+	var out []access.FeedLabel
+	for i, f := range s.live.Stats().Feeds {
+		l, err := access.ParseLabel(f.Label)
+		if err != nil {
+			s.log.Error("feed label not understood: the feed is visible to its owner only", "feed", f.Name, "err", err)
+			l = access.Label{}
+		}
+		out = append(out, access.FeedLabel{Index: i, Owner: f.Partner, Label: l})
+	}
+	return out
+}
+
+// picture is the risk picture a view sees: profiles and networks built
+// from its visible events.
+type picture struct {
+	built    time.Time
+	profiles []profile.Profile
+	networks []network.Network
+	byMMSI   map[uint32]int
+}
+
+func (p *picture) profile(mmsi uint32) (*profile.Profile, bool) {
+	if p == nil {
+		return nil, false
+	}
+	i, ok := p.byMMSI[mmsi]
+	if !ok {
+		return nil, false
+	}
+	return &p.profiles[i], true
+}
+
+func (p *picture) risk(mmsi uint32) (int, bool) {
+	pr, ok := p.profile(mmsi)
+	if !ok {
+		return 0, false
+	}
+	return pr.Risk.Score, true
+}
+
+// pictures caches the pictures of partial views by clearance.
+type pictures struct {
+	mu sync.Mutex
+	m  map[uint64]*picture
+}
+
+// pictureFor returns the risk picture of a view, no older than
+// SnapshotMaxAge. A view cleared for every feed sees the pipeline's own
+// (built from the tracker and every event); another sees one built from
+// the events it may see alone, without the tracker's identity history,
+// which it may not see whole: risk reasons that need it (no IMO number,
+// identities shared without an event) are missing from such a picture.
+func (s *Server) pictureFor(ctx context.Context, v *view) (*picture, error) {
+	if v.full {
+		snap, err := s.live.Snapshot(ctx, s.opts.SnapshotMaxAge)
+		if err != nil {
+			return nil, err
+		}
+		return s.wrapSnapshot(snap), nil
+	}
+	s.pics.mu.Lock()
+	defer s.pics.mu.Unlock()
+	if p := s.pics.m[v.clearance]; p != nil && time.Since(p.built) <= s.opts.SnapshotMaxAge {
+		return p, nil
+	}
+	var evs []event.Event
+	if err := s.st.Events(store.EventFilter{Clearance: v.clearance}, func(e event.Event, _ store.Provenance) bool {
+		evs = append(evs, e)
+		return true
+	}); err != nil {
+		return nil, err
+	}
+	popts, nopts := s.live.RiskOptions()
+	ps := profile.Build(nil, evs, popts)
+	p := &picture{built: time.Now(), profiles: ps, byMMSI: make(map[uint32]int, len(ps))}
+	for i := range ps {
+		if ps[i].Segment == "" {
+			p.byMMSI[ps[i].MMSI] = i
+		}
+	}
+	p.networks = network.Build(evs, nil, ps, nopts)
+	if s.pics.m == nil {
+		s.pics.m = make(map[uint64]*picture)
+	}
+	// Few partners share a server: the cache holds at most one picture
+	// per clearance, and forgets them all past a bound.
+	if len(s.pics.m) >= 64 {
+		clear(s.pics.m)
+	}
+	s.pics.m[v.clearance] = p
+	return p, nil
+}
+
+// wrapSnapshot turns the pipeline's snapshot into a picture (cached per
+// snapshot).
+func (s *Server) wrapSnapshot(snap *live.Snapshot) *picture {
+	s.pics.mu.Lock()
+	defer s.pics.mu.Unlock()
+	if s.fullPic != nil && s.fullSnap == snap {
+		return s.fullPic
+	}
+	p := &picture{built: snap.Built, profiles: snap.Profiles, networks: snap.Networks, byMMSI: make(map[uint32]int, len(snap.Profiles))}
+	for i := range snap.Profiles {
+		if snap.Profiles[i].Segment == "" {
+			p.byMMSI[snap.Profiles[i].MMSI] = i
+		}
+	}
+	s.fullSnap, s.fullPic = snap, p
+	return p
+}
+
+// visibleIdentity returns the identity records a view may see, those of
+// one field and value heard through several visible feeds merged into
+// one (the earliest first, the latest last), sorted by field then first
+// heard.
+func visibleIdentity(v *view, recs []store.IdentityRecord) []store.IdentityRecord {
+	var out []store.IdentityRecord
+	for _, r := range recs {
+		if !v.seesPos(r.Feeds) {
+			continue
+		}
+		i := slices.IndexFunc(out, func(o store.IdentityRecord) bool { return o.Field == r.Field && o.Value == r.Value })
+		if i < 0 {
+			out = append(out, r)
+			continue
+		}
+		out[i].First = min(out[i].First, r.First)
+		out[i].Last = max(out[i].Last, r.Last)
+	}
+	slices.SortFunc(out, func(a, b store.IdentityRecord) int {
+		return cmp.Or(cmp.Compare(a.Field, b.Field), cmp.Compare(a.First, b.First), cmp.Compare(a.Value, b.Value))
+	})
+	return out
+}
