@@ -178,7 +178,9 @@ then the server stops.`,
 				_, err := io.WriteString(os.Stdout, exampleConfig)
 				return err
 			}
-			return runServe(&fl)
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runServe(ctx, &fl, nil)
 		},
 	}
 	f := c.Flags()
@@ -272,13 +274,15 @@ func (c *serveConfig) feeds() ([]live.Feed, error) {
 	return out, nil
 }
 
-func runServe(fl *serveFlags) error {
+// runServe serves until ctx is done; ready, when not nil, is called with
+// the server's URL once it answers.
+func runServe(parent context.Context, fl *serveFlags, ready func(url string)) error {
 	level := slog.LevelInfo
 	if fl.debug {
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := context.WithCancel(parent)
 	defer stop()
 
 	var cfg *serveConfig
@@ -427,6 +431,9 @@ func runServe(fl *serveFlags) error {
 	go func() { served <- srv.Serve(httpCtx, ln) }()
 	ran := make(chan error, 1)
 	go func() { ran <- p.Run(ctx) }()
+	if ready != nil {
+		ready(url)
+	}
 
 	// Shutdown in pipeline order: feeds, decoding, detection and the
 	// store's flush (Run drains them), then HTTP, then the store.
