@@ -15,7 +15,9 @@
 // Handler serves dist/ and nothing else: the page talks to the API under
 // /api/ (vessels, profiles, tracks, events, networks and the live stream)
 // and reads /api/config for an optional online tile URL. Without that
-// file, or without any network, the page uses the bundled basemap.
+// file, or without any network, the page uses the bundled basemap. It asks
+// /api/me who is logged in and shows a login screen when nobody is; a
+// server without /api/me is taken as open to all.
 //
 // Handler is safe for concurrent use. It compresses each file with gzip
 // once, on first request by a client that accepts it, and keeps the result.

@@ -6,41 +6,18 @@
 //   node e2e/browser.mjs http://127.0.0.1:8090 "$TMPDIR/shots"
 //
 // It prints one JSON line of results and exits non-zero on failure.
-import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { args, launch, newPage } from "./chromium.mjs";
 
-const [url, outDir] = process.argv.slice(2);
-if (!url || !outDir) {
-  console.error("usage: node e2e/browser.mjs URL OUTDIR");
-  process.exit(2);
-}
-mkdirSync(outDir, { recursive: true });
-
-const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
-const browser = await chromium.launch({
-  executablePath,
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-    "--disable-component-update", "--disable-sync", "--disable-quic", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
-  ],
-});
+const { url, outDir } = args("node e2e/browser.mjs URL OUTDIR");
+const browser = await launch();
 const result = { ok: false, steps: [], errors: [], requests: [] };
 const step = (name, data = {}) => result.steps.push({ name, ...data });
 let page;
 try {
-  const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1 });
-  page = await ctx.newPage();
-  page.on("pageerror", (e) => result.errors.push(`pageerror: ${e.message}`));
-  // A server without a tile URL answers /api/config with 404: that one is expected.
-  page.on("response", (r) => {
-    if (r.status() >= 400 && !r.url().endsWith("/api/config")) result.errors.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  // The page must not reach beyond the server it came from.
-  const origin = new URL(url).origin;
-  page.on("request", (r) => {
-    if (!r.url().startsWith(origin) && !r.url().startsWith("data:") && !r.url().startsWith("blob:")) result.requests.push(r.url());
-  });
+  // A server without a tile URL answers /api/config with 404, and one
+  // without logins /api/me: those are expected.
+  page = await newPage(browser, url, result, (r) => /\/api\/(config|me)$/.test(r.url()) && r.status() === 404);
 
   await page.goto(url, { waitUntil: "load" });
   await page.waitForFunction(() => document.body.dataset.ready === "1", null, { timeout: 30000 });
@@ -49,8 +26,15 @@ try {
   const rendered = await page.evaluate(() => Number(document.body.dataset.rendered));
   const listed = await page.evaluate(() => Number(document.getElementById("stat-vessels").textContent));
   const events = await page.locator("#events li.ev").count();
-  step("overview", { rendered, listed, events });
+  const marking = await page.locator("#marking").textContent();
+  step("overview", { rendered, listed, events, marking });
   if (!(rendered > 0)) throw new Error("no vessels rendered");
+  // The replay window ends at the latest data, not at the wall clock.
+  const lag = await page.evaluate(() => window.picket.replay.window()[1] - window.picket.ref);
+  if (!(Math.abs(lag) < 300000)) throw new Error(`the replay window ends ${lag} ms after the latest data`);
+  // No /api/me: an open server, said so on the page, and no login.
+  if (!/open server/i.test(marking) || (await page.locator("#login").isVisible()) || (await page.locator("#who").isVisible()))
+    throw new Error(`an open server should show no login and say it is open, marking ${JSON.stringify(marking)}`);
   await page.screenshot({ path: join(outDir, "01-overview.png") });
 
   // Open the riskiest vessel by clicking its symbol on the map.

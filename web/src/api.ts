@@ -127,16 +127,215 @@ export interface Config {
   zoom?: number;
 }
 
+/** An API answer that was not 2xx; detail is the server's {"error"} text. */
 export class HTTPError extends Error {
-  constructor(public status: number, url: string) {
-    super(`${url}: HTTP ${status}`);
+  constructor(
+    public status: number,
+    url: string,
+    public detail = "",
+    /** Seconds to wait, from Retry-After (429, 503); 0 when not said. */
+    public retryAfter = 0,
+  ) {
+    super(detail ? `${url}: ${detail}` : `${url}: HTTP ${status}`);
   }
 }
 
+// ---- the session --------------------------------------------------------
+//
+// The server keeps the session in an HttpOnly cookie (picket_session) that
+// the browser sends with every request and with the live stream: the page
+// never sees or stores a secret. Any /api call may answer 401 (the session
+// expired, its token was revoked) or 403 (the role is too low).
+
+export type Role = "viewer" | "analyst" | "admin";
+
+/** Who is logged in, as GET /api/me and POST /api/login answer. */
+export interface Session {
+  user: string;
+  /** The partner whose view this is: what it is cleared to see. */
+  partner: string;
+  role: Role | string;
+  /** The feeds the partner is cleared for, by name. */
+  clearance: string[];
+  /** An open server: no login, everything allowed. */
+  open: boolean;
+}
+
+/** A server without access control (no /api/me yet, or open: true). */
+export const OPEN: Session = { user: "", partner: "", role: "admin", clearance: [], open: true };
+
+/** What the page offers beyond the map, and the role each needs. */
+export type Feature = "networks" | "exports" | "feeds" | "metrics" | "audit";
+
+const NEEDS: Record<Feature, Role> = { networks: "analyst", exports: "analyst", feeds: "admin", metrics: "admin", audit: "admin" };
+const RANK: Record<string, number> = { viewer: 1, analyst: 2, admin: 3 };
+
+/**
+ * Whether the session's role may use f. The server decides and answers 403
+ * otherwise; the page only hides what would be refused. An unknown role
+ * gets the viewer's map and nothing more.
+ */
+export function allowed(s: Session | null, f: Feature): boolean {
+  if (!s) return false;
+  return s.open || (RANK[s.role] ?? 0) >= RANK[NEEDS[f]];
+}
+
+const NEEDS_TEXT: Record<Feature, string> = {
+  networks: "Networks need the analyst role",
+  exports: "Exports need the analyst role",
+  feeds: "Feeds need the admin role",
+  metrics: "Metrics need the admin role",
+  audit: "The audit log needs the admin role",
+};
+
+/** Why f is refused: "Exports need the analyst role". */
+export function needs(f: Feature): string {
+  return NEEDS_TEXT[f];
+}
+
+let unauthorized: (() => void) | null = null;
+let inFlight = new AbortController();
+
+/** f runs when a request is answered 401: the session is over. */
+export function onUnauthorized(f: () => void): void {
+  unauthorized = f;
+}
+
+/**
+ * Cancels every request in flight, at logout or when the session ends, so
+ * that no answer meant for the old session reaches the page.
+ */
+export function abortAll(): void {
+  inFlight.abort();
+  inFlight = new AbortController();
+}
+
+/** Aborted requests and a session's end: the caller says nothing of them. */
+export function quiet(e: unknown): boolean {
+  const err = e as { name?: string; status?: number } | null;
+  return err?.name === "AbortError" || err?.status === 401;
+}
+
+/** Times a GET answered 429 (the server's limit per token) is tried again. */
+const RETRIES_429 = 3;
+
+/**
+ * fetch for the API: sends the session cookie, tries a GET again after
+ * the Retry-After of a 429 (a replay asks for hundreds of tracks at once),
+ * reports a 401 to the onUnauthorized handler, and throws HTTPError for
+ * any other answer but 2xx.
+ */
+export async function request(url: string, init: RequestInit = {}): Promise<Response> {
+  const signal = init.signal ? AbortSignal.any([init.signal, inFlight.signal]) : inFlight.signal;
+  for (let attempt = 0; ; attempt++) {
+    const r = await fetch(url, { credentials: "same-origin", ...init, signal });
+    if (r.ok) return r;
+    const err = await httpError(r, url);
+    if (r.status === 429 && attempt < RETRIES_429 && (init.method ?? "GET") === "GET") {
+      await sleep(Math.min(10, err.retryAfter || 1) * 1000, signal);
+      continue;
+    }
+    if (r.status === 401) unauthorized?.();
+    throw err;
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((ok, fail) => {
+    const t = setTimeout(ok, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(t);
+        fail(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
+
 export async function getJSON<T>(url: string, signal?: AbortSignal): Promise<T> {
-  const r = await fetch(url, { signal, headers: { Accept: "application/json" } });
-  if (!r.ok) throw new HTTPError(r.status, url);
+  const r = await request(url, { signal, headers: { Accept: "application/json" } });
   return (await r.json()) as T;
+}
+
+async function httpError(r: Response, url: string): Promise<HTTPError> {
+  let detail = "";
+  try {
+    const body = await r.json();
+    if (body && typeof body.error === "string") detail = body.error;
+  } catch {
+    /* not JSON: the status says it */
+  }
+  return new HTTPError(r.status, url, detail, retryAfter(r.headers.get("Retry-After")));
+}
+
+/** Retry-After in seconds: a number of seconds or an HTTP date. */
+export function retryAfter(v: string | null, now = Date.now()): number {
+  if (!v) return 0;
+  if (/^\s*\d+\s*$/.test(v)) return Number(v);
+  const t = Date.parse(v);
+  return isFinite(t) ? Math.max(0, Math.ceil((t - now) / 1000)) : 0;
+}
+
+function asSession(r: any): Session {
+  if (!r || typeof r !== "object") throw new Error("session: not an object");
+  if (r.open === true) return { ...OPEN, user: String(r.user ?? ""), partner: String(r.partner ?? "") };
+  return {
+    user: String(r.user ?? ""),
+    partner: String(r.partner ?? ""),
+    role: String(r.role ?? ""),
+    clearance: Array.isArray(r.clearance) ? r.clearance.map(String) : [],
+    open: false,
+  };
+}
+
+/**
+ * Who is logged in; null when nobody is (401). A server that does not know
+ * /api/me (404) has no access control yet: it is open.
+ */
+export async function me(): Promise<Session | null> {
+  const r = await fetch("/api/me", { credentials: "same-origin", headers: { Accept: "application/json" } });
+  if (r.status === 404) return OPEN;
+  if (r.status === 401) return null;
+  if (!r.ok) throw await httpError(r, "/api/me");
+  return asSession(await r.json());
+}
+
+export type Credentials = { user: string; password: string } | { token: string };
+
+/** Why a login failed, in words for the login screen. */
+export class LoginError extends Error {
+  constructor(
+    message: string,
+    public status: number,
+    /** Seconds before the server takes another try (429). */
+    public retryAfter = 0,
+  ) {
+    super(message);
+  }
+}
+
+/** Logs in; the server answers with the session and sets its cookie. */
+export async function login(c: Credentials): Promise<Session> {
+  const r = await fetch("/api/login", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify(c),
+  });
+  if (r.ok) return asSession(await r.json());
+  const err = await httpError(r, "/api/login");
+  if (r.status === 401) throw new LoginError("token" in c ? "Token not valid or revoked." : "Wrong user name or password.", 401);
+  if (r.status === 429) throw new LoginError("Too many attempts.", 429, err.retryAfter || 60);
+  throw new LoginError(`Login failed: ${err.detail || `HTTP ${r.status}`}`, r.status);
+}
+
+/** Ends the session; the server clears the cookie. */
+export async function logout(): Promise<void> {
+  const r = await fetch("/api/logout", { method: "POST", credentials: "same-origin" });
+  // 401: the session had already ended; 404: a server without logins.
+  if (!r.ok && r.status !== 401 && r.status !== 404) throw await httpError(r, "/api/logout");
 }
 
 export type BBox = [number, number, number, number];
@@ -145,13 +344,16 @@ const bboxParam = (b: BBox) => b.map((v) => +v.toFixed(4)).join(",");
 
 const iso = (t: number) => new Date(t).toISOString().replace(/\.000Z$/, "Z");
 
-/** The optional page configuration; {} when the server has none. */
-export async function config(): Promise<Config> {
+/**
+ * The optional page configuration; {} when the server has none, null when
+ * it is kept for logged-in users (401): ask again after the login.
+ */
+export async function config(): Promise<Config | null> {
   try {
     const c = await getJSON<Config>("/api/config");
     return c && typeof c === "object" ? c : {};
-  } catch {
-    return {};
+  } catch (e) {
+    return (e as HTTPError)?.status === 401 ? null : {};
   }
 }
 
@@ -277,7 +479,7 @@ export interface EventQuery {
   limit?: number;
 }
 
-export async function events(q: EventQuery, signal?: AbortSignal): Promise<PicketEvent[]> {
+function eventParams(q: EventQuery): URLSearchParams {
   const p = new URLSearchParams();
   if (q.types?.length) p.set("type", q.types.join(","));
   if (q.from !== undefined) p.set("from", iso(q.from));
@@ -285,7 +487,12 @@ export async function events(q: EventQuery, signal?: AbortSignal): Promise<Picke
   if (q.bbox) p.set("bbox", bboxParam(q.bbox));
   if (q.mmsi !== undefined) p.set("mmsi", String(q.mmsi));
   if (q.minConfidence) p.set("min_confidence", String(q.minConfidence));
-  p.set("limit", String(q.limit ?? 500));
+  if (q.limit !== undefined) p.set("limit", String(q.limit));
+  return p;
+}
+
+export async function events(q: EventQuery, signal?: AbortSignal): Promise<PicketEvent[]> {
+  const p = eventParams({ ...q, limit: q.limit ?? 500 });
   const r = await getJSON<PicketEvent[] | { events?: PicketEvent[] }>(`/api/events?${p}`, signal);
   const list = Array.isArray(r) ? r : r?.events ?? [];
   return list.filter((e) => e && e.id && isFinite(e.lat) && isFinite(e.lon));
@@ -294,6 +501,22 @@ export async function events(q: EventQuery, signal?: AbortSignal): Promise<Picke
 export async function networks(signal?: AbortSignal): Promise<Network[]> {
   const r = await getJSON<{ networks?: Network[] } | Network[]>("/api/networks", signal);
   return (Array.isArray(r) ? r : r?.networks ?? []).filter((n) => n && Array.isArray(n.members));
+}
+
+/** The export formats of /api/export/events.{format}, with their names. */
+export const EXPORT_FORMATS: [string, string, string][] = [
+  ["geojson", "GeoJSON", "for GIS"],
+  ["kml", "KML", "for Google Earth, with a time span per event"],
+  ["csv", "CSV", "for spreadsheets"],
+  ["parquet", "Parquet", "GeoParquet, for DuckDB and GeoPandas"],
+];
+
+/** The events matching q as a file (the analyst role); its name from Content-Disposition. */
+export async function exportEvents(format: string, q: EventQuery): Promise<{ blob: Blob; name: string }> {
+  const r = await request(`/api/export/events.${format}?${eventParams(q)}`);
+  const cd = r.headers.get("Content-Disposition") ?? "";
+  const name = /filename="?([^";]+)"?/.exec(cd)?.[1] ?? `events.${format}`;
+  return { blob: await r.blob(), name };
 }
 
 /** A position of the stream, flat ({mmsi, lat, lon, ...}) or as a Feature. */
@@ -309,7 +532,11 @@ export function asFeature(p: any): VesselFeature | undefined {
 export interface StreamHandlers {
   position(f: VesselFeature): void;
   alert(e: PicketEvent): void;
-  state(s: "open" | "error"): void;
+  /**
+   * error: the connection dropped and the browser reconnects by itself;
+   * closed: the server refused it (a 401, say) and it will not.
+   */
+  state(s: "open" | "error" | "closed"): void;
 }
 
 /** Subscribes to the live stream; close the returned source to stop. */
@@ -319,7 +546,7 @@ export function stream(b: BBox | null, types: string[], h: StreamHandlers): Even
   if (types.length) p.set("types", types.join(","));
   const es = new EventSource(`/api/stream?${p}`);
   es.addEventListener("open", () => h.state("open"));
-  es.addEventListener("error", () => h.state("error"));
+  es.addEventListener("error", () => h.state(es.readyState === EventSource.CLOSED ? "closed" : "error"));
   es.addEventListener("position", (m) => {
     try {
       const f = asFeature(JSON.parse((m as MessageEvent).data));

@@ -4,7 +4,7 @@
 // so the map works with no network at all. An online raster tile URL from
 // /api/config can be shown over it instead.
 import * as topojson from "topojson-client";
-import type { StyleSpecification } from "maplibre-gl";
+import type { LayerSpecification, RasterSourceSpecification, StyleSpecification } from "maplibre-gl";
 
 export const BASEMAP_URL = "countries-50m.json";
 
@@ -70,24 +70,34 @@ export function style(tiles?: string, attribution?: string): StyleSpecification 
     ],
   };
   if (tiles) {
-    s.sources.tiles = {
-      type: "raster",
-      tiles: [tiles],
-      tileSize: 256,
-      attribution: attribution ?? "",
-      maxzoom: 19,
-    };
-    // Above the sea, under the chart's own land, hidden until chosen.
-    s.layers.splice(1, 0, {
-      id: "tiles",
-      type: "raster",
-      source: "tiles",
-      layout: { visibility: "none" },
-      paint: { "raster-opacity": 0.85, "raster-saturation": -0.6, "raster-brightness-max": 0.7 },
-    });
+    s.sources.tiles = tilesSource(tiles, attribution);
+    s.layers.splice(1, 0, TILES_LAYER);
   }
   return s;
 }
+
+/**
+ * Adds the online tiles to a map made without them: a server that keeps
+ * its configuration for logged-in users tells them after the login.
+ */
+export function addTiles(map: import("maplibre-gl").Map, tiles: string, attribution?: string): void {
+  if (map.getSource("tiles")) return;
+  map.addSource("tiles", tilesSource(tiles, attribution));
+  map.addLayer(TILES_LAYER, "graticule");
+}
+
+function tilesSource(tiles: string, attribution?: string): RasterSourceSpecification {
+  return { type: "raster", tiles: [tiles], tileSize: 256, attribution: attribution ?? "", maxzoom: 19 };
+}
+
+/** Above the sea, under the chart's own land, hidden until chosen. */
+const TILES_LAYER: LayerSpecification = {
+  id: "tiles",
+  type: "raster",
+  source: "tiles",
+  layout: { visibility: "none" },
+  paint: { "raster-opacity": 0.85, "raster-saturation": -0.6, "raster-brightness-max": 0.7 },
+};
 
 /** Loads the TopoJSON and fills the land, coastline and border sources. */
 export async function load(map: import("maplibre-gl").Map): Promise<void> {

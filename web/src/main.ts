@@ -20,6 +20,7 @@ import {
   type Category,
 } from "./fmt";
 import { Replay, positionAt } from "./replay";
+import { Gate, takeLoginLink } from "./session";
 
 maplibregl.setWorkerUrl(new URL("maplibre-gl-worker.mjs", import.meta.url).href);
 
@@ -37,6 +38,9 @@ const QUIET_TYPES = new Set(["port_visit"]);
 
 export class App {
   map!: maplibregl.Map;
+  gate!: Gate;
+  /** Who is logged in; null while the login screen shows. */
+  session: api.Session | null = null;
   labels!: Labels;
   replay!: Replay;
   vessels = new Map<number, VesselFeature>();
@@ -73,9 +77,41 @@ export class App {
   private lastDraw = 0;
   private firstFit = true;
   private hasCenter = false;
+  private hasTiles = false;
+  /** The server's map configuration; null until it has answered one. */
+  private cfg: api.Config | null = null;
+  private checking = false;
+  private restartTimer = 0;
+  private networksError = "";
 
   async start(): Promise<void> {
-    const cfg = await api.config();
+    // A demo login link logs in before anything else loads; its token
+    // leaves the address bar at once.
+    const token = takeLoginLink();
+    this.gate = new Gate(
+      (s) => this.begin(s),
+      () => this.logout(),
+    );
+    api.onUnauthorized(() => this.endSession("expired"));
+    let session: api.Session | null = null;
+    let loginError = "";
+    if (token) [session, loginError] = await linkLogin(token);
+    if (!session && !loginError) session = await api.me();
+    // A link pasted into the address bar of the open page.
+    window.addEventListener("hashchange", async () => {
+      const t = takeLoginLink();
+      if (!t) return;
+      if (this.session) this.forget();
+      const [s, err] = await linkLogin(t);
+      if (s) return this.begin(s);
+      this.gate.render(null);
+      this.gate.show("start", { error: err || "Token not valid or revoked.", token: true });
+    });
+
+    // Who is logged in shows before the map is made.
+    this.gate.render(session);
+    this.cfg = await api.config();
+    const cfg = this.cfg ?? {};
     this.hasCenter = Array.isArray(cfg.center);
     this.map = new maplibregl.Map({
       container: "map",
@@ -102,14 +138,139 @@ export class App {
     addLayers(this.map);
     this.setupMapEvents();
     basemap.load(this.map).catch((e) => this.notice(`Basemap not loaded: ${e.message}`));
-    await this.loadVessels(true);
+    this.map.on("idle", () => this.countRendered());
+    setInterval(() => this.tick(), 1000);
+    if (session) await this.begin(session);
+    else {
+      this.gate.show("start", { error: loginError, token: !!loginError });
+    }
+  }
+
+  // ---- the session -------------------------------------------------------
+
+  /**
+   * A session begins, at start or after a login: load what it may see. The
+   * map keeps the view it has.
+   */
+  async begin(s: api.Session): Promise<void> {
+    this.session = s;
+    this.gate.render(s);
+    this.gate.hide();
+    if (!this.cfg) {
+      // The server keeps its configuration for logged-in users.
+      this.cfg = (await api.config()) ?? {};
+      this.applyConfig(this.cfg);
+    }
+    if (this.session !== s) return;
+    await this.loadVessels(this.firstFit);
+    if (this.session !== s) return;
     this.replay.resetWindow();
     this.loadEvents();
     this.loadNetworks();
     this.startStream();
-    this.map.on("idle", () => this.countRendered());
-    setInterval(() => this.tick(), 1000);
     document.body.dataset.ready = "1";
+  }
+
+  /**
+   * The session is over: logged out, expired or revoked (a 401). The page
+   * forgets everything it showed, since the next officer may be cleared
+   * for less, keeps the map's view, and asks for a login.
+   */
+  endSession(why: "expired" | "logout"): void {
+    const old = this.session;
+    if (!old) return;
+    this.forget();
+    this.gate.render(null);
+    this.gate.show(why, { user: why === "expired" ? old.user : "" });
+  }
+
+  private async logout(): Promise<void> {
+    try {
+      await api.logout();
+    } catch (e: any) {
+      this.notice(`Not logged out: ${e?.message ?? e}`);
+      return;
+    }
+    this.endSession("logout");
+  }
+
+  /** Drops the session and all data shown for it. */
+  private forget(): void {
+    this.session = null;
+    api.abortAll();
+    clearTimeout(this.restartTimer);
+    this.stopStream();
+    this.replay.reset();
+    this.deselect();
+    this.vessels.clear();
+    this.events = [];
+    this.networks = [];
+    this.networksError = "";
+    this.alerts = 0;
+    this.ref = NaN;
+    this.cursor = NaN;
+    $("stat-alerts").textContent = "0";
+    $("toasts").replaceChildren();
+    $("notice").hidden = true;
+    $("export-msg").textContent = "";
+    delete document.body.dataset.ready;
+    this.renderEvents();
+    this.renderNetworks();
+    this.scheduleDraw();
+  }
+
+  /**
+   * Asks the server who is logged in: when the stream fails, after a 403
+   * and when the page is shown again. Nobody: the login screen. Another
+   * user, partner or clearance (a login in another window shares the
+   * cookie): the page starts again for that session. Another role: the
+   * controls follow. restart reopens a stream the server closed.
+   */
+  async checkSession(restart = false): Promise<void> {
+    const cur = this.session;
+    if (!cur || this.checking) return;
+    this.checking = true;
+    let s: api.Session | null | undefined;
+    try {
+      s = await api.me();
+    } catch {
+      s = undefined; // the server is not answering: the stream retries
+    } finally {
+      this.checking = false;
+    }
+    if (this.session !== cur) return;
+    if (s === null) return this.endSession("expired");
+    if (s && !sameView(cur, s)) {
+      this.forget();
+      this.notice(s.open ? "The server is now open to all" : `Now logged in as ${s.user} for ${s.partner}: the session changed in another window`);
+      return this.begin(s);
+    }
+    if (s && s.role !== cur.role) {
+      this.session = s;
+      this.gate.render(s);
+      this.loadNetworks();
+    }
+    if (restart) {
+      clearTimeout(this.restartTimer);
+      this.restartTimer = window.setTimeout(() => {
+        if (this.stream?.readyState === EventSource.CLOSED) {
+          this.stopStream();
+          this.startStream();
+        }
+      }, 5000);
+    }
+  }
+
+  /** A configuration that came after the login: where to open, online tiles. */
+  private applyConfig(cfg: api.Config): void {
+    if (Array.isArray(cfg.center) && this.firstFit) {
+      this.hasCenter = true;
+      this.map.jumpTo({ center: cfg.center, zoom: cfg.zoom ?? this.map.getZoom() });
+    }
+    if (cfg.tiles && !this.hasTiles) {
+      basemap.addTiles(this.map, cfg.tiles, cfg.tiles_attribution);
+      this.setupBasemapSwitch();
+    }
   }
 
   // ---- vessels -----------------------------------------------------------
@@ -147,12 +308,14 @@ export class App {
   }
 
   async loadVessels(first = false): Promise<void> {
+    if (!this.session) return;
     this.loadAbort?.abort();
     const ac = new AbortController();
     this.loadAbort = ac;
     const box: BBox = first && !this.hasCenter ? [-180, -90, 180, 90] : this.viewBox();
     try {
       const list = await api.vessels(box, ac.signal);
+      if (!this.session) return;
       const next = new Map<number, VesselFeature>();
       for (const f of list) next.set(Number(f.properties.mmsi), f);
       // Keep what the panel, an event or a network shows, even off the box.
@@ -166,7 +329,7 @@ export class App {
       if (first && !this.hasCenter && list.length) this.fitTo(list.map((f) => f.geometry.coordinates));
       this.scheduleDraw();
     } catch (e: any) {
-      if (e?.name !== "AbortError") {
+      if (!api.quiet(e)) {
         this.setConn(false);
         this.notice(`Vessels not loaded: ${e.message ?? e}`);
       }
@@ -299,7 +462,7 @@ export class App {
   // ---- live stream -------------------------------------------------------
 
   startStream(): void {
-    if (!this.replay.live) return;
+    if (!this.replay.live || !this.session) return;
     const box = this.viewBox(0.5);
     if (this.stream && this.streamBox && contains(this.streamBox, this.viewBox(0))) return;
     this.stream?.close();
@@ -316,7 +479,12 @@ export class App {
         if (this.replay.live) this.scheduleDraw(true);
       },
       alert: (e) => this.onAlert(e),
-      state: (s) => this.setConn(s === "open"),
+      state: (s) => {
+        this.setConn(s === "open");
+        // EventSource does not say why it failed: a 401 looks like a
+        // dropped connection, so ask who is logged in.
+        if (s !== "open") this.checkSession(s === "closed");
+      },
     });
   }
 
@@ -371,17 +539,19 @@ export class App {
   // ---- events ------------------------------------------------------------
 
   async loadEvents(): Promise<void> {
+    if (!this.session) return;
     const q: api.EventQuery = { limit: 1000 };
     if (this.whenHours > 0 && isFinite(this.ref)) q.from = this.ref - this.whenHours * HOUR;
     if (this.minConf > 0) q.minConfidence = this.minConf;
     if (this.inView) q.bbox = this.viewBox(0);
     try {
       const list = await api.events(q);
+      if (!this.session) return;
       list.sort((a, b) => ms(b.start) - ms(a.start));
       this.events = list;
       this.renderEvents();
     } catch (e: any) {
-      this.notice(`Events not loaded: ${e.message ?? e}`);
+      if (!api.quiet(e)) this.notice(`Events not loaded: ${e.message ?? e}`);
     }
   }
 
@@ -452,12 +622,13 @@ export class App {
       e = list.find((x) => x.id === id);
     }
     if (e) this.openEvent(e);
-    else this.notice(`Event ${id} not found`);
+    else if (this.session) this.notice(`Event ${id} not found`);
   }
 
   // ---- selection ---------------------------------------------------------
 
   async select(mmsi: number, opts: { from?: number; to?: number; other?: number; keepEvent?: boolean; keepNetwork?: boolean } = {}): Promise<void> {
+    if (!this.session) return;
     this.selAbort?.abort();
     const ac = new AbortController();
     this.selAbort = ac;
@@ -500,7 +671,7 @@ export class App {
         this.renderPanel();
       },
       (e) => {
-        if (e?.name === "AbortError") return;
+        if (api.quiet(e)) return;
         this.profile = null;
         this.profileError = e.message ?? String(e);
         this.renderPanel();
@@ -513,7 +684,7 @@ export class App {
         this.renderPanel();
       },
       (e) => {
-        if (e?.name === "AbortError") return;
+        if (api.quiet(e)) return;
         this.vesselEvents = [];
         this.renderPanel();
       },
@@ -537,7 +708,7 @@ export class App {
             });
           }
         } catch (e: any) {
-          if (e?.name !== "AbortError" && role === "main") this.trackInfo = `Track unavailable: ${e.message ?? e}`;
+          if (!api.quiet(e) && role === "main") this.trackInfo = `Track unavailable: ${e.message ?? e}`;
         }
       }),
     );
@@ -580,6 +751,7 @@ export class App {
       ref: this.ref,
       selectedEvent: this.selectedEvent?.id,
       trackInfo: this.trackInfo,
+      networksLocked: api.allowed(this.session, "networks") ? undefined : api.needs("networks"),
     });
     $("profile").dataset.mmsi = String(this.selected);
     $("profile").dataset.loaded = this.profile ? "1" : "0";
@@ -588,16 +760,79 @@ export class App {
   // ---- networks ----------------------------------------------------------
 
   async loadNetworks(): Promise<void> {
-    try {
-      this.networks = (await api.networks()).sort((a, b) => b.risk - a.risk);
-    } catch {
-      this.networks = [];
-    }
+    const s = this.session;
+    if (!s) return;
+    this.networksError = "";
+    if (!api.allowed(s, "networks")) this.networks = [];
+    else
+      try {
+        const list = await api.networks();
+        if (this.session !== s) return;
+        this.networks = list.sort((a, b) => b.risk - a.risk);
+      } catch (e: any) {
+        if (api.quiet(e)) return;
+        this.networks = [];
+        if (e?.status === 403) {
+          // The role changed since the page asked: the controls follow.
+          this.networksError = api.needs("networks");
+          this.checkSession();
+        } else this.networksError = `Networks not loaded: ${e?.message ?? e}`;
+      }
+    this.renderNetworks();
+    this.renderPanel();
+  }
+
+  private renderNetworks(): void {
+    const ok = api.allowed(this.session, "networks");
     $("net-count").textContent = this.networks.length ? String(this.networks.length) : "";
     $("networks").innerHTML = this.networks.length
       ? this.networks.map((n) => `<li class="netitem">${networkHTML(n)}</li>`).join("")
-      : `<li class="empty muted">No networks.</li>`;
-    this.renderPanel();
+      : !this.session || !ok
+        ? ""
+        : `<li class="empty muted">${esc(this.networksError || "No networks.")}</li>`;
+  }
+
+  // ---- exports -----------------------------------------------------------
+
+  /** Saves the events that match the list's filters as a file. */
+  async exportEvents(format: string, button: HTMLButtonElement): Promise<void> {
+    const msg = $("export-msg");
+    if (!api.allowed(this.session, "exports")) {
+      msg.textContent = api.needs("exports");
+      return;
+    }
+    if (!this.eventTypes.size) {
+      msg.textContent = "Choose an event type first";
+      return;
+    }
+    const q: api.EventQuery = { types: [...this.eventTypes] };
+    if (this.whenHours > 0 && isFinite(this.ref)) q.from = this.ref - this.whenHours * HOUR;
+    if (this.minConf > 0) q.minConfidence = this.minConf;
+    if (this.inView) q.bbox = this.viewBox(0);
+    button.disabled = true;
+    msg.classList.remove("bad");
+    msg.textContent = "Preparing…";
+    try {
+      const { blob, name } = await api.exportEvents(format, q);
+      const a = document.createElement("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = name;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+      msg.textContent = `Saved ${name}`;
+    } catch (e: any) {
+      if (api.quiet(e)) {
+        msg.textContent = "";
+        return;
+      }
+      msg.classList.add("bad");
+      if (e?.status === 403) {
+        msg.textContent = api.needs("exports");
+        this.checkSession();
+      } else msg.textContent = `Export failed: ${e?.detail || e?.message || e}`;
+    } finally {
+      button.disabled = false;
+    }
   }
 
   async showNetwork(id: string): Promise<void> {
@@ -667,6 +902,18 @@ export class App {
   }
 
   private setupUI(): void {
+    // Exports of the events list, for analysts.
+    $("export").querySelector(".formats")!.innerHTML = api.EXPORT_FORMATS.map(
+      ([f, name, what]) => `<button class="xbtn" data-format="${f}" title="The events of the list as ${name}, ${esc(what)}">${name}</button>`,
+    ).join("");
+    $("export").addEventListener("click", (ev) => {
+      const b = (ev.target as HTMLElement).closest<HTMLButtonElement>("button[data-format]");
+      if (b) this.exportEvents(b.dataset.format!, b);
+    });
+    document.addEventListener("visibilitychange", () => {
+      if (!document.hidden) this.checkSession();
+    });
+
     // Event type chips.
     $("type-filter").innerHTML = EVENT_TYPES.map(
       (t) => `<button class="chip${this.eventTypes.has(t) ? " on" : ""}" data-type="${t}" style="--c:${EVENT_COLORS[t]}">${esc(EVENT_LABELS[t])} <b></b></button>`,
@@ -773,6 +1020,7 @@ export class App {
       this.map.setLayoutProperty("land", "visibility", tiles ? "none" : "visible");
       this.map.setLayoutProperty("borders", "visibility", tiles ? "none" : "visible");
     });
+    this.hasTiles = true;
   }
 
   private renderLegend(): void {
@@ -797,7 +1045,7 @@ export class App {
   }
 
   private tick(): void {
-    if (this.replay.live) this.replay.follow();
+    if (this.replay.live && this.session) this.replay.follow();
     const t = this.replay.live ? this.ref : this.cursor;
     $("clock").textContent = zclock(t);
   }
@@ -809,6 +1057,23 @@ export class App {
     clearTimeout((el as any)._t);
     (el as any)._t = setTimeout(() => (el.hidden = true), 6000);
   }
+}
+
+/**
+ * Logs in with a demo link's token: the session, or why not. A server
+ * without logins (404) gives neither: /api/me says it is open.
+ */
+async function linkLogin(token: string): Promise<[api.Session | null, string]> {
+  try {
+    return [await api.login({ token }), ""];
+  } catch (e: any) {
+    return [null, e?.status === 404 ? "" : e?.message ?? String(e)];
+  }
+}
+
+/** Whether two sessions see the same data: the same user, partner and feeds. */
+function sameView(a: api.Session, b: api.Session): boolean {
+  return a.open === b.open && a.user === b.user && a.partner === b.partner && [...a.clearance].sort().join() === [...b.clearance].sort().join();
 }
 
 function contains(outer: BBox, inner: BBox): boolean {

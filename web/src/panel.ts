@@ -16,6 +16,8 @@ export interface PanelData {
   ref: number;
   selectedEvent?: string | null;
   trackInfo?: string;
+  /** Why networks are not shown (the role), if they are not. */
+  networksLocked?: string;
 }
 
 export function render(d: PanelData): string {
@@ -92,6 +94,9 @@ export function render(d: PanelData): string {
   if (nets.length) {
     parts.push(`<h3>Network</h3>`);
     for (const n of nets) parts.push(network(n, d.mmsi));
+  } else if (d.networksLocked && p?.networkIds?.length) {
+    const n = p.networkIds.length;
+    parts.push(`<h3>Network</h3><div class="lockbox small" title="${esc(d.networksLocked)}">In ${n} network${n > 1 ? "s" : ""}. ${esc(d.networksLocked)}.</div>`);
   }
   return parts.join("");
 }

@@ -84,6 +84,26 @@ export class Replay {
     this.load();
   }
 
+  /**
+   * Back to live without loading anything: the session ended, and the
+   * tracks it fetched are dropped (workers still running see the window
+   * change and stop).
+   */
+  reset(): void {
+    this.pause();
+    this.live = true;
+    this.tracks.clear();
+    this.loading.clear();
+    this.loadedFor = "";
+    delete document.body.dataset.replayTracks;
+    document.body.classList.remove("replay");
+    $("mode").textContent = "LIVE";
+    $("mode").className = "mode live";
+    $("live").classList.add("on");
+    $("replay-status").textContent = "";
+    this.syncSlider(1000);
+  }
+
   goLive(): void {
     this.pause();
     this.live = true;
@@ -171,7 +191,7 @@ export class Replay {
     const queue = [...want];
     for (const m of want) this.loading.add(m);
     const worker = async () => {
-      while (queue.length) {
+      while (queue.length && key === this.loadedFor) {
         const m = queue.shift()!;
         try {
           const fixes = await api.track(m, this.t0, this.t1);
