@@ -53,16 +53,17 @@ func secretOf(r *http.Request) string {
 
 // authorize authenticates a request for a route, rate-limits it and
 // checks its role. It writes the error response and returns nil when
-// the request may not go on.
-func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt route) *view {
+// the request may not go on, with who made it when that is known (for
+// the audit log).
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt route) (*view, access.Principal) {
 	if s.opts.Access == nil {
-		return openView // an open server: one partner, every feed
+		return openView, openView.who // an open server: one partner, every feed
 	}
 	secret := secretOf(r)
 	if secret == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="picket"`)
 		writeError(w, http.StatusUnauthorized, "authentication required: log in, or send an API token as \"Authorization: Bearer <token>\"")
-		return nil
+		return nil, access.Principal{}
 	}
 	p, err := s.opts.Access.Authenticate(secret)
 	if err != nil {
@@ -71,20 +72,20 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt route) *vi
 		}
 		w.Header().Set("WWW-Authenticate", `Bearer realm="picket", error="invalid_token"`)
 		writeError(w, http.StatusUnauthorized, "token not valid, expired or revoked")
-		return nil
+		return nil, access.Principal{}
 	}
 	if ok, wait := s.limiter.Allow(p.TokenID); !ok {
 		secs := max(1, int(wait.Round(time.Second)/time.Second))
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		writeError(w, http.StatusTooManyRequests, "rate limit: more than "+strconv.FormatFloat(s.opts.RatePerSecond, 'f', -1, 64)+
 			" requests a second with this token; retry in "+strconv.Itoa(secs)+" s")
-		return nil
+		return nil, p
 	}
 	if !p.Role.Allows(rt.role) {
 		writeError(w, http.StatusForbidden, string(rt.role)+" role needed (you are "+string(p.Role)+")")
-		return nil
+		return nil, p
 	}
-	return s.viewFor(p)
+	return s.viewFor(p), p
 }
 
 // audit records a request in the audit log.

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/store"
@@ -20,6 +21,23 @@ var errBadRequest = errors.New("bad request")
 // badParam returns a 400 error naming the parameter.
 func badParam(name, format string, args ...any) error {
 	return fmt.Errorf("%w: %s: %s", errBadRequest, name, fmt.Sprintf(format, args...))
+}
+
+// maxEcho bounds how much of a bad value an error message repeats: a
+// client is told which value was refused, not sent back all it sent.
+const maxEcho = 64
+
+// clip returns v cut to maxEcho bytes at a character boundary, marked
+// with "..." when cut.
+func clip(v string) string {
+	if len(v) <= maxEcho {
+		return v
+	}
+	n := maxEcho
+	for n > 0 && !utf8.RuneStart(v[n]) {
+		n--
+	}
+	return v[:n] + "..."
 }
 
 // message is what a client sees of a parameter error.
@@ -36,24 +54,24 @@ func parseBBox(v string) (*store.BBox, error) {
 	}
 	parts := strings.Split(v, ",")
 	if len(parts) != 4 {
-		return nil, badParam("bbox", "%q: want minLon,minLat,maxLon,maxLat", v)
+		return nil, badParam("bbox", "%q: want minLon,minLat,maxLon,maxLat", clip(v))
 	}
 	var f [4]float64
 	for i, s := range parts {
 		x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, badParam("bbox", "%q: %q is not a number", v, s)
+			return nil, badParam("bbox", "%q: %q is not a number", clip(v), clip(s))
 		}
 		f[i] = x
 	}
 	b := &store.BBox{MinLon: f[0], MinLat: f[1], MaxLon: f[2], MaxLat: f[3]}
 	switch {
 	case b.MinLon < -180 || b.MinLon > 180 || b.MaxLon < -180 || b.MaxLon > 180:
-		return nil, badParam("bbox", "%q: longitudes must be within -180..180", v)
+		return nil, badParam("bbox", "%q: longitudes must be within -180..180", clip(v))
 	case b.MinLat < -90 || b.MaxLat > 90:
-		return nil, badParam("bbox", "%q: latitudes must be within -90..90", v)
+		return nil, badParam("bbox", "%q: latitudes must be within -90..90", clip(v))
 	case b.MinLat > b.MaxLat:
-		return nil, badParam("bbox", "%q: minLat is above maxLat (the order is minLon,minLat,maxLon,maxLat)", v)
+		return nil, badParam("bbox", "%q: minLat is above maxLat (the order is minLon,minLat,maxLon,maxLat)", clip(v))
 	}
 	return b, nil
 }
@@ -65,7 +83,7 @@ func parseTime(name, v string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, v)
 	if err != nil {
-		return time.Time{}, badParam(name, "%q: want an RFC 3339 time such as 2026-03-01T12:00:00Z", v)
+		return time.Time{}, badParam(name, "%q: want an RFC 3339 time such as 2026-03-01T12:00:00Z", clip(v))
 	}
 	return t.UTC(), nil
 }
@@ -74,7 +92,7 @@ func parseTime(name, v string) (time.Time, error) {
 func parseMMSI(name, v string) (uint32, error) {
 	n, err := strconv.ParseUint(v, 10, 32)
 	if err != nil || n == 0 || n > 999_999_999 {
-		return 0, badParam(name, "%q: want an MMSI, 1 to 999999999", v)
+		return 0, badParam(name, "%q: want an MMSI, 1 to 999999999", clip(v))
 	}
 	return uint32(n), nil
 }
@@ -103,7 +121,7 @@ func parseTypes(name, v string, extra ...string) ([]event.Type, []string, error)
 			for _, t := range event.Types {
 				known = append(known, string(t))
 			}
-			return nil, nil, badParam(name, "unknown type %q (known: %s)", s, strings.Join(known, ", "))
+			return nil, nil, badParam(name, "unknown type %q (known: %s)", clip(s), strings.Join(known, ", "))
 		}
 	}
 	return types, words, nil
@@ -116,7 +134,7 @@ func parseFloatIn(name, v string, lo, hi, def float64) (float64, error) {
 	}
 	x, err := strconv.ParseFloat(v, 64)
 	if err != nil || x < lo || x > hi || math.IsNaN(x) {
-		return 0, badParam(name, "%q: want a number from %g to %g", v, lo, hi)
+		return 0, badParam(name, "%q: want a number from %g to %g", clip(v), lo, hi)
 	}
 	return x, nil
 }
@@ -128,7 +146,7 @@ func parseIntIn(name, v string, lo, hi, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < lo || n > hi {
-		return 0, badParam(name, "%q: want a whole number from %d to %d", v, lo, hi)
+		return 0, badParam(name, "%q: want a whole number from %d to %d", clip(v), lo, hi)
 	}
 	return n, nil
 }
@@ -149,7 +167,7 @@ func parseDuration(name, v string, def time.Duration) (time.Duration, error) {
 		d, err = time.ParseDuration(v)
 	}
 	if err != nil || d <= 0 {
-		return 0, badParam(name, "%q: want a positive duration such as 30m, 6h or 7d", v)
+		return 0, badParam(name, "%q: want a positive duration such as 30m, 6h or 7d", clip(v))
 	}
 	return d, nil
 }
@@ -183,7 +201,7 @@ func parseEventQuery(q url.Values, defLimit, maxLimit int) (*eventQuery, error) 
 		return nil, err
 	}
 	if !eq.store.From.IsZero() && !eq.store.To.IsZero() && !eq.store.From.Before(eq.store.To) {
-		return nil, badParam("from", "%s is not before to (%s)", q.Get("from"), q.Get("to"))
+		return nil, badParam("from", "%s is not before to (%s)", clip(q.Get("from")), clip(q.Get("to")))
 	}
 	if eq.bbox, err = parseBBox(q.Get("bbox")); err != nil {
 		return nil, err
@@ -204,7 +222,7 @@ func parseEventQuery(q url.Values, defLimit, maxLimit int) (*eventQuery, error) 
 		eq.desc = true
 	case "asc":
 	default:
-		return nil, badParam("order", "%q: want asc or desc", q.Get("order"))
+		return nil, badParam("order", "%q: want asc or desc", clip(q.Get("order")))
 	}
 	return &eq, nil
 }

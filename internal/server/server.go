@@ -202,14 +202,21 @@ func (s *Server) route() {
 	handle("POST /api/logout", route{}, http.HandlerFunc(s.logout))
 	handle("GET /healthz", route{}, http.HandlerFunc(s.healthz))
 	handle("GET /metrics", route{role: access.Admin, action: "admin"}, promhttp.HandlerFor(s.opts.Gatherer, promhttp.HandlerOpts{}))
+	notAllowed := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", "GET, HEAD")
+		writeError(w, http.StatusMethodNotAllowed, "method "+clip(r.Method)+" not allowed here")
+	}
 	handle("/api/", route{role: access.Viewer}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			writeError(w, http.StatusMethodNotAllowed, "method "+r.Method+" not allowed here")
+			notAllowed(w, r)
 			return
 		}
 		writeError(w, http.StatusNotFound, "no such endpoint (see docs/api.md)")
 	}))
+	// Other methods on /healthz and /metrics would otherwise fall to the
+	// web map's files.
+	handle("/healthz", route{}, http.HandlerFunc(notAllowed))
+	handle("/metrics", route{}, http.HandlerFunc(notAllowed))
 	// The web map: its files are public (the login page is one of them);
 	// the data it shows comes through the API.
 	handle("/", route{}, s.opts.UI)
@@ -233,8 +240,11 @@ func (s *Server) Handler() http.Handler {
 		_, pattern := s.mux.Handler(r)
 		var v *view
 		if rt := s.routes[pattern]; rt.role != "" {
-			if v = s.authorize(rec, r, rt); v == nil {
-				s.audit(r, nil, "denied", rec.code, rec.n)
+			var who access.Principal
+			if v, who = s.authorize(rec, r, rt); v == nil {
+				// A refused request is logged with who made it, when
+				// known (a role too low, a rate limit).
+				s.audit(r, &view{who: who}, "denied", rec.code, rec.n)
 				s.count(pattern, rec.code, began)
 				return
 			}
