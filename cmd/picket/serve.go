@@ -359,12 +359,32 @@ func runServe(parent context.Context, fl *serveFlags, ready func(url string)) er
 	if err := os.MkdirAll(cfg.Data, 0o755); err != nil {
 		return err
 	}
-	guard, err := access.OpenGuard(cfg.Data, logger.With("component", "access"))
+	reg0, err := access.Load(cfg.Data)
 	if err != nil {
 		return err
 	}
-	if err := checkFeedLabels(guard.Registry(), feeds); err != nil {
+	if err := checkFeedLabels(reg0, feeds); err != nil {
 		return usageError{err}
+	}
+	// Each feed keeps the bit its records carry in this data directory,
+	// whatever its place in the config.
+	recs := make([]access.FeedRecord, len(feeds))
+	for i, f := range feeds {
+		recs[i] = access.FeedRecord{Name: f.Name, Owner: f.Partner, Label: f.Label}
+	}
+	err = access.Update(cfg.Data, func(r *access.Registry) error {
+		got, err := r.AssignFeeds(recs)
+		for i := range got {
+			lopts.FeedBits = append(lopts.FeedBits, got[i].Bit)
+		}
+		return err
+	})
+	if err != nil {
+		return usageError{err}
+	}
+	guard, err := access.OpenGuard(cfg.Data, logger.With("component", "access"))
+	if err != nil {
+		return err
 	}
 	if len(guard.Registry().Users) == 0 {
 		logger.Warn("no users yet: nobody can log in; see picket user add and picket token create (docs/security.md)", "data", cfg.Data)

@@ -176,4 +176,10 @@ feeds:
 			t.Error("a token is in the audit log")
 		}
 	}
+	// The data directory remembers each feed's bit.
+	r, err := access.Load(data)
+	if err != nil || len(r.Feeds) != 2 || r.Feeds[0] != (access.FeedRecord{Name: "jpn-coast", Bit: 0, Owner: "JPN", Label: "REL TO JPN"}) ||
+		r.Feeds[1] != (access.FeedRecord{Name: "nato-sat", Bit: 1, Owner: "GBR", Label: "REL TO NATO, JPN"}) {
+		t.Errorf("feed records %+v, %v", r.Feeds, err)
+	}
 }

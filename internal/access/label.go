@@ -65,8 +65,10 @@ func (l Label) String() string { return l.Raw }
 // FeedLabel is what access control knows of a feed: its bit, its owner
 // and its label.
 type FeedLabel struct {
-	// Index is the feed's bit in store.Position.Feeds (0..63).
+	// Index is the feed's bit in store.Position.Feeds (0..62).
 	Index int
+	// Name is the feed's name (what /api/me lists), when known.
+	Name  string
 	Owner string
 	Label Label
 }

@@ -58,6 +58,9 @@ type Registry struct {
 	Partners []Partner `json:"partners"`
 	Users    []User    `json:"users"`
 	Tokens   []Token   `json:"tokens"`
+	// Feeds are the feeds the data directory has known, with their bits
+	// (AssignFeeds).
+	Feeds []FeedRecord `json:"feeds,omitempty"`
 }
 
 // Principal is who a request is made by.
@@ -327,6 +330,9 @@ func (r *Registry) SetDisabled(name string, disabled bool) error {
 // names and ids, and no group cycles. A user or token whose partner or
 // user is gone is kept: it is refused when it is used.
 func (r *Registry) validate() error {
+	if err := r.validateFeeds(); err != nil {
+		return err
+	}
 	seen := make(map[string]bool)
 	for _, p := range r.Partners {
 		if err := checkPartnerName(p.Name); err != nil {

@@ -137,7 +137,7 @@ func (p *Pipeline) releaseReordered(all bool) {
 
 // track de-duplicates, tracks and detects one report.
 func (p *Pipeline) track(r *fuse.Report, bs *batchState) {
-	bit := uint64(1) << r.Feed
+	bit := p.bits[r.Feed]
 	p.vfeeds[r.MMSI] |= bit
 	p.heard.add(r.MMSI, r.Time, bit)
 	if r.Time <= bs.maxT { // a clock far ahead must not trim the log

@@ -22,6 +22,7 @@ import (
 // feedState is one configured feed and its counters.
 type feedState struct {
 	idx  int
+	bit  int // provenance bit
 	cfg  Feed
 	log  *slog.Logger
 	ln   net.Listener
@@ -38,7 +39,7 @@ type feedState struct {
 }
 
 func (f *feedState) stats(addr net.Addr) FeedStats {
-	s := FeedStats{Name: f.cfg.Name, Partner: f.cfg.Partner, Label: f.cfg.Label, Kind: f.cfg.Kind,
+	s := FeedStats{Name: f.cfg.Name, Bit: f.bit, Partner: f.cfg.Partner, Label: f.cfg.Label, Kind: f.cfg.Kind,
 		Lines: f.lines.Load(), Reports: f.reports.Load(), Conns: f.conns.Load()}
 	s.State, _ = f.state.Load().(string)
 	s.Err, _ = f.err.Load().(string)

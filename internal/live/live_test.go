@@ -551,3 +551,35 @@ func TestHubMinInterval(t *testing.T) {
 		t.Errorf("sent %v", got)
 	}
 }
+
+// TestFeedBits: a feed's records carry the bit it was given, not its
+// place in the list.
+func TestFeedBits(t *testing.T) {
+	const file = "../../testdata/aivdm/kystverket_norway_tagblock_Ais1000Lines.nm4"
+	st := openStore(t)
+	p, err := New(Options{Feeds: []Feed{{Name: "nor", Kind: FileReplay, File: file}}, FeedBits: []int{5}}, st, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runUntilDone(t, p, "nor")
+	n := 0
+	st.Latest(store.BBox{MinLat: -90, MinLon: -180, MaxLat: 90, MaxLon: 180}, 0, func(q store.Position) bool {
+		if q.Feeds != 1<<5 {
+			t.Fatalf("position heard with feeds %b, want bit 5", q.Feeds)
+		}
+		n++
+		return true
+	})
+	if n == 0 || p.Stats().Feeds[0].Bit != 5 {
+		t.Fatalf("%d vessels; stats %+v", n, p.Stats().Feeds)
+	}
+	for _, bits := range [][]int{{63}, {-1}, {1, 1}, {}} {
+		o := Options{Feeds: []Feed{{Name: "a", Kind: FileReplay, File: file}, {Name: "b", Kind: FileReplay, File: file}}, FeedBits: bits}
+		if len(bits) == 1 {
+			o.Feeds = o.Feeds[:1]
+		}
+		if err := o.Validate(); err == nil {
+			t.Errorf("feed bits %v: no error", bits)
+		}
+	}
+}

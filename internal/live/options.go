@@ -72,6 +72,12 @@ type Feed struct {
 // Options configures a Pipeline. The zero value means the defaults.
 type Options struct {
 	Feeds []Feed
+	// FeedBits, when set, is the bit of each feed in provenance
+	// (store.Position.Feeds), distinct, in 0..MaxFeeds-1: the bits a data
+	// directory gave its feeds (access.Registry.AssignFeeds), so that a
+	// feed's records keep meaning the same feed when the config's feeds
+	// are reordered. Default: each feed's position.
+	FeedBits []int
 
 	Track   track.Options
 	Detect  detect.Options
@@ -175,6 +181,18 @@ func (o Options) withDefaults() Options {
 func (o *Options) Validate() error {
 	if len(o.Feeds) > MaxFeeds {
 		return fmt.Errorf("live: %d feeds: at most %d", len(o.Feeds), MaxFeeds)
+	}
+	if o.FeedBits != nil {
+		if len(o.FeedBits) != len(o.Feeds) {
+			return fmt.Errorf("live: %d feed bits for %d feeds", len(o.FeedBits), len(o.Feeds))
+		}
+		used := map[int]bool{}
+		for i, b := range o.FeedBits {
+			if b < 0 || b >= MaxFeeds || used[b] {
+				return fmt.Errorf("live: feed %d: bit %d used twice or outside 0..%d", i+1, b, MaxFeeds-1)
+			}
+			used[b] = true
+		}
 	}
 	seen := map[string]bool{}
 	for i, f := range o.Feeds {

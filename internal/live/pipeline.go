@@ -51,6 +51,7 @@ type Pipeline struct {
 	eng          *detect.Engine
 	dd           *fuse.Deduper
 	emitted      int               // events of eng.Events() taken so far
+	bits         []uint64          // each feed's provenance bit, by feed index
 	vfeeds       map[uint32]uint64 // every feed that heard a vessel
 	heard        feedLog           // which feeds heard a vessel when
 	maxTime      int64             // newest data time tracked, Unix ms
@@ -113,7 +114,12 @@ func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Regi
 		if f.Reorder > 0 {
 			p.reorder[i] = &reorderBuf{window: f.Reorder.Milliseconds(), max: o.MaxHeld}
 		}
-		fs := &feedState{idx: i, cfg: f, done: make(chan struct{}), log: logger.With("feed", f.Name)}
+		bit := i
+		if o.FeedBits != nil {
+			bit = o.FeedBits[i]
+		}
+		p.bits = append(p.bits, uint64(1)<<bit)
+		fs := &feedState{idx: i, bit: bit, cfg: f, done: make(chan struct{}), log: logger.With("feed", f.Name)}
 		fs.state.Store("idle")
 		p.feeds = append(p.feeds, fs)
 	}
@@ -325,7 +331,9 @@ type Stats struct {
 
 // FeedStats describes one feed.
 type FeedStats struct {
-	Name    string `json:"name"`
+	Name string `json:"name"`
+	// Bit is the feed's bit in the provenance of what it heard.
+	Bit     int    `json:"bit"`
 	Partner string `json:"partner,omitempty"`
 	Label   string `json:"label,omitempty"`
 	Kind    Kind   `json:"kind"`

@@ -23,6 +23,9 @@ const SessionCookie = "picket_session"
 type route struct {
 	role   access.Role // "" for a public route
 	action string      // audit action; "" not audited
+	// whole: the route's answer covers every feed (counts, feed states):
+	// it needs a partner cleared for every feed.
+	whole bool
 }
 
 // viewKey is the request context key of a request's view.
@@ -85,7 +88,12 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt route) (*v
 		writeError(w, http.StatusForbidden, string(rt.role)+" role needed (you are "+string(p.Role)+")")
 		return nil, p
 	}
-	return s.viewFor(p), p
+	v := s.viewFor(p)
+	if rt.whole && !v.full {
+		writeError(w, http.StatusForbidden, "this covers every feed: it needs a partner cleared for every feed ("+p.Partner+" is not)")
+		return nil, p
+	}
+	return v, p
 }
 
 // audit records a request in the audit log.
@@ -112,8 +120,16 @@ type me struct {
 
 func (s *Server) meOf(v *view) me {
 	m := me{User: v.who.User, Partner: v.who.Partner, Role: v.who.Role, Clearance: []string{}, Open: v.all}
-	for i, f := range s.live.Stats().Feeds {
-		if v.all || v.clearance&(1<<i) != 0 {
+	if v.all {
+		for _, f := range s.live.Stats().Feeds {
+			m.Clearance = append(m.Clearance, f.Name)
+		}
+		return m
+	}
+	s.clearMu.Lock()
+	defer s.clearMu.Unlock()
+	for _, f := range s.feedLabels {
+		if v.clearance&(1<<f.Index) != 0 {
 			m.Clearance = append(m.Clearance, f.Name)
 		}
 	}

@@ -52,9 +52,10 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
 	if s.opts.Access != nil {
-		// Counts and feed states tell what the feeds hear: only an
-		// admin gets them; anyone gets the status.
-		if p, err := s.opts.Access.Authenticate(secretOf(r)); err != nil || !p.Role.Allows(access.Admin) {
+		// Counts and feed states tell what every feed hears: only an
+		// admin of a partner cleared for every feed gets them; anyone
+		// gets the status.
+		if p, err := s.opts.Access.Authenticate(secretOf(r)); err != nil || !p.Role.Allows(access.Admin) || !s.viewFor(p).full {
 			json.NewEncoder(w).Encode(struct {
 				Status string    `json:"status"`
 				Time   time.Time `json:"time"`

@@ -237,8 +237,8 @@ const maxSearch = 64
 // parseSearch reads a vessel search: at most 64 printable characters.
 func parseSearch(name, v string) (search, error) {
 	v = strings.TrimSpace(v)
-	if len(v) > maxSearch {
-		return "", badParam(name, "%d characters: at most %d", len(v), maxSearch)
+	if n := utf8.RuneCountInString(v); n > maxSearch {
+		return "", badParam(name, "%d characters: at most %d", n, maxSearch)
 	}
 	for _, r := range v {
 		if r < ' ' || r == 0x7f {

@@ -136,11 +136,12 @@ type Server struct {
 	routes       map[string]route // by mux pattern
 	limiter      *access.Limiter  // requests per token
 	loginLimiter *access.Limiter  // logins per client address
-	feedLabels   []access.FeedLabel
 
 	clearMu    sync.Mutex
 	clearGen   uint64
-	clearances map[string]uint64 // by partner, at clearGen
+	feedLabels []access.FeedLabel // at clearGen
+	allFeeds   uint64             // their bits
+	clearances map[string]uint64  // by partner, at clearGen
 
 	pics     pictures
 	fullSnap *live.Snapshot
@@ -171,7 +172,6 @@ func New(p *live.Pipeline, opts Options, logger *slog.Logger, reg prometheus.Reg
 	}
 	s.limiter = access.NewLimiter(s.opts.RatePerSecond, s.opts.RateBurst)
 	s.loginLimiter = access.NewLimiter(s.opts.LoginsPerMinute/60, max(1, int(s.opts.LoginsPerMinute)))
-	s.feedLabels = s.feedLabelsOf()
 	s.route()
 	return s
 }
@@ -194,14 +194,14 @@ func (s *Server) route() {
 	api("/api/export/events.kml", access.Analyst, "export", s.exportKML)
 	api("/api/export/events.csv", access.Analyst, "export", s.exportCSV)
 	api("/api/export/events.parquet", access.Analyst, "export", s.exportParquet)
-	api("/api/feeds", access.Admin, "admin", s.feeds)
+	handle("GET /api/feeds", route{role: access.Admin, action: "admin", whole: true}, s.apiHandler(s.feeds))
 	api("/api/config", access.Viewer, "", s.config)
 	api("/api/me", access.Viewer, "", s.me)
 	handle("GET /api/stream", route{role: access.Viewer, action: "stream"}, http.HandlerFunc(s.stream))
 	handle("POST /api/login", route{}, http.HandlerFunc(s.login))
 	handle("POST /api/logout", route{}, http.HandlerFunc(s.logout))
 	handle("GET /healthz", route{}, http.HandlerFunc(s.healthz))
-	handle("GET /metrics", route{role: access.Admin, action: "admin"}, promhttp.HandlerFor(s.opts.Gatherer, promhttp.HandlerOpts{}))
+	handle("GET /metrics", route{role: access.Admin, action: "admin", whole: true}, promhttp.HandlerFor(s.opts.Gatherer, promhttp.HandlerOpts{}))
 	notAllowed := func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "GET, HEAD")
 		writeError(w, http.StatusMethodNotAllowed, "method "+clip(r.Method)+" not allowed here")

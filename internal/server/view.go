@@ -66,31 +66,45 @@ func (s *Server) viewFor(p access.Principal) *view {
 	gen := s.opts.Access.Generation()
 	s.clearMu.Lock()
 	defer s.clearMu.Unlock()
-	if gen != s.clearGen {
+	if gen != s.clearGen || s.feedLabels == nil {
 		clear(s.clearances)
 		s.clearGen = gen
+		s.feedLabels = s.feedLabelsOf(s.opts.Access.Registry())
+		s.allFeeds = 0
+		for _, f := range s.feedLabels {
+			s.allFeeds |= 1 << f.Index
+		}
 	}
 	c, ok := s.clearances[p.Partner]
 	if !ok {
 		c = s.opts.Access.Registry().Clearance(p.Partner, s.feedLabels) &^ nobody
 		s.clearances[p.Partner] = c
 	}
-	all := uint64(1)<<len(s.feedLabels) - 1
-	return &view{who: p, clearance: c | nobody, full: c&all == all}
+	return &view{who: p, clearance: c | nobody, full: c&s.allFeeds == s.allFeeds}
 }
 
-// feedLabelsOf parses the feeds' labels. A label that does not parse
-// releases the feed to its owner alone (serve checks labels before it
-// starts, so this is for embedders that did not).
-func (s *Server) feedLabelsOf() []access.FeedLabel {
+// feedLabelsOf returns the labels of every feed whose records the store
+// may hold: the running feeds, with their labels as configured, and the
+// feeds the data directory remembers that no longer run, with their last
+// labels. A label that does not parse releases the feed to its owner
+// alone (serve checks labels before it starts, so this is for embedders
+// that did not).
+func (s *Server) feedLabelsOf(r *access.Registry) []access.FeedLabel {
 	var out []access.FeedLabel
-	for i, f := range s.live.Stats().Feeds {
+	running := map[int]bool{}
+	for _, f := range s.live.Stats().Feeds {
 		l, err := access.ParseLabel(f.Label)
 		if err != nil {
 			s.log.Error("feed label not understood: the feed is visible to its owner only", "feed", f.Name, "err", err)
 			l = access.Label{}
 		}
-		out = append(out, access.FeedLabel{Index: i, Owner: f.Partner, Label: l})
+		running[f.Bit] = true
+		out = append(out, access.FeedLabel{Index: f.Bit, Name: f.Name, Owner: f.Partner, Label: l})
+	}
+	for _, f := range r.FeedLabels() {
+		if !running[f.Index] {
+			out = append(out, f)
+		}
 	}
 	return out
 }
