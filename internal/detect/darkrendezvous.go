@@ -242,6 +242,9 @@ func (d *DarkRendezvousDetector) release(now int64) {
 	d.held = kept
 }
 
+// catchUp adds the gaps found since the last call, then empties Found:
+// the detector keeps what it needs of them, and a server running for
+// months must not keep every gap.
 func (d *DarkRendezvousDetector) catchUp() {
 	for d.next < len(d.gaps.Found) {
 		ev := &d.gaps.Found[d.next]
@@ -250,6 +253,8 @@ func (d *DarkRendezvousDetector) catchUp() {
 			d.Add(ev)
 		}
 	}
+	clear(d.gaps.Found)
+	d.gaps.Found, d.next = d.gaps.Found[:0], 0
 }
 
 // Add compares a gap event with the gaps seen before, holds the plausible

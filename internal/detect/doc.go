@@ -11,5 +11,13 @@
 // event contract (package event). Detectors run incrementally, so the same
 // code serves batch analysis and live feeds.
 //
+// Episodes (encounters, loitering, port and zone visits, watchlist hits,
+// shared MMSIs) are emitted as soon as they qualify, again under the same
+// ID as they grow, and a last time when they end (see emission.go). A
+// server takes the emissions as they come (Engine.TakeEvents) and replaces
+// each event by ID; a batch run calls Engine.Finish once at the end of the
+// data and gets each event once, in its last form. The engine keeps only
+// what has not been taken.
+//
 // An Engine is not safe for concurrent use.
 package detect

@@ -168,6 +168,8 @@ type encPair struct {
 	epLast     int64 // its last measurement within range
 	hasAcc     bool  // an encounter is being built
 	acc        encAcc
+	checkAt    int64 // when the encounter being built is next judged while it goes on
+	prog       progress
 }
 
 // encAcc accumulates the episodes of one encounter.
@@ -185,7 +187,8 @@ type encAcc struct {
 // EncounterDetector finds two vessels close and slow together at sea.
 type EncounterDetector struct {
 	opts    EncounterOptions
-	emit    Emitter
+	emit    emitFunc
+	opens   bool // emit encounters while they go on
 	places  *Places
 	vessels map[uint64]*encVessel // by vesselKey
 	// maybe has a bit set for every MMSI hash with a vessel in the index
@@ -200,12 +203,20 @@ type EncounterDetector struct {
 	sweepAt int64
 }
 
-// NewEncounterDetector returns an encounter detector.
+// NewEncounterDetector returns an encounter detector that emits each
+// encounter once, when it has ended.
 func NewEncounterDetector(opts EncounterOptions, emit Emitter) *EncounterDetector {
+	return newEncounterDetector(opts, finalOnly(emit), false)
+}
+
+// newEncounterDetector returns an encounter detector; with opens, it
+// emits an encounter as soon as it qualifies and again as it grows.
+func newEncounterDetector(opts EncounterOptions, emit emitFunc, opens bool) *EncounterDetector {
 	opts.defaults()
 	return &EncounterDetector{
 		opts:    opts,
 		emit:    emit,
+		opens:   opens,
 		vessels: make(map[uint64]*encVessel),
 		pairs:   make(map[encPairKey]*encPair),
 		grid:    newCellGrid(opts.CellM),
@@ -394,7 +405,20 @@ func (d *EncounterDetector) sample(p *encPair, w *encVessel, lat, lon, kn, dist 
 	sec := uint32(min(weight/1000, math.MaxUint32/4))
 	a.dist[histBin(dist, d.opts.MaxDistanceM)] += sec
 	a.speed[histBin((kn+w.last.kn)/2, d.opts.MaxFixSpeedKn)] += sec
+	if d.opens && s >= p.checkAt && a.togetherMs >= d.opts.MinDurationMs && a.n >= d.opts.MinSamples {
+		// Judging looks up ports and shore: every encCheckMs of data time
+		// is soon enough for an alert.
+		p.checkAt = s + encCheckMs
+		if ev, why := d.judge(p); why == "" && p.prog.due(a.end, ev.Confidence) {
+			p.prog.mark(a.end, ev.Confidence)
+			d.emit(ev, open)
+		}
+	}
 }
+
+// encCheckMs is how often, in data time, an encounter that has lasted
+// MinDurationMs is judged while it goes on.
+const encCheckMs = 10 * minuteMs
 
 // histBin maps v in [0, top] to a histogram bin.
 func histBin(v, top float64) int {
@@ -538,30 +562,57 @@ func (d *EncounterDetector) drop(k encPairKey, p *encPair) {
 	delete(d.pairs, k)
 }
 
-// flush judges the encounter p has built and emits it if it is one.
+// flush judges the encounter p has built and emits it if it is one; one
+// emitted while it went on and that fails is withdrawn.
 func (d *EncounterDetector) flush(p *encPair) {
 	p.hasAcc = false
+	sent := p.prog.sent
+	p.prog, p.checkAt = progress{}, 0
+	ev, why := d.judge(p)
+	switch {
+	case why == "":
+		d.emit(ev, final)
+	case sent:
+		ev.Confidence = 0
+		ev.Summary = fmt.Sprintf("withdrawn: %d and %d are not an encounter after all: %s", ev.MMSI, ev.OtherMMSI, why)
+		ev.Details = nil
+		d.emit(ev, withdrawn)
+	}
+}
+
+// judge measures the encounter p has built so far. why is empty when it is
+// one, and otherwise says why not; ev is then filled only as far as the
+// test that failed (vessels, times, position).
+func (d *EncounterDetector) judge(p *encPair) (ev event.Event, why string) {
 	a := &p.acc
 	o := &d.opts
+	k := p.key
+	ev = event.Event{
+		Type: event.Encounter, MMSI: k.a.mmsi, OtherMMSI: k.b.mmsi, Segment: segName(k.a.mmsi, k.a.n),
+		Start: tm(a.start), End: tm(a.end),
+	}
+	if a.n > 0 {
+		ev.Lat = a.sumLat / float64(a.n)
+		ev.Lon = geo.NormalizeLon(a.refLon + a.sumLon/float64(a.n))
+	}
 	if a.togetherMs < o.MinDurationMs || a.n < o.MinSamples {
-		return
+		return ev, "too short"
 	}
 	kn := histMedian(&a.speed, o.MaxFixSpeedKn)
 	if kn >= o.MaxSpeedKn {
-		return
+		return ev, fmt.Sprintf("median speed %.1f kn", kn)
 	}
-	lat := a.sumLat / float64(a.n)
-	lon := geo.NormalizeLon(a.refLon + a.sumLon/float64(a.n))
+	lat, lon := ev.Lat, ev.Lon
 	shore := math.Inf(1)
 	if d.places != nil {
 		if d.places.NearestPort != nil {
-			if _, _, near := d.places.NearestPort(lat, lon, o.MinPortM); near {
-				return
+			if port, _, near := d.places.NearestPort(lat, lon, o.MinPortM); near {
+				return ev, "near " + port
 			}
 		}
 		shore = d.places.shoreAt(lat, lon)
 		if shore <= 0 && !o.KeepOnLand {
-			return
+			return ev, "on land"
 		}
 	}
 	dist := histMedian(&a.dist, o.MaxDistanceM)
@@ -586,15 +637,11 @@ func (d *EncounterDetector) flush(p *encPair) {
 		where = fmt.Sprintf(", %.0f nm offshore", shore/metresPerNM)
 		details["shore_nm"] = math.Round(shore/metresPerNM*10) / 10
 	}
-	k := p.key
-	d.emit(event.Event{
-		Type: event.Encounter, MMSI: k.a.mmsi, OtherMMSI: k.b.mmsi, Segment: segName(k.a.mmsi, k.a.n),
-		Start: tm(a.start), End: tm(a.end), Lat: lat, Lon: lon,
-		Confidence: clamp01(conf),
-		Summary: fmt.Sprintf("%d and %d within %.0f m at %.1f kn for %s%s",
-			k.a.mmsi, k.b.mmsi, dist, kn, hours(span), where),
-		Details: details,
-	})
+	ev.Confidence = clamp01(conf)
+	ev.Summary = fmt.Sprintf("%d and %d within %.0f m at %.1f kn for %s%s",
+		k.a.mmsi, k.b.mmsi, dist, kn, hours(span), where)
+	ev.Details = details
+	return ev, ""
 }
 
 func (d *EncounterDetector) Static(*StaticObs) {}

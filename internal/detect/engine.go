@@ -155,43 +155,76 @@ type StaticObs struct {
 type Emitter func(e event.Event)
 
 // Engine runs every detector.
+//
+// The events the detectors emit wait in the engine until taken
+// (TakeEvents, Finish): the engine keeps the latest version of each event
+// emitted since the last take, and the IDs of open episodes, nothing
+// more, so that a server taking events as they come holds a bounded
+// amount however long it runs.
 type Engine struct {
 	places    Places
 	detectors []Detector
-	events    []event.Event
 	now       int64
 	obs       Obs
 	upd       track.Update // the update being looked at: a copy, so the caller's stays on its stack
 	// Gaps is shared with the dark-rendezvous detector.
 	gaps *GapDetector
+
+	pending []Emission          // emitted since the last take
+	at      map[string]int      // index in pending by event ID
+	open    map[string]struct{} // events emitted open and not yet final
 }
 
 // NewEngine returns an engine running every detector with opts.
 func NewEngine(opts Options, places Places) *Engine {
-	e := &Engine{places: places}
-	emit := func(ev event.Event) {
-		for k, v := range ev.Details {
-			if math.IsInf(v, 0) || math.IsNaN(v) {
-				delete(ev.Details, k) // JSON has no infinity: "unknown" is absence
-			}
-		}
-		ev.SetID()
-		e.events = append(e.events, ev)
-	}
+	e := &Engine{places: places, at: make(map[string]int), open: make(map[string]struct{})}
+	emit := func(ev event.Event) { e.emit(ev, final) }
 	e.obs.places = &e.places
 	e.gaps = NewGapDetector(opts.Gap, emit)
 	e.detectors = []Detector{
 		e.gaps,
-		NewLoiteringDetector(opts.Loitering, emit),
-		NewPortVisitDetector(opts.PortVisit, emit),
-		NewZoneDetector(places.Zones, emit),
-		NewWatchlistDetector(places.Watch, emit),
+		newLoiteringDetector(opts.Loitering, e.emit, true),
+		newPortVisitDetector(opts.PortVisit, e.emit, true),
+		newZoneDetector(places.Zones, e.emit, true),
+		newWatchlistDetector(places.Watch, e.emit, true),
 		NewIdentityDetector(opts.Identity, emit),
-		NewSpoofingDetector(opts.Spoofing, emit),
-		NewEncounterDetector(opts.Encounter, emit),
+		newSpoofingDetector(opts.Spoofing, e.emit, true),
+		newEncounterDetector(opts.Encounter, e.emit, true),
 	}
 	e.detectors = append(e.detectors, NewDarkRendezvousDetector(opts.DarkRendezvous, e.gaps, emit))
 	return e
+}
+
+// emit takes in one emission of a detector.
+func (e *Engine) emit(ev event.Event, s state) {
+	for k, v := range ev.Details {
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			delete(ev.Details, k) // JSON has no infinity: "unknown" is absence
+		}
+	}
+	ev.SetID()
+	i, pending := e.at[ev.ID]
+	_, wasOpen := e.open[ev.ID]
+	if s == open {
+		e.open[ev.ID] = struct{}{}
+	} else if wasOpen {
+		delete(e.open, ev.ID)
+	}
+	em := Emission{Event: ev, First: !wasOpen, Open: s == open, Withdrawn: s == withdrawn}
+	switch {
+	case pending && e.pending[i].First && s == withdrawn:
+		// Never taken: as if it had never been emitted.
+		e.pending[i] = Emission{gone: true}
+		delete(e.at, ev.ID)
+	case pending:
+		em.First = e.pending[i].First
+		e.pending[i] = em
+	case s == withdrawn && !wasOpen:
+		// Nothing of it was emitted.
+	default:
+		e.at[ev.ID] = len(e.pending)
+		e.pending = append(e.pending, em)
+	}
 }
 
 // Position runs the detectors on a tracked position.
@@ -216,21 +249,51 @@ func (e *Engine) Static(s *StaticObs) {
 	}
 }
 
-// Finish closes every detector and returns all events, ordered by start
-// time then id.
-func (e *Engine) Finish() []event.Event {
+// TakeEvents returns what was emitted since the last call, in the order
+// first emitted, each event in its latest version, and forgets it. A
+// server calls it after every position or static report and hands each
+// emission to its store (which replaces an event by ID) and its
+// subscribers.
+func (e *Engine) TakeEvents() []Emission {
+	if len(e.pending) == 0 {
+		return nil
+	}
+	out := e.pending[:0:0]
+	for _, em := range e.pending {
+		if !em.gone {
+			out = append(out, em)
+		}
+	}
+	e.pending = nil
+	clear(e.at)
+	return out
+}
+
+// Close closes what every detector holds open, as at the end of the data
+// (the last event time seen); what they emit is then taken with
+// TakeEvents.
+func (e *Engine) Close() {
 	for _, d := range e.detectors {
 		d.Finish(e.now)
 	}
-	sort.SliceStable(e.events, func(i, j int) bool {
-		a, b := &e.events[i], &e.events[j]
+}
+
+// Finish closes every detector (Close) and returns the final version of
+// every event not taken yet, ordered by start time then id: every event
+// of a batch run, each once.
+func (e *Engine) Finish() []event.Event {
+	e.Close()
+	return Final(e.TakeEvents())
+}
+
+// sortEvents orders events by start time then id, the order of
+// events.jsonl.
+func sortEvents(evs []event.Event) {
+	sort.SliceStable(evs, func(i, j int) bool {
+		a, b := &evs[i], &evs[j]
 		if !a.Start.Equal(b.Start) {
 			return a.Start.Before(b.Start)
 		}
 		return a.ID < b.ID
 	})
-	return e.events
 }
-
-// Events returns the events emitted so far (live use).
-func (e *Engine) Events() []event.Event { return e.events }

@@ -109,7 +109,8 @@ type GapDetector struct {
 	rx   *reception
 	// forgotAt is the data time reception history was last trimmed.
 	forgotAt int64
-	// Found lists every gap event, in the order found.
+	// Found lists the gap events found since the dark-rendezvous
+	// detector last read them, in the order found.
 	Found []event.Event
 }
 

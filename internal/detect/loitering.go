@@ -48,19 +48,28 @@ type loiterRun struct {
 	lastLat, lastLon float64
 	pathM            float64
 	ss               *segState
+	prog             progress
 }
 
 // LoiteringDetector finds one vessel slow at sea, away from port.
 type LoiteringDetector struct {
-	opts LoiteringOptions
-	emit Emitter
-	runs map[segKey]*loiterRun
+	opts  LoiteringOptions
+	emit  emitFunc
+	opens bool // emit loitering while it goes on
+	runs  map[segKey]*loiterRun
 }
 
-// NewLoiteringDetector returns a loitering detector.
+// NewLoiteringDetector returns a loitering detector that emits each run
+// once, when it has ended.
 func NewLoiteringDetector(opts LoiteringOptions, emit Emitter) *LoiteringDetector {
+	return newLoiteringDetector(opts, finalOnly(emit), false)
+}
+
+// newLoiteringDetector returns a loitering detector; with opens, it emits
+// a run as soon as it qualifies and again as it grows.
+func newLoiteringDetector(opts LoiteringOptions, emit emitFunc, opens bool) *LoiteringDetector {
 	opts.defaults()
-	return &LoiteringDetector{opts: opts, emit: emit, runs: make(map[segKey]*loiterRun)}
+	return &LoiteringDetector{opts: opts, emit: emit, opens: opens, runs: make(map[segKey]*loiterRun)}
 }
 
 func (d *LoiteringDetector) Position(o *Obs) {
@@ -104,24 +113,45 @@ func (d *LoiteringDetector) Position(o *Obs) {
 	if shore < r.minShoreM {
 		r.minShoreM = shore
 	}
+	if d.opens && d.qualifies(r) {
+		if conf := d.confidence(r); r.prog.due(r.last, conf) {
+			r.prog.mark(r.last, conf)
+			d.emit(d.event(k, r), open)
+		}
+	}
+}
+
+// qualifies reports whether a run is loitering.
+func (d *LoiteringDetector) qualifies(r *loiterRun) bool {
+	return r.last-r.start >= d.opts.MinDurationMs && r.n >= d.opts.MinFixes
+}
+
+func (d *LoiteringDetector) confidence(r *loiterRun) float64 {
+	dur := r.last - r.start
+	avg := r.sumSOG / float64(r.n)
+	return clamp01(0.5 + 0.3*ramp(float64(dur), float64(d.opts.MinDurationMs), 3*float64(d.opts.MinDurationMs)) + 0.2*ramp(avg, d.opts.MaxSpeedKn, 0))
+}
+
+// event is a run's event as it stands.
+func (d *LoiteringDetector) event(k segKey, r *loiterRun) event.Event {
+	dur := r.last - r.start
+	avg := r.sumSOG / float64(r.n)
+	return event.Event{
+		Type: event.Loitering, MMSI: k.mmsi, Segment: segName(k.mmsi, k.n),
+		Start: tm(r.start), End: tm(r.last),
+		Lat: r.sumLat / float64(r.n), Lon: r.sumLon / float64(r.n),
+		Confidence: d.confidence(r),
+		Summary:    fmt.Sprintf("%d slow at sea for %s (avg %.1f kn, %.0f nm from shore)", k.mmsi, hours(dur), avg, r.minShoreM/metresPerNM),
+		Details:    map[string]float64{"hours": float64(dur) / hourMs, "avg_speed_kn": avg, "shore_nm": r.minShoreM / metresPerNM},
+	}
 }
 
 func (d *LoiteringDetector) close(k segKey, r *loiterRun) {
 	delete(d.runs, k)
-	dur := r.last - r.start
-	if dur < d.opts.MinDurationMs || r.n < d.opts.MinFixes {
+	if !d.qualifies(r) {
 		return
 	}
-	avg := r.sumSOG / float64(r.n)
-	conf := 0.5 + 0.3*ramp(float64(dur), float64(d.opts.MinDurationMs), 3*float64(d.opts.MinDurationMs)) + 0.2*ramp(avg, d.opts.MaxSpeedKn, 0)
-	d.emit(event.Event{
-		Type: event.Loitering, MMSI: k.mmsi, Segment: segName(k.mmsi, k.n),
-		Start: tm(r.start), End: tm(r.last),
-		Lat: r.sumLat / float64(r.n), Lon: r.sumLon / float64(r.n),
-		Confidence: clamp01(conf),
-		Summary:    fmt.Sprintf("%d slow at sea for %s (avg %.1f kn, %.0f nm from shore)", k.mmsi, hours(dur), avg, r.minShoreM/metresPerNM),
-		Details:    map[string]float64{"hours": float64(dur) / hourMs, "avg_speed_kn": avg, "shore_nm": r.minShoreM / metresPerNM},
-	})
+	d.emit(d.event(k, r), final)
 }
 
 func (d *LoiteringDetector) Static(*StaticObs) {}

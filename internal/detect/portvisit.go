@@ -43,19 +43,29 @@ type visit struct {
 	stopStart   int64
 	stopping    bool
 	ss          *segState
+	prog        progress
 }
 
 // PortVisitDetector finds port calls.
 type PortVisitDetector struct {
 	opts   PortVisitOptions
-	emit   Emitter
+	emit   emitFunc
+	opens  bool // emit visits while they go on
 	visits map[segKey]*visit
 }
 
-// NewPortVisitDetector returns a port-visit detector.
+// NewPortVisitDetector returns a port-visit detector that emits each
+// visit once, when the vessel has left.
 func NewPortVisitDetector(opts PortVisitOptions, emit Emitter) *PortVisitDetector {
+	return newPortVisitDetector(opts, finalOnly(emit), false)
+}
+
+// newPortVisitDetector returns a port-visit detector; with opens, it emits
+// a visit as soon as it qualifies (the vessel has stopped) and again as it
+// goes on.
+func newPortVisitDetector(opts PortVisitOptions, emit emitFunc, opens bool) *PortVisitDetector {
 	opts.defaults()
-	return &PortVisitDetector{opts: opts, emit: emit, visits: make(map[segKey]*visit)}
+	return &PortVisitDetector{opts: opts, emit: emit, opens: opens, visits: make(map[segKey]*visit)}
 }
 
 func (d *PortVisitDetector) Position(o *Obs) {
@@ -94,6 +104,35 @@ func (d *PortVisitDetector) Position(o *Obs) {
 		v.stopping = false
 		v.stopMs += f.Time - v.stopStart
 	}
+	if d.opens && (d.opts.NoStop || v.stopped) {
+		if conf := visitConfidence(v); v.prog.due(v.last, conf) {
+			v.prog.mark(v.last, conf)
+			d.emit(d.event(k, v), open)
+		}
+	}
+}
+
+// stoppedMs is how long a visit has been stopped so far.
+func (v *visit) stoppedMs() int64 {
+	if v.stopping {
+		return v.stopMs + v.last - v.stopStart
+	}
+	return v.stopMs
+}
+
+func visitConfidence(v *visit) float64 {
+	return clamp01(0.7 + 0.3*ramp(float64(v.stoppedMs()), 0, 2*hourMs))
+}
+
+// event is a visit's event as it stands.
+func (d *PortVisitDetector) event(k segKey, v *visit) event.Event {
+	return event.Event{
+		Type: event.PortVisit, MMSI: k.mmsi, Segment: segName(k.mmsi, k.n), Port: v.port,
+		Start: tm(v.start), End: tm(v.last), Lat: v.lat, Lon: v.lon,
+		Confidence: visitConfidence(v),
+		Summary:    fmt.Sprintf("%d called at %s for %s", k.mmsi, v.port, hours(v.last-v.start)),
+		Details:    map[string]float64{"hours": float64(v.last-v.start) / hourMs, "stopped_hours": float64(v.stoppedMs()) / hourMs},
+	}
 }
 
 func (d *PortVisitDetector) close(k segKey, v *visit) {
@@ -102,16 +141,7 @@ func (d *PortVisitDetector) close(k segKey, v *visit) {
 	if !d.opts.NoStop && !v.stopped {
 		return
 	}
-	if v.stopping {
-		v.stopMs += v.last - v.stopStart
-	}
-	d.emit(event.Event{
-		Type: event.PortVisit, MMSI: k.mmsi, Segment: segName(k.mmsi, k.n), Port: v.port,
-		Start: tm(v.start), End: tm(v.last), Lat: v.lat, Lon: v.lon,
-		Confidence: clamp01(0.7 + 0.3*ramp(float64(v.stopMs), 0, 2*hourMs)),
-		Summary:    fmt.Sprintf("%d called at %s for %s", k.mmsi, v.port, hours(v.last-v.start)),
-		Details:    map[string]float64{"hours": float64(v.last-v.start) / hourMs, "stopped_hours": float64(v.stopMs) / hourMs},
-	})
+	d.emit(d.event(k, v), final)
 }
 
 func (d *PortVisitDetector) Static(*StaticObs) {}

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/track"
@@ -61,13 +62,15 @@ type sharedEpisode struct {
 	ev       event.Event
 	segments map[int]bool
 	maxKm    float64
+	prog     progress
 }
 
 // SpoofingDetector finds impossible position jumps and MMSIs used by
 // several transmitters at once.
 type SpoofingDetector struct {
-	opts SpoofingOptions
-	emit Emitter
+	opts  SpoofingOptions
+	emit  emitFunc
+	opens bool // emit shared-MMSI episodes while they go on
 	// pending lists the vessels with jumps still to judge (their jumps hang
 	// on the vessel's state), for Finish.
 	pending map[uint32]*vesselState
@@ -75,10 +78,17 @@ type SpoofingDetector struct {
 	fixes   int
 }
 
-// NewSpoofingDetector returns a spoofing detector.
+// NewSpoofingDetector returns a spoofing detector that emits each
+// shared-MMSI episode once, when it has ended.
 func NewSpoofingDetector(opts SpoofingOptions, emit Emitter) *SpoofingDetector {
+	return newSpoofingDetector(opts, finalOnly(emit), false)
+}
+
+// newSpoofingDetector returns a spoofing detector; with opens, it emits a
+// shared-MMSI episode as soon as it is found and again as it goes on.
+func newSpoofingDetector(opts SpoofingOptions, emit emitFunc, opens bool) *SpoofingDetector {
 	opts.defaults()
-	return &SpoofingDetector{opts: opts, emit: emit, pending: make(map[uint32]*vesselState), shared: make(map[uint32]*sharedEpisode)}
+	return &SpoofingDetector{opts: opts, emit: emit, opens: opens, pending: make(map[uint32]*vesselState), shared: make(map[uint32]*sharedEpisode)}
 }
 
 func (d *SpoofingDetector) Position(o *Obs) {
@@ -102,6 +112,7 @@ func (d *SpoofingDetector) Position(o *Obs) {
 			if j.shared {
 				if ep := d.shared[mmsi]; ep != nil && f.Time > ep.ev.End.UnixMilli() {
 					ep.ev.End = tm(f.Time)
+					d.update(ep)
 				}
 			}
 			if !j.shared && j.switches >= d.opts.SharedSwitches && j.toFixes >= d.opts.SharedMinFixes {
@@ -141,7 +152,7 @@ func (d *SpoofingDetector) judge(mmsi uint32, j *jump) {
 		Confidence: clamp01(0.6 + 0.4*ramp(j.jumpM, d.opts.MinJumpM, 10*d.opts.MinJumpM)),
 		Summary:    fmt.Sprintf("%d jumped %.0f km (%.0f kn implied)", mmsi, j.jumpM/1000, kn),
 		Details:    map[string]float64{"jump_km": j.jumpM / 1000, "implied_kn": kn, "from_lat": j.fromLat, "from_lon": j.fromLon},
-	})
+	}, final)
 }
 
 // emitShared opens (or extends) the MMSI's shared-use episode.
@@ -162,6 +173,31 @@ func (d *SpoofingDetector) emitShared(mmsi uint32, j *jump, now int64) {
 	if now > ep.ev.End.UnixMilli() {
 		ep.ev.End = tm(now)
 	}
+	d.update(ep)
+}
+
+// event is an episode's event as it stands, with a Details of its own.
+func (ep *sharedEpisode) event() event.Event {
+	ev := ep.ev
+	n := len(ep.segments)
+	ev.Confidence = clamp01(0.75 + 0.05*float64(n))
+	ev.Summary = fmt.Sprintf("%d is used by %d transmitters at once, up to %.0f km apart", ev.MMSI, n, ep.maxKm)
+	ev.Details = maps.Clone(ep.ev.Details)
+	ev.Details["transmitters"] = float64(n)
+	ev.Details["distance_km"] = ep.maxKm
+	return ev
+}
+
+// update emits an open episode when it is due.
+func (d *SpoofingDetector) update(ep *sharedEpisode) {
+	if !d.opens {
+		return
+	}
+	ev := ep.event()
+	if end := ev.End.UnixMilli(); ep.prog.due(end, ev.Confidence) {
+		ep.prog.mark(end, ev.Confidence)
+		d.emit(ev, open)
+	}
 }
 
 // closeShared emits the shared-use episodes quiet for SettleMs (all of
@@ -172,13 +208,7 @@ func (d *SpoofingDetector) closeShared(now int64, all bool) {
 			continue
 		}
 		delete(d.shared, mmsi)
-		ev := ep.ev
-		n := len(ep.segments)
-		ev.Confidence = clamp01(0.75 + 0.05*float64(n))
-		ev.Summary = fmt.Sprintf("%d is used by %d transmitters at once, up to %.0f km apart", mmsi, n, ep.maxKm)
-		ev.Details["transmitters"] = float64(n)
-		ev.Details["distance_km"] = ep.maxKm
-		d.emit(ev)
+		d.emit(ep.event(), final)
 	}
 }
 

@@ -16,20 +16,74 @@ type watchHit struct {
 	posTime  int64
 	hasPos   bool
 	settled  bool // a fix after the match has been seen
+	// What was emitted while the vessel is heard: the hit's end, its
+	// confidence, and whether its position has changed since.
+	prog  progress
+	moved bool
 }
+
+// watchRefreshMs is how often, in data time, a hit whose evidence has not
+// changed is emitted again while the vessel is heard, so that the end of
+// a stored hit is never more than a day behind.
+const watchRefreshMs = 24 * hourMs
 
 // WatchlistDetector finds vessels on a sanctions list or watchlist, by
 // IMO, MMSI or name: one event per vessel and list entry, from the first
 // to the last report that matched.
 type WatchlistDetector struct {
 	match func(imo, mmsi uint32, name string) []event.Entry
-	emit  Emitter
+	emit  emitFunc
+	opens bool // emit a hit when the vessel first matches
 	hits  map[uint32]map[string]*watchHit
 }
 
-// NewWatchlistDetector returns a watchlist detector; match may be nil.
+// NewWatchlistDetector returns a watchlist detector that emits each hit
+// once, at the end of the data; match may be nil.
 func NewWatchlistDetector(match func(imo, mmsi uint32, name string) []event.Entry, emit Emitter) *WatchlistDetector {
-	return &WatchlistDetector{match: match, emit: emit, hits: make(map[uint32]map[string]*watchHit)}
+	return newWatchlistDetector(match, finalOnly(emit), false)
+}
+
+// newWatchlistDetector returns a watchlist detector; with opens, it emits
+// a hit as soon as the vessel matches and its position is known, again
+// when the match gets stronger (an IMO after a name), the position nearest
+// the match is found, or a day has passed, and a last time at the end of
+// the data.
+func newWatchlistDetector(match func(imo, mmsi uint32, name string) []event.Entry, emit emitFunc, opens bool) *WatchlistDetector {
+	return &WatchlistDetector{match: match, emit: emit, opens: opens, hits: make(map[uint32]map[string]*watchHit)}
+}
+
+func (h *watchHit) confidence() float64 {
+	switch h.entry.By {
+	case "imo":
+		return 0.95
+	case "mmsi":
+		return 0.8
+	}
+	return 0.5
+}
+
+// event is a hit's event as it stands.
+func (h *watchHit) event(mmsi uint32) event.Event {
+	e := h.entry
+	return event.Event{
+		Type: event.Watchlist, MMSI: mmsi, Entry: &e,
+		Start: tm(h.first), End: tm(h.last), Lat: h.lat, Lon: h.lon,
+		Confidence: h.confidence(),
+		Summary:    fmt.Sprintf("%d matches %s entry %q by %s", mmsi, e.List, e.Name, e.By),
+	}
+}
+
+// update emits a hit whose evidence is new.
+func (d *WatchlistDetector) update(mmsi uint32, h *watchHit) {
+	if !d.opens || !h.hasPos {
+		return
+	}
+	conf := h.confidence()
+	if !h.prog.sent || h.moved || conf != h.prog.conf || h.last-h.prog.end >= watchRefreshMs {
+		h.prog.mark(h.last, conf)
+		h.moved = false
+		d.emit(h.event(mmsi), open)
+	}
 }
 
 func (d *WatchlistDetector) record(vs *vesselState, mmsi uint32, entries []event.Entry, t int64, before *track.Fix) {
@@ -57,6 +111,7 @@ func (d *WatchlistDetector) record(vs *vesselState, mmsi uint32, entries []event
 		if t > h.last {
 			h.last = t
 		}
+		d.update(mmsi, h)
 	}
 }
 
@@ -79,9 +134,11 @@ func (d *WatchlistDetector) Position(o *Obs) {
 				h.settled = true
 				if !h.hasPos || f.Time-h.first < h.first-h.posTime {
 					h.lat, h.lon, h.posTime, h.hasPos = f.Lat, f.Lon, f.Time, true
+					h.moved = h.prog.sent
 				}
 			}
 			h.last = max(h.last, f.Time)
+			d.update(mmsi, h)
 		}
 	}
 }
@@ -111,20 +168,7 @@ func lastFix(v *track.Vessel) *track.Fix {
 func (d *WatchlistDetector) Finish(int64) {
 	for mmsi, m := range d.hits {
 		for _, h := range m {
-			conf := 0.5
-			switch h.entry.By {
-			case "imo":
-				conf = 0.95
-			case "mmsi":
-				conf = 0.8
-			}
-			e := h.entry
-			d.emit(event.Event{
-				Type: event.Watchlist, MMSI: mmsi, Entry: &e,
-				Start: tm(h.first), End: tm(h.last), Lat: h.lat, Lon: h.lon,
-				Confidence: conf,
-				Summary:    fmt.Sprintf("%d matches %s entry %q by %s", mmsi, e.List, e.Name, e.By),
-			})
+			d.emit(h.event(mmsi), final)
 		}
 	}
 	d.hits = map[uint32]map[string]*watchHit{}

@@ -9,6 +9,7 @@ import (
 type zoneStay struct {
 	start, last int64 // first and last fix inside
 	lat, lon    float64
+	prog        progress
 }
 
 // zoneMergeMs joins stays in one zone less than this apart: a ship sailing
@@ -20,14 +21,22 @@ const zoneMergeMs = hourMs
 // stays less than an hour apart joined.
 type ZoneDetector struct {
 	zones func(lat, lon float64, dst []string) []string
-	emit  Emitter
+	emit  emitFunc
+	opens bool // emit stays from the entry on
 	in    map[uint32]map[string]*zoneStay
 	buf   []string
 }
 
-// NewZoneDetector returns a zone detector; zones may be nil (no zones).
+// NewZoneDetector returns a zone detector that emits each stay once, when
+// the vessel has left; zones may be nil (no zones).
 func NewZoneDetector(zones func(lat, lon float64, dst []string) []string, emit Emitter) *ZoneDetector {
-	return &ZoneDetector{zones: zones, emit: emit, in: make(map[uint32]map[string]*zoneStay)}
+	return newZoneDetector(zones, finalOnly(emit), false)
+}
+
+// newZoneDetector returns a zone detector; with opens, it emits a stay at
+// the entry and again as it goes on.
+func newZoneDetector(zones func(lat, lon float64, dst []string) []string, emit emitFunc, opens bool) *ZoneDetector {
+	return &ZoneDetector{zones: zones, emit: emit, opens: opens, in: make(map[uint32]map[string]*zoneStay)}
 }
 
 func (d *ZoneDetector) Position(o *Obs) {
@@ -57,6 +66,22 @@ func (d *ZoneDetector) Position(o *Obs) {
 			stays[name] = s
 		}
 		s.last = f.Time
+		if d.opens && s.prog.due(s.last, zoneConfidence) {
+			s.prog.mark(s.last, zoneConfidence)
+			d.emit(zoneEvent(o.Vessel.MMSI, name, s), open)
+		}
+	}
+}
+
+const zoneConfidence = 0.9
+
+// zoneEvent is a stay's event as it stands.
+func zoneEvent(mmsi uint32, zone string, s *zoneStay) event.Event {
+	return event.Event{
+		Type: event.ZoneVisit, MMSI: mmsi, Zone: zone,
+		Start: tm(s.start), End: tm(s.last), Lat: s.lat, Lon: s.lon,
+		Confidence: zoneConfidence,
+		Summary:    fmt.Sprintf("%d in %s for %s", mmsi, zone, hours(s.last-s.start)),
 	}
 }
 
@@ -70,12 +95,7 @@ func contains(list []string, s string) bool {
 }
 
 func (d *ZoneDetector) close(mmsi uint32, zone string, s *zoneStay) {
-	d.emit(event.Event{
-		Type: event.ZoneVisit, MMSI: mmsi, Zone: zone,
-		Start: tm(s.start), End: tm(s.last), Lat: s.lat, Lon: s.lon,
-		Confidence: 0.9,
-		Summary:    fmt.Sprintf("%d in %s for %s", mmsi, zone, hours(s.last-s.start)),
-	})
+	d.emit(zoneEvent(mmsi, zone, s), final)
 }
 
 func (d *ZoneDetector) Static(*StaticObs) {}

@@ -17,6 +17,12 @@
 //	zone_visit       zone
 //	watchlist        entry (the list entry matched, by IMO, MMSI or name)
 //
+// An event that lasts (an encounter, a port call) may be sent several times
+// under one id as it grows, on the live stream and to the store; the newest
+// version replaces the older. One sent while it went on that failed its
+// definition when it ended is sent a last time with confidence 0
+// (Withdrawn), a value no detector gives an event it reports.
+//
 // Events are plain values, safe to copy and to share between goroutines
 // once built.
 package event

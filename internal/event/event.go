@@ -131,3 +131,10 @@ func (e *Event) SetID() {
 
 // Ptr returns a pointer to v, for the optional fields.
 func Ptr[T any](v T) *T { return &v }
+
+// Withdrawn reports whether the event was withdrawn: emitted while its
+// episode went on (the live stream sends an encounter as soon as it
+// qualifies), it failed its definition when the episode ended, and was
+// sent once more with confidence 0, which no detector gives an event it
+// reports.
+func (e *Event) Withdrawn() bool { return e.Confidence == 0 }

@@ -233,21 +233,27 @@ func checkPosition(p *store.Position, maxT int64) string {
 
 // takeEvents picks up the events the detectors emitted since last time.
 func (p *Pipeline) takeEvents() {
-	evs := p.eng.Events()
-	for ; p.emitted < len(evs); p.emitted++ {
-		p.newEvent(evs[p.emitted])
+	for _, em := range p.eng.TakeEvents() {
+		p.newEvent(em)
 	}
 }
 
-// newEvent stores and publishes one event with its provenance.
-func (p *Pipeline) newEvent(e event.Event) {
+// newEvent stores and publishes one emission of an event with its
+// provenance: an episode (an encounter, a port call) is emitted as soon as
+// it qualifies and again as it grows, under one ID; the store keeps its
+// latest version (with the provenance of its whole span so far) and
+// subscribers get each. Only the first emission of an event counts.
+func (p *Pipeline) newEvent(em detect.Emission) {
+	e := em.Event
 	prov := store.Provenance{Feeds: p.inputFeeds(e.MMSI, &e)}
 	if e.OtherMMSI != 0 {
 		prov.OtherFeeds = p.inputFeeds(e.OtherMMSI, &e)
 	}
 	p.pendEv = append(p.pendEv, storedEvent{ev: e, prov: prov})
-	p.nEvents.Add(1)
-	p.m.events.WithLabelValues(string(e.Type)).Inc()
+	if em.First {
+		p.nEvents.Add(1)
+		p.m.events.WithLabelValues(string(e.Type)).Inc()
+	}
 	p.hub.publishAlert(&e, prov)
 }
 
@@ -352,22 +358,19 @@ func (p *Pipeline) sendStore(done chan struct{}) {
 // restart, so what is open now would be lost otherwise.
 func (p *Pipeline) finish() {
 	p.releaseReordered(true)
+	p.eng.Close()
 	p.takeEvents()
-	had := make(map[string]bool, p.emitted)
-	for _, e := range p.eng.Events()[:p.emitted] {
-		had[e.ID] = true
-	}
-	for _, e := range p.eng.Finish() {
-		if !had[e.ID] {
-			had[e.ID] = true
-			p.newEvent(e)
-		}
-	}
 	p.snapMu.Lock()
 	p.finalized = true
 	p.snapMu.Unlock()
-	p.flush(true, nil)
-	p.buildSnapshot()
+	written := make(chan struct{})
+	p.flush(true, written)
+	<-written // the store goroutine runs until this one has returned
+	if evs, err := p.riskEvents(); err == nil {
+		p.buildSnapshot(evs)
+	} else {
+		p.log.Error("risk picture: reading the stored events", "err", err)
+	}
 }
 
 // storeLoop is the single writer to the store. It runs until the store

@@ -28,6 +28,18 @@
 // (Feed.Reorder): its reports wait that long to be tracked in time order,
 // as `picket analyze` does for each input.
 //
+// # Events
+//
+// The detect goroutine takes the engine's emissions after every report
+// (detect.Engine.TakeEvents), stores each (the store replaces an event by
+// ID) and publishes each as an alert. An episode (an encounter, a port
+// call, a watchlist hit) is emitted as soon as it qualifies and again, under
+// the same ID, as it grows, so alerts come while it goes on; Stats.Events
+// and picket_detect_events_total count each event once. The engine keeps
+// nothing that has been taken, and the pipeline keeps no copy either: the
+// risk picture (Snapshot) reads the events back from the store, earlier
+// runs' included, so the store is the one place they are held.
+//
 // # Use
 //
 //	p, err := live.New(live.Options{Feeds: feeds, Places: places}, st, logger, prometheus.DefaultRegisterer)

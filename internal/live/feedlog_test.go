@@ -3,6 +3,7 @@ package live
 import (
 	"time"
 
+	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/store"
 	"math/rand/v2"
@@ -117,7 +118,7 @@ func TestEventProvenance(t *testing.T) {
 		{"forgotten time", t0 - 30*24*h, t0 - 30*24*h, 0, store.Provenance{Feeds: 1 | 2}},
 	} {
 		e := event.Event{ID: c.name, Type: event.Encounter, MMSI: 1, OtherMMSI: c.other, Start: time.UnixMilli(c.start), End: time.UnixMilli(c.end)}
-		p.newEvent(e)
+		p.newEvent(detect.Emission{Event: e, First: true})
 		got := p.pendEv[len(p.pendEv)-1].prov
 		if got != c.want {
 			t.Errorf("%s: provenance %+v, want %+v", c.name, got, c.want)

@@ -52,7 +52,7 @@ func newMetrics(p *Pipeline, reg prometheus.Registerer) *metrics {
 		reconnects: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "picket_live_reconnects_total", Help: "Reconnection attempts of TCP client feeds."}, []string{"feed"}),
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "picket_detect_events_total", Help: "Events emitted by the detectors, by type."}, []string{"type"}),
+			Name: "picket_detect_events_total", Help: "Events found by the detectors, by type (an episode re-emitted as it grows counts once)."}, []string{"type"}),
 		invalid: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "picket_live_invalid_positions_total", Help: "Positions the store cannot take, by reason (mmsi over nine digits, time out of range)."}, []string{"reason"}),
 		storeErrs: prometheus.NewCounterVec(prometheus.CounterOpts{

@@ -13,7 +13,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/picket-ais/picket/internal/detect"
-	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/network"
 	"github.com/picket-ais/picket/internal/profile"
@@ -50,7 +49,6 @@ type Pipeline struct {
 	tr           *track.Tracker
 	eng          *detect.Engine
 	dd           *fuse.Deduper
-	emitted      int               // events of eng.Events() taken so far
 	bits         []uint64          // each feed's provenance bit, by feed index
 	vfeeds       map[uint32]uint64 // every feed that heard a vessel
 	heard        feedLog           // which feeds heard a vessel when
@@ -64,7 +62,6 @@ type Pipeline struct {
 	pendEv       []storedEvent
 	warnMu       sync.Mutex
 	lastWarn     map[string]time.Time
-	prior        []event.Event // stored before this run, for snapshots
 	snap         atomic.Pointer[Snapshot]
 	snapMu       sync.Mutex
 	finalized    bool
@@ -103,12 +100,6 @@ func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Regi
 		lastWarn:   make(map[string]time.Time),
 	}
 	p.prov.init()
-	if err := st.Events(store.EventFilter{}, func(e event.Event, _ store.Provenance) bool {
-		p.prior = append(p.prior, e)
-		return true
-	}); err != nil {
-		return nil, fmt.Errorf("live: reading the stored events: %w", err)
-	}
 	p.reorder = make([]*reorderBuf, len(o.Feeds))
 	for i, f := range o.Feeds {
 		if f.Reorder > 0 {
@@ -316,7 +307,7 @@ type Stats struct {
 	Duplicates int64 // copies of a transmission already heard
 	Tracked    int64 // positions tracked
 	OutOfOrder int64 // positions older than their segment's last fix (stored, not tracked)
-	Events     int64 // events emitted
+	Events     int64 // events found (an episode re-emitted as it grows counts once)
 	Stored     int64 // positions written to the store
 	Invalid    int64 // positions the store cannot take (MMSI over nine digits, time out of range)
 	StoreErrs  int64 // failed store writes

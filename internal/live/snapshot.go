@@ -2,11 +2,13 @@ package live
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/network"
 	"github.com/picket-ais/picket/internal/profile"
+	"github.com/picket-ais/picket/internal/store"
 )
 
 // Snapshot is the risk picture at one moment: every vessel's profile and
@@ -44,28 +46,30 @@ func (s *Snapshot) Risk(mmsi uint32) (int, bool) {
 	return p.Risk.Score, true
 }
 
-// buildSnapshot builds and publishes a snapshot; it runs on the detect
-// goroutine, or under snapMu once that has returned.
-func (p *Pipeline) buildSnapshot() *Snapshot {
-	cur := p.eng.Events()
-	cur = cur[:len(cur):len(cur)] // Build must not see later appends
-	evs := cur
-	if len(p.prior) > 0 {
-		// The events stored before this run count too (the tracker's
-		// state does not survive a restart, the events do); an event seen
-		// again in this run is taken once, as found now.
-		ids := make(map[string]struct{}, len(cur))
-		for i := range cur {
-			ids[cur[i].ID] = struct{}{}
+// riskEvents reads what the risk picture is built from: every event in
+// the store, the latest version of each, earlier runs' included (the
+// tracker's state does not survive a restart, the events do), less the
+// withdrawn. The store is the one place that holds them all: the engine
+// hands its events over as they come and keeps none, and nothing here
+// keeps a second copy for the life of the process.
+func (p *Pipeline) riskEvents() ([]event.Event, error) {
+	var evs []event.Event
+	err := p.st.Events(store.EventFilter{}, func(e event.Event, _ store.Provenance) bool {
+		if !e.Withdrawn() {
+			evs = append(evs, e)
 		}
-		evs = make([]event.Event, 0, len(p.prior)+len(cur))
-		for _, e := range p.prior {
-			if _, again := ids[e.ID]; !again {
-				evs = append(evs, e)
-			}
-		}
-		evs = append(evs, cur...)
+		return true
+	})
+	if err != nil {
+		return nil, fmt.Errorf("live: reading the stored events: %w", err)
 	}
+	return evs, nil
+}
+
+// buildSnapshot builds and publishes a snapshot of the tracker and evs;
+// it runs on the detect goroutine, or under snapMu once that has
+// returned.
+func (p *Pipeline) buildSnapshot(evs []event.Event) *Snapshot {
 	ps := profile.Build(p.tr, evs, p.opts.Profile)
 	s := &Snapshot{Built: p.opts.Now(), Events: len(evs), Profiles: ps, byMMSI: make(map[uint32]int, len(ps))}
 	for i := range ps {
@@ -79,9 +83,11 @@ func (p *Pipeline) buildSnapshot() *Snapshot {
 }
 
 // Snapshot returns a snapshot no older than maxAge, building one when
-// the last is older. Building runs on the tracker's goroutine and holds
-// up ingest for its duration (milliseconds for thousands of vessels):
-// give a maxAge of seconds for anything polled.
+// the last is older. The events emitted so far are handed to the store
+// and read back from it on the caller's goroutine; building the profiles
+// then runs on the tracker's goroutine and holds up ingest for its
+// duration (milliseconds for thousands of vessels): give a maxAge of
+// seconds for anything polled.
 func (p *Pipeline) Snapshot(ctx context.Context, maxAge time.Duration) (*Snapshot, error) {
 	if s := p.snap.Load(); s != nil && p.opts.Now().Sub(s.Built) <= maxAge {
 		return s, nil
@@ -89,23 +95,50 @@ func (p *Pipeline) Snapshot(ctx context.Context, maxAge time.Duration) (*Snapsho
 	if !p.started.Load() {
 		p.snapMu.Lock()
 		defer p.snapMu.Unlock()
-		return p.buildSnapshot(), nil
+		evs, err := p.riskEvents()
+		if err != nil {
+			return nil, err
+		}
+		return p.buildSnapshot(evs), nil
 	}
-	var s *Snapshot
-	ok, err := p.request(ctx, func() { s = p.buildSnapshot() })
+	var written chan struct{}
+	ok, err := p.request(ctx, func() {
+		written = make(chan struct{})
+		p.flush(false, written)
+	})
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		// The detect goroutine has returned: the tracker is ours to read.
-		p.snapMu.Lock()
-		defer p.snapMu.Unlock()
-		if s := p.snap.Load(); s != nil && p.finalized {
+	if ok {
+		select {
+		case <-written:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		evs, err := p.riskEvents()
+		if err != nil {
+			return nil, err
+		}
+		var s *Snapshot
+		ok, err = p.request(ctx, func() { s = p.buildSnapshot(evs) })
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			return s, nil
 		}
-		return p.buildSnapshot(), nil
 	}
-	return s, nil
+	// The detect goroutine has returned: the tracker is ours to read.
+	p.snapMu.Lock()
+	defer p.snapMu.Unlock()
+	if s := p.snap.Load(); s != nil && p.finalized {
+		return s, nil
+	}
+	evs, err := p.riskEvents()
+	if err != nil {
+		return nil, err
+	}
+	return p.buildSnapshot(evs), nil
 }
 
 // Latest returns the last snapshot built, or nil; it never builds.
