@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"errors"
 	"path/filepath"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/geo"
+	"github.com/picket-ais/picket/internal/sim"
 )
 
 // Real-data regression tests: findings checked by hand on the real logs in
@@ -121,6 +123,55 @@ func TestAnalyzeSeine(t *testing.T) {
 			if e.Duration() < 6*time.Hour {
 				t.Errorf("gap shorter than 6 h: %s", e.Summary)
 			}
+		}
+	}
+}
+
+// TestAnalyzeWritesEachEventOnce: the detectors emit an episode (a port
+// call, an encounter, a watchlist hit) while it goes on and again as it
+// grows, under one ID; analyze writes each event once, in start-then-id
+// order, the same bytes on every run.
+func TestAnalyzeWritesEachEventOnce(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := sim.WriteDir(sim.Options{Seed: 7, Region: "korea", Vessels: 80, Hours: 30}, dir); err != nil {
+		t.Fatal(err)
+	}
+	run := func() ([]byte, []event.Event) {
+		res, err := Analyze([]string{filepath.Join(dir, sim.FeedFile)}, AnalyzeOptions{Places: simPlaces(t, dir)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := WriteEvents(&buf, res.Events); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes(), res.Events
+	}
+	first, evs := run()
+	if again, _ := run(); !bytes.Equal(first, again) {
+		t.Error("events.jsonl differs between two runs")
+	}
+	ids := map[string]bool{}
+	types := map[event.Type]bool{}
+	for i, e := range evs {
+		if ids[e.ID] {
+			t.Errorf("event %s (%s) written twice", e.ID, e.Type)
+		}
+		ids[e.ID] = true
+		types[e.Type] = true
+		if i > 0 {
+			p := &evs[i-1]
+			if e.Start.Before(p.Start) || (e.Start.Equal(p.Start) && e.ID < p.ID) {
+				t.Errorf("event %d (%s %s) out of order after %s %s", i, e.Start, e.ID, p.Start, p.ID)
+			}
+		}
+		if e.Withdrawn() {
+			t.Errorf("withdrawn event written: %s", e.Summary)
+		}
+	}
+	for _, typ := range []event.Type{event.PortVisit, event.Loitering, event.ZoneVisit, event.Watchlist, event.Encounter} {
+		if !types[typ] {
+			t.Errorf("no %s event: the scenario does not test what it should", typ)
 		}
 	}
 }
