@@ -504,7 +504,17 @@ export class App {
   }
 
   private onAlert(e: PicketEvent): void {
-    if (this.events.some((x) => x.id === e.id)) return;
+    // An episode (an encounter, a port call) is sent as soon as it
+    // qualifies and again, under the same id, as it grows: the newer
+    // version replaces the older. Confidence 0 withdraws it.
+    const i = this.events.findIndex((x) => x.id === e.id);
+    if (i >= 0) {
+      if (e.confidence === 0) this.events.splice(i, 1);
+      else this.events[i] = e;
+      this.renderEvents();
+      return;
+    }
+    if (e.confidence === 0) return;
     this.events.unshift(e);
     if (!this.passes(e)) return;
     this.alerts++;
