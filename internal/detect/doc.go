@@ -15,9 +15,10 @@
 // shared MMSIs) are emitted as soon as they qualify, again under the same
 // ID as they grow, and a last time when they end (see emission.go). A
 // server takes the emissions as they come (Engine.TakeEvents) and replaces
-// each event by ID; a batch run calls Engine.Finish once at the end of the
-// data and gets each event once, in its last form. The engine keeps only
-// what has not been taken.
+// each event by ID; a batch run (NewBatchEngine, whose detectors emit only
+// final events) calls Engine.Finish once at the end of the data and gets
+// each event once, the same events. The engine keeps only what has not
+// been taken.
 //
 // An Engine is not safe for concurrent use.
 package detect

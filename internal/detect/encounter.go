@@ -167,9 +167,9 @@ type encPair struct {
 	epOpen     bool  // an episode is running
 	epLast     int64 // its last measurement within range
 	hasAcc     bool  // an encounter is being built
-	acc        encAcc
 	checkAt    int64 // when the encounter being built is next judged while it goes on
 	prog       progress
+	acc        encAcc
 }
 
 // encAcc accumulates the episodes of one encounter.
@@ -406,12 +406,17 @@ func (d *EncounterDetector) sample(p *encPair, w *encVessel, lat, lon, kn, dist 
 	a.dist[histBin(dist, d.opts.MaxDistanceM)] += sec
 	a.speed[histBin((kn+w.last.kn)/2, d.opts.MaxFixSpeedKn)] += sec
 	if d.opens && s >= p.checkAt && a.togetherMs >= d.opts.MinDurationMs && a.n >= d.opts.MinSamples {
-		// Judging looks up ports and shore: every encCheckMs of data time
-		// is soon enough for an alert.
+		// Every encCheckMs of data time is soon enough for an alert; the
+		// port and shore look-ups and the event are made only when one
+		// is due.
 		p.checkAt = s + encCheckMs
-		if ev, why := d.judge(p); why == "" && p.prog.due(a.end, ev.Confidence) {
-			p.prog.mark(a.end, ev.Confidence)
-			d.emit(ev, open)
+		if kn := histMedian(&a.speed, d.opts.MaxFixSpeedKn); kn < d.opts.MaxSpeedKn {
+			if conf := d.confidence(a, kn); p.prog.due(a.end, conf) {
+				if ev, why := d.judge(p); why == "" {
+					p.prog.mark(a.end, ev.Confidence)
+					d.emit(ev, open)
+				}
+			}
 		}
 	}
 }
@@ -618,14 +623,8 @@ func (d *EncounterDetector) judge(p *encPair) (ev event.Event, why string) {
 	dist := histMedian(&a.dist, o.MaxDistanceM)
 	span := a.end - a.start
 	together := float64(a.togetherMs) / hourMs
-	density := clamp01(float64(a.n) / (together * 6)) // one measurement per 10 minutes is GFW's grid
-	// Confidence: a pair that barely passes every test scores 0.35; time
-	// together, closeness, slowness and dense evidence each add to it.
-	conf := 0.35 +
-		0.2*ramp(float64(a.togetherMs), float64(o.MinDurationMs), 4*float64(o.MinDurationMs)) +
-		0.15*ramp(dist, o.MaxDistanceM, 0.2*o.MaxDistanceM) +
-		0.1*ramp(kn, o.MaxSpeedKn, 0.25*o.MaxSpeedKn) +
-		0.2*density
+	density := encDensity(a)
+	conf := d.confidence(a, kn)
 	where := ""
 	details := map[string]float64{
 		"hours": float64(span) / hourMs, "together_hours": together,
@@ -637,11 +636,30 @@ func (d *EncounterDetector) judge(p *encPair) (ev event.Event, why string) {
 		where = fmt.Sprintf(", %.0f nm offshore", shore/metresPerNM)
 		details["shore_nm"] = math.Round(shore/metresPerNM*10) / 10
 	}
-	ev.Confidence = clamp01(conf)
+	ev.Confidence = conf
 	ev.Summary = fmt.Sprintf("%d and %d within %.0f m at %.1f kn for %s%s",
 		k.a.mmsi, k.b.mmsi, dist, kn, hours(span), where)
 	ev.Details = details
 	return ev, ""
+}
+
+// encDensity is how densely an encounter was measured: one measurement
+// per 10 minutes together, GFW's grid, is 1.
+func encDensity(a *encAcc) float64 {
+	return clamp01(float64(a.n) / (float64(a.togetherMs) / hourMs * 6))
+}
+
+// confidence of an encounter whose median speed is kn: a pair that barely
+// passes every test scores 0.35; time together, closeness, slowness and
+// dense evidence each add to it.
+func (d *EncounterDetector) confidence(a *encAcc, kn float64) float64 {
+	o := &d.opts
+	dist := histMedian(&a.dist, o.MaxDistanceM)
+	return clamp01(0.35 +
+		0.2*ramp(float64(a.togetherMs), float64(o.MinDurationMs), 4*float64(o.MinDurationMs)) +
+		0.15*ramp(dist, o.MaxDistanceM, 0.2*o.MaxDistanceM) +
+		0.1*ramp(kn, o.MaxSpeedKn, 0.25*o.MaxSpeedKn) +
+		0.2*encDensity(a))
 }
 
 func (d *EncounterDetector) Static(*StaticObs) {}

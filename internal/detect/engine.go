@@ -175,21 +175,33 @@ type Engine struct {
 	open    map[string]struct{} // events emitted open and not yet final
 }
 
-// NewEngine returns an engine running every detector with opts.
-func NewEngine(opts Options, places Places) *Engine {
+// NewEngine returns an engine running every detector with opts, which
+// emits episodes as soon as they qualify and again as they grow: for a
+// server, whose analysts watch them go on.
+func NewEngine(opts Options, places Places) *Engine { return newEngine(opts, places, true) }
+
+// NewBatchEngine returns an engine running every detector with opts, which
+// emits each event once, when it is final: for a run over archived data,
+// where nobody watches an episode go on. Its events are those of NewEngine
+// (Finish gives the same); emitting open episodes would only cost time:
+// 15% more CPU for `picket analyze` on simulated feeds given no port data,
+// where every pair of ships moored side by side is an open encounter.
+func NewBatchEngine(opts Options, places Places) *Engine { return newEngine(opts, places, false) }
+
+func newEngine(opts Options, places Places, opens bool) *Engine {
 	e := &Engine{places: places, at: make(map[string]int), open: make(map[string]struct{})}
 	emit := func(ev event.Event) { e.emit(ev, final) }
 	e.obs.places = &e.places
 	e.gaps = NewGapDetector(opts.Gap, emit)
 	e.detectors = []Detector{
 		e.gaps,
-		newLoiteringDetector(opts.Loitering, e.emit, true),
-		newPortVisitDetector(opts.PortVisit, e.emit, true),
-		newZoneDetector(places.Zones, e.emit, true),
-		newWatchlistDetector(places.Watch, e.emit, true),
+		newLoiteringDetector(opts.Loitering, e.emit, opens),
+		newPortVisitDetector(opts.PortVisit, e.emit, opens),
+		newZoneDetector(places.Zones, e.emit, opens),
+		newWatchlistDetector(places.Watch, e.emit, opens),
 		NewIdentityDetector(opts.Identity, emit),
-		newSpoofingDetector(opts.Spoofing, e.emit, true),
-		newEncounterDetector(opts.Encounter, e.emit, true),
+		newSpoofingDetector(opts.Spoofing, e.emit, opens),
+		newEncounterDetector(opts.Encounter, e.emit, opens),
 	}
 	e.detectors = append(e.detectors, NewDarkRendezvousDetector(opts.DarkRendezvous, e.gaps, emit))
 	return e

@@ -124,7 +124,7 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 	}
 
 	res := &AnalyzeResult{Tracker: track.New(opts.Track)}
-	eng := detect.NewEngine(opts.Detect, opts.Places)
+	eng := detect.NewBatchEngine(opts.Detect, opts.Places)
 	dd := fuse.NewDeduper(fuse.DedupOptions{})
 	var lastProgress time.Time
 	merge := newMerger(streams)

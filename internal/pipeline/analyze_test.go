@@ -127,10 +127,12 @@ func TestAnalyzeSeine(t *testing.T) {
 	}
 }
 
-// TestAnalyzeWritesEachEventOnce: the detectors emit an episode (a port
-// call, an encounter, a watchlist hit) while it goes on and again as it
-// grows, under one ID; analyze writes each event once, in start-then-id
-// order, the same bytes on every run.
+// TestAnalyzeWritesEachEventOnce: a server's engine emits an episode (a
+// port call, an encounter, a watchlist hit) while it goes on and again as
+// it grows, under one ID; analyze writes each event once, in its final
+// form, in start-then-id order, the same bytes on every run. (That its
+// events are those of an engine emitting open episodes is checked in
+// detect and by live.TestReplayMatchesAnalyze.)
 func TestAnalyzeWritesEachEventOnce(t *testing.T) {
 	dir := t.TempDir()
 	if _, err := sim.WriteDir(sim.Options{Seed: 7, Region: "korea", Vessels: 80, Hours: 30}, dir); err != nil {
