@@ -123,8 +123,11 @@ func (o *EncounterOptions) defaults() {
 // is the one measured. Consecutive measurements
 // within MaxDistanceM and at most MaxGapMs apart make an episode; episodes
 // of a pair less than MergeGapMs apart make one encounter, judged (time
-// together, median distance and speed, port and land) and emitted when the
-// pair has stayed apart for MergeGapMs, and in Finish.
+// together, median distance and speed, port and land) and emitted final
+// when the pair has stayed apart for MergeGapMs, and in Finish. In an
+// engine that emits open episodes, an encounter that has lasted
+// MinDurationMs is also judged every encCheckMs of data time on what it
+// holds so far and emitted as it stands (emission.go).
 //
 // Pairs are found through the grid and then followed through the partner
 // lists of the two vessels. A sweep every sweepMs of data time drops

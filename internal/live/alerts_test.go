@@ -217,3 +217,34 @@ func TestWatchlistAlertWhileRunning(t *testing.T) {
 		t.Errorf("stored %+v", got)
 	}
 }
+
+// TestRiskLeavesOutWithdrawn: the risk picture is built from the stored
+// events, less those withdrawn (confidence 0).
+func TestRiskLeavesOutWithdrawn(t *testing.T) {
+	st := openStore(t)
+	t0 := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	for _, e := range []event.Event{
+		{Type: event.Encounter, MMSI: 412000001, OtherMMSI: 413000002, Start: t0, End: t0.Add(3 * time.Hour), Confidence: 0.8, Summary: "kept"},
+		{Type: event.Encounter, MMSI: 412000003, OtherMMSI: 413000004, Start: t0, End: t0.Add(3 * time.Hour), Confidence: 0, Summary: "withdrawn: median speed 3.1 kn"},
+	} {
+		e.SetID()
+		if err := st.PutEvent(e, store.Provenance{Feeds: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := New(Options{}, st, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	snap, err := p.Snapshot(context.Background(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Events != 1 {
+		t.Errorf("picture built from %d events, want 1", snap.Events)
+	}
+	if _, ok := snap.Profile(412000003); ok {
+		t.Error("a vessel of the withdrawn encounter has a profile")
+	}
+}

@@ -164,7 +164,9 @@ func (s *Server) pictureFor(ctx context.Context, v *view) (*picture, error) {
 	}
 	var evs []event.Event
 	if err := s.st.Events(store.EventFilter{Clearance: v.clearance}, func(e event.Event, _ store.Provenance) bool {
-		evs = append(evs, e)
+		if !e.Withdrawn() { // as the pipeline's own picture: a withdrawn encounter is no finding
+			evs = append(evs, e)
+		}
 		return true
 	}); err != nil {
 		return nil, err
