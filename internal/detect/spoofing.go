@@ -176,11 +176,13 @@ func (d *SpoofingDetector) emitShared(mmsi uint32, j *jump, now int64) {
 	d.update(ep)
 }
 
+func (ep *sharedEpisode) confidence() float64 { return clamp01(0.75 + 0.05*float64(len(ep.segments))) }
+
 // event is an episode's event as it stands, with a Details of its own.
 func (ep *sharedEpisode) event() event.Event {
 	ev := ep.ev
 	n := len(ep.segments)
-	ev.Confidence = clamp01(0.75 + 0.05*float64(n))
+	ev.Confidence = ep.confidence()
 	ev.Summary = fmt.Sprintf("%d is used by %d transmitters at once, up to %.0f km apart", ev.MMSI, n, ep.maxKm)
 	ev.Details = maps.Clone(ep.ev.Details)
 	ev.Details["transmitters"] = float64(n)
@@ -193,10 +195,9 @@ func (d *SpoofingDetector) update(ep *sharedEpisode) {
 	if !d.opens {
 		return
 	}
-	ev := ep.event()
-	if end := ev.End.UnixMilli(); ep.prog.due(end, ev.Confidence) {
-		ep.prog.mark(end, ev.Confidence)
-		d.emit(ev, open)
+	if end, conf := ep.ev.End.UnixMilli(), ep.confidence(); ep.prog.due(end, conf) {
+		ep.prog.mark(end, conf)
+		d.emit(ep.event(), open)
 	}
 }
 
