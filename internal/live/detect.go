@@ -353,6 +353,14 @@ func (p *Pipeline) sendStore(done chan struct{}) {
 	p.storeq <- b
 }
 
+// flushEvents hands the store the pending events alone, ahead of the
+// positions held back; done is closed once they are written. The risk
+// picture is read back from the store (riskEvents) after that.
+func (p *Pipeline) flushEvents(done chan struct{}) {
+	p.storeq <- &storeBatch{events: p.pendEv, done: done}
+	p.pendEv = nil
+}
+
 // finish closes what the detectors hold open, as at the end of a file,
 // and flushes everything. The detectors' state is not kept across a
 // restart, so what is open now would be lost otherwise.
@@ -364,7 +372,8 @@ func (p *Pipeline) finish() {
 	p.finalized = true
 	p.snapMu.Unlock()
 	written := make(chan struct{})
-	p.flush(true, written)
+	p.flushEvents(written)
+	p.flush(true, nil)
 	<-written // the store goroutine runs until this one has returned
 	if evs, err := p.riskEvents(); err == nil {
 		p.buildSnapshot(evs)

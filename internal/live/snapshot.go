@@ -104,7 +104,7 @@ func (p *Pipeline) Snapshot(ctx context.Context, maxAge time.Duration) (*Snapsho
 	var written chan struct{}
 	ok, err := p.request(ctx, func() {
 		written = make(chan struct{})
-		p.flush(false, written)
+		p.flushEvents(written)
 	})
 	if err != nil {
 		return nil, err
