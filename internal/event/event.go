@@ -92,6 +92,21 @@ type Event struct {
 // Pair reports whether the event involves two vessels.
 func (e *Event) Pair() bool { return e.OtherMMSI != 0 }
 
+// PreviousMMSI returns the MMSI a flag change came from (an
+// identity_change of the flag, when a vessel took over the IMO number
+// another MMSI had: the same hull under its former identity), or 0. That
+// vessel is one of the event's inputs, as OtherMMSI is for a pair.
+func (e *Event) PreviousMMSI() uint32 {
+	if e.Type != IdentityChange || e.Field != FieldFlag {
+		return 0
+	}
+	p := e.Details["previous_mmsi"]
+	if p <= 0 || p > 1<<32-1 {
+		return 0
+	}
+	return uint32(p)
+}
+
 // Duration is End - Start.
 func (e *Event) Duration() time.Duration { return e.End.Sub(e.Start) }
 

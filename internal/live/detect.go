@@ -1,6 +1,7 @@
 package live
 
 import (
+	"cmp"
 	"errors"
 	"slices"
 	"strconv"
@@ -246,8 +247,8 @@ func (p *Pipeline) takeEvents() {
 func (p *Pipeline) newEvent(em detect.Emission) {
 	e := em.Event
 	prov := store.Provenance{Feeds: p.inputFeeds(e.MMSI, &e)}
-	if e.OtherMMSI != 0 {
-		prov.OtherFeeds = p.inputFeeds(e.OtherMMSI, &e)
+	if other := cmp.Or(e.OtherMMSI, e.PreviousMMSI()); other != 0 {
+		prov.OtherFeeds = p.inputFeeds(other, &e)
 	}
 	p.pendEv = append(p.pendEv, storedEvent{ev: e, prov: prov})
 	if em.First {

@@ -124,4 +124,12 @@ func TestEventProvenance(t *testing.T) {
 			t.Errorf("%s: provenance %+v, want %+v", c.name, got, c.want)
 		}
 	}
+	// A flag change names the MMSI whose IMO number the vessel took over:
+	// that vessel is an input too.
+	e := event.Event{ID: "flag", Type: event.IdentityChange, Field: event.FieldFlag, MMSI: 1, Details: map[string]float64{"previous_mmsi": 2},
+		Start: time.UnixMilli(t0 + 18*h), End: time.UnixMilli(t0 + 18*h)}
+	p.newEvent(detect.Emission{Event: e, First: true})
+	if got, want := p.pendEv[len(p.pendEv)-1].prov, (store.Provenance{Feeds: 1, OtherFeeds: 4}); got != want {
+		t.Errorf("flag change: provenance %+v, want %+v", got, want)
+	}
 }

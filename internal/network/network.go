@@ -179,7 +179,7 @@ func (b *builder) fromEvents() {
 				b.add(a, node{e.MMSI, n}, KindSharedMMSI, "", int32(i))
 			}
 		case e.Type == event.IdentityChange && e.Field == event.FieldFlag:
-			p := previousMMSI(e)
+			p := e.PreviousMMSI()
 			if p == 0 || p == e.MMSI {
 				continue
 			}
@@ -273,15 +273,6 @@ func (b *builder) fromIdentities() {
 			}
 		}
 	}
-}
-
-// previousMMSI returns the MMSI a flag change came from, or 0.
-func previousMMSI(e *event.Event) uint32 {
-	p := e.Details["previous_mmsi"]
-	if p <= 0 || p > math.MaxUint32 {
-		return 0
-	}
-	return uint32(p)
 }
 
 // ownSegment is the number of the event's own segment, 0 if not named.

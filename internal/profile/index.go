@@ -24,18 +24,6 @@ type evIndex struct {
 
 func (x *evIndex) of(i int) []int32 { return x.refs[x.off[i]:x.off[i+1]] }
 
-// previousMMSI returns the MMSI a flag change came from, or 0.
-func previousMMSI(e *event.Event) uint32 {
-	if e.Type != event.IdentityChange || e.Field != event.FieldFlag {
-		return 0
-	}
-	p := e.Details["previous_mmsi"]
-	if p <= 0 || p > 1<<32-1 {
-		return 0
-	}
-	return uint32(p)
-}
-
 // involved calls f with each MMSI an event concerns: its own, the other
 // vessel of a pair, and the MMSI a flag change came from (the same hull
 // under its former identity).
@@ -44,7 +32,7 @@ func involved(e *event.Event, f func(uint32)) {
 	if o := e.OtherMMSI; o != 0 && o != e.MMSI {
 		f(o)
 	}
-	if p := previousMMSI(e); p != 0 && p != e.MMSI && p != e.OtherMMSI {
+	if p := e.PreviousMMSI(); p != 0 && p != e.MMSI && p != e.OtherMMSI {
 		f(p)
 	}
 }

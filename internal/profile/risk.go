@@ -189,7 +189,7 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 				}
 			}
 		case event.IdentityChange:
-			if own || (e.Field == event.FieldFlag && previousMMSI(e) == mmsi) {
+			if own || (e.Field == event.FieldFlag && e.PreviousMMSI() == mmsi) {
 				b.changes[e.Field] = append(b.changes[e.Field], i)
 			}
 		}
