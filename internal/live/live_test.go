@@ -190,7 +190,7 @@ func TestReplayMatchesAnalyze(t *testing.T) {
 	// Every stored event and position carries the feed's bit.
 	st.Events(store.EventFilter{}, func(e event.Event, prov store.Provenance) bool {
 		want := store.Provenance{Feeds: 1}
-		if e.OtherMMSI != 0 {
+		if e.OtherMMSI != 0 || e.PreviousMMSI() != 0 {
 			want.OtherFeeds = 1
 		}
 		if prov != want {

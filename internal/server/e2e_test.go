@@ -338,7 +338,7 @@ func TestEndToEnd(t *testing.T) {
 	var stored int64
 	p.Store().Events(store.EventFilter{}, func(e event.Event, prov store.Provenance) bool {
 		stored++
-		if prov.Feeds == 0 || prov.Feeds > 3 || prov.OtherFeeds > 3 || (prov.OtherFeeds == 0) != (e.OtherMMSI == 0) {
+		if prov.Feeds == 0 || prov.Feeds > 3 || prov.OtherFeeds > 3 || (prov.OtherFeeds == 0) != (e.OtherMMSI == 0 && e.PreviousMMSI() == 0) {
 			t.Errorf("event %s with provenance %+v", e.ID, prov)
 		}
 		return true
