@@ -352,7 +352,7 @@ func runServe(parent context.Context, fl *serveFlags, ready func(url string)) er
 		}
 	}
 
-	lopts := live.Options{Feeds: feeds, Places: places, Detect: dopts}
+	lopts := live.Options{Feeds: feeds, Places: places, Detect: dopts, KeepRunning: true}
 	if err := lopts.Validate(); err != nil {
 		return usageError{err}
 	}

@@ -583,3 +583,45 @@ func TestFeedBits(t *testing.T) {
 		}
 	}
 }
+
+// TestKeepRunning: with KeepRunning, a server whose replays have ended
+// keeps its live stream and answers queries until it is stopped.
+func TestKeepRunning(t *testing.T) {
+	const file = "../../testdata/aivdm/kystverket_norway_tagblock_Ais1000Lines.nm4"
+	st := openStore(t)
+	p, err := New(Options{Feeds: []Feed{{Name: "nor", Kind: FileReplay, File: file}}, KeepRunning: true}, st, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := p.Hub().Subscribe(AllFilter)
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- p.Run(ctx) }()
+	<-p.Done("nor")
+	if err := p.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Without KeepRunning the stream closes within milliseconds of the
+	// replay's end; it must stay open.
+	for open := true; open; {
+		select {
+		case _, ok := <-sub.C:
+			if !ok {
+				t.Fatal("the live stream closed when the replay ended")
+			}
+		case err := <-ran:
+			t.Fatalf("Run returned when the replay ended: %v", err)
+		case <-time.After(300 * time.Millisecond):
+			open = false
+		}
+	}
+	if _, err := p.Snapshot(ctx, 0); err != nil || p.Stats().Stored == 0 {
+		t.Fatalf("snapshot after the replay: %v; %+v", err, p.Stats())
+	}
+	cancel()
+	if err := <-ran; err != nil {
+		t.Fatal(err)
+	}
+	for range sub.C { // closed once Run has drained
+	}
+}

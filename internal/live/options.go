@@ -108,6 +108,12 @@ type Options struct {
 	// MaxHeld bounds the positions waiting for ProvenanceHold; past it the
 	// oldest go to the store at once. Default 262,144.
 	MaxHeld int
+	// KeepRunning keeps Run going after every feed has stopped (replays at
+	// their end, listeners that failed), until its context is done: a
+	// server's live stream and open episodes stay up. Default false: Run
+	// returns once every feed has stopped, closing what is open as at the
+	// end of a file.
+	KeepRunning bool
 	// FlushInterval is how often (wall clock) held positions, identity
 	// records and events are handed to the store. Default 250 ms.
 	FlushInterval time.Duration

@@ -216,7 +216,8 @@ func (p *Pipeline) goroutine(fn func()) {
 	}()
 }
 
-// Run runs the pipeline until ctx is done, then drains it in pipeline
+// Run runs the pipeline until ctx is done (or, without
+// Options.KeepRunning, until every feed has stopped), then drains it in pipeline
 // order: the feeds stop reading and hand over what they decoded; the
 // tracker and detectors process it and close what is open (as at the end
 // of a file); the store writes everything and syncs; the live stream's
@@ -245,6 +246,9 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	}
 	p.goroutine(func() {
 		p.srcWG.Wait()
+		if p.opts.KeepRunning {
+			<-ctx.Done()
+		}
 		close(p.reports)
 	})
 	p.wg.Wait()
