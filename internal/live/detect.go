@@ -87,6 +87,7 @@ func (p *Pipeline) detectLoop() {
 			if now := p.nowMs(); now-p.heardTrimmed > heardTrimEveryMs {
 				p.heardTrimmed = now
 				p.heard.trim(p.maxTime - heardKeepMs)
+				p.said.trim(p.maxTime - heardKeepMs)
 			}
 		case fn := <-p.ctl:
 			fn()
@@ -259,14 +260,37 @@ func (p *Pipeline) newEvent(em detect.Emission) {
 }
 
 // inputFeeds is the provenance of one input of an event: the feeds that
-// heard the vessel while the event happened. When the feed log has
-// forgotten that time (an identity first heard long ago), it is every
-// feed that heard the vessel in this run.
+// heard the vessel while the event happened. An event about identity (a
+// change, a watchlist hit, an invalid identity) is made of what the
+// vessel said in its static reports, names included: its input is the
+// feeds that heard those. When the feed log has forgotten that time (an
+// identity first heard long ago), it is every feed that heard the vessel
+// (said it) in this run.
 func (p *Pipeline) inputFeeds(mmsi uint32, e *event.Event) uint64 {
-	if f := p.heard.feeds(mmsi, e.Start.UnixMilli(), e.End.UnixMilli()); f != 0 {
+	from, to := e.Start.UnixMilli(), e.End.UnixMilli()
+	if identityEvent(e) {
+		if f := p.said.feeds(mmsi, from, to); f != 0 {
+			return f
+		}
+		if f := p.vsaid[mmsi]; f != 0 {
+			return f
+		}
+	}
+	if f := p.heard.feeds(mmsi, from, to); f != 0 {
 		return f
 	}
 	return p.vfeeds[mmsi]
+}
+
+// identityEvent reports whether an event is made of identities.
+func identityEvent(e *event.Event) bool {
+	switch e.Type {
+	case event.IdentityChange, event.Watchlist:
+		return true
+	case event.Spoofing:
+		return e.Subtype == event.InvalidIdentity
+	}
+	return false
 }
 
 // noteIdentity records the identity a static report carries, merged
@@ -276,6 +300,8 @@ func (p *Pipeline) noteIdentity(r *fuse.Report, feeds uint64) {
 	if s == nil {
 		return
 	}
+	p.vsaid[r.MMSI] |= feeds
+	p.said.add(r.MMSI, r.Time, feeds)
 	add := func(field, value string) {
 		if value == "" {
 			return

@@ -132,4 +132,19 @@ func TestEventProvenance(t *testing.T) {
 	if got, want := p.pendEv[len(p.pendEv)-1].prov, (store.Provenance{Feeds: 1, OtherFeeds: 4}); got != want {
 		t.Errorf("flag change: provenance %+v, want %+v", got, want)
 	}
+	// Vessel 1's static reports (its name) were heard by feed 2 only: an
+	// event made of its identity is released as feed 2's, though feed 1
+	// heard its positions then.
+	p.said.add(1, t0+3*h, 2)
+	p.vsaid[1] = 2
+	for _, e := range []event.Event{
+		{ID: "name", Type: event.IdentityChange, Field: event.FieldName, MMSI: 1, Start: time.UnixMilli(t0 + 3*h), End: time.UnixMilli(t0 + 3*h)},
+		{ID: "listed", Type: event.Watchlist, MMSI: 1, Start: time.UnixMilli(t0 + 3*h), End: time.UnixMilli(t0 + 20*h)},
+		{ID: "forgotten", Type: event.Watchlist, MMSI: 1, Start: time.UnixMilli(t0 + 20*h), End: time.UnixMilli(t0 + 21*h)},
+	} {
+		p.newEvent(detect.Emission{Event: e, First: true})
+		if got, want := p.pendEv[len(p.pendEv)-1].prov, (store.Provenance{Feeds: 2}); got != want {
+			t.Errorf("%s: provenance %+v, want %+v", e.ID, got, want)
+		}
+	}
 }
