@@ -1,7 +1,6 @@
 package server
 
 import (
-	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -47,9 +46,6 @@ var openView = &view{all: true, full: true, who: access.Principal{Role: access.A
 // seesPos reports whether a position or identity record heard by feeds
 // is visible.
 func (v *view) seesPos(feeds uint64) bool { return v.all || feeds&v.clearance != 0 }
-
-// seesEvent reports whether an event of provenance p is visible.
-func (v *view) seesEvent(p store.Provenance) bool { return v.all || p.VisibleTo(v.clearance) }
 
 // storeClearance is the clearance to give the store: 0 (every feed) for
 // an open view.
@@ -212,8 +208,8 @@ func (s *Server) wrapSnapshot(snap *live.Snapshot) *picture {
 
 // visibleIdentity returns the identity records a view may see, those of
 // one field and value heard through several visible feeds merged into
-// one (the earliest first, the latest last), sorted by field then first
-// heard.
+// one (the earliest first, the latest last), in the order of recs
+// (store.Identities': by field, then first heard).
 func visibleIdentity(v *view, recs []store.IdentityRecord) []store.IdentityRecord {
 	var out []store.IdentityRecord
 	for _, r := range recs {
@@ -228,8 +224,5 @@ func visibleIdentity(v *view, recs []store.IdentityRecord) []store.IdentityRecor
 		out[i].First = min(out[i].First, r.First)
 		out[i].Last = max(out[i].Last, r.Last)
 	}
-	slices.SortFunc(out, func(a, b store.IdentityRecord) int {
-		return cmp.Or(cmp.Compare(a.Field, b.Field), cmp.Compare(a.First, b.First), cmp.Compare(a.Value, b.Value))
-	})
 	return out
 }
