@@ -140,7 +140,6 @@ func (p *Pipeline) releaseReordered(all bool) {
 // track de-duplicates, tracks and detects one report.
 func (p *Pipeline) track(r *fuse.Report, bs *batchState) {
 	bit := p.bits[r.Feed]
-	p.vfeeds[r.MMSI] |= bit
 	p.heard.add(r.MMSI, r.Time, bit)
 	if r.Time <= bs.maxT { // a clock far ahead must not trim the log
 		p.maxTime = max(p.maxTime, r.Time)
@@ -269,17 +268,11 @@ func (p *Pipeline) newEvent(em detect.Emission) {
 func (p *Pipeline) inputFeeds(mmsi uint32, e *event.Event) uint64 {
 	from, to := e.Start.UnixMilli(), e.End.UnixMilli()
 	if identityEvent(e) {
-		if f := p.said.feeds(mmsi, from, to); f != 0 {
-			return f
-		}
-		if f := p.vsaid[mmsi]; f != 0 {
+		if f := p.said.during(mmsi, from, to); f != 0 {
 			return f
 		}
 	}
-	if f := p.heard.feeds(mmsi, from, to); f != 0 {
-		return f
-	}
-	return p.vfeeds[mmsi]
+	return p.heard.during(mmsi, from, to)
 }
 
 // identityEvent reports whether an event is made of identities.
@@ -300,7 +293,6 @@ func (p *Pipeline) noteIdentity(r *fuse.Report, feeds uint64) {
 	if s == nil {
 		return
 	}
-	p.vsaid[r.MMSI] |= feeds
 	p.said.add(r.MMSI, r.Time, feeds)
 	add := func(field, value string) {
 		if value == "" {

@@ -16,18 +16,26 @@ type feedRun struct {
 }
 
 // feedLog is, per vessel, which feeds heard it when, as runs of
-// buckets. It answers an event's provenance: the feeds that heard each of
-// its vessels while it happened. A vessel heard by the same feeds for a
-// day is one run.
-type feedLog map[uint32][]feedRun
+// buckets, and which ever did. It answers an event's provenance: the
+// feeds that heard each of its vessels while it happened. A vessel heard
+// by the same feeds for a day is one run.
+type feedLog struct {
+	runs map[uint32][]feedRun
+	ever map[uint32]uint64
+}
+
+func newFeedLog() feedLog {
+	return feedLog{runs: make(map[uint32][]feedRun), ever: make(map[uint32]uint64)}
+}
 
 // add notes that feed bit heard mmsi at t (Unix ms).
 func (l feedLog) add(mmsi uint32, t int64, bit uint64) {
+	l.ever[mmsi] |= bit
 	if t < 0 {
 		return
 	}
 	b := t - t%feedBucketMs
-	rs := l[mmsi]
+	rs := l.runs[mmsi]
 	n := len(rs)
 	if n == 0 || b >= rs[n-1].to {
 		// The common case: a bucket after every run.
@@ -36,7 +44,7 @@ func (l feedLog) add(mmsi uint32, t int64, bit uint64) {
 		} else {
 			rs = append(rs, feedRun{b, b + feedBucketMs, bit})
 		}
-		l[mmsi] = rs
+		l.runs[mmsi] = rs
 		return
 	}
 	// i is the first run ending after b.
@@ -45,7 +53,7 @@ func (l feedLog) add(mmsi uint32, t int64, bit uint64) {
 	if r.from > b {
 		// b falls between runs.
 		rs = insertRun(rs, i, feedRun{b, b + feedBucketMs, bit})
-		l[mmsi] = rs
+		l.runs[mmsi] = rs
 		return
 	}
 	if r.feeds&bit != 0 {
@@ -66,7 +74,7 @@ func (l feedLog) add(mmsi uint32, t int64, bit uint64) {
 	for k, m := range mid {
 		rs = insertRun(rs, i+k, m)
 	}
-	l[mmsi] = rs
+	l.runs[mmsi] = rs
 }
 
 func insertRun(rs []feedRun, i int, r feedRun) []feedRun {
@@ -80,7 +88,7 @@ func insertRun(rs []feedRun, i int, r feedRun) []feedRun {
 // the log's resolution.
 func (l feedLog) feeds(mmsi uint32, from, to int64) uint64 {
 	var f uint64
-	for _, r := range l[mmsi] {
+	for _, r := range l.runs[mmsi] {
 		if r.to > from && r.from <= to {
 			f |= r.feeds
 		}
@@ -88,18 +96,28 @@ func (l feedLog) feeds(mmsi uint32, from, to int64) uint64 {
 	return f
 }
 
-// trim forgets what was heard before t (Unix ms).
+// during returns the feeds that heard mmsi in [from, to], or, when the
+// log has forgotten that time, every feed that ever heard it.
+func (l feedLog) during(mmsi uint32, from, to int64) uint64 {
+	if f := l.feeds(mmsi, from, to); f != 0 {
+		return f
+	}
+	return l.ever[mmsi]
+}
+
+// trim forgets when feeds heard vessels before t (Unix ms); which feeds
+// ever heard each is kept.
 func (l feedLog) trim(t int64) {
-	for m, rs := range l {
+	for m, rs := range l.runs {
 		k := 0
 		for k < len(rs) && rs[k].to <= t {
 			k++
 		}
 		switch {
 		case k == len(rs):
-			delete(l, m)
+			delete(l.runs, m)
 		case k > 0:
-			l[m] = append(rs[:0], rs[k:]...)
+			l.runs[m] = append(rs[:0], rs[k:]...)
 		}
 	}
 }

@@ -14,7 +14,7 @@ import (
 // with reports in and out of order, then trimming.
 func TestFeedLog(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	l := feedLog{}
+	l := newFeedLog()
 	model := map[uint32]map[int64]uint64{}
 	const t0 = int64(1_700_000_000_000)
 	for i := range 20_000 {
@@ -46,7 +46,7 @@ func TestFeedLog(t *testing.T) {
 	check := func(when string) {
 		t.Helper()
 		for m := uint32(1); m <= 5; m++ {
-			rs := l[m]
+			rs := l.runs[m]
 			for i := 1; i < len(rs); i++ {
 				if rs[i].from < rs[i-1].to || rs[i].from >= rs[i].to {
 					t.Fatalf("%s: vessel %d: runs out of order: %+v %+v", when, m, rs[i-1], rs[i])
@@ -63,7 +63,7 @@ func TestFeedLog(t *testing.T) {
 	}
 	check("after adding")
 	runs := 0
-	for _, rs := range l {
+	for _, rs := range l.runs {
 		runs += len(rs)
 	}
 	buckets := 0
@@ -101,7 +101,6 @@ func TestEventProvenance(t *testing.T) {
 	for k := int64(0); k < 24; k++ {
 		p.heard.add(1, t0+k*h, 1)
 		p.heard.add(2, t0+k*h, 4)
-		p.vfeeds[1], p.vfeeds[2] = 1|2, 4
 	}
 	for k := int64(0); k < 6; k++ {
 		p.heard.add(1, t0+k*h, 2)
@@ -136,7 +135,6 @@ func TestEventProvenance(t *testing.T) {
 	// event made of its identity is released as feed 2's, though feed 1
 	// heard its positions then.
 	p.said.add(1, t0+3*h, 2)
-	p.vsaid[1] = 2
 	for _, e := range []event.Event{
 		{ID: "name", Type: event.IdentityChange, Field: event.FieldName, MMSI: 1, Start: time.UnixMilli(t0 + 3*h), End: time.UnixMilli(t0 + 3*h)},
 		{ID: "listed", Type: event.Watchlist, MMSI: 1, Start: time.UnixMilli(t0 + 3*h), End: time.UnixMilli(t0 + 20*h)},

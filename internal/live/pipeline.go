@@ -49,13 +49,11 @@ type Pipeline struct {
 	tr           *track.Tracker
 	eng          *detect.Engine
 	dd           *fuse.Deduper
-	bits         []uint64          // each feed's provenance bit, by feed index
-	vfeeds       map[uint32]uint64 // every feed that heard a vessel
-	heard        feedLog           // which feeds heard a vessel when
-	vsaid        map[uint32]uint64 // every feed that heard a vessel's static reports
-	said         feedLog           // which feeds heard its static reports when
-	maxTime      int64             // newest data time tracked, Unix ms
-	heardTrimmed int64             // wall time of the last trim of heard, Unix ms
+	bits         []uint64 // each feed's provenance bit, by feed index
+	heard        feedLog  // which feeds heard a vessel when
+	said         feedLog  // which feeds heard its static reports when
+	maxTime      int64    // newest data time tracked, Unix ms
+	heardTrimmed int64    // wall time of the last trim of heard, Unix ms
 	shown        map[uint32]shownIdentity
 	prov         provenance
 	reorder      []*reorderBuf // by feed index; nil for feeds without a window
@@ -95,10 +93,8 @@ func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Regi
 		tr:         track.New(o.Track),
 		eng:        detect.NewEngine(o.Detect, o.Places),
 		dd:         fuse.NewDeduper(o.Dedup),
-		vfeeds:     make(map[uint32]uint64),
-		heard:      make(feedLog),
-		vsaid:      make(map[uint32]uint64),
-		said:       make(feedLog),
+		heard:      newFeedLog(),
+		said:       newFeedLog(),
 		shown:      make(map[uint32]shownIdentity),
 		idents:     make(map[identKey]store.IdentityRecord),
 		lastWarn:   make(map[string]time.Time),
