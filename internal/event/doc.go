@@ -17,6 +17,10 @@
 //	zone_visit       zone
 //	watchlist        entry (the list entry matched, by IMO, MMSI or name)
 //
+// Any event may carry evidence: the fixes it rests on (time, position,
+// speed, course, the feed that delivered each), for a gap the last fix
+// before the silence and the first after.
+//
 // An event that lasts (an encounter, a port call) may be sent several times
 // under one id as it grows, on the live stream and to the store; the newest
 // version replaces the older. One sent while it went on that failed its

@@ -87,7 +87,38 @@ type Event struct {
 	// Details holds detector-specific measurements (distances, speeds,
 	// durations) that explain the confidence.
 	Details map[string]float64 `json:"details,omitempty"`
+	// Evidence lists the fixes the event rests on, so that an
+	// investigator can check it against the raw data without rebuilding
+	// it: for a gap the last fix before the silence and the first after.
+	Evidence []Fix `json:"evidence,omitempty"`
 }
+
+// Fix is one received position an event rests on.
+type Fix struct {
+	Time time.Time `json:"time"`
+	Lat  float64   `json:"lat"`
+	Lon  float64   `json:"lon"`
+	// SOG (knots) and COG (degrees) are absent when the report had none:
+	// 0 is a speed.
+	SOG *float64 `json:"sog,omitempty"`
+	COG *float64 `json:"cog,omitempty"`
+	// Feed is the input or feed that delivered it (its name, or its
+	// number among the inputs when it has none).
+	Feed string `json:"feed,omitempty"`
+	// Receiver is the station that heard it, where the feed says.
+	Receiver string `json:"receiver,omitempty"`
+	// MMSI is set when the event is about two vessels: whose fix it is.
+	MMSI uint32 `json:"mmsi,omitempty"`
+	// Role says what the fix is to the event: "last_before" and
+	// "first_after" a silence, for gaps and dark rendezvous.
+	Role string `json:"role,omitempty"`
+}
+
+// Roles of evidence fixes.
+const (
+	LastBefore = "last_before"
+	FirstAfter = "first_after"
+)
 
 // Pair reports whether the event involves two vessels.
 func (e *Event) Pair() bool { return e.OtherMMSI != 0 }

@@ -28,7 +28,7 @@ func TestJSONContract(t *testing.T) {
 			t.Errorf("missing %q in %s", k, b)
 		}
 	}
-	for _, k := range []string{"other_mmsi", "subtype", "field", "port", "zone", "entry"} {
+	for _, k := range []string{"other_mmsi", "subtype", "field", "port", "zone", "entry", "evidence"} {
 		if _, ok := m[k]; ok {
 			t.Errorf("unexpected %q in %s", k, b)
 		}
@@ -48,5 +48,21 @@ func TestIDStableAndPairUnordered(t *testing.T) {
 	c.SetID()
 	if a.ID != b.ID || a.ID == c.ID || len(a.ID) != 16 {
 		t.Errorf("ids %s %s %s", a.ID, b.ID, c.ID)
+	}
+}
+
+func TestEvidenceJSON(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	e := Event{Type: Gap, MMSI: 412000001, Start: at, End: at.Add(13 * time.Hour), Evidence: []Fix{
+		{Time: at, Lat: 38.1, Lon: 124.5, SOG: Ptr(0.0), COG: Ptr(271.5), Feed: "sat", Role: LastBefore},
+		{Time: at.Add(13 * time.Hour), Lat: 38.4, Lon: 124.9, Feed: "sat", Role: FirstAfter},
+	}}
+	b, err := json.Marshal(&e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `"evidence":[{"time":"2026-03-01T12:00:00Z","lat":38.1,"lon":124.5,"sog":0,"cog":271.5,"feed":"sat","role":"last_before"},{"time":"2026-03-02T01:00:00Z","lat":38.4,"lon":124.9,"feed":"sat","role":"first_after"}]`
+	if !strings.Contains(string(b), want) {
+		t.Errorf("evidence:\n got %s\nwant %s", b, want)
 	}
 }
