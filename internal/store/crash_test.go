@@ -155,6 +155,9 @@ func verifyCrash(t *testing.T, dir string, last int, unacked map[int]bool) bool 
 		t.Fatalf("reopening after kill -9: %v", err)
 	}
 	defer s.Close()
+	if err := s.Health(); err != nil {
+		t.Fatalf("a kill -9 leaves at most a torn tail, not damage: %v", err)
+	}
 	want := make(map[uint32][]Position)
 	for i := 0; i <= last+1; i++ {
 		for _, p := range crashBatchOf(i) {

@@ -50,6 +50,10 @@
 //   - a write that has not returned may be there after the crash or not,
 //     but a batch is never half there: the log's records carry a CRC and
 //     recovery drops a torn last record whole;
+//   - a damaged record of the log (one followed by valid records, so not
+//     a torn tail) is left out and the records after it are kept; the
+//     damage is logged, counted and reported by Health and Damages, and
+//     the file is copied aside as wal-N.log.damaged;
 //   - seals, checkpoints and retention write new files under temporary
 //     names, fsync and rename them, and commit by renaming CURRENT, so a
 //     crash at any moment leaves a store that opens to the last commit

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -26,6 +27,8 @@ type Store struct {
 	enc    encoder
 	dirty  bool  // written since the last checkpoint
 	failed error // a seal that failed half way: writes stop
+
+	dmg damages // parts of files found damaged and left out
 
 	mu        sync.RWMutex // guards what readers see, below
 	vessels   map[uint32]*vessel
@@ -130,13 +133,15 @@ func (s *Store) recover() error {
 		return fmt.Errorf("store: %w", err)
 	}
 	var wals []uint64
-	var junk []string
+	var junk, aside []string
 	for _, de := range names {
 		name := de.Name()
 		seq, kind := parseName(name)
 		switch {
 		case strings.HasSuffix(name, ".tmp"):
 			junk = append(junk, name) // a write a crash interrupted
+		case strings.HasSuffix(name, damagedSuffix):
+			aside = append(aside, name)
 		case kind == "seg" && seq > cur:
 			junk = append(junk, name) // written by a seal that never committed
 		case kind == "seg":
@@ -163,6 +168,15 @@ func (s *Store) recover() error {
 	}
 	slices.SortFunc(s.segs, func(a, b *segment) int { return cmpU64(a.seq, b.seq) })
 	slices.Sort(wals)
+	for _, name := range aside {
+		// Damage found by an earlier recovery stays in the store's
+		// health until someone has looked and removed the copy; while
+		// its log file is there, replay finds the damage again.
+		if seq, kind := parseName(strings.TrimSuffix(name, damagedSuffix)); kind == "wal" && slices.Contains(wals, seq) {
+			continue
+		}
+		s.damaged(Damage{File: name, What: "damaged write-ahead log file kept aside by an earlier recovery", Reason: "remove it once examined"})
+	}
 
 	if cur > 0 {
 		s.watermark, s.sealedTo, err = readCheckpoint(s.dir, cur, s.applyPos, s.setLatest, s.applyIdentity)
@@ -172,27 +186,37 @@ func (s *Store) recover() error {
 	}
 	replayed := 0
 	for i, seq := range wals {
-		path := filepath.Join(s.dir, walName(seq))
-		torn, err := replayWAL(path, i == len(wals)-1, s.replay)
+		name := walName(seq)
+		path := filepath.Join(s.dir, name)
+		damaged := false
+		tornAt, err := replayWAL(path, i == len(wals)-1, s.replay, func(off, size int64, why string) {
+			damaged = true
+			s.damaged(Damage{File: name, Offset: off, Size: size, What: "write-ahead log record", Reason: why})
+		})
 		if err != nil {
 			return err
 		}
-		if torn {
-			s.opts.Logger.Warn("store: dropped the torn tail of the write-ahead log", "file", walName(seq))
+		if damaged {
+			// The next seal deletes the log file; the damaged bytes
+			// stay for whoever examines them.
+			if err := keepAside(path); err != nil {
+				return err
+			}
+		}
+		if tornAt >= 0 {
+			// Cut a torn tail off now: the file is not written again,
+			// and the next recovery must not find a bad record in a
+			// file that is no longer the last.
+			s.opts.Logger.Warn("store: dropped the torn tail of the write-ahead log", "file", name, "offset", tornAt)
+			if err := truncateWAL(path, tornAt); err != nil {
+				return err
+			}
 		}
 		replayed++
 	}
 	next := cur + 1
 	if len(wals) > 0 {
 		next = max(next, wals[len(wals)-1]+1)
-	}
-	// Cut a torn tail off now: the file is not written again, and the
-	// next recovery must not find a bad record in a file that is no
-	// longer the last.
-	if len(wals) > 0 {
-		if err := truncateTorn(filepath.Join(s.dir, walName(wals[len(wals)-1]))); err != nil {
-			return err
-		}
 	}
 	if s.w, err = openWAL(s.dir, next); err != nil {
 		return err
@@ -211,32 +235,50 @@ func (s *Store) recover() error {
 	return nil
 }
 
-// truncateTorn cuts a log file after its last whole record.
-func truncateTorn(path string) error {
-	var good int64
-	_, err := replayWAL(path, true, func(t byte, p []byte) error {
-		good += walHeader + 1 + int64(len(p))
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	if st.Size() == good {
-		return nil
-	}
+// truncateWAL cuts a log file at off, the start of its torn tail.
+func truncateWAL(path string, off int64) error {
 	f, err := os.OpenFile(path, os.O_WRONLY, 0)
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
 	defer f.Close()
-	if err := f.Truncate(good); err != nil {
+	if err := f.Truncate(off); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
 	return f.Sync()
+}
+
+// keepAside copies a damaged log file to path+damagedSuffix, once. A
+// copy, not a link: the torn tail of the original may be cut next.
+func keepAside(path string) error {
+	aside := path + damagedSuffix
+	if _, err := os.Lstat(aside); err == nil {
+		return nil
+	}
+	err := func() error {
+		src, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer src.Close()
+		dst, err := os.Create(aside + ".tmp")
+		if err != nil {
+			return err
+		}
+		defer dst.Close()
+		if _, err := io.Copy(dst, src); err != nil {
+			return err
+		}
+		if err := dst.Sync(); err != nil {
+			return err
+		}
+		return os.Rename(aside+".tmp", aside)
+	}()
+	if err != nil {
+		os.Remove(aside + ".tmp")
+		return fmt.Errorf("store: keeping the damaged %s aside: %w", filepath.Base(path), err)
+	}
+	return syncDir(filepath.Dir(path))
 }
 
 func parseName(name string) (uint64, string) {
@@ -669,6 +711,7 @@ type Stats struct {
 	Segments        int
 	SegmentBytes    int64 // on disk, in segment files
 	Watermark       int64 // newest position time, Unix ms
+	Damages         int   // damaged parts of files left out since Open (Damages, Health)
 }
 
 // Stats returns what the store holds now.
@@ -676,6 +719,9 @@ func (s *Store) Stats() Stats {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	st := Stats{HeadPositions: s.headN, Segments: len(s.segs), Watermark: s.watermark}
+	s.dmg.mu.Lock()
+	st.Damages = s.dmg.n
+	s.dmg.mu.Unlock()
 	for _, v := range s.vessels {
 		if v.hasPos {
 			st.Vessels++

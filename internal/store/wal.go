@@ -3,7 +3,6 @@ package store
 import (
 	"bufio"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -24,8 +23,9 @@ import (
 // A record is written with one write(2), so once Append returns it is in
 // the kernel's page cache and survives the death of the process; fsync
 // (every SyncInterval, or before returning) makes it survive the machine's.
-// Replay stops at the first record that is short or fails its CRC: that is
-// the tail a crash tore, never acknowledged.
+// A record that is short or fails its CRC at the end of the last file is
+// the tail a crash tore, never acknowledged, and is dropped; one followed
+// by valid records is damage, reported and skipped (replayWAL).
 const (
 	recPositions byte = 1 + iota
 	recIdentity
@@ -176,51 +176,112 @@ func (w *wal) close() error {
 	return err
 }
 
-// replayWAL reads the records of one log file and hands each to fn. A torn
-// tail (a short or corrupt last record) ends the file quietly when last
-// is true: that is what a crash leaves. Elsewhere it is corruption.
-func replayWAL(path string, last bool, fn func(t byte, payload []byte) error) (torn bool, err error) {
+// replayWAL reads the records of one log file and hands each to fn.
+//
+// A record that is short, has an impossible length or fails its CRC is
+// either the tail a crash tore or damage, and the bytes after it tell
+// which: replay looks for the next valid record after it (resynchronises,
+// as a reader of a damaged tape would). When there is one, the bytes up
+// to it are damage, handed to damaged with their offset and size, and
+// replay goes on from there: one flipped byte costs one record, never
+// what follows it. When there is none, the rest of the file is a torn
+// tail if the file is the last one (what a crash leaves: the write that
+// was in flight, never acknowledged), and replayWAL returns its offset,
+// where the file may be cut; in an earlier file, which was fsynced and
+// closed whole, it is damage too. tornAt is -1 when nothing was torn.
+func replayWAL(path string, last bool, fn func(t byte, payload []byte) error, damaged func(off, size int64, why string)) (tornAt int64, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return false, fmt.Errorf("store: %w", err)
+		return -1, fmt.Errorf("store: %w", err)
 	}
 	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return -1, fmt.Errorf("store: %w", err)
+	}
+	size := st.Size()
 	r := bufio.NewReaderSize(f, 1<<20)
 	var hdr [walHeader]byte
 	var body []byte
-	for off := int64(0); ; {
+	for off := int64(0); off < size; {
+		why := ""
+		n := int64(0)
 		if _, err := io.ReadFull(r, hdr[:]); err != nil {
-			if err == io.EOF {
-				return false, nil
+			why = "short header"
+		} else if n = int64(binary.LittleEndian.Uint32(hdr[0:])); n == 0 || n > maxRecord || off+walHeader+n > size {
+			why = fmt.Sprintf("bad length %d", n)
+		} else {
+			if cap(body) < int(n) {
+				body = make([]byte, n)
 			}
-			return tornOrCorrupt(path, off, last, err)
+			body = body[:n]
+			if _, err := io.ReadFull(r, body); err != nil {
+				return -1, fmt.Errorf("store: read %s: %w", filepath.Base(path), err)
+			}
+			if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(hdr[4:]) {
+				why = "checksum mismatch"
+			}
 		}
-		n := binary.LittleEndian.Uint32(hdr[0:])
-		if n == 0 || n > maxRecord {
-			return tornOrCorrupt(path, off, last, errors.New("bad length"))
+		if why == "" {
+			if err := fn(body[0], body[1:]); err != nil {
+				return -1, fmt.Errorf("store: %s at offset %d: %w", filepath.Base(path), off, err)
+			}
+			off += walHeader + n
+			continue
 		}
-		if cap(body) < int(n) {
-			body = make([]byte, n)
+		next, err := resyncWAL(f, off+1, size)
+		if err != nil {
+			return -1, fmt.Errorf("store: read %s: %w", filepath.Base(path), err)
 		}
-		body = body[:n]
-		if _, err := io.ReadFull(r, body); err != nil {
-			return tornOrCorrupt(path, off, last, err)
+		if next < 0 {
+			if last {
+				return off, nil
+			}
+			damaged(off, size-off, why)
+			return -1, nil
 		}
-		if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(hdr[4:]) {
-			return tornOrCorrupt(path, off, last, errors.New("checksum mismatch"))
-		}
-		if err := fn(body[0], body[1:]); err != nil {
-			return false, fmt.Errorf("store: %s at offset %d: %w", filepath.Base(path), off, err)
-		}
-		off += walHeader + int64(n)
+		damaged(off, next-off, why)
+		off = next
+		r.Reset(io.NewSectionReader(f, next, size-next))
 	}
+	return -1, nil
 }
 
-func tornOrCorrupt(path string, off int64, last bool, why error) (bool, error) {
-	if last {
-		return true, nil
+// resyncWAL returns the offset of the first valid record (a sane length
+// that fits in the file, a known type, a matching CRC-32C) at or after
+// from, or -1. Most offsets fail on the length or the type byte at once;
+// the CRC is computed only for the few left.
+func resyncWAL(f *os.File, from, size int64) (int64, error) {
+	const chunk = 1 << 20
+	buf := make([]byte, chunk+walHeader+1)
+	var body []byte
+	for base := from; base+walHeader+1 <= size; base += chunk {
+		b := buf[:min(int64(len(buf)), size-base)]
+		if _, err := f.ReadAt(b, base); err != nil && err != io.EOF {
+			return -1, err
+		}
+		for i := 0; i < chunk && i+walHeader+1 <= len(b); i++ {
+			at := base + int64(i)
+			n := int64(binary.LittleEndian.Uint32(b[i:]))
+			if n == 0 || n > maxRecord || at+walHeader+n > size {
+				continue
+			}
+			if t := b[i+walHeader]; t < recPositions || t > recEventProv {
+				continue
+			}
+			if int64(cap(body)) < n {
+				body = make([]byte, n)
+			}
+			body = body[:n]
+			if _, err := f.ReadAt(body, at+walHeader); err != nil {
+				return -1, err
+			}
+			if crc32.Checksum(body, castagnoli) == binary.LittleEndian.Uint32(b[i+4:]) {
+				return at, nil
+			}
+		}
 	}
-	return false, fmt.Errorf("%w: %s at offset %d: %v", ErrCorrupt, filepath.Base(path), off, why)
+	return -1, nil
 }
 
 // appendPos appends p in the fixed 47-byte wire form of the log and

@@ -1,0 +1,151 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// walRecords returns the offset and length (header included) of each
+// record of a log file.
+func walRecords(t *testing.T, path string) [][2]int64 {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][2]int64
+	for off := int64(0); off+walHeader <= int64(len(b)); {
+		n := int64(binary.LittleEndian.Uint32(b[off:])) + walHeader
+		out = append(out, [2]int64{off, n})
+		off += n
+	}
+	return out
+}
+
+// crashAfter writes batches of ps into a fresh store in dir and leaves it
+// as a crash would (no Close), so that the last log file holds them. It
+// returns the log file's path.
+func crashAfter(t *testing.T, dir string, batches [][]Position) string {
+	t.Helper()
+	s := open(t, dir, Options{})
+	for _, b := range batches {
+		if err := s.Append(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := s.w.f.Name()
+	s.w.f.Close()
+	close(s.stop)
+	s.wg.Wait()
+	unlockDir(s.lock)
+	return path
+}
+
+// One flipped byte in the middle of the last log file loses that record
+// only: the records after it are valid, so the damage is not a torn tail.
+// It is reported (offset and size, a count, the store's health), the file
+// is kept whole and set aside, and a torn tail after it is still dropped.
+func TestWALDamageInTheMiddle(t *testing.T) {
+	dir := t.TempDir()
+	var batches [][]Position
+	for i := range 10 {
+		var b []Position
+		for j := range 50 {
+			b = append(b, Position{MMSI: uint32(200_000_000 + j), Time: t0 + int64(i*50+j)*1000, Lat: 1, Lon: 2, Heading: -1, Feeds: 1})
+		}
+		batches = append(batches, b)
+	}
+	path := crashAfter(t, dir, batches)
+	recs := walRecords(t, path)
+	if len(recs) != len(batches) {
+		t.Fatalf("%d records in the log, want %d", len(recs), len(batches))
+	}
+	b, _ := os.ReadFile(path)
+	bad := recs[2]
+	b[bad[0]+bad[1]/2] ^= 0x10                               // one byte in record 3
+	b = append(b, 200, 0, 0, 0, 9, 9, 9, 9, recPositions, 1) // and a torn tail
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	size := int64(len(b))
+
+	s := open(t, dir, Options{})
+	defer func() { s.Close() }()
+	var got int
+	for j := range 50 {
+		got += len(track(t, s, uint32(200_000_000+j), 0, math.MaxInt64))
+	}
+	if want := 9 * 50; got != want {
+		t.Fatalf("%d positions after one damaged record, want %d (all but record 3's)", got, want)
+	}
+	ds := s.Damages()
+	if len(ds) != 1 || ds[0].File != filepath.Base(path) || ds[0].Offset != bad[0] || ds[0].Size != bad[1] {
+		t.Fatalf("damages %+v, want one in %s at offset %d of %d bytes", ds, filepath.Base(path), bad[0], bad[1])
+	}
+	if n := s.Stats().Damages; n != 1 {
+		t.Fatalf("Stats().Damages = %d, want 1", n)
+	}
+	if err := s.Health(); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), filepath.Base(path)) {
+		t.Fatalf("Health() = %v, want ErrCorrupt naming %s", err, filepath.Base(path))
+	}
+	t.Log(s.Health())
+	kept, err := os.ReadFile(path + damagedSuffix)
+	if err != nil {
+		t.Fatalf("the damaged log file was not set aside: %v", err)
+	}
+	if int64(len(kept)) != size || kept[bad[0]+bad[1]/2] != b[bad[0]+bad[1]/2] {
+		t.Fatalf("the file set aside has %d bytes, want the %d of the damaged file", len(kept), size)
+	}
+	// The torn tail alone is cut from the log; the damaged record stays.
+	if st, err := os.Stat(path); err != nil || st.Size() != size-10 {
+		t.Fatalf("log file after recovery: %v, %v; want %d bytes (only the torn tail cut)", st, err, size-10)
+	}
+	// Once sealed, the log file is gone, but the store's health names
+	// the copy until someone removes it.
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = open(t, dir, Options{})
+	if err := s.Health(); err == nil || !strings.Contains(err.Error(), filepath.Base(path)+damagedSuffix) {
+		t.Fatalf("Health() after a seal and a restart = %v, want the copy named", err)
+	}
+	s.Close()
+	os.Remove(path + damagedSuffix)
+	s = open(t, dir, Options{})
+	if err := s.Health(); err != nil {
+		t.Fatalf("Health() once the copy is removed = %v", err)
+	}
+	if got := len(track(t, s, 200_000_000, 0, math.MaxInt64)); got != 9 {
+		t.Fatalf("%d positions of mmsi 200000000 after a seal, want 9", got)
+	}
+}
+
+// A log file that is not the last is never torn: a bad record there is
+// damage too, and what follows it is kept.
+func TestWALDamageInAnEarlierFile(t *testing.T) {
+	dir := t.TempDir()
+	var batches [][]Position
+	for i := range 4 {
+		batches = append(batches, []Position{{MMSI: 200_000_001, Time: t0 + int64(i)*1000, Lat: 1, Lon: 2, Heading: -1, Feeds: 1}})
+	}
+	path := crashAfter(t, dir, batches[:3])
+	// A second run leaves its own log file after the first.
+	crashAfter(t, dir, batches[3:])
+	recs := walRecords(t, path)
+	b, _ := os.ReadFile(path)
+	b[recs[0][0]+recs[0][1]-1] ^= 1 // the first record's last byte
+	os.WriteFile(path, b, 0o644)
+	s := open(t, dir, Options{})
+	defer s.Close()
+	if got := len(track(t, s, 200_000_001, 0, math.MaxInt64)); got != 3 {
+		t.Fatalf("%d positions, want 3 (all but the damaged record)", got)
+	}
+	if ds := s.Damages(); len(ds) != 1 || ds[0].Offset != 0 || ds[0].Size != recs[0][1] {
+		t.Fatalf("damages %+v, want the first record of %s", ds, filepath.Base(path))
+	}
+}
