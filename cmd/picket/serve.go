@@ -72,6 +72,11 @@ type serveConfig struct {
 		LoginsPerMinute float64 `yaml:"logins_per_minute"`
 		// MaxBodyBytes: request bodies. Default 1 MiB.
 		MaxBodyBytes int64 `yaml:"max_body_bytes"`
+		// MaxStreams, MaxStreamsPerUser, MaxStreamsPerToken: live streams
+		// open at once. Defaults 256, 16 and 8.
+		MaxStreams         int `yaml:"max_streams"`
+		MaxStreamsPerUser  int `yaml:"max_streams_per_user"`
+		MaxStreamsPerToken int `yaml:"max_streams_per_token"`
 	} `yaml:"limits"`
 }
 
@@ -105,6 +110,9 @@ stale_after: 1h                # vessels not heard for this long leave the map
 #   burst: 200
 #   logins_per_minute: 10      # login attempts per client address
 #   max_body_bytes: 1048576
+#   max_streams: 256           # live streams open at once: on the server,
+#   max_streams_per_user: 16   # per user,
+#   max_streams_per_token: 8   # per token
 # detect: thresholds.yaml      # picket analyze --print-config
 # watchlists: [sdn.csv]
 # zones: zones.geojson
@@ -426,7 +434,8 @@ func runServe(parent context.Context, fl *serveFlags, ready func(url string)) er
 	}
 	sopts := server.Options{StaleAfter: stale, Gatherer: reg, Map: cfg.Map, Access: guard, Audit: audit,
 		RatePerSecond: cfg.Limits.RatePerSecond, RateBurst: cfg.Limits.Burst, LoginsPerMinute: cfg.Limits.LoginsPerMinute,
-		MaxBodyBytes: cfg.Limits.MaxBodyBytes}
+		MaxBodyBytes: cfg.Limits.MaxBodyBytes, MaxStreams: cfg.Limits.MaxStreams, MaxStreamsPerUser: cfg.Limits.MaxStreamsPerUser,
+		MaxStreamsPerToken: cfg.Limits.MaxStreamsPerToken}
 	if webUI != nil {
 		sopts.UI = webUI()
 	}

@@ -45,6 +45,15 @@ type Options struct {
 	// Heartbeat is how often an idle live stream gets a comment line, so
 	// that proxies keep it open. Default 15 s.
 	Heartbeat time.Duration
+	// StreamRecheck is how often an open live stream checks its token
+	// again when nothing is sent (it is checked before every message
+	// too): a revoked token's stream ends, a narrowed clearance's stream
+	// narrows, within this. Default 1 s.
+	StreamRecheck time.Duration
+	// MaxStreams, MaxStreamsPerUser and MaxStreamsPerToken bound the
+	// live streams open at once, on the server, per user and per token;
+	// more get 429. Defaults 256, 16 and 8.
+	MaxStreams, MaxStreamsPerUser, MaxStreamsPerToken int
 	// UI serves "/" and the web map's assets. Default: a placeholder page
 	// linking the API.
 	UI http.Handler
@@ -101,6 +110,18 @@ func (o Options) withDefaults() Options {
 	if o.Heartbeat <= 0 {
 		o.Heartbeat = 15 * time.Second
 	}
+	if o.StreamRecheck <= 0 {
+		o.StreamRecheck = time.Second
+	}
+	if o.MaxStreams <= 0 {
+		o.MaxStreams = 256
+	}
+	if o.MaxStreamsPerUser <= 0 {
+		o.MaxStreamsPerUser = 16
+	}
+	if o.MaxStreamsPerToken <= 0 {
+		o.MaxStreamsPerToken = 8
+	}
 	if o.UI == nil {
 		o.UI = placeholder()
 	}
@@ -136,6 +157,7 @@ type Server struct {
 	routes       map[string]route // by mux pattern
 	limiter      *access.Limiter  // requests per token
 	loginLimiter *access.Limiter  // logins per client address
+	streams      streamCounts
 
 	clearMu    sync.Mutex
 	clearGen   uint64

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/picket-ais/picket/internal/live"
@@ -61,12 +62,28 @@ func parseStreamFilter(r *http.Request) (live.Filter, error) {
 //	event: position   data: a livePosition
 //	event: alert      data: an event of the contract
 //	event: dropped    data: {"dropped": n} when the client lagged and lost n messages
+//	event: closed     data: {"reason": "..."} before the server ends the stream
+//
+// A stream is held to what its principal may see now, not when it
+// opened: the token is checked again before every batch written and at
+// least every StreamRecheck, so that a revoked or expired token, a
+// disabled user or a partner gone ends the stream, and a clearance that
+// changed (a partner taken out of a group, a label changed) narrows or
+// widens it, from the next message on, as it would a new request.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	f, err := parseStreamFilter(r)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, message(err))
 		return
 	}
+	v := viewOf(r)
+	release, refusal := s.streams.acquire(v, s.opts)
+	if refusal != "" {
+		w.Header().Set("Retry-After", "10")
+		writeError(w, http.StatusTooManyRequests, refusal)
+		return
+	}
+	defer release()
 	rc := http.NewResponseController(w)
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
@@ -74,15 +91,39 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	bw := bufio.NewWriterSize(w, 32<<10)
-	f.Clearance = viewOf(r).storeClearance()
+	f.Clearance = v.storeClearance()
 	sub := s.live.Hub().Subscribe(f)
-	defer sub.Close()
+	defer func() { sub.Close() }()
 	bw.WriteString("retry: 3000\n: picket live stream\n\n")
 	if bw.Flush() != nil || rc.Flush() != nil {
 		return
 	}
 	hb := time.NewTicker(s.opts.Heartbeat)
 	defer hb.Stop()
+	recheck := time.NewTicker(s.opts.StreamRecheck)
+	defer recheck.Stop()
+	secret := secretOf(r)
+	// current checks the principal again; false ends the stream. A view
+	// of another clearance replaces the subscription: what waits in the
+	// old one was chosen for the old clearance and is dropped.
+	current := func() bool {
+		if s.opts.Access == nil {
+			return true
+		}
+		p, err := s.opts.Access.Authenticate(secret)
+		if err != nil {
+			bw.WriteString("event: closed\ndata: {\"reason\":\"token not valid, expired or revoked\"}\n\n")
+			return false
+		}
+		nv := s.viewFor(p)
+		if nv.clearance != v.clearance {
+			sub.Close()
+			f.Clearance = nv.storeClearance()
+			sub = s.live.Hub().Subscribe(f)
+		}
+		v = nv
+		return true
+	}
 	var buf []byte
 	write := func(m live.Message) {
 		switch {
@@ -112,12 +153,33 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-s.stopping:
 			return
+		case <-recheck.C:
+			if !current() {
+				bw.Flush()
+				rc.Flush()
+				return
+			}
+			continue
 		case <-hb.C:
+			if !current() {
+				bw.Flush()
+				rc.Flush()
+				return
+			}
 			bw.WriteString(": keep-alive\n\n")
 		case m, ok := <-sub.C:
 			if !ok {
 				bw.Flush()
 				return
+			}
+			old := sub
+			if !current() {
+				bw.Flush()
+				rc.Flush()
+				return
+			}
+			if sub != old {
+				continue // m was chosen for the clearance of before
 			}
 			write(m)
 			// Write what else is waiting before one flush.
@@ -143,6 +205,53 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// streamCounts counts the open live streams, in total, per user and per
+// token, so that one client cannot open enough of them to slow ingest
+// for everyone (each is a subscriber the pipeline publishes to).
+type streamCounts struct {
+	mu      sync.Mutex
+	total   int
+	byUser  map[string]int
+	byToken map[string]int
+}
+
+// acquire counts a new stream of v, or says why it is refused (a 429).
+// release uncounts it.
+func (c *streamCounts) acquire(v *view, o Options) (release func(), refusal string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byUser == nil {
+		c.byUser, c.byToken = map[string]int{}, map[string]int{}
+	}
+	user, token := v.who.User, v.who.TokenID
+	switch {
+	case c.total >= o.MaxStreams:
+		return nil, "too many live streams open on this server (" + strconv.Itoa(o.MaxStreams) + "); retry later"
+	case !v.all && c.byUser[user] >= o.MaxStreamsPerUser:
+		return nil, "too many live streams open for user " + user + " (" + strconv.Itoa(o.MaxStreamsPerUser) + "); close one first"
+	case !v.all && c.byToken[token] >= o.MaxStreamsPerToken:
+		return nil, "too many live streams open with this token (" + strconv.Itoa(o.MaxStreamsPerToken) + "); close one first"
+	}
+	c.total++
+	if !v.all {
+		c.byUser[user]++
+		c.byToken[token]++
+	}
+	return func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.total--
+		if !v.all {
+			if c.byUser[user]--; c.byUser[user] == 0 {
+				delete(c.byUser, user)
+			}
+			if c.byToken[token]--; c.byToken[token] == 0 {
+				delete(c.byToken, token)
+			}
+		}
+	}, ""
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
