@@ -2,8 +2,11 @@ package detect
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/geo"
+	"github.com/picket-ais/picket/internal/track"
 )
 
 // PortVisitOptions configures port-visit detection. Defaults are Global
@@ -17,6 +20,11 @@ type PortVisitOptions struct {
 	// NoStop counts every entry, also without a stop; by default only
 	// visits with a stop count, as GFW's do.
 	NoStop bool
+	// ImpliedSpeedMs is the shortest time over which the speed of fixes
+	// that carry none (most CSV exports of positions) is measured from
+	// the distance moved: GPS noise of 10-20 m between fixes seconds apart
+	// reads as knots, over 10 minutes as less than 0.1 kn. Default 10 min.
+	ImpliedSpeedMs int64
 }
 
 func (o *PortVisitOptions) defaults() {
@@ -32,6 +40,9 @@ func (o *PortVisitOptions) defaults() {
 	if o.StopEndKn <= 0 {
 		o.StopEndKn = 0.5
 	}
+	if o.ImpliedSpeedMs <= 0 {
+		o.ImpliedSpeedMs = 10 * minuteMs
+	}
 }
 
 type visit struct {
@@ -44,6 +55,12 @@ type visit struct {
 	stopping    bool
 	ss          *segState
 	prog        progress
+	fixes       int
+	// ref is the fix the implied speed is measured from, and implied the
+	// last speed measured (NaN before the first): for fixes without SOG.
+	ref         track.Fix
+	implied     float64
+	impliedFrom int64
 }
 
 // PortVisitDetector finds port calls.
@@ -82,7 +99,10 @@ func (d *PortVisitDetector) Position(o *Obs) {
 		if !ok || dist > d.opts.EnterM {
 			return
 		}
-		v = &visit{port: name, start: f.Time, lat: f.Lat, lon: f.Lon, ss: o.ss}
+		v = &visit{port: name, start: f.Time, lat: f.Lat, lon: f.Lon, ss: o.ss, ref: *f, implied: math.NaN()}
+		if o.HasPrev {
+			v.ref = o.Prev
+		}
 		o.ss.visit = v
 		d.visits[k] = v
 	} else {
@@ -93,23 +113,46 @@ func (d *PortVisitDetector) Position(o *Obs) {
 		}
 	}
 	v.last = f.Time
-	sog := float64(f.SOG)
+	v.fixes++
+	sog, since := d.speed(v, f)
 	switch {
-	case !nan32(f.SOG) && sog < d.opts.StopKn:
+	case !math.IsNaN(sog) && sog < d.opts.StopKn:
 		if !v.stopping {
-			v.stopping, v.stopStart = true, f.Time
+			v.stopping, v.stopStart = true, max(since, v.start)
 		}
 		v.stopped = true
-	case !nan32(f.SOG) && sog > d.opts.StopEndKn && v.stopping:
+	case !math.IsNaN(sog) && sog > d.opts.StopEndKn && v.stopping:
 		v.stopping = false
 		v.stopMs += f.Time - v.stopStart
 	}
-	if d.opens && (d.opts.NoStop || v.stopped) {
+	if d.opens && v.counts(&d.opts) {
 		if conf := visitConfidence(v); v.prog.due(v.last, conf) {
 			v.prog.mark(v.last, conf)
 			d.emit(d.event(k, v), open)
 		}
 	}
+}
+
+// speed is the fix's reported speed or, when it carries none, the speed
+// implied by the distance moved over at least ImpliedSpeedMs; NaN when
+// neither is known yet. since is when the vessel was first known to move
+// at that speed: the fix's time, or the start of the measure.
+func (d *PortVisitDetector) speed(v *visit, f *track.Fix) (kn float64, since int64) {
+	if !nan32(f.SOG) {
+		return float64(f.SOG), f.Time
+	}
+	if dt := f.Time - v.ref.Time; dt >= d.opts.ImpliedSpeedMs {
+		v.implied = geo.Distance(v.ref.Lat, v.ref.Lon, f.Lat, f.Lon) / metresPerNM / (float64(dt) / hourMs)
+		v.impliedFrom, v.ref = v.ref.Time, *f
+	}
+	return v.implied, v.impliedFrom
+}
+
+// counts reports whether a visit is one: a stop (unless NoStop), and more
+// than one fix over some time, since a single fix near a port is a ship
+// passing it.
+func (v *visit) counts(o *PortVisitOptions) bool {
+	return (o.NoStop || v.stopped) && v.fixes >= 2 && v.last > v.start
 }
 
 // stoppedMs is how long a visit has been stopped so far.
@@ -138,7 +181,7 @@ func (d *PortVisitDetector) event(k segKey, v *visit) event.Event {
 func (d *PortVisitDetector) close(k segKey, v *visit) {
 	delete(d.visits, k)
 	v.ss.visit = nil
-	if !d.opts.NoStop && !v.stopped {
+	if !v.counts(&d.opts) {
 		return
 	}
 	d.emit(d.event(k, v), final)

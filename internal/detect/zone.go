@@ -9,8 +9,13 @@ import (
 type zoneStay struct {
 	start, last int64 // first and last fix inside
 	lat, lon    float64
+	fixes       int
 	prog        progress
 }
+
+// counts reports whether a stay is one: a single fix inside, for no time,
+// is a vessel cutting a corner or a stray position, not a visit.
+func (s *zoneStay) counts() bool { return s.fixes >= 2 && s.last > s.start }
 
 // zoneMergeMs joins stays in one zone less than this apart: a ship sailing
 // along a zone's edge, or heard once outside, has not left it.
@@ -18,7 +23,7 @@ const zoneMergeMs = hourMs
 
 // ZoneDetector finds vessels inside user zones (EEZs, territorial seas,
 // known ship-to-ship hotspots): one event per stay, from entry to exit,
-// stays less than an hour apart joined.
+// stays less than an hour apart joined; a stay of one fix is none.
 type ZoneDetector struct {
 	zones func(lat, lon float64, dst []string) []string
 	emit  emitFunc
@@ -33,8 +38,8 @@ func NewZoneDetector(zones func(lat, lon float64, dst []string) []string, emit E
 	return newZoneDetector(zones, finalOnly(emit), false)
 }
 
-// newZoneDetector returns a zone detector; with opens, it emits a stay at
-// the entry and again as it goes on.
+// newZoneDetector returns a zone detector; with opens, it emits a stay
+// from its second fix inside and again as it goes on.
 func newZoneDetector(zones func(lat, lon float64, dst []string) []string, emit emitFunc, opens bool) *ZoneDetector {
 	return &ZoneDetector{zones: zones, emit: emit, opens: opens, in: make(map[uint32]map[string]*zoneStay)}
 }
@@ -66,7 +71,8 @@ func (d *ZoneDetector) Position(o *Obs) {
 			stays[name] = s
 		}
 		s.last = f.Time
-		if d.opens && s.prog.due(s.last, zoneConfidence) {
+		s.fixes++
+		if d.opens && s.counts() && s.prog.due(s.last, zoneConfidence) {
 			s.prog.mark(s.last, zoneConfidence)
 			d.emit(zoneEvent(o.Vessel.MMSI, name, s), open)
 		}
@@ -95,6 +101,9 @@ func contains(list []string, s string) bool {
 }
 
 func (d *ZoneDetector) close(mmsi uint32, zone string, s *zoneStay) {
+	if !s.counts() {
+		return
+	}
 	d.emit(zoneEvent(mmsi, zone, s), final)
 }
 
