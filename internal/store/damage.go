@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 )
@@ -85,3 +86,14 @@ func (s *Store) Health() error {
 // damagedSuffix names a damaged log file's copy, kept out of the store's
 // recovery and cleanup.
 const damagedSuffix = ".damaged"
+
+// leftOut records err when it is damage found by a query and reports
+// whether it was: the query goes on without the damaged part.
+func (s *Store) leftOut(err error) bool {
+	var de *damageError
+	if !errors.As(err, &de) {
+		return false
+	}
+	s.damaged(de.d)
+	return true
+}

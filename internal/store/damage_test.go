@@ -6,8 +6,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/picket-ais/picket/internal/event"
 )
 
 // walRecords returns the offset and length (header included) of each
@@ -148,4 +152,66 @@ func TestWALDamageInAnEarlierFile(t *testing.T) {
 	if ds := s.Damages(); len(ds) != 1 || ds[0].Offset != 0 || ds[0].Size != recs[0][1] {
 		t.Fatalf("damages %+v, want the first record of %s", ds, filepath.Base(path))
 	}
+}
+
+// A damaged events section or block of one segment is left out of the
+// answers, reported once (file named, counted, in the store's health),
+// and everything else stays readable: the other segments, memory, and the
+// other vessels' blocks.
+func TestSegmentDamage(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir, Options{BlockSpan: 5 * time.Minute, Grace: 30 * time.Second})
+	defer func() { s.Close() }()
+	const m1, m2 = 200_000_001, 200_000_002
+	pos := func(mmsi uint32, min int) Position {
+		return Position{MMSI: mmsi, Time: t0 + int64(min)*60_000, Lat: 1, Lon: 2, Heading: -1, Feeds: 1}
+	}
+	// Three windows sealed into three segments, an event in each, and
+	// one more event in memory.
+	for i, id := range []string{"a", "b", "c"} {
+		if err := s.PutEvent(ev(id, event.Gap, m1, 0, i*10, i*10+5), Provenance{Feeds: 1}); err != nil {
+			t.Fatal(err)
+		}
+		appendAll(t, s, []Position{pos(m1, i*10), pos(m2, i*10), pos(m1, i*10+1), pos(m2, i*10+1), pos(m1, i*10+9)}, 5)
+	}
+	if err := s.PutEvent(ev("d", event.Gap, m1, 0, 40, 45), Provenance{Feeds: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.segs); n < 3 {
+		t.Fatalf("%d segments, want 3", n)
+	}
+	g := s.segs[0]
+	if g.nEv != 1 {
+		t.Fatalf("first segment holds %d events, want 1", g.nEv)
+	}
+	b, _ := os.ReadFile(g.path)
+	b[g.evOff+int64(evHeader)+1] ^= 0x20 // in the event's id
+	b[len(segMagic)+6] ^= 0x01           // in the first block (m1's)
+	os.WriteFile(g.path, b, 0o644)
+
+	for range 2 { // the second time meets the same damage: counted once
+		if ids := eventIDs(t, s, EventFilter{}); !slices.Equal(ids, []string{"b", "c", "d"}) {
+			t.Fatalf("events %v, want b, c and d (a's segment section is damaged)", ids)
+		}
+		// The first segment holds minutes 0 and 1 of each vessel.
+		if got := track(t, s, m1, 0, math.MaxInt64); len(got) != 7 {
+			t.Fatalf("%d positions of %d, want the 7 outside the damaged block", len(got), m1)
+		}
+		if got := track(t, s, m2, 0, math.MaxInt64); len(got) != 6 {
+			t.Fatalf("%d positions of %d, want all 6", len(got), m2)
+		}
+	}
+	ds := s.Damages()
+	if len(ds) != 2 || s.Stats().Damages != 2 {
+		t.Fatalf("damages %+v (%d counted), want the events and one block", ds, s.Stats().Damages)
+	}
+	for _, d := range ds {
+		if d.File != filepath.Base(g.path) || d.Size <= 0 {
+			t.Fatalf("damage %+v, want one in %s with its size", d, filepath.Base(g.path))
+		}
+	}
+	if err := s.Health(); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), filepath.Base(g.path)) {
+		t.Fatalf("Health() = %v, want ErrCorrupt naming %s", err, filepath.Base(g.path))
+	}
+	t.Log(s.Health())
 }

@@ -54,6 +54,9 @@
 //     a torn tail) is left out and the records after it are kept; the
 //     damage is logged, counted and reported by Health and Damages, and
 //     the file is copied aside as wal-N.log.damaged;
+//   - a damaged events section or block of a segment is left out of the
+//     answers that would read it and reported the same way; the rest of
+//     the store stays readable;
 //   - seals, checkpoints and retention write new files under temporary
 //     names, fsync and rename them, and commit by renaming CURRENT, so a
 //     crash at any moment leaves a store that opens to the last commit

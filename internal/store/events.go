@@ -168,20 +168,25 @@ func (s *Store) Events(f EventFilter, fn func(e event.Event, prov Provenance) bo
 		}
 	}
 	for i := len(segs) - 1; i >= 0; i-- {
+		g := segs[i]
 		var err error
-		if gerr := segs[i].events(func(e *storedEvent) bool {
+		if gerr := g.events(func(e *storedEvent) bool {
 			if seen[e.id] {
 				return true
 			}
 			seen[e.id] = true
 			if match(e) {
-				err = take(e)
+				if err = take(e); err != nil {
+					err = g.damage(g.evOff, g.evLen, "events", err.Error())
+				}
 			}
 			return err == nil
 		}); gerr != nil {
-			return gerr
+			err = gerr
 		}
-		if err != nil {
+		// A damaged section costs that segment's events, not every
+		// answer: it is recorded in the store's health.
+		if err != nil && !s.leftOut(err) {
 			return err
 		}
 	}

@@ -38,7 +38,10 @@ func (s *Store) Track(mmsi uint32, from, to int64, fn func(Position) bool) error
 	var err error
 	for _, g := range segs {
 		if out, buf, err = g.track(mmsi, from, to, out, buf); err != nil {
-			return err
+			// A damaged block costs that block's hour, not the track.
+			if !s.leftOut(err) {
+				return err
+			}
 		}
 	}
 	out = append(out, head...)

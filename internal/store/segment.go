@@ -281,7 +281,7 @@ func (g *segment) track(mmsi uint32, from, to int64, out []Position, buf []byte)
 		_, start = entry(i - 1)
 	}
 	if end <= start+4 || end > g.evOff {
-		return out, buf, fmt.Errorf("%w: %s: index entry of mmsi %d", ErrCorrupt, filepath.Base(g.path), mmsi)
+		return out, buf, g.damage(g.idxOff+int64(i)*segIndexEntry, segIndexEntry, fmt.Sprintf("index entry of mmsi %d", mmsi), "bad offset")
 	}
 	n := int(end - start)
 	if cap(buf) < n {
@@ -292,12 +292,12 @@ func (g *segment) track(mmsi uint32, from, to int64, out []Position, buf []byte)
 		return out, buf, fmt.Errorf("store: read %s: %w", filepath.Base(g.path), err)
 	}
 	if crc32.Checksum(buf[4:], castagnoli) != binary.LittleEndian.Uint32(buf) {
-		return out, buf, fmt.Errorf("%w: %s: block of mmsi %d fails its checksum", ErrCorrupt, filepath.Base(g.path), mmsi)
+		return out, buf, g.damage(start, int64(n), fmt.Sprintf("block of mmsi %d", mmsi), "checksum mismatch")
 	}
 	base := len(out)
 	out, err = decode(out, buf[4:], mmsi)
 	if err != nil {
-		return out, buf, fmt.Errorf("%w (%s)", err, filepath.Base(g.path))
+		return out[:base], buf, g.damage(start, int64(n), fmt.Sprintf("block of mmsi %d", mmsi), err.Error())
 	}
 	// Keep only [from, to).
 	j := base
@@ -352,7 +352,20 @@ func (g *segment) blocks(fn func(mmsi uint32, block []byte) error) error {
 	return nil
 }
 
-// events calls fn with each event record of the segment.
+// damageError is a part of a segment that fails its checks: the query
+// leaves it out and the store records it (Store.damaged).
+type damageError struct{ d Damage }
+
+func (e *damageError) Error() string { return fmt.Sprintf("%v: %s", ErrCorrupt, e.d) }
+func (e *damageError) Unwrap() error { return ErrCorrupt }
+
+func (g *segment) damage(off, size int64, what, why string) error {
+	return &damageError{Damage{File: filepath.Base(g.path), Offset: off, Size: size, What: what, Reason: why}}
+}
+
+// events calls fn with each event record of the segment. A damaged
+// section is a *damageError; the events before the damage were handed to
+// fn.
 func (g *segment) events(fn func(e *storedEvent) bool) error {
 	if g.nEv == 0 {
 		return nil
@@ -374,16 +387,17 @@ func (g *segment) events(fn func(e *storedEvent) bool) error {
 	}
 	sec := b[:g.evLen]
 	if crc32.Checksum(sec, castagnoli) != binary.LittleEndian.Uint32(b[g.evLen:]) {
-		return fmt.Errorf("%w: %s: events fail their checksum", ErrCorrupt, filepath.Base(g.path))
+		return g.damage(g.evOff, g.evLen, "events", "checksum mismatch")
 	}
 	hl, lo := evHeader, 40 // header length, offset of the lengths
 	for len(sec) > 0 {
+		at := g.evOff + g.evLen - int64(len(sec))
 		if len(sec) < hl {
-			return fmt.Errorf("%w: %s: events", ErrCorrupt, filepath.Base(g.path))
+			return g.damage(at, int64(len(sec)), "events", "short event header")
 		}
 		k, n := int(binary.LittleEndian.Uint16(sec[lo:])), int(binary.LittleEndian.Uint32(sec[lo+2:]))
 		if k+n > len(sec)-hl {
-			return fmt.Errorf("%w: %s: events", ErrCorrupt, filepath.Base(g.path))
+			return g.damage(at, int64(len(sec)), "events", "event longer than the section")
 		}
 		e := &storedEvent{
 			start: int64(binary.LittleEndian.Uint64(sec[0:])),

@@ -147,6 +147,9 @@ func (s *Store) recover() error {
 		case kind == "seg":
 			g, _, err := openSegment(filepath.Join(s.dir, name))
 			if err != nil {
+				if errors.Is(err, ErrCorrupt) {
+					return fmt.Errorf("%w (its footer, which indexes it, is unreadable: to open the store without the positions and events this file holds, move it out of %s)", err, s.dir)
+				}
 				return err
 			}
 			if g.seq != seq {
