@@ -77,6 +77,11 @@ type serveConfig struct {
 		MaxStreams         int `yaml:"max_streams"`
 		MaxStreamsPerUser  int `yaml:"max_streams_per_user"`
 		MaxStreamsPerToken int `yaml:"max_streams_per_token"`
+		// MaxConns, MaxConnsPerAddress: connections open at once, in
+		// total and per client address. Defaults: half the open-file
+		// limit (at most 4,096) and 64.
+		MaxConns           int `yaml:"max_conns"`
+		MaxConnsPerAddress int `yaml:"max_conns_per_address"`
 	} `yaml:"limits"`
 }
 
@@ -113,6 +118,8 @@ stale_after: 1h                # vessels not heard for this long leave the map
 #   max_streams: 256           # live streams open at once: on the server,
 #   max_streams_per_user: 16   # per user,
 #   max_streams_per_token: 8   # per token
+#   max_conns: 4096            # connections open at once, in total
+#   max_conns_per_address: 64  # and per client address (IPv6: per /64)
 # detect: thresholds.yaml      # picket analyze --print-config
 # watchlists: [sdn.csv]
 # zones: zones.geojson
@@ -422,6 +429,7 @@ func runServe(parent context.Context, fl *serveFlags, ready func(url string)) er
 		return err
 	}
 	scheme := "http"
+	var tlsConf *tls.Config
 	if cfg.TLS.Cert != "" {
 		cert, err := tls.LoadX509KeyPair(cfg.TLS.Cert, cfg.TLS.Key)
 		if err != nil {
@@ -429,13 +437,14 @@ func runServe(parent context.Context, fl *serveFlags, ready func(url string)) er
 			p.Close()
 			return fmt.Errorf("tls: %w", err)
 		}
-		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		tlsConf = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		scheme = "https"
 	}
 	sopts := server.Options{StaleAfter: stale, Gatherer: reg, Map: cfg.Map, Access: guard, Audit: audit,
 		RatePerSecond: cfg.Limits.RatePerSecond, RateBurst: cfg.Limits.Burst, LoginsPerMinute: cfg.Limits.LoginsPerMinute,
 		MaxBodyBytes: cfg.Limits.MaxBodyBytes, MaxStreams: cfg.Limits.MaxStreams, MaxStreamsPerUser: cfg.Limits.MaxStreamsPerUser,
-		MaxStreamsPerToken: cfg.Limits.MaxStreamsPerToken}
+		MaxStreamsPerToken: cfg.Limits.MaxStreamsPerToken, MaxConns: cfg.Limits.MaxConns, MaxConnsPerAddr: cfg.Limits.MaxConnsPerAddress,
+		TLS: tlsConf}
 	if webUI != nil {
 		sopts.UI = webUI()
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -62,6 +63,20 @@ type Options struct {
 	Map MapConfig
 	// Gatherer is what /metrics exposes. Default prometheus.DefaultGatherer.
 	Gatherer prometheus.Gatherer
+	// ReadTimeout bounds reading one request, headers and body: a client
+	// that sends a body slowly is cut off. Default 30 s.
+	ReadTimeout time.Duration
+	// WriteTimeout bounds writing one response (the live stream sets its
+	// own deadline before each write). Default 2 min.
+	WriteTimeout time.Duration
+	// MaxConns and MaxConnsPerAddr bound the connections open at once,
+	// in total and per client address (an IPv6 client by its /64); more
+	// are closed on arrival. MaxConns keeps descriptors in reserve for
+	// the store and the feeds. Defaults: half the process's open-file
+	// limit, at most 4,096 (1,024 when the limit is unknown), and 64.
+	MaxConns, MaxConnsPerAddr int
+	// TLS, when set, serves HTTPS (behind the connection limits).
+	TLS *tls.Config
 	// ShutdownTimeout bounds the wait for requests in flight on shutdown.
 	// Default 10 s.
 	ShutdownTimeout time.Duration
@@ -127,6 +142,21 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Gatherer == nil {
 		o.Gatherer = prometheus.DefaultGatherer
+	}
+	if o.ReadTimeout <= 0 {
+		o.ReadTimeout = 30 * time.Second
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = 2 * time.Minute
+	}
+	if o.MaxConns <= 0 {
+		o.MaxConns = 1024
+		if n := fdLimit(); n > 0 {
+			o.MaxConns = min(4096, max(16, n/2))
+		}
+	}
+	if o.MaxConnsPerAddr <= 0 {
+		o.MaxConnsPerAddr = 64
 	}
 	if o.ShutdownTimeout <= 0 {
 		o.ShutdownTimeout = 10 * time.Second
@@ -251,15 +281,21 @@ func (s *Server) Handler() http.Handler {
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
 		}
+		// Find the route to authorise; ServeHTTP then matches it again
+		// (that sets the path values).
+		_, pattern := s.mux.Handler(r)
+		if r.ContentLength != 0 && pattern != "POST /api/login" {
+			// A body no route reads: close the connection after the
+			// answer rather than read the body to reuse it, which a
+			// client sending slowly would make last.
+			w.Header().Set("Connection", "close")
+		}
 		if r.ContentLength > s.opts.MaxBodyBytes {
 			writeError(w, http.StatusRequestEntityTooLarge, "request body over "+strconv.FormatInt(s.opts.MaxBodyBytes, 10)+" bytes")
 			return
 		}
 		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
 		began := time.Now()
-		// Find the route to authorise; ServeHTTP then matches it again
-		// (that sets the path values).
-		_, pattern := s.mux.Handler(r)
 		var v *view
 		if rt := s.routes[pattern]; rt.role != "" {
 			var who access.Principal
@@ -296,9 +332,15 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       s.opts.ReadTimeout,
+		WriteTimeout:      s.opts.WriteTimeout,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	ln = limitConns(ln, s.opts.MaxConns, s.opts.MaxConnsPerAddr)
+	if s.opts.TLS != nil {
+		ln = tls.NewListener(ln, s.opts.TLS)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

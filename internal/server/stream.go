@@ -84,18 +84,30 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
+	bw := bufio.NewWriterSize(w, 32<<10)
 	rc := http.NewResponseController(w)
+	// A stream outlasts the server's read and write timeouts: no
+	// deadline on reading (the request is read; a read timeout would
+	// cancel the stream), and one per write (a client that stops reading
+	// is cut off, not waited for).
+	rc.SetReadDeadline(time.Time{})
+	flush := func() error {
+		rc.SetWriteDeadline(time.Now().Add(s.opts.WriteTimeout))
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		return rc.Flush()
+	}
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	bw := bufio.NewWriterSize(w, 32<<10)
 	f.Clearance = v.storeClearance()
 	sub := s.live.Hub().Subscribe(f)
 	defer func() { sub.Close() }()
 	bw.WriteString("retry: 3000\n: picket live stream\n\n")
-	if bw.Flush() != nil || rc.Flush() != nil {
+	if flush() != nil {
 		return
 	}
 	hb := time.NewTicker(s.opts.Heartbeat)
@@ -155,27 +167,24 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-recheck.C:
 			if !current() {
-				bw.Flush()
-				rc.Flush()
+				flush()
 				return
 			}
 			continue
 		case <-hb.C:
 			if !current() {
-				bw.Flush()
-				rc.Flush()
+				flush()
 				return
 			}
 			bw.WriteString(": keep-alive\n\n")
 		case m, ok := <-sub.C:
 			if !ok {
-				bw.Flush()
+				flush()
 				return
 			}
 			old := sub
 			if !current() {
-				bw.Flush()
-				rc.Flush()
+				flush()
 				return
 			}
 			if sub != old {
@@ -201,7 +210,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 			bw.WriteString(itoa(n))
 			bw.WriteString("}\n\n")
 		}
-		if bw.Flush() != nil || rc.Flush() != nil {
+		if flush() != nil {
 			return
 		}
 	}

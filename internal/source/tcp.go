@@ -130,12 +130,33 @@ type TCPListenerOptions struct {
 	MaxConns int
 	// Logger receives connection notices. Default: discard.
 	Logger *slog.Logger
+	// Sleep waits d or until ctx is done, after an accept that failed for
+	// a while (out of file descriptors); tests replace it. Default: a
+	// timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Waits after an accept that failed for a while: from acceptMinBackoff,
+// doubling to acceptMaxBackoff (net/http's own).
+const (
+	acceptMinBackoff = 5 * time.Millisecond
+	acceptMaxBackoff = time.Second
+)
+
+// temporary reports whether an accept error passes: out of file
+// descriptors (EMFILE, ENFILE), of buffers, a connection aborted before
+// it was accepted. The process must go on listening once descriptors
+// are free again, not stop the feed for good.
+func temporary(err error) bool {
+	var t interface{ Temporary() bool }
+	return errors.As(err, &t) && t.Temporary()
 }
 
 // ServeTCP accepts connections on ln (receivers pushing NMEA) and calls
 // serve with each, in a goroutine of its own, until ctx is done. It then
 // closes ln and every connection, waits for every serve to return, and
-// returns nil; it returns an accept error other than the close.
+// returns nil. An accept error that passes (out of file descriptors) is
+// logged and retried with backoff; it returns any other.
 func ServeTCP(ctx context.Context, ln net.Listener, opts TCPListenerOptions, serve func(ctx context.Context, c net.Conn) error) error {
 	if opts.MaxConns <= 0 {
 		opts.MaxConns = 256
@@ -144,6 +165,11 @@ func ServeTCP(ctx context.Context, ln net.Listener, opts TCPListenerOptions, ser
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	sleep := opts.Sleep
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	var backoff time.Duration
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
 	var wg sync.WaitGroup
@@ -159,8 +185,17 @@ func ServeTCP(ctx context.Context, ln net.Listener, opts TCPListenerOptions, ser
 			if errors.As(err, &ne) && ne.Timeout() {
 				continue
 			}
+			if temporary(err) {
+				backoff = min(max(2*backoff, acceptMinBackoff), acceptMaxBackoff)
+				log.Warn("accept failed; retrying", "addr", ln.Addr().String(), "err", err, "retry_in", backoff)
+				if sleep(ctx, backoff) != nil {
+					return nil
+				}
+				continue
+			}
 			return fmt.Errorf("source: accept on %s: %w", ln.Addr(), err)
 		}
+		backoff = 0
 		select {
 		case sem <- struct{}{}:
 		default:

@@ -5,7 +5,10 @@ import (
 	"context"
 	"net"
 	"net/netip"
+	"os"
+	"slices"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -171,5 +174,66 @@ func TestServeUDP(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// emfileListener fails its first n accepts as a process out of file
+// descriptors does.
+type emfileListener struct {
+	net.Listener
+	n int
+}
+
+func (l *emfileListener) Accept() (net.Conn, error) {
+	if l.n > 0 {
+		l.n--
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Addr: l.Addr(), Err: os.NewSyscallError("accept4", syscall.EMFILE)}
+	}
+	return l.Listener.Accept()
+}
+
+// TestServeTCPOutOfDescriptors: "too many open files" on accept is
+// waited out with growing waits, and the feed takes connections again
+// once descriptors are free (it used to stop for good).
+func TestServeTCPOutOfDescriptors(t *testing.T) {
+	ln := &emfileListener{Listener: listen(t), n: 4}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var waits []time.Duration
+	got := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- ServeTCP(ctx, ln, TCPListenerOptions{Sleep: func(ctx context.Context, d time.Duration) error {
+			waits = append(waits, d)
+			return ctx.Err()
+		}}, func(ctx context.Context, c net.Conn) error {
+			sc := bufio.NewScanner(c)
+			if sc.Scan() {
+				got <- sc.Text()
+			}
+			return nil
+		})
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.Write([]byte("after the storm\n"))
+	select {
+	case line := <-got:
+		if line != "after the storm" {
+			t.Errorf("got %q", line)
+		}
+	case err := <-done:
+		t.Fatalf("ServeTCP stopped: %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Duration{5 * time.Millisecond, 10 * time.Millisecond, 20 * time.Millisecond, 40 * time.Millisecond}
+	if !slices.Equal(waits, want) {
+		t.Errorf("waits %v, want %v", waits, want)
 	}
 }
