@@ -381,21 +381,45 @@ func runServe(parent context.Context, fl *serveFlags, ready func(url string)) er
 	if err := checkFeedLabels(reg0, feeds); err != nil {
 		return usageError{err}
 	}
+	st, err := store.Open(cfg.Data, store.Options{Retention: retention, Logger: logger.With("component", "store")})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	// Each feed keeps the bit its records carry in this data directory,
-	// whatever its place in the config.
+	// whatever its place in the config. The store keeps the bits too, so
+	// that access.json lost or restored from an older copy cannot
+	// re-label the stored records: then nothing is written and serve
+	// stops.
 	recs := make([]access.FeedRecord, len(feeds))
 	for i, f := range feeds {
 		recs[i] = access.FeedRecord{Name: f.Name, Owner: f.Partner, Label: f.Label}
 	}
 	err = access.Update(cfg.Data, func(r *access.Registry) error {
 		got, err := r.AssignFeeds(recs)
+		if err != nil {
+			return usageError{err}
+		}
 		for i := range got {
 			lopts.FeedBits = append(lopts.FeedBits, got[i].Bit)
 		}
-		return err
+		bits := make([]store.FeedBit, len(r.Feeds))
+		for i, f := range r.Feeds {
+			bits[i] = store.FeedBit{Name: f.Name, Bit: f.Bit}
+		}
+		if err := st.BindFeeds(bits); err != nil {
+			if errors.Is(err, store.ErrFeedBits) {
+				return fmt.Errorf("%w\nThe feeds' bits in %s (after giving the config's feeds theirs) differ from those the stored records carry. "+
+					"If %s was lost or restored from an older copy, restore the copy that matches, or give each feed in its \"feeds\" list the bit %s has for it; "+
+					"to label the data afresh, use a new data directory. Nothing was changed.",
+					err, access.File, access.File, store.FeedsFile)
+			}
+			return err
+		}
+		return nil
 	})
 	if err != nil {
-		return usageError{err}
+		return err
 	}
 	guard, err := access.OpenGuard(cfg.Data, logger.With("component", "access"))
 	if err != nil {
@@ -411,11 +435,6 @@ func runServe(parent context.Context, fl *serveFlags, ready func(url string)) er
 	defer audit.Close()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	st, err := store.Open(cfg.Data, store.Options{Retention: retention, Logger: logger.With("component", "store")})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	p, err := live.New(lopts, st, logger.With("component", "live"), reg)
 	if err != nil {
 		return err

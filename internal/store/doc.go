@@ -33,6 +33,7 @@
 //	ckpt-N      memory after the seal that closed wal-N: open windows,
 //	            latest positions, identity records
 //	CURRENT     names the checkpoint to start from (the commit of a seal)
+//	feeds.json  the bit each feed's records carry (BindFeeds)
 //	LOCK        flock(2): one process per directory
 //
 // # Durability
