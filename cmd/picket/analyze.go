@@ -12,12 +12,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/picket-ais/picket/internal/detect"
-	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/fuse"
-	"github.com/picket-ais/picket/internal/geo"
 	"github.com/picket-ais/picket/internal/pipeline"
-	"github.com/picket-ais/picket/internal/watchlist"
-	"github.com/picket-ais/picket/internal/zone"
+	"github.com/picket-ais/picket/internal/places"
 )
 
 type analyzeFlags struct {
@@ -94,7 +91,7 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 		if !ok || err1 != nil || err2 != nil || sp <= 0 {
 			return usageError{fmt.Errorf("--assume-times %q: want START/SPAN such as 2015-10-06T00:00:00Z/3m", fl.assume)}
 		}
-		opts.AssumeStartMs, opts.AssumeSpanMs = st.UnixMilli(), sp.Milliseconds()
+		opts.AssumeStart, opts.AssumeSpan = st, sp
 	}
 	if fl.csvColumns != "" {
 		m, err := fuse.ParseColumnMapping(fl.csvColumns)
@@ -115,11 +112,11 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 		}
 		opts.Detect = o
 	}
-	places, err := loadPlaces(fl)
+	pl, err := loadPlaces(fl)
 	if err != nil {
 		return err
 	}
-	opts.Places = places
+	opts.Places = pl
 	if err := os.MkdirAll(fl.out, 0o755); err != nil {
 		return err
 	}
@@ -153,48 +150,8 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 
 // loadPlaces loads the geography and lists detectors ask about.
 func loadPlaces(fl *analyzeFlags) (detect.Places, error) {
-	var p detect.Places
-	shore := geo.DefaultShore()
-	p.ShoreM = shore.DistanceToShore
-	np, err := loadPorts(fl.ports)
-	if err != nil {
-		return p, err
-	}
-	p.NearestPort = np
-	if fl.zones != "" {
-		z, err := zone.LoadFile(fl.zones)
-		if err != nil {
-			return p, err
-		}
-		p.Zones = z.Contains
-	}
-	if len(fl.watchlists) > 0 {
-		var lists []*watchlist.List
-		for _, path := range fl.watchlists {
-			l, err := watchlist.LoadFile(path, watchlist.Options{})
-			if err != nil {
-				return p, err
-			}
-			for _, w := range l.Warnings() {
-				fmt.Fprintf(os.Stderr, "picket: %s: %v\n", path, w)
-			}
-			lists = append(lists, l)
-		}
-		wl := watchlist.Merge(lists...)
-		p.Watch = func(imo, mmsi uint32, name string) []event.Entry {
-			hits := wl.Match(int(imo), int(mmsi), name)
-			if len(hits) == 0 {
-				return nil
-			}
-			out := make([]event.Entry, 0, len(hits))
-			for _, h := range hits {
-				e := h.Entry
-				out = append(out, event.Entry{List: e.List, ID: e.ID, Name: e.Name, IMO: e.IMO, MMSI: e.MMSI, Program: e.Programs, By: h.By.String()})
-			}
-			return out
-		}
-	}
-	return p, nil
+	return places.Load(places.Options{Ports: fl.ports, Zones: fl.zones, Watchlists: fl.watchlists,
+		Warn: func(path string, err error) { fmt.Fprintf(os.Stderr, "picket: %s: %v\n", path, err) }})
 }
 
 func isTerminal(f *os.File) bool {

@@ -10,6 +10,7 @@ import (
 	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/ingest"
 	"github.com/picket-ais/picket/internal/store"
 )
 
@@ -116,8 +117,11 @@ func (p *Pipeline) process(b []fuse.Report) {
 	for i := range b {
 		r := &b[i]
 		if rb := p.reorder[r.Feed]; rb != nil {
-			rb.push(r, bs.wall)
-			rb.release(bs.wall, false, func(r *fuse.Report) { p.track(r, bs) })
+			rb.Push(r, bs.wall)
+			p.released = rb.Release(p.released[:0], bs.wall, false)
+			for i := range p.released {
+				p.track(&p.released[i], bs)
+			}
 			continue
 		}
 		p.track(r, bs)
@@ -131,7 +135,10 @@ func (p *Pipeline) releaseReordered(all bool) {
 	bs := p.begin()
 	for _, rb := range p.reorder {
 		if rb != nil {
-			rb.release(bs.wall, all, func(r *fuse.Report) { p.track(r, bs) })
+			p.released = rb.Release(p.released[:0], bs.wall, all)
+			for i := range p.released {
+				p.track(&p.released[i], bs)
+			}
 		}
 	}
 	p.end(bs)
@@ -144,31 +151,29 @@ func (p *Pipeline) track(r *fuse.Report, bs *batchState) {
 	if r.Time <= bs.maxT { // a clock far ahead must not trim the log
 		p.maxTime = max(p.maxTime, r.Time)
 	}
-	if r.Key != 0 {
-		if dup, _ := p.dd.Seen(r.Key, r.Time); dup {
-			bs.dups++
-			switch r.Kind {
-			case fuse.Position:
-				// Subscribers cleared for this feed and none that heard
-				// it first get it now.
-				if held, prior, ok := p.prov.merge(r.Key, bit); ok && bs.pub && prior&bit == 0 {
-					held.Feeds = bit
-					bs.live = append(bs.live, p.livePosition(held, prior))
-				}
-			case fuse.Static:
-				p.noteIdentity(r, bit)
+	switch out := p.core.Report(r); out {
+	case ingest.Duplicate:
+		switch r.Kind {
+		case fuse.Position:
+			// Subscribers cleared for this feed and none that heard it
+			// first get it now.
+			if held, prior, ok := p.prov.merge(r.Key, bit); ok && bs.pub && prior&bit == 0 {
+				held.Feeds = bit
+				bs.live = append(bs.live, p.livePosition(held, prior))
 			}
-			return
+		case fuse.Static:
+			p.noteIdentity(r, bit)
 		}
-	}
-	switch r.Kind {
-	case fuse.Position:
-		u, ok := p.tr.Position(r)
-		if ok {
+		bs.dups++
+		return
+	case ingest.Identity:
+		p.noteIdentity(r, bit)
+	case ingest.Tracked, ingest.OutOfOrder:
+		tracked := out == ingest.Tracked
+		if tracked {
 			bs.tracked++
-			p.eng.Position(&u)
 		} else {
-			bs.ooo++
+			bs.ooo++ // stored, not tracked
 		}
 		pos := store.Position{MMSI: r.MMSI, Time: r.Time, Lat: r.Lat, Lon: r.Lon, SOG: r.SOG, COG: r.COG, Heading: r.Heading, Status: r.Status, Feeds: bit}
 		if reason := checkPosition(&pos, bs.maxT); reason != "" {
@@ -177,13 +182,9 @@ func (p *Pipeline) track(r *fuse.Report, bs *batchState) {
 		} else {
 			p.prov.add(r.Key, pos, bs.wall)
 		}
-		if ok && bs.pub {
+		if tracked && bs.pub {
 			bs.live = append(bs.live, p.livePosition(pos, 0))
 		}
-	case fuse.Static:
-		v, changes, share := p.tr.Static(r)
-		p.eng.Static(&detect.StaticObs{Vessel: v, Report: r, Changes: changes, Share: share})
-		p.noteIdentity(r, bit)
 	}
 	p.takeEvents()
 }
@@ -204,7 +205,7 @@ func (p *Pipeline) end(bs *batchState) {
 	var waiting int
 	for _, rb := range p.reorder {
 		if rb != nil {
-			waiting += rb.len()
+			waiting += rb.Len()
 		}
 	}
 	p.reordering.Store(int64(waiting))
@@ -234,7 +235,7 @@ func checkPosition(p *store.Position, maxT int64) string {
 
 // takeEvents picks up the events the detectors emitted since last time.
 func (p *Pipeline) takeEvents() {
-	for _, em := range p.eng.TakeEvents() {
+	for _, em := range p.core.TakeEvents() {
 		p.newEvent(em)
 	}
 }
@@ -385,7 +386,7 @@ func (p *Pipeline) flushEvents(done chan struct{}) {
 // restart, so what is open now would be lost otherwise.
 func (p *Pipeline) finish() {
 	p.releaseReordered(true)
-	p.eng.Close()
+	p.core.Close()
 	p.takeEvents()
 	p.snapMu.Lock()
 	p.finalized = true

@@ -1,11 +1,12 @@
-// Package live is picket's live data path: the stages of `picket
-// analyze` run on feeds that never end, writing to the embedded store and
+// Package live is picket's live data path: the core `picket analyze`
+// runs (package ingest) on feeds that never end, writing to the embedded store and
 // to a broadcast hub for live subscribers.
 //
-//	feeds ──lines──► stream (one nmea.Parser and ais.Decoder per connection,
-//	                 UDP sender or file) ──batches of fuse.Report──► report queue
-//	report queue ──► detect goroutine: fuse.Deduper (feed bits of copies ORed
-//	                 into the held position), track.Tracker, detect.Engine
+//	feeds ──lines──► stream (one ingest.Stream per connection, UDP sender or
+//	                 file) ──batches of fuse.Report──► report queue
+//	report queue ──► detect goroutine: ingest.Reorder per feed with a window,
+//	                 ingest.Core (de-duplication, tracking, detection; the
+//	                 feed bits of copies ORed into the held position)
 //	             ──► store queue ──► store goroutine: Append, PutIdentity, PutEvent
 //	             ──► Hub: positions and alerts to live subscribers
 //

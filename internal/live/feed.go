@@ -12,10 +12,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/picket-ais/picket/internal/ais"
 	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/ingest"
 	"github.com/picket-ais/picket/internal/nmea"
-	"github.com/picket-ais/picket/internal/pipeline"
 	"github.com/picket-ais/picket/internal/source"
 )
 
@@ -96,33 +95,26 @@ func (p *Pipeline) runFeed(ctx context.Context, f *feedState) error {
 }
 
 // stream frames and decodes the lines of one connection (or one UDP
-// sender, or one file) with a parser of its own, so that fragments of
-// different receivers never meet, and hands the reports to the tracker
-// in batches.
+// sender, or one file) with an ingest.Stream of its own, so that
+// fragments of different receivers never meet, and hands the reports to
+// the tracker in batches.
 type stream struct {
-	p      *Pipeline
-	f      *feedState
-	parser *nmea.Parser
-	dec    ais.Decoder
-	batch  []fuse.Report
-	seen   nmea.Tally // what has been counted into the metrics
-	shift  int64      // added to the data's times (replay rebase)
+	p     *Pipeline
+	f     *feedState
+	in    *ingest.Stream
+	batch []fuse.Report
+	seen  nmea.Tally // what has been counted into the metrics
+	shift int64      // added to the data's times (replay rebase)
 }
 
 func (p *Pipeline) newStream(f *feedState) *stream {
-	return &stream{p: p, f: f, parser: nmea.NewParser(nmea.Options{Location: f.cfg.Location}), batch: make([]fuse.Report, 0, reportBatch)}
+	return &stream{p: p, f: f, in: ingest.NewStream(uint16(f.idx), nmea.Options{Location: f.cfg.Location}), batch: make([]fuse.Report, 0, reportBatch)}
 }
 
 // line frames one line; a message it completes is decoded with the
 // line's own time, or arrival when it carries none.
 func (s *stream) line(b []byte, long bool, arrival func() int64) {
-	if long {
-		t := s.parser.Tally()
-		t.Lines++
-		t.Add(nmea.Malformed, 1)
-		return
-	}
-	msg, _ := s.parser.Feed(b)
+	msg := s.in.Line(b, long)
 	if msg == nil {
 		return
 	}
@@ -135,22 +127,7 @@ func (s *stream) line(b []byte, long bool, arrival func() int64) {
 
 // emit decodes a framed message and adds its reports to the batch.
 func (s *stream) emit(msg *nmea.Message, t int64) {
-	m := pipeline.DecodeMessage(&s.dec, msg, s.parser.Tally())
-	if m == nil {
-		return
-	}
-	feed := uint16(s.f.idx)
-	key := fuse.PayloadKey(msg.Payload, msg.Fill)
-	if r, ok := fuse.FromAIS(m, t, feed); ok {
-		r.Key = key
-		s.batch = append(s.batch, r)
-	}
-	if x, ok := m.(*ais.ClassBExtended); ok {
-		if r, ok := fuse.StaticOf(x, t, feed); ok {
-			r.Key = key ^ 1 // the static half of the same transmission
-			s.batch = append(s.batch, r)
-		}
-	}
+	s.batch = s.in.Reports(s.batch, msg, t)
 	if len(s.batch) >= reportBatch {
 		s.flush()
 	}
@@ -174,7 +151,7 @@ func (s *stream) flush() {
 // account adds what the parser counted since last time to the metrics:
 // every line ends up under one reason.
 func (s *stream) account() {
-	t := s.parser.Tally()
+	t := s.in.Tally()
 	if d := t.Lines - s.seen.Lines; d > 0 {
 		s.f.lines.Add(d)
 		s.f.fm.lines.Add(float64(d))
@@ -189,7 +166,7 @@ func (s *stream) account() {
 
 // end closes the stream: fragments still waiting are counted incomplete.
 func (s *stream) end() {
-	s.parser.Flush()
+	s.in.End()
 	s.flush()
 }
 
@@ -287,11 +264,7 @@ func (p *Pipeline) replay(ctx context.Context, f *feedState) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		if lr.Long() {
-			s.line(nil, true, p.nowMs)
-			continue
-		}
-		msg, _ := s.parser.Feed(lr.Line())
+		msg := s.in.Line(lr.Line(), lr.Long())
 		if msg == nil {
 			continue
 		}
@@ -319,6 +292,6 @@ func (p *Pipeline) replay(ctx context.Context, f *feedState) error {
 	if err := lr.Err(); err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
-	f.log.Info("replay finished", "lines", s.parser.Tally().Lines)
+	f.log.Info("replay finished", "lines", s.in.Tally().Lines)
 	return nil
 }

@@ -12,10 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/picket-ais/picket/internal/ais"
 	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/nmea"
-	"github.com/picket-ais/picket/internal/pipeline"
+	"github.com/picket-ais/picket/internal/ingest"
 	"github.com/picket-ais/picket/internal/sim"
 	"github.com/picket-ais/picket/internal/store"
 )
@@ -44,18 +43,18 @@ func BenchmarkLatency(b *testing.B) {
 	}
 	idx := map[key]int{}
 	{
-		p := nmea.NewParser(nmea.Options{})
-		var dec ais.Decoder
+		in := ingest.NewStream(0, nmea.Options{})
+		var rs []fuse.Report
 		for i, l := range lines {
-			msg, _ := p.Feed(l)
+			msg := in.Line(l, false)
 			if msg == nil || !msg.HasTime {
 				continue
 			}
-			m := pipeline.DecodeMessage(&dec, msg, p.Tally())
-			if m == nil {
-				continue
-			}
-			if r, ok := fuse.FromAIS(m, msg.TimeMs, 0); ok && r.Kind == fuse.Position {
+			rs = in.Reports(rs[:0], msg, msg.TimeMs)
+			for _, r := range rs {
+				if r.Kind != fuse.Position {
+					continue
+				}
 				if _, seen := idx[key{r.MMSI, r.Time}]; !seen {
 					idx[key{r.MMSI, r.Time}] = i
 				}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/event"
-	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/geo"
 	"github.com/picket-ais/picket/internal/pipeline"
 	"github.com/picket-ais/picket/internal/ports"
@@ -39,7 +38,7 @@ func places() detect.Places {
 // the reorder defaults after starting its input goroutines, which the race
 // detector reports.
 func analyzeOptions(pl detect.Places) pipeline.AnalyzeOptions {
-	return pipeline.AnalyzeOptions{Places: pl, ReorderWindowMs: 3600 * 1000, ReorderMax: 1_000_000}
+	return pipeline.AnalyzeOptions{Places: pl, ReorderWindow: time.Hour, ReorderMax: 1_000_000}
 }
 
 // simFeed writes a simulated scenario's feed into dir and returns its path.
@@ -510,25 +509,6 @@ func TestReorderMatchesAnalyze(t *testing.T) {
 	}
 	if want, have := keys(res.Events), keys(evs); !slices.Equal(want, have) {
 		t.Errorf("events differ: live %d, analyze %d", len(have), len(want))
-	}
-}
-
-func TestReorderBuf(t *testing.T) {
-	b := reorderBuf{window: 10, max: 100}
-	var out []int64
-	take := func(r *fuse.Report) { out = append(out, r.Time) }
-	for _, tm := range []int64{100, 105, 102, 101, 115} {
-		b.push(&fuse.Report{Time: tm}, 0)
-		b.release(0, false, take)
-	}
-	// 115 arrived: 100, 101 and 102 are more than 10 behind, and leave in
-	// order; 105 is not.
-	if !slices.Equal(out, []int64{100, 101, 102}) || b.len() != 2 {
-		t.Fatalf("released %v, %d held", out, b.len())
-	}
-	b.release(11, false, take) // waited longer than the window on the wall clock
-	if !slices.Equal(out, []int64{100, 101, 102, 105, 115}) {
-		t.Fatalf("released %v", out)
 	}
 }
 

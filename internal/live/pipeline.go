@@ -12,12 +12,11 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/ingest"
 	"github.com/picket-ais/picket/internal/network"
 	"github.com/picket-ais/picket/internal/profile"
 	"github.com/picket-ais/picket/internal/store"
-	"github.com/picket-ais/picket/internal/track"
 )
 
 // Pipeline is the live data path: feeds -> framing and decoding ->
@@ -46,9 +45,7 @@ type Pipeline struct {
 
 	// Owned by the detect goroutine (and by whoever holds snapMu once it
 	// has returned).
-	tr           *track.Tracker
-	eng          *detect.Engine
-	dd           *fuse.Deduper
+	core         *ingest.Core
 	bits         []uint64 // each feed's provenance bit, by feed index
 	heard        feedLog  // which feeds heard a vessel when
 	said         feedLog  // which feeds heard its static reports when
@@ -56,7 +53,8 @@ type Pipeline struct {
 	heardTrimmed int64    // wall time of the last trim of heard, Unix ms
 	shown        map[uint32]shownIdentity
 	prov         provenance
-	reorder      []*reorderBuf // by feed index; nil for feeds without a window
+	reorder      []*ingest.Reorder // by feed index; nil for feeds without a window
+	released     []fuse.Report     // scratch: what the reorder windows let go
 	pendPos      []store.Position
 	idents       map[identKey]store.IdentityRecord
 	pendEv       []storedEvent
@@ -90,9 +88,7 @@ func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Regi
 		storeq:     make(chan *storeBatch, o.StoreQueue),
 		ctl:        make(chan func()),
 		detectDone: make(chan struct{}),
-		tr:         track.New(o.Track),
-		eng:        detect.NewEngine(o.Detect, o.Places),
-		dd:         fuse.NewDeduper(o.Dedup),
+		core:       ingest.NewCore(ingest.Options{Dedup: o.Dedup, Track: o.Track, Detect: o.Detect, Places: o.Places, Open: true}),
 		heard:      newFeedLog(),
 		said:       newFeedLog(),
 		shown:      make(map[uint32]shownIdentity),
@@ -100,10 +96,10 @@ func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Regi
 		lastWarn:   make(map[string]time.Time),
 	}
 	p.prov.init()
-	p.reorder = make([]*reorderBuf, len(o.Feeds))
+	p.reorder = make([]*ingest.Reorder, len(o.Feeds))
 	for i, f := range o.Feeds {
 		if f.Reorder > 0 {
-			p.reorder[i] = &reorderBuf{window: f.Reorder.Milliseconds(), max: o.MaxHeld}
+			p.reorder[i] = ingest.NewReorder(f.Reorder, o.MaxHeld)
 		}
 		bit := i
 		if o.FeedBits != nil {

@@ -70,14 +70,14 @@ func (p *Pipeline) riskEvents() ([]event.Event, error) {
 // it runs on the detect goroutine, or under snapMu once that has
 // returned.
 func (p *Pipeline) buildSnapshot(evs []event.Event) *Snapshot {
-	ps := profile.Build(p.tr, evs, p.opts.Profile)
+	ps := profile.Build(p.core.Tracker(), evs, p.opts.Profile)
 	s := &Snapshot{Built: p.opts.Now(), Events: len(evs), Profiles: ps, byMMSI: make(map[uint32]int, len(ps))}
 	for i := range ps {
 		if ps[i].Segment == "" {
 			s.byMMSI[ps[i].MMSI] = i
 		}
 	}
-	s.Networks = network.Build(evs, p.tr, ps, p.opts.Network)
+	s.Networks = network.Build(evs, p.core.Tracker(), ps, p.opts.Network)
 	p.snap.Store(s)
 	return s
 }

@@ -10,10 +10,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/picket-ais/picket/internal/ais"
 	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/ingest"
 	"github.com/picket-ais/picket/internal/nmea"
 	"github.com/picket-ais/picket/internal/source"
 	"github.com/picket-ais/picket/internal/track"
@@ -24,16 +24,17 @@ type AnalyzeOptions struct {
 	// Location is the time zone of log lines stamped with a local date and
 	// time but no zone. Default UTC.
 	Location *time.Location
-	// AssumeStartMs and AssumeSpanMs give event times to input that has
-	// none (such as the AISHub sample): lines are spread evenly over the
-	// span by their position in the file. Without them such input is an
-	// error: detection runs on the time the data carries.
-	AssumeStartMs, AssumeSpanMs int64
-	// ReorderWindowMs is how far out of time order an NMEA input may be
-	// and still be tracked in order (reports are held that long). Default
-	// 1 h; at most ReorderMax reports (default 1,000,000, ~100 MB) are held.
-	ReorderWindowMs int64
-	ReorderMax      int
+	// AssumeStart and AssumeSpan give event times to input that has none
+	// (such as the AISHub sample): lines are spread evenly over the span
+	// by their position in the file. Without them such input
+	// is an error: detection runs on the time the data carries.
+	AssumeStart time.Time
+	AssumeSpan  time.Duration
+	// ReorderWindow is how far out of time order an NMEA input may be and
+	// still be tracked in order (reports are held that long). Default 1 h;
+	// at most ReorderMax reports (default 1,000,000, ~100 MB) are held.
+	ReorderWindow time.Duration
+	ReorderMax    int
 	// CSVColumns maps picket's CSV columns to header names where automatic
 	// detection does not find them.
 	CSVColumns map[string]string
@@ -52,14 +53,34 @@ var ErrNoTime = errors.New("no timestamps in the first 1000 messages: analysis r
 type AnalyzeResult struct {
 	Events  []event.Event
 	Tracker *track.Tracker
-	// Tally accounts for the lines of the NMEA inputs.
+	// Tally accounts for the lines of the NMEA inputs, all together.
 	Tally nmea.Tally
 	// CSVRows and CSVBad count the rows of CSV inputs and those not understood.
 	CSVRows, CSVBad int64
-	// Reports is what reached tracking, after Duplicates were removed;
-	// OutOfOrder positions were older than their segment's last fix.
-	Reports, Duplicates, OutOfOrder int64
-	First, Last                     int64 // Unix ms of the first and last report
+	// Inputs accounts for each input on its own.
+	Inputs []InputSummary
+	// What reached the core: Reports were tracked or taken as identities
+	// after Duplicates were removed; OutOfOrder positions were older than
+	// their segment's last fix.
+	ingest.Counts
+}
+
+// InputSummary accounts for one input's lines or rows.
+type InputSummary struct {
+	Name  string
+	Tally nmea.Tally // NMEA input
+	// Rows and Bad count a CSV input's rows and those not understood.
+	Rows, Bad int64
+}
+
+// Unused is how many of the input's lines or rows were not analysed, and
+// of how many: lines that did not decode, messages without a time.
+func (s *InputSummary) Unused() (unused, total int64) {
+	if s.Rows > 0 {
+		return s.Bad, s.Rows
+	}
+	used := s.Tally.ByReason[nmea.Decoded] - s.Tally.Notes["no_time"]
+	return s.Tally.Lines - used, s.Tally.Lines
 }
 
 // batchSize is the number of reports an input hands to the tracker at once:
@@ -89,8 +110,8 @@ type inputStream struct {
 
 // Analyze reads every input, tracks every vessel and runs every detector.
 func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
-	if opts.ReorderWindowMs <= 0 {
-		opts.ReorderWindowMs = 3600 * 1000
+	if opts.ReorderWindow <= 0 {
+		opts.ReorderWindow = time.Hour
 	}
 	if opts.ReorderMax <= 0 {
 		opts.ReorderMax = 1_000_000
@@ -123,17 +144,17 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 		}(uint16(i))
 	}
 
-	res := &AnalyzeResult{Tracker: track.New(opts.Track)}
-	eng := detect.NewBatchEngine(opts.Detect, opts.Places)
-	dd := fuse.NewDeduper(fuse.DedupOptions{})
+	core := ingest.NewCore(ingest.Options{Track: opts.Track, Detect: opts.Detect, Places: opts.Places})
 	var lastProgress time.Time
+	var n int64
 	merge := newMerger(streams)
 	for {
 		r, ok := merge.next()
 		if !ok {
 			break
 		}
-		if opts.Progress != nil && res.Reports%65536 == 0 && time.Since(lastProgress) > 200*time.Millisecond {
+		n++
+		if opts.Progress != nil && n%65536 == 0 && time.Since(lastProgress) > 200*time.Millisecond {
 			lastProgress = time.Now()
 			var done int64
 			for _, f := range files {
@@ -141,35 +162,16 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 			}
 			opts.Progress(done, total)
 		}
-		if r.Key != 0 {
-			if dup, _ := dd.Seen(r.Key, r.Time); dup {
-				res.Duplicates++
-				continue
-			}
-		}
-		res.Reports++
-		if res.First == 0 || r.Time < res.First {
-			res.First = r.Time
-		}
-		if r.Time > res.Last {
-			res.Last = r.Time
-		}
-		switch r.Kind {
-		case fuse.Position:
-			if u, ok := res.Tracker.Position(r); ok {
-				eng.Position(&u)
-			}
-		case fuse.Static:
-			v, changes, share := res.Tracker.Static(r)
-			eng.Static(&detect.StaticObs{Vessel: v, Report: r, Changes: changes, Share: share})
-		}
+		core.Report(r)
 	}
 	wg.Wait()
+	res := &AnalyzeResult{Tracker: core.Tracker()}
 	var errs []error
 	for _, s := range streams {
 		res.Tally.Merge(&s.tally)
 		res.CSVRows += s.rows
 		res.CSVBad += s.bad
+		res.Inputs = append(res.Inputs, InputSummary{Name: s.name, Tally: s.tally, Rows: s.rows, Bad: s.bad})
 		if s.err != nil {
 			errs = append(errs, &InputError{Name: s.name, Err: s.err})
 		}
@@ -177,8 +179,8 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	res.OutOfOrder = res.Tracker.OutOfOrder()
-	res.Events = eng.Finish()
+	res.Events = core.Finish()
+	res.Counts = core.Counts()
 	if opts.Progress != nil {
 		opts.Progress(total, total)
 	}
@@ -285,63 +287,46 @@ func (s *inputStream) run(f *source.File, feed uint16, opts *AnalyzeOptions) err
 	if !looksLikeNMEA(head) {
 		return s.runCSV(br, feed, opts)
 	}
-	p := nmea.NewParser(nmea.Options{Location: opts.Location})
-	var dec ais.Decoder
-	ro := newReorder(opts.ReorderWindowMs, opts.ReorderMax)
-	batch := newBatch()
+	st := ingest.NewStream(feed, nmea.Options{Location: opts.Location})
+	ro := ingest.NewReorder(opts.ReorderWindow, opts.ReorderMax)
+	batch, scratch := newBatch(), make([]fuse.Report, 0, 2)
 	untimed, timed := 0, 0
 	lr := source.NewLineReader(br)
 	for lr.Next() {
-		if lr.Long() {
-			p.Tally().Lines++
-			p.Tally().Add(nmea.Malformed, 1)
-			continue
-		}
-		msg, _ := p.Feed(lr.Line())
+		msg := st.Line(lr.Line(), lr.Long())
 		if msg == nil {
 			continue
 		}
 		t := msg.TimeMs
 		if !msg.HasTime {
-			if opts.AssumeSpanMs <= 0 {
+			if opts.AssumeSpan <= 0 {
 				untimed++
 				if timed == 0 && untimed >= 1000 {
 					return ErrNoTime
 				}
-				p.Tally().Add(nmea.Decoded, msg.Lines) // framed, but it cannot be placed in time
-				p.Tally().Note("no_time")
+				st.Untimed(msg)
 				continue
 			}
-			t = opts.AssumeStartMs
+			t = opts.AssumeStart.UnixMilli()
 			if f.Size > 0 {
-				t += int64(float64(opts.AssumeSpanMs) * float64(f.Consumed()) / float64(f.Size))
+				t += int64(float64(opts.AssumeSpan.Milliseconds()) * float64(f.Consumed()) / float64(f.Size))
 			}
 		} else {
 			timed++
 		}
-		m := DecodeMessage(&dec, msg, p.Tally())
-		if m == nil {
-			continue
+		scratch = st.Reports(scratch[:0], msg, t)
+		for i := range scratch {
+			ro.Push(&scratch[i], 0)
 		}
-		key := fuse.PayloadKey(msg.Payload, msg.Fill)
-		if r, ok := fuse.FromAIS(m, t, feed); ok {
-			r.Key = key
-			batch = ro.push(r, batch)
-		}
-		if x, ok := m.(*ais.ClassBExtended); ok {
-			if r, ok := fuse.StaticOf(x, t, feed); ok {
-				r.Key = key ^ 1 // the static half of the same transmission
-				batch = ro.push(r, batch)
-			}
-		}
+		batch = ro.Release(batch, 0, false)
 		if len(batch) >= batchSize {
 			s.ch <- batch
 			batch = newBatch()
 		}
 	}
-	p.Flush()
-	s.tally = *p.Tally()
-	batch = ro.flush(batch)
+	st.End()
+	s.tally = *st.Tally()
+	batch = ro.Release(batch, 0, true)
 	for len(batch) > 0 {
 		n := min(batchSize, len(batch))
 		s.ch <- batch[:n:n]
@@ -353,7 +338,7 @@ func (s *inputStream) run(f *source.File, feed uint16, opts *AnalyzeOptions) err
 	if s.tally.Lines > 0 && s.tally.Sentences == 0 {
 		return ErrNoAIS
 	}
-	if timed == 0 && untimed > 0 && opts.AssumeSpanMs <= 0 {
+	if timed == 0 && untimed > 0 && opts.AssumeSpan <= 0 {
 		return ErrNoTime
 	}
 	return nil

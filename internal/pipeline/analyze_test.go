@@ -46,8 +46,8 @@ func eventsOf(res *AnalyzeResult, typ event.Type, subtype string) map[uint32][]e
 // far-apart transmitters; its SOURCES.md lists them (0, 123456789,
 // 222222222, 123, 1193046, Dutch inland 2447xxxxx).
 func TestAnalyzeAISHubSharedMMSIs(t *testing.T) {
-	start := time.Date(2015, 10, 6, 0, 0, 0, 0, time.UTC).UnixMilli()
-	res := analyzeFiles(t, AnalyzeOptions{AssumeStartMs: start, AssumeSpanMs: 3 * 60 * 1000}, "aivdm/aishub_global_3min_2015.nmea.gz")
+	start := time.Date(2015, 10, 6, 0, 0, 0, 0, time.UTC)
+	res := analyzeFiles(t, AnalyzeOptions{AssumeStart: start, AssumeSpan: 3 * time.Minute}, "aivdm/aishub_global_3min_2015.nmea.gz")
 	shared := eventsOf(res, event.Spoofing, event.SharedMMSI)
 	for _, mmsi := range []uint32{0, 123456789, 222222222, 123, 1193046, 244711426} {
 		if len(shared[mmsi]) != 1 {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/picket-ais/picket/internal/ais"
+	"github.com/picket-ais/picket/internal/ingest"
 	"github.com/picket-ais/picket/internal/nmea"
 	"github.com/picket-ais/picket/internal/source"
 )
@@ -43,7 +44,7 @@ func BenchmarkCore(b *testing.B) {
 			if msg == nil {
 				continue
 			}
-			if DecodeMessage(&dec, msg, p.Tally()) != nil {
+			if ingest.DecodeMessage(&dec, msg, p.Tally()) != nil {
 				msgs++
 			}
 		}
@@ -62,7 +63,7 @@ func BenchmarkCorePosition(b *testing.B) {
 	p := nmea.NewParser(nmea.Options{})
 	for b.Loop() {
 		msg, _ := p.Feed(line)
-		if DecodeMessage(&dec, msg, p.Tally()) == nil {
+		if ingest.DecodeMessage(&dec, msg, p.Tally()) == nil {
 			b.Fatal("not decoded")
 		}
 	}

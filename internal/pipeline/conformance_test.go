@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/picket-ais/picket/internal/ais"
+	"github.com/picket-ais/picket/internal/ingest"
 	"github.com/picket-ais/picket/internal/nmea"
 	"github.com/picket-ais/picket/internal/source"
 )
@@ -68,7 +69,7 @@ func decodeFile(t testing.TB, path string) ([]decoded, *nmea.Tally) {
 		if msg == nil {
 			continue
 		}
-		m := DecodeMessage(&dec, msg, p.Tally())
+		m := ingest.DecodeMessage(&dec, msg, p.Tally())
 		if m == nil {
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/picket-ais/picket/internal/ais"
+	"github.com/picket-ais/picket/internal/ingest"
 	"github.com/picket-ais/picket/internal/nmea"
 	"github.com/picket-ais/picket/internal/source"
 )
@@ -53,24 +54,17 @@ func (d *Decoder) Tally() *nmea.Tally { return &d.tally }
 // ErrNoAIS when the input had lines but not one AIS sentence, or wrapping a
 // read error.
 func (d *Decoder) Input(f *source.File) error {
-	p := nmea.NewParser(nmea.Options{Location: d.opts.Location})
-	t := p.Tally()
+	st := ingest.NewStream(0, nmea.Options{Location: d.opts.Location})
+	t := st.Tally()
 	lr := source.NewLineReader(f)
 	for lr.Next() {
-		line := lr.Line()
-		if lr.Long() {
-			p.Tally().Lines++
-			p.Tally().Add(nmea.Malformed, 1)
-			p.Tally().Note("line_too_long")
-			continue
-		}
-		msg, _ := p.Feed(line)
+		msg := st.Line(lr.Line(), lr.Long())
 		if msg == nil {
 			continue
 		}
 		d.message(msg, t)
 	}
-	p.Flush()
+	st.End()
 	d.tally.Merge(t)
 	if err := lr.Err(); err != nil {
 		return &InputError{Name: f.Name, Err: err}
@@ -83,7 +77,7 @@ func (d *Decoder) Input(f *source.File) error {
 
 // message decodes one framed message, writes it and accounts for its lines.
 func (d *Decoder) message(msg *nmea.Message, t *nmea.Tally) {
-	m := DecodeMessage(&d.dec, msg, t)
+	m := ingest.DecodeMessage(&d.dec, msg, t)
 	if m == nil {
 		return
 	}
@@ -92,32 +86,6 @@ func (d *Decoder) message(msg *nmea.Message, t *nmea.Tally) {
 	b = append(b, '}', '\n')
 	d.buf = b
 	d.out.Write(b)
-}
-
-// DecodeMessage decodes a framed message and accounts for its lines in t:
-// Decoded and its type, or the reason it failed (then it returns nil).
-func DecodeMessage(dec *ais.Decoder, msg *nmea.Message, t *nmea.Tally) ais.Message {
-	var m ais.Message
-	var err error
-	if msg.InnerFill {
-		m, err = dec.DecodeFragments(msg.Payload, msg.FragEnds, msg.FragFills)
-	} else {
-		m, err = dec.Decode(msg.Payload, msg.Fill)
-	}
-	if err != nil {
-		switch {
-		case errors.Is(err, ais.ErrUnknownType):
-			t.Add(nmea.UnknownType, msg.Lines)
-		case errors.Is(err, ais.ErrLength):
-			t.Add(nmea.BadLength, msg.Lines)
-		default:
-			t.Add(nmea.Malformed, msg.Lines)
-		}
-		return nil
-	}
-	t.Add(nmea.Decoded, msg.Lines)
-	t.ByType[m.Hdr().Type]++
-	return m
 }
 
 // AppendProvenance appends the reception time and source of msg as JSON

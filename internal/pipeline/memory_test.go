@@ -8,7 +8,7 @@ import (
 	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/geo"
-	"github.com/picket-ais/picket/internal/track"
+	"github.com/picket-ais/picket/internal/ingest"
 )
 
 // BenchmarkStatePerVessel measures what tracking and detection keep per
@@ -24,8 +24,7 @@ func BenchmarkStatePerVessel(b *testing.B) {
 		runtime.GC()
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)
-		tr := track.New(track.Options{})
-		eng := detect.NewEngine(detect.Options{}, detect.Places{ShoreM: shore.DistanceToShore})
+		core := ingest.NewCore(ingest.Options{Places: detect.Places{ShoreM: shore.DistanceToShore}, Open: true})
 		type ship struct{ lat, lon, sog, cog float64 }
 		ships := make([]ship, vessels)
 		for i := range ships {
@@ -40,15 +39,12 @@ func BenchmarkStatePerVessel(b *testing.B) {
 				t := int64(step)*300_000 + int64(i%300)*1000
 				r := fuse.Report{Time: t, MMSI: uint32(200000000 + i), Kind: fuse.Position, Class: fuse.ClassA,
 					Lat: s.lat, Lon: s.lon, SOG: float32(s.sog), COG: float32(s.cog), Heading: -1, Status: 0, Heard: 1}
-				if u, ok := tr.Position(&r); ok {
-					eng.Position(&u)
-				}
+				core.Report(&r)
 				s.lat, s.lon = geo.Destination(s.lat, s.lon, s.cog, s.sog*1852/12)
 				if step == 0 {
 					st := fuse.Report{Time: t, MMSI: r.MMSI, Kind: fuse.Static, Class: fuse.ClassA,
 						Info: &fuse.StaticInfo{Name: "SHIP", CallSign: "ABCD", IMO: 9074729, Has: fuse.HasName | fuse.HasCallSign | fuse.HasIMO}}
-					v, ch, sh := tr.Static(&st)
-					eng.Static(&detect.StaticObs{Vessel: v, Report: &st, Changes: ch, Share: sh})
+					core.Report(&st)
 				}
 			}
 		}
@@ -56,7 +52,6 @@ func BenchmarkStatePerVessel(b *testing.B) {
 		var after runtime.MemStats
 		runtime.ReadMemStats(&after)
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/vessels, "B/vessel")
-		runtime.KeepAlive(tr)
-		runtime.KeepAlive(eng)
+		runtime.KeepAlive(core)
 	}
 }

@@ -9,11 +9,8 @@ import (
 
 	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/event"
-	"github.com/picket-ais/picket/internal/geo"
-	"github.com/picket-ais/picket/internal/ports"
+	"github.com/picket-ais/picket/internal/places"
 	"github.com/picket-ais/picket/internal/sim"
-	"github.com/picket-ais/picket/internal/watchlist"
-	"github.com/picket-ais/picket/internal/zone"
 )
 
 // The quality bar: seeded scenarios from the simulator, with every
@@ -22,33 +19,12 @@ import (
 // and recall of at least 0.9 against the ground truth, over all scenarios.
 
 // simPlaces is what `picket analyze --zones --watchlist` gives the
-// detectors, for a simulated scenario directory.
+// detectors, for a simulated scenario directory: the same loader.
 func simPlaces(t testing.TB, dir string) detect.Places {
 	t.Helper()
-	p := detect.Places{ShoreM: geo.DefaultShore().DistanceToShore}
-	ix := ports.Default()
-	p.NearestPort = func(lat, lon, maxM float64) (string, float64, bool) {
-		pt, d, ok := ix.Nearest(lat, lon)
-		if !ok || d > maxM {
-			return "", 0, false
-		}
-		return pt.Name, d, true
-	}
-	z, err := zone.LoadFile(filepath.Join(dir, sim.ZonesFile))
+	p, err := places.Load(places.Options{Zones: filepath.Join(dir, sim.ZonesFile), Watchlists: []string{filepath.Join(dir, sim.WatchlistFile)}})
 	if err != nil {
 		t.Fatal(err)
-	}
-	p.Zones = z.Contains
-	wl, err := watchlist.LoadFile(filepath.Join(dir, sim.WatchlistFile), watchlist.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.Watch = func(imo, mmsi uint32, name string) []event.Entry {
-		var out []event.Entry
-		for _, h := range wl.Match(int(imo), int(mmsi), name) {
-			out = append(out, event.Entry{List: h.Entry.List, ID: h.Entry.ID, Name: h.Entry.Name, IMO: h.Entry.IMO, MMSI: h.Entry.MMSI, By: h.By.String()})
-		}
-		return out
 	}
 	return p
 }

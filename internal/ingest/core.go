@@ -1,0 +1,117 @@
+package ingest
+
+import (
+	"github.com/picket-ais/picket/internal/detect"
+	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/track"
+)
+
+// Options configures a Core. The zero value means the defaults of each
+// stage.
+type Options struct {
+	Dedup  fuse.DedupOptions
+	Track  track.Options
+	Detect detect.Options
+	Places detect.Places
+	// Open makes the detectors emit episodes (encounters, port calls, ...)
+	// as soon as they qualify and again as they grow, for a server whose
+	// analysts watch them go on. Default false: each event is emitted
+	// once, final, as a run over archived data wants (detect.NewBatchEngine).
+	Open bool
+}
+
+// Outcome is what the core did with a report.
+type Outcome uint8
+
+const (
+	// Duplicate: a copy of a transmission already heard, not tracked.
+	Duplicate Outcome = iota
+	// Tracked: a position, tracked and seen by every detector.
+	Tracked
+	// OutOfOrder: a position older than its segment's last fix: counted,
+	// not tracked.
+	OutOfOrder
+	// Identity: a static report, taken into the vessel's identity and
+	// seen by every detector.
+	Identity
+)
+
+// Counts is what a core has done so far.
+type Counts struct {
+	// Reports reached tracking (Duplicates were not).
+	Reports, Duplicates, Tracked, OutOfOrder int64
+	// First and Last are the Unix ms of the earliest and latest report.
+	First, Last int64
+}
+
+// Core takes reports in time order through de-duplication, tracking and
+// every detector. It is the one implementation of that path: the batch
+// job, the live pipeline and the detector tests all run it.
+type Core struct {
+	dd  *fuse.Deduper
+	tr  *track.Tracker
+	eng *detect.Engine
+	n   Counts
+}
+
+// NewCore returns an empty core.
+func NewCore(opts Options) *Core {
+	c := &Core{dd: fuse.NewDeduper(opts.Dedup), tr: track.New(opts.Track)}
+	if opts.Open {
+		c.eng = detect.NewEngine(opts.Detect, opts.Places)
+	} else {
+		c.eng = detect.NewBatchEngine(opts.Detect, opts.Places)
+	}
+	return c
+}
+
+// Report takes one report. Reports must come in time order (a Reorder
+// per input, and a merge of inputs, make them so); a position that does
+// not is counted OutOfOrder when it is older than its segment's last fix.
+func (c *Core) Report(r *fuse.Report) Outcome {
+	if r.Key != 0 {
+		if dup, _ := c.dd.Seen(r.Key, r.Time); dup {
+			c.n.Duplicates++
+			return Duplicate
+		}
+	}
+	c.n.Reports++
+	if c.n.First == 0 || r.Time < c.n.First {
+		c.n.First = r.Time
+	}
+	c.n.Last = max(c.n.Last, r.Time)
+	if r.Kind == fuse.Static {
+		v, changes, share := c.tr.Static(r)
+		c.eng.Static(&detect.StaticObs{Vessel: v, Report: r, Changes: changes, Share: share})
+		return Identity
+	}
+	u, ok := c.tr.Position(r)
+	if !ok {
+		c.n.OutOfOrder++
+		return OutOfOrder
+	}
+	c.n.Tracked++
+	c.eng.Position(&u)
+	return Tracked
+}
+
+// TakeEvents returns what the detectors emitted since the last call
+// (detect.Engine.TakeEvents): a live runner calls it after every report.
+func (c *Core) TakeEvents() []detect.Emission { return c.eng.TakeEvents() }
+
+// Close closes what the detectors hold open, as at the end of the data;
+// what they emit is then taken with TakeEvents.
+func (c *Core) Close() { c.eng.Close() }
+
+// Finish closes what is open and returns every event not taken yet, each
+// once in its final version, ordered by start then id: all the events of
+// a batch run.
+func (c *Core) Finish() []event.Event { return c.eng.Finish() }
+
+// Tracker is the core's tracker, for reading vessels' state once the
+// core is done (profiles, networks) or on the core's goroutine.
+func (c *Core) Tracker() *track.Tracker { return c.tr }
+
+// Counts returns what the core has done so far.
+func (c *Core) Counts() Counts { return c.n }
