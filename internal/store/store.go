@@ -138,7 +138,7 @@ func (s *Store) recover() error {
 		name := de.Name()
 		seq, kind := parseName(name)
 		switch {
-		case strings.HasSuffix(name, ".tmp"):
+		case strings.HasSuffix(name, ".tmp") && ownTemp(strings.TrimSuffix(name, ".tmp")):
 			junk = append(junk, name) // a write a crash interrupted
 		case strings.HasSuffix(name, damagedSuffix):
 			aside = append(aside, name)
@@ -282,6 +282,16 @@ func keepAside(path string) error {
 		return fmt.Errorf("store: keeping the damaged %s aside: %w", filepath.Base(path), err)
 	}
 	return syncDir(filepath.Dir(path))
+}
+
+// ownTemp reports whether name (less ".tmp") is a file of the store's:
+// the directory may be shared (serve keeps access.json there), and
+// another program's temporary file is not the store's to delete.
+func ownTemp(name string) bool {
+	if _, kind := parseName(strings.TrimSuffix(name, damagedSuffix)); kind != "" {
+		return true
+	}
+	return name == "CURRENT" || name == FeedsFile
 }
 
 func parseName(name string) (uint64, string) {

@@ -366,3 +366,25 @@ func TestLatestFor(t *testing.T) {
 	defer s.Close()
 	check("after a checkpoint")
 }
+
+// Open deletes the temporary files a crash left of its own writes only:
+// the directory may be shared, and another program's write in progress
+// is not the store's to delete.
+func TestOpenKeepsOthersTemporaries(t *testing.T) {
+	dir := t.TempDir()
+	open(t, dir, Options{}).Close()
+	own := []string{segName(7) + ".tmp", ckptName(7) + ".tmp", "CURRENT.tmp", FeedsFile + ".tmp", walName(3) + damagedSuffix + ".tmp"}
+	other := ".access.json.123456.tmp"
+	for _, name := range append(own, other) {
+		os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644)
+	}
+	open(t, dir, Options{}).Close()
+	for _, name := range own {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Errorf("%s left after Open", name)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, other)); err != nil {
+		t.Errorf("Open deleted another program's temporary file %s: %v", other, err)
+	}
+}
