@@ -7,14 +7,13 @@ import (
 	"sync/atomic"
 )
 
-// connLimiter is a listener that holds the connections open at once to
-// a bound in total and per client address (an IPv6 client by its /64,
+// connLimiter holds the connections open at once, over the listeners it
+// wraps, to a bound in total and per client address (an IPv6 client by its /64,
 // which one host usually holds whole), so that one client, or many slow
 // ones, cannot take every file descriptor the process has: the store
 // and the feeds need some too. A connection over a bound is closed as
 // soon as it is accepted. Safe for concurrent use.
 type connLimiter struct {
-	net.Listener
 	max, maxPer int
 	refused     atomic.Int64
 
@@ -23,8 +22,23 @@ type connLimiter struct {
 	byAddr map[netip.Prefix]int
 }
 
-func limitConns(ln net.Listener, max, maxPer int) *connLimiter {
-	return &connLimiter{Listener: ln, max: max, maxPer: maxPer, byAddr: make(map[netip.Prefix]int)}
+func newConnLimiter(max, maxPer int) *connLimiter {
+	return &connLimiter{max: max, maxPer: maxPer, byAddr: make(map[netip.Prefix]int)}
+}
+
+// open returns how many connections are open.
+func (l *connLimiter) open() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.total
+}
+
+// wrap returns ln with its connections counted against l.
+func (l *connLimiter) wrap(ln net.Listener) net.Listener { return &limitedListener{ln, l} }
+
+type limitedListener struct {
+	net.Listener
+	l *connLimiter
 }
 
 // clientKey is what a connection counts against: its address, or the
@@ -45,9 +59,10 @@ func clientKey(a net.Addr) netip.Prefix {
 
 // Accept returns the next connection within the bounds; it closes those
 // over them.
-func (l *connLimiter) Accept() (net.Conn, error) {
+func (ll *limitedListener) Accept() (net.Conn, error) {
+	l := ll.l
 	for {
-		c, err := l.Listener.Accept()
+		c, err := ll.Listener.Accept()
 		if err != nil {
 			return nil, err
 		}
@@ -89,4 +104,14 @@ func (c *limitedConn) Close() error {
 	err := c.Conn.Close()
 	c.once.Do(func() { c.l.release(c.key) })
 	return err
+}
+
+// CloseWrite half-closes a TCP connection: net/http does it before it
+// closes a connection after an error answer, so that the client reads
+// the answer rather than a reset.
+func (c *limitedConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
 }

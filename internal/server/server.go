@@ -188,6 +188,7 @@ type Server struct {
 	limiter      *access.Limiter  // requests per token
 	loginLimiter *access.Limiter  // logins per client address
 	streams      streamCounts
+	conns        *connLimiter
 
 	clearMu    sync.Mutex
 	clearGen   uint64
@@ -215,8 +216,15 @@ func New(p *live.Pipeline, opts Options, logger *slog.Logger, reg prometheus.Reg
 			Name: "picket_http_request_seconds", Help: "HTTP request duration by route (live streams excluded).",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"route"}),
 	}
+	s.conns = newConnLimiter(s.opts.MaxConns, s.opts.MaxConnsPerAddr)
 	if reg != nil {
-		for _, c := range []prometheus.Collector{s.requests, s.latency} {
+		for _, c := range []prometheus.Collector{s.requests, s.latency,
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "picket_http_connections", Help: "HTTP connections open."},
+				func() float64 { return float64(s.conns.open()) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "picket_http_connections_refused_total",
+				Help: "HTTP connections closed on arrival: over the limit in total or for their client address."},
+				func() float64 { return float64(s.conns.refused.Load()) }),
+		} {
 			if err := reg.Register(c); err != nil {
 				logger.Warn("metric not registered", "err", err)
 			}
@@ -284,12 +292,6 @@ func (s *Server) Handler() http.Handler {
 		// Find the route to authorise; ServeHTTP then matches it again
 		// (that sets the path values).
 		_, pattern := s.mux.Handler(r)
-		if r.ContentLength != 0 && pattern != "POST /api/login" {
-			// A body no route reads: close the connection after the
-			// answer rather than read the body to reuse it, which a
-			// client sending slowly would make last.
-			w.Header().Set("Connection", "close")
-		}
 		if r.ContentLength > s.opts.MaxBodyBytes {
 			writeError(w, http.StatusRequestEntityTooLarge, "request body over "+strconv.FormatInt(s.opts.MaxBodyBytes, 10)+" bytes")
 			return
@@ -338,7 +340,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
-	ln = limitConns(ln, s.opts.MaxConns, s.opts.MaxConnsPerAddr)
+	ln = s.conns.wrap(ln)
 	if s.opts.TLS != nil {
 		ln = tls.NewListener(ln, s.opts.TLS)
 	}
