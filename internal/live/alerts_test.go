@@ -123,7 +123,7 @@ func nextAlert(t *testing.T, sub *Subscription, what string, ok func(e *event.Ev
 func TestEncounterAlertWhileItGoesOn(t *testing.T) {
 	st := openStore(t)
 	p, conn, stop := startListening(t, st, detect.Places{})
-	sub := p.Hub().Subscribe(Filter{Alerts: true, Types: []event.Type{event.Encounter}})
+	sub := p.Hub().Subscribe(Filter{Alerts: true, Types: []event.Type{event.Encounter}, Clearance: store.AllFeeds})
 	t0 := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
 	const a, b = 412000001, 413000002
 	lat, lon := 20.0, 125.0
@@ -193,7 +193,7 @@ func TestWatchlistAlertWhileRunning(t *testing.T) {
 	}}
 	st := openStore(t)
 	p, conn, stop := startListening(t, st, places)
-	sub := p.Hub().Subscribe(Filter{Alerts: true, Types: []event.Type{event.Watchlist}})
+	sub := p.Hub().Subscribe(Filter{Alerts: true, Types: []event.Type{event.Watchlist}, Clearance: store.AllFeeds})
 	t0 := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
 	var buf bytes.Buffer
 	for i := int64(0); i < 10; i++ {

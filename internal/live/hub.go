@@ -51,17 +51,18 @@ type Filter struct {
 	// data time (a map does not need every report of a fast ship). Zero:
 	// every position.
 	MinInterval time.Duration
-	// Clearance, when not 0, keeps what a partner cleared for these feeds
-	// may see: positions heard by one of them, events visible to it
-	// (store.Provenance.VisibleTo).
+	// Clearance keeps what a partner cleared for these feeds may see:
+	// positions heard by one of them, events visible to it
+	// (store.Provenance.VisibleTo); store.AllFeeds for everything. The
+	// zero clearance sees nothing: a filter that forgets it fails closed.
 	Clearance uint64
 }
 
 // AllFilter selects every position and every alert.
-var AllFilter = Filter{Positions: true, Alerts: true}
+var AllFilter = Filter{Positions: true, Alerts: true, Clearance: store.AllFeeds}
 
 func (f *Filter) matchPos(p *Position) bool {
-	if f.Clearance == 0 {
+	if f.Clearance == store.AllFeeds {
 		if p.Prior != 0 {
 			return false // sent when first heard
 		}
@@ -75,7 +76,7 @@ func (f *Filter) matchAlert(e *event.Event, prov store.Provenance) bool {
 	if !f.Alerts || (f.BBox != nil && !f.BBox.Contains(e.Lat, e.Lon)) {
 		return false
 	}
-	if f.Clearance != 0 && !prov.VisibleTo(f.Clearance) {
+	if f.Clearance != store.AllFeeds && !prov.VisibleTo(f.Clearance) {
 		return false
 	}
 	if len(f.Types) == 0 {
@@ -188,7 +189,7 @@ func (h *Hub) publishPositions(ps []Position) {
 				s.last[p.MMSI] = p.Time
 			}
 			m := Message{Position: p}
-			if c := s.filter.Clearance; c != 0 {
+			if c := s.filter.Clearance; c != store.AllFeeds {
 				m.HideName = p.NameFeeds&c == 0
 				m.HideShipType = p.ShipTypeFeeds&c == 0
 			}

@@ -73,7 +73,7 @@ func BenchmarkLatency(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		sub := p.Hub().Subscribe(Filter{Positions: true})
+		sub := p.Hub().Subscribe(Filter{Positions: true, Clearance: store.AllFeeds})
 		got := make(chan []time.Duration, 1)
 		go func() {
 			var l []time.Duration

@@ -85,7 +85,7 @@ func runUntilDone(t *testing.T, p *Pipeline, feeds ...string) {
 func storedEvents(t *testing.T, st *store.Store) []event.Event {
 	t.Helper()
 	var out []event.Event
-	if err := st.Events(store.EventFilter{}, func(e event.Event, _ store.Provenance) bool {
+	if err := st.Events(store.EventFilter{Clearance: store.AllFeeds}, func(e event.Event, _ store.Provenance) bool {
 		out = append(out, e)
 		return true
 	}); err != nil {
@@ -187,7 +187,7 @@ func TestReplayMatchesAnalyze(t *testing.T) {
 		t.Errorf("feed stats %+v", fs)
 	}
 	// Every stored event and position carries the feed's bit.
-	st.Events(store.EventFilter{}, func(e event.Event, prov store.Provenance) bool {
+	st.Events(store.EventFilter{Clearance: store.AllFeeds}, func(e event.Event, prov store.Provenance) bool {
 		want := store.Provenance{Feeds: 1}
 		if e.OtherMMSI != 0 || e.PreviousMMSI() != 0 {
 			want.OtherFeeds = 1
@@ -292,8 +292,8 @@ func TestHubFilters(t *testing.T) {
 	h := NewHub(2)
 	box := &store.BBox{MinLat: 50, MinLon: 0, MaxLat: 60, MaxLon: 10}
 	all := h.Subscribe(AllFilter)
-	inBox := h.Subscribe(Filter{BBox: box, Positions: true, Alerts: true, Types: []event.Type{event.Gap}})
-	alerts := h.Subscribe(Filter{Alerts: true})
+	inBox := h.Subscribe(Filter{BBox: box, Positions: true, Alerts: true, Types: []event.Type{event.Gap}, Clearance: store.AllFeeds})
+	alerts := h.Subscribe(Filter{Alerts: true, Clearance: store.AllFeeds})
 	h.publishPositions([]Position{{Position: store.Position{MMSI: 1, Lat: 55, Lon: 5}}, {Position: store.Position{MMSI: 2, Lat: 0, Lon: 0}}})
 	h.publishAlert(&event.Event{Type: event.Gap, Lat: 55, Lon: 5}, store.Provenance{Feeds: 1})
 	h.publishAlert(&event.Event{Type: event.Encounter, Lat: 55, Lon: 5}, store.Provenance{Feeds: 1, OtherFeeds: 1})
@@ -334,6 +334,7 @@ func TestHubClearance(t *testing.T) {
 	f1 := h.Subscribe(Filter{Positions: true, Alerts: true, Clearance: 1})
 	f2 := h.Subscribe(Filter{Positions: true, Alerts: true, Clearance: 2})
 	f4 := h.Subscribe(Filter{Positions: true, Alerts: true, Clearance: 4})
+	none := h.Subscribe(Filter{Positions: true, Alerts: true}) // forgot the clearance: fails closed
 	all := h.Subscribe(AllFilter)
 	pos := store.Position{MMSI: 1, Lat: 55, Lon: 5, Feeds: 1}
 	// Feed 1 hears it first, feed 2 later; feed 1 said the name.
@@ -367,6 +368,7 @@ func TestHubClearance(t *testing.T) {
 		{"feed 1", f1, got{1, []bool{true}, nil}},
 		{"feed 2", f2, got{1, []bool{false}, []string{"gap"}}},
 		{"feed 4", f4, got{}},
+		{"no clearance", none, got{}},
 		{"all", all, got{1, []bool{true}, []string{"enc", "gap"}}},
 	} {
 		if g := read(c.sub); g.positions != c.want.positions || !slices.Equal(g.names, c.want.names) || !slices.Equal(g.alerts, c.want.alerts) {
@@ -514,7 +516,7 @@ func TestReorderMatchesAnalyze(t *testing.T) {
 
 func TestHubMinInterval(t *testing.T) {
 	h := NewHub(100)
-	sub := h.Subscribe(Filter{Positions: true, MinInterval: 10 * time.Second})
+	sub := h.Subscribe(Filter{Positions: true, MinInterval: 10 * time.Second, Clearance: store.AllFeeds})
 	var ps []Position
 	for _, tm := range []int64{0, 4000, 9999, 10000, 15000, 21000} {
 		ps = append(ps, Position{Position: store.Position{MMSI: 1, Time: tm}}, Position{Position: store.Position{MMSI: 2, Time: tm + 1}})

@@ -32,13 +32,15 @@ const MaxFeeds = 63
 
 // Feed is one source of AIS lines.
 type Feed struct {
-	// Name identifies the feed in metrics, logs and (next) access rules.
+	// Name identifies the feed in metrics, logs and access rules: the
+	// data directory keeps each feed's provenance bit by its name.
 	Name string
 	// Partner is the owning partner, e.g. "JPN".
 	Partner string
-	// Label is the releasability label, e.g. "REL TO JPN, USA". Kept with
-	// the feed for the access control to come; every record carries the
-	// feed's bit (provenance), so the label applies to it.
+	// Label is the releasability label, e.g. "REL TO JPN, USA". Every
+	// record carries the feed's bit (provenance), and a partner sees a
+	// record only through a feed whose label releases it to that partner
+	// (package access).
 	Label string
 	Kind  Kind
 	// Address is host:port: where to connect (tcp), or where to listen

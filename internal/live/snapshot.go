@@ -54,7 +54,7 @@ func (s *Snapshot) Risk(mmsi uint32) (int, bool) {
 // keeps a second copy for the life of the process.
 func (p *Pipeline) riskEvents() ([]event.Event, error) {
 	var evs []event.Event
-	err := p.st.Events(store.EventFilter{}, func(e event.Event, _ store.Provenance) bool {
+	err := p.st.Events(store.EventFilter{Clearance: store.AllFeeds}, func(e event.Event, _ store.Provenance) bool {
 		if !e.Withdrawn() {
 			evs = append(evs, e)
 		}

@@ -33,7 +33,7 @@ type state struct {
 func stateOf(t *testing.T, f *fixture) state {
 	t.Helper()
 	s := state{stats: f.st.Stats(), idents: map[uint32][]store.IdentityRecord{}}
-	if err := f.st.Events(store.EventFilter{}, func(e event.Event, p store.Provenance) bool {
+	if err := f.st.Events(store.EventFilter{Clearance: store.AllFeeds}, func(e event.Event, p store.Provenance) bool {
 		s.events = append(s.events, e.ID+"/"+strconv.FormatUint(p.Feeds, 2)+"/"+strconv.FormatUint(p.OtherFeeds, 2))
 		return true
 	}); err != nil {

@@ -14,11 +14,6 @@ import (
 	"github.com/picket-ais/picket/internal/store"
 )
 
-// nobody is a clearance bit no feed has (live.MaxFeeds is 63): a partner
-// cleared for no feed gets it, so that its clearance is not 0, which the
-// store reads as "every feed".
-const nobody = uint64(1) << 63
-
 // view is what one request may see: the principal's partner's clearance
 // over the feeds. Every read path filters through it (docs/security.md):
 //   - a position, or an identity record, is visible when one of the feeds
@@ -32,7 +27,8 @@ type view struct {
 	who access.Principal
 	// all: an open server (no access control); every feed.
 	all bool
-	// clearance is the bit set of visible feeds, with nobody set.
+	// clearance is the bit set of visible feeds (store.AllFeeds for an
+	// open view); 0 sees nothing.
 	clearance uint64
 	// full: the clearance covers every configured feed, so the complete
 	// risk picture is this view's.
@@ -41,20 +37,14 @@ type view struct {
 
 // openView is the view of every request to a server without access
 // control.
-var openView = &view{all: true, full: true, who: access.Principal{Role: access.Admin}}
+var openView = &view{all: true, full: true, clearance: store.AllFeeds, who: access.Principal{Role: access.Admin}}
 
 // seesPos reports whether a position or identity record heard by feeds
 // is visible.
 func (v *view) seesPos(feeds uint64) bool { return v.all || feeds&v.clearance != 0 }
 
-// storeClearance is the clearance to give the store: 0 (every feed) for
-// an open view.
-func (v *view) storeClearance() uint64 {
-	if v.all {
-		return 0
-	}
-	return v.clearance
-}
+// storeClearance is the clearance to give the store and the hub.
+func (v *view) storeClearance() uint64 { return v.clearance }
 
 // viewFor returns the view of a principal. Clearances are computed once
 // per partner and registry generation.
@@ -73,10 +63,10 @@ func (s *Server) viewFor(p access.Principal) *view {
 	}
 	c, ok := s.clearances[p.Partner]
 	if !ok {
-		c = s.opts.Access.Registry().Clearance(p.Partner, s.feedLabels) &^ nobody
+		c = s.opts.Access.Registry().Clearance(p.Partner, s.feedLabels)
 		s.clearances[p.Partner] = c
 	}
-	return &view{who: p, clearance: c | nobody, full: c&s.allFeeds == s.allFeeds}
+	return &view{who: p, clearance: c, full: c&s.allFeeds == s.allFeeds}
 }
 
 // feedLabelsOf returns the labels of every feed whose records the store

@@ -29,6 +29,11 @@ type Provenance struct {
 	Feeds, OtherFeeds uint64
 }
 
+// AllFeeds is the clearance of a reader cleared for every feed (an
+// operator, a server without access control). A clearance is never
+// implied: the zero clearance sees nothing.
+const AllFeeds = ^uint64(0)
+
 // VisibleTo reports whether a partner cleared for the feeds in clearance
 // may see the event: it must be cleared for at least one feed of every
 // input (a record heard by several feeds is visible through any of them;
@@ -104,7 +109,8 @@ type EventFilter struct {
 	// Types selects events of these types; empty for all.
 	Types []event.Type
 	// Clearance selects the events a partner cleared for these feeds may
-	// see (Provenance.VisibleTo); 0 for all.
+	// see (Provenance.VisibleTo); AllFeeds for every event. The zero
+	// clearance sees none: a filter that forgets it fails closed.
 	Clearance uint64
 	// Limit stops after this many events; 0 for no limit.
 	Limit int
@@ -133,7 +139,7 @@ func (s *Store) Events(f EventFilter, fn func(e event.Event, prov Provenance) bo
 	match := func(e *storedEvent) bool {
 		return e.end >= from && e.start < to &&
 			(f.MMSI == 0 || e.mmsi == f.MMSI || e.other == f.MMSI) &&
-			(f.Clearance == 0 || e.prov.VisibleTo(f.Clearance))
+			(f.Clearance == AllFeeds || e.prov.VisibleTo(f.Clearance))
 	}
 	for _, e := range s.events {
 		seen[e.id] = true

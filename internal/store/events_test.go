@@ -57,23 +57,24 @@ func TestEvents(t *testing.T) {
 			f    EventFilter
 			want []string
 		}{
-			{EventFilter{}, []string{"a", "b", "c", "d"}},
-			{EventFilter{MMSI: 3}, []string{"b", "c"}},
-			{EventFilter{From: time.UnixMilli(t0 + 200*60_000), To: time.UnixMilli(t0 + 310*60_000)}, []string{"a", "c"}},
-			{EventFilter{From: time.UnixMilli(t0 + 450*60_000)}, []string{"a", "d"}}, // a's newer end
-			{EventFilter{Types: []event.Type{event.Encounter, event.PortVisit}}, []string{"b", "d"}},
+			{EventFilter{Clearance: AllFeeds}, []string{"a", "b", "c", "d"}},
+			{EventFilter{}, nil}, // no clearance: nothing
+			{EventFilter{MMSI: 3, Clearance: AllFeeds}, []string{"b", "c"}},
+			{EventFilter{From: time.UnixMilli(t0 + 200*60_000), To: time.UnixMilli(t0 + 310*60_000), Clearance: AllFeeds}, []string{"a", "c"}},
+			{EventFilter{From: time.UnixMilli(t0 + 450*60_000), Clearance: AllFeeds}, []string{"a", "d"}}, // a's newer end
+			{EventFilter{Types: []event.Type{event.Encounter, event.PortVisit}, Clearance: AllFeeds}, []string{"b", "d"}},
 			{EventFilter{Clearance: 2}, []string{"c"}},
 			{EventFilter{Clearance: 1}, []string{"a", "c"}},
 			{EventFilter{Clearance: 2 | 4}, []string{"b", "c", "d"}},
 			{EventFilter{Clearance: 8}, nil},
-			{EventFilter{Limit: 2}, []string{"a", "b"}},
+			{EventFilter{Limit: 2, Clearance: AllFeeds}, []string{"a", "b"}},
 		} {
 			if got := eventIDs(t, s, tt.f); !slices.Equal(got, tt.want) {
 				t.Errorf("filter %+v: got %v, want %v", tt.f, got, tt.want)
 			}
 		}
 		var got event.Event
-		s.Events(EventFilter{MMSI: 1}, func(e event.Event, _ Provenance) bool { got = e; return false })
+		s.Events(EventFilter{MMSI: 1, Clearance: AllFeeds}, func(e event.Event, _ Provenance) bool { got = e; return false })
 		if got.Summary != "longer gap" || !got.End.Equal(a2.End) {
 			t.Errorf("re-put event: got %+v", got)
 		}
@@ -192,7 +193,7 @@ func TestConcurrentReaders(t *testing.T) {
 					t.Error(err)
 				}
 				s.Latest(BBox{MinLat: -90, MinLon: -180, MaxLat: 90, MaxLon: 180}, 0, func(Position) bool { return true })
-				s.Events(EventFilter{}, func(event.Event, Provenance) bool { return true })
+				s.Events(EventFilter{Clearance: AllFeeds}, func(event.Event, Provenance) bool { return true })
 			}
 		}()
 	}

@@ -87,12 +87,12 @@ func (b BBox) valid() bool {
 // until fn returns false: "the vessels in this box now" is since = now
 // minus how stale a position may be. It reads only memory.
 func (s *Store) Latest(b BBox, since int64, fn func(Position) bool) error {
-	return s.LatestFor(b, since, 0, fn)
+	return s.LatestFor(b, since, AllFeeds, fn)
 }
 
 // LatestFor is Latest as a partner cleared for the feeds in clearance
-// sees it: each vessel's latest position heard by one of those feeds (0:
-// every feed).
+// sees it: each vessel's latest position heard by one of those feeds
+// (AllFeeds: every feed; 0: none).
 func (s *Store) LatestFor(b BBox, since int64, clearance uint64, fn func(Position) bool) error {
 	if !b.valid() {
 		return fmt.Errorf("%w: bounding box %+v", ErrInvalid, b)
@@ -106,7 +106,7 @@ func (s *Store) LatestFor(b BBox, since int64, clearance uint64, fn func(Positio
 	var out []Position
 	for _, v := range s.vessels {
 		p, ok := v.last, v.hasPos
-		if clearance != 0 {
+		if clearance != AllFeeds {
 			p, ok = v.latestFor(clearance)
 		}
 		if ok && p.Time >= since && b.Contains(p.Lat, p.Lon) {

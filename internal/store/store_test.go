@@ -331,7 +331,7 @@ func TestLatestFor(t *testing.T) {
 	// minute 20 (a transmission heard twice), feed 4 alone minute 30; a
 	// late position of feed 1 at minute 5 must not displace minute 20.
 	appendAll(t, s, []Position{pos(0, 1), pos(10, 1), pos(20, 1|2), pos(30, 4), pos(5, 1)}, 1)
-	want := map[uint64]int64{0: 30, 1: 20, 2: 20, 4: 30, 1 | 4: 30, 8: -1}
+	want := map[uint64]int64{AllFeeds: 30, 0: -1, 1: 20, 2: 20, 4: 30, 1 | 4: 30, 8: -1} // clearance 0 sees nothing
 	check := func(when string) {
 		t.Helper()
 		for c, min := range want {

@@ -13,6 +13,7 @@
 // first and last heard; the flag comes from the MMSI's MID. Position and
 // Static return what changed so that detectors can react.
 //
-// A Tracker is not safe for concurrent use: the pipeline owns one per
-// shard of MMSIs. Updates are on event time, never the wall clock.
+// A Tracker is not safe for concurrent use: one goroutine owns it (the
+// goroutine that runs ingest.Core). Updates are on event time, never the
+// wall clock.
 package track
