@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -60,31 +61,78 @@ func hashPassword(pw string) (string, error) {
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
-// verifyPassword reports whether pw matches a hash made by hashPassword.
-// A malformed hash, or one whose cost is out of bounds, matches nothing.
-func verifyPassword(hash, pw string) bool {
+// The cost of a hash accepted from access.json, against a hand-edited
+// file making every login a denial of service: at most 64 MiB, 10 passes
+// and 4 lanes (three times OWASP's memory, five times its passes).
+const (
+	maxArgonMemory  = 64 * 1024 // KiB
+	maxArgonTime    = 10
+	maxArgonThreads = 4
+)
+
+// argonSlots bounds the password checks running at once: each takes
+// its hash's memory (19 MiB by default, up to maxArgonMemory), so that
+// many logins at once queue rather than take the machine's memory. The
+// size follows the cores, 2 to 8.
+var argonSlots = make(chan struct{}, min(8, max(2, runtime.GOMAXPROCS(0))))
+
+// argonHook, when set (by tests), runs inside each check's slot.
+var argonHook func()
+
+// phc is a parsed argon2id hash.
+type phc struct {
+	m, t      uint32
+	p         uint8
+	salt, key []byte
+}
+
+// parseHash parses a hash in the PHC string format hashPassword writes,
+// and checks that its cost is within bounds.
+func parseHash(hash string) (phc, error) {
+	var h phc
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" || parts[2] != fmt.Sprintf("v=%d", argon2.Version) {
-		return false
+		return h, fmt.Errorf("%w: password hash: want $argon2id$v=%d$m=..,t=..,p=..$salt$key", ErrInvalid, argon2.Version)
 	}
-	var m, t uint32
-	var p uint8
-	if n, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); n != 3 || err != nil {
-		return false
+	if n, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &h.m, &h.t, &h.p); n != 3 || err != nil {
+		return h, fmt.Errorf("%w: password hash: parameters %q: want m=..,t=..,p=..", ErrInvalid, clipString(parts[3]))
 	}
-	// Bounds against a hand-edited file making every login a denial of
-	// service: up to 1 GiB, 16 passes, 16 lanes.
-	if m < 8 || m > 1<<20 || t < 1 || t > 16 || p < 1 || p > 16 {
-		return false
+	if h.m < 8 || h.m > maxArgonMemory || h.t < 1 || h.t > maxArgonTime || h.p < 1 || h.p > maxArgonThreads {
+		return h, fmt.Errorf("%w: password hash: cost m=%d,t=%d,p=%d out of bounds (m 8 to %d KiB, t 1 to %d, p 1 to %d)",
+			ErrInvalid, h.m, h.t, h.p, maxArgonMemory, maxArgonTime, maxArgonThreads)
 	}
 	b64 := base64.RawStdEncoding
-	salt, err1 := b64.DecodeString(parts[4])
-	key, err2 := b64.DecodeString(parts[5])
-	if err1 != nil || err2 != nil || len(salt) < 8 || len(key) < 16 || len(key) > 64 {
+	var err1, err2 error
+	h.salt, err1 = b64.DecodeString(parts[4])
+	h.key, err2 = b64.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(h.salt) < 8 || len(h.key) < 16 || len(h.key) > 64 {
+		return h, fmt.Errorf("%w: password hash: salt or key not base64 of 8+ and 16 to 64 bytes", ErrInvalid)
+	}
+	return h, nil
+}
+
+func clipString(s string) string {
+	if len(s) > 32 {
+		return s[:32] + "..."
+	}
+	return s
+}
+
+// verifyPassword reports whether pw matches a hash made by hashPassword.
+// A malformed hash, or one whose cost is out of bounds, matches nothing.
+// At most cap(argonSlots) checks run at once; more wait their turn.
+func verifyPassword(hash, pw string) bool {
+	h, err := parseHash(hash)
+	if err != nil {
 		return false
 	}
-	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(key)))
-	return subtle.ConstantTimeCompare(got, key) == 1
+	argonSlots <- struct{}{}
+	defer func() { <-argonSlots }()
+	if argonHook != nil {
+		argonHook()
+	}
+	got := argon2.IDKey([]byte(pw), h.salt, h.t, h.m, h.p, uint32(len(h.key)))
+	return subtle.ConstantTimeCompare(got, h.key) == 1
 }
 
 // dummyHash is verified against when there is no real hash to check (an

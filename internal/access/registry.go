@@ -363,8 +363,14 @@ func (r *Registry) validate() error {
 		if !u.Role.Valid() {
 			return fmt.Errorf("%w: user %s: role %q: want viewer, analyst or admin", ErrInvalid, u.Name, u.Role)
 		}
+		if u.PasswordHash != "" {
+			if _, err := parseHash(u.PasswordHash); err != nil {
+				return fmt.Errorf("user %s: %w", u.Name, err)
+			}
+		}
 	}
 	clear(seen)
+	hashes := make(map[string]string, len(r.Tokens))
 	for _, t := range r.Tokens {
 		if !validTokenID(t.ID) {
 			return fmt.Errorf("%w: token id %q: want 8 hex characters", ErrInvalid, t.ID)
@@ -376,6 +382,13 @@ func (r *Registry) validate() error {
 		if !validTokenHash(t.Hash) {
 			return fmt.Errorf("%w: token %s: hash is not a hex SHA-256", ErrInvalid, t.ID)
 		}
+		// Two tokens of one hash are one secret for two users (a copied
+		// line): which one a request is made by would be a matter of
+		// order.
+		if other, ok := hashes[t.Hash]; ok {
+			return fmt.Errorf("%w: tokens %s and %s have the same hash", ErrInvalid, other, t.ID)
+		}
+		hashes[t.Hash] = t.ID
 	}
 	return nil
 }

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
+	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -156,15 +159,21 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, "", s.meOf(openView))
 		return
 	}
-	// Failed logins are limited per client address, so that passwords
-	// cannot be guessed fast.
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
+	if !sameOrigin(r) {
+		writeError(w, http.StatusForbidden, "login: cross-site request refused")
+		return
 	}
-	if ok, wait := s.loginLimiter.Allow(host); !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(wait/time.Second))))
-		writeError(w, http.StatusTooManyRequests, "too many login attempts; retry in "+strconv.Itoa(max(1, int(wait/time.Second)))+" s")
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		// A form another site posts cannot set this type without a
+		// preflight the server does not grant.
+		writeError(w, http.StatusUnsupportedMediaType, "login: want Content-Type: application/json")
+		return
+	}
+	// Logins are limited per client address, so that passwords cannot be
+	// guessed fast, and wrong passwords per account (below), so that
+	// they cannot be guessed fast from many addresses either.
+	if ok, wait := s.loginLimiter.Allow(clientKey(addrOf(r.RemoteAddr)).String()); !ok {
+		tooManyLogins(w, wait)
 		return
 	}
 	var req loginRequest
@@ -193,7 +202,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		secret = req.Token
 		p, err = s.opts.Access.Authenticate(secret)
 	case req.Token == "" && req.User != "":
+		if ok, wait := s.accounts.Allow(req.User); !ok {
+			tooManyLogins(w, wait)
+			return
+		}
 		p, secret, err = s.opts.Access.Login(req.User, req.Password)
+		if errors.Is(err, access.ErrUnauthorized) {
+			s.accounts.Fail(req.User)
+		} else if err == nil {
+			s.accounts.Succeed(req.User)
+		}
 	default:
 		writeError(w, http.StatusBadRequest, "login: give a user and password, or a token")
 		return
@@ -219,10 +237,48 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, "", s.meOf(v))
 }
 
+func tooManyLogins(w http.ResponseWriter, wait time.Duration) {
+	secs := strconv.Itoa(max(1, int((wait+time.Second-1)/time.Second)))
+	w.Header().Set("Retry-After", secs)
+	writeError(w, http.StatusTooManyRequests, "too many login attempts; retry in "+secs+" s")
+}
+
+// addrOf parses a request's RemoteAddr.
+func addrOf(remote string) net.Addr {
+	a, err := net.ResolveTCPAddr("tcp", remote)
+	if err != nil {
+		return &net.TCPAddr{}
+	}
+	return a
+}
+
+// sameOrigin reports whether a request that changes state (a login, a
+// logout) comes from the map's own pages, or from no browser page at all
+// (curl, scripts): a browser says where a request comes from in
+// Sec-Fetch-Site and Origin, and another site's page must not log a
+// browser in (login CSRF) or out.
+func sameOrigin(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+	default:
+		return false
+	}
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host == r.Host
+}
+
 // logout: POST /api/logout — ends a web session and clears its cookie.
 // A request with an API token (not a session) only clears the cookie:
 // tokens are revoked with picket token revoke.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if !sameOrigin(r) {
+		writeError(w, http.StatusForbidden, "logout: cross-site request refused")
+		return
+	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
 		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: -1})
 	if s.opts.Access != nil {

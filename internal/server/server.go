@@ -91,9 +91,15 @@ type Options struct {
 	// Defaults 50 a second, bursts of 200.
 	RatePerSecond float64
 	RateBurst     int
-	// LoginsPerMinute limits login attempts per client address. Default
-	// 10 a minute, bursts of 10.
+	// LoginsPerMinute limits login attempts per client address (an IPv6
+	// client by its /64). Default 10 a minute, bursts of 10.
 	LoginsPerMinute float64
+	// LoginFreeFailures is how many wrong passwords an account takes,
+	// from any address, before each further one locks it out for twice
+	// as long as the last, from 1 s up to LoginBackoffMax. Defaults 5
+	// and 15 min.
+	LoginFreeFailures int
+	LoginBackoffMax   time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -170,6 +176,12 @@ func (o Options) withDefaults() Options {
 	if o.LoginsPerMinute <= 0 {
 		o.LoginsPerMinute = 10
 	}
+	if o.LoginFreeFailures <= 0 {
+		o.LoginFreeFailures = 5
+	}
+	if o.LoginBackoffMax <= 0 {
+		o.LoginBackoffMax = 15 * time.Minute
+	}
 	return o
 }
 
@@ -187,6 +199,7 @@ type Server struct {
 	routes       map[string]route // by mux pattern
 	limiter      *access.Limiter  // requests per token
 	loginLimiter *access.Limiter  // logins per client address
+	accounts     *access.Backoff  // wrong passwords per account
 	streams      streamCounts
 	conns        *connLimiter
 
@@ -232,6 +245,7 @@ func New(p *live.Pipeline, opts Options, logger *slog.Logger, reg prometheus.Reg
 	}
 	s.limiter = access.NewLimiter(s.opts.RatePerSecond, s.opts.RateBurst)
 	s.loginLimiter = access.NewLimiter(s.opts.LoginsPerMinute/60, max(1, int(s.opts.LoginsPerMinute)))
+	s.accounts = access.NewBackoff(s.opts.LoginFreeFailures, time.Second, s.opts.LoginBackoffMax)
 	s.route()
 	return s
 }
