@@ -58,6 +58,10 @@ type identity struct {
 type storedEvent struct {
 	ev   event.Event
 	prov store.Provenance
+	// after is how many positions had entered the provenance hold when
+	// the event was emitted: it goes to the store once they have all
+	// left it, never ahead of the positions it was made of.
+	after int64
 }
 
 // maxFutureMs mirrors the store's default MaxFuture: positions stamped
@@ -251,7 +255,7 @@ func (p *Pipeline) newEvent(em detect.Emission) {
 	if other := cmp.Or(e.OtherMMSI, e.PreviousMMSI()); other != 0 {
 		prov.OtherFeeds = p.inputFeeds(other, &e)
 	}
-	p.pendEv = append(p.pendEv, storedEvent{ev: e, prov: prov})
+	p.pendEv = append(p.pendEv, storedEvent{ev: e, prov: prov, after: p.prov.entered()})
 	if em.First {
 		p.nEvents.Add(1)
 		p.m.events.WithLabelValues(string(e.Type)).Inc()
@@ -346,8 +350,11 @@ func (p *Pipeline) flush(all bool, done chan struct{}) {
 	p.sendStore(done)
 }
 
-// sendStore sends the pending positions, identities and events to the
-// store goroutine, waiting while its queue is full.
+// sendStore sends the pending positions, identities and the events whose
+// positions have left the provenance hold to the store goroutine, in that
+// order, waiting while its queue is full. An event still waiting for its
+// positions stays pending: were it stored first, a crash could leave the
+// event without them.
 func (p *Pipeline) sendStore(done chan struct{}) {
 	for len(p.pendPos) > p.opts.StoreBatch {
 		n := p.opts.StoreBatch
@@ -366,19 +373,19 @@ func (p *Pipeline) sendStore(done chan struct{}) {
 		}
 		clear(p.idents)
 	}
-	b.events, p.pendEv = p.pendEv, nil
+	n := 0
+	for n < len(p.pendEv) && p.pendEv[n].after <= p.prov.left() {
+		n++ // emitted in order, so the ready ones come first
+	}
+	if n == len(p.pendEv) {
+		b.events, p.pendEv = p.pendEv, nil
+	} else if n > 0 {
+		b.events, p.pendEv = p.pendEv[:n:n], slices.Clone(p.pendEv[n:])
+	}
 	if len(b.pos) == 0 && len(b.idents) == 0 && len(b.events) == 0 && done == nil {
 		return
 	}
 	p.storeq <- b
-}
-
-// flushEvents hands the store the pending events alone, ahead of the
-// positions held back; done is closed once they are written. The risk
-// picture is read back from the store (riskEvents) after that.
-func (p *Pipeline) flushEvents(done chan struct{}) {
-	p.storeq <- &storeBatch{events: p.pendEv, done: done}
-	p.pendEv = nil
 }
 
 // finish closes what the detectors hold open, as at the end of a file,
@@ -391,9 +398,10 @@ func (p *Pipeline) finish() {
 	p.snapMu.Lock()
 	p.finalized = true
 	p.snapMu.Unlock()
+	// Every position, then every event: the risk picture is read back
+	// from the store once they are written.
 	written := make(chan struct{})
-	p.flushEvents(written)
-	p.flush(true, nil)
+	p.flush(true, written)
 	<-written // the store goroutine runs until this one has returned
 	if evs, err := p.riskEvents(); err == nil {
 		p.buildSnapshot(evs)

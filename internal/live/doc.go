@@ -39,7 +39,11 @@
 // and picket_detect_events_total count each event once. The engine keeps
 // nothing that has been taken, and the pipeline keeps no copy either: the
 // risk picture (Snapshot) reads the events back from the store, earlier
-// runs' included, so the store is the one place they are held.
+// runs' included, so the store is the one place they are held. An event
+// goes to the store only after the positions it was made of have left the
+// provenance hold, in the same batch or a later one, after them: a crash
+// never leaves an event without its positions (docs/store.md says what a
+// kill -9 loses).
 //
 // # Use
 //

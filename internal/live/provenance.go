@@ -24,6 +24,11 @@ func (h *provenance) init() { h.idx = make(map[uint64]int64) }
 
 func (h *provenance) len() int { return len(h.q) - h.head }
 
+// entered is how many positions have been held so far; left is how many
+// of them have been released. Positions leave in the order they came.
+func (h *provenance) entered() int64 { return h.base + int64(h.len()) }
+func (h *provenance) left() int64    { return h.base }
+
 // add holds a position heard at wall time (Unix ms).
 func (h *provenance) add(key uint64, p store.Position, wall int64) {
 	if key != 0 {

@@ -83,8 +83,10 @@ func (p *Pipeline) buildSnapshot(evs []event.Event) *Snapshot {
 }
 
 // Snapshot returns a snapshot no older than maxAge, building one when
-// the last is older. The events emitted so far are handed to the store
-// and read back from it on the caller's goroutine; building the profiles
+// the last is older. The events emitted so far whose positions have
+// left the provenance hold (ProvenanceHold) are handed to the store after
+// those positions, and read back from it on the caller's goroutine (an
+// event younger than that is in the next picture); building the profiles
 // then runs on the tracker's goroutine and holds up ingest for its
 // duration (milliseconds for thousands of vessels): give a maxAge of
 // seconds for anything polled.
@@ -104,7 +106,7 @@ func (p *Pipeline) Snapshot(ctx context.Context, maxAge time.Duration) (*Snapsho
 	var written chan struct{}
 	ok, err := p.request(ctx, func() {
 		written = make(chan struct{})
-		p.flushEvents(written)
+		p.sendStore(written) // the events whose positions are stored
 	})
 	if err != nil {
 		return nil, err
