@@ -64,6 +64,13 @@ type EncounterOptions struct {
 	// on land (rivers, canals, harbours inside the coastline), which GFW
 	// drops. Default false.
 	KeepOnLand bool
+	// PleasureShoreM: pleasure craft and sailing boats (ship type 36, 37)
+	// within this of the shore are taken to be moored in a marina or at a
+	// mooring field, where they lie side by side for days, and take no
+	// part. Default 3 km: marinas are on the coast, and most are too
+	// small for the port list. AtoNs, base stations, SAR aircraft and
+	// fishing gear never take part (identity.ClassifyTransmitter).
+	PleasureShoreM float64
 }
 
 // SkylightRendezvous returns options for Skylight's "standard rendezvous":
@@ -99,6 +106,9 @@ func (o *EncounterOptions) defaults() {
 	}
 	if o.CellM <= 0 {
 		o.CellM = 2 * o.MaxDistanceM
+	}
+	if o.PleasureShoreM <= 0 {
+		o.PleasureShoreM = 3000
 	}
 }
 
@@ -252,7 +262,7 @@ func (d *EncounterDetector) Position(o *Obs) {
 		d.places = o.places
 	}
 	v := d.vessels[vesselKey(k)]
-	if o.PortM() < d.opts.MinPortM {
+	if o.PortM() < d.opts.MinPortM || o.notShip() || o.mooredPleasure(d.opts.PleasureShoreM) {
 		if v != nil {
 			d.remove(v, true)
 		}

@@ -40,6 +40,7 @@ type vesselState struct {
 	lastLat, lastLon float64
 	hasPos           bool
 	mmsiChecked      bool // invalid-identity check done
+	tx               txCache
 	badIMO           bool // invalid IMO reported
 	watchChecked     bool // matched by MMSI alone
 	watchHits        bool // has watchlist hits

@@ -139,6 +139,9 @@ func (d *GapDetector) Position(o *Obs) {
 		d.rx.forget(f.Time - d.opts.ReceptionKeepMs)
 		d.forgotAt = f.Time
 	}
+	if o.notShip() {
+		return // an AtoN, base station, aircraft or net buoy does not go dark
+	}
 	den := &o.ss.den
 	if o.HasPrev {
 		if dt := f.Time - o.Prev.Time; dt >= d.opts.MinGapMs {

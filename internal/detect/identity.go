@@ -38,12 +38,14 @@ type IdentityDetector struct {
 	emit    Emitter
 	pending map[uint32]map[string]*pendingChange
 	waiting map[uint32]*event.Event // events waiting for a position
+	// unjudged holds vessels whose number's check waits for a name.
+	unjudged map[uint32]*track.Vessel
 }
 
 // NewIdentityDetector returns an identity detector.
 func NewIdentityDetector(opts IdentityOptions, emit Emitter) *IdentityDetector {
 	opts.defaults()
-	return &IdentityDetector{opts: opts, emit: emit, pending: make(map[uint32]map[string]*pendingChange), waiting: make(map[uint32]*event.Event)}
+	return &IdentityDetector{opts: opts, emit: emit, pending: make(map[uint32]map[string]*pendingChange), waiting: make(map[uint32]*event.Event), unjudged: make(map[uint32]*track.Vessel)}
 }
 
 var changeFields = map[string]bool{
@@ -61,18 +63,13 @@ func (d *IdentityDetector) Position(o *Obs) {
 		}
 	}
 	vs.lastLat, vs.lastLon, vs.hasPos = o.Fix.Lat, o.Fix.Lon, true
-	if !vs.mmsiChecked {
-		vs.mmsiChecked = true
-		c := identity.Classify(int(mmsi))
-		if c.Err != nil {
-			d.emit(event.Event{
-				Type: event.Spoofing, Subtype: event.InvalidIdentity, MMSI: mmsi,
-				Start: tm(o.Fix.Time), End: tm(o.Fix.Time), Lat: o.Fix.Lat, Lon: o.Fix.Lon,
-				Confidence: 0.9,
-				Summary:    fmt.Sprintf("%d is not a valid ship MMSI: %v", mmsi, c.Err),
-				Field:      "mmsi",
-			})
+	if o.mmsiCheckDue() {
+		delete(d.unjudged, mmsi)
+		if tx := o.Transmitter(); tx.Err != nil {
+			d.emit(invalidMMSI(o.Vessel, tx.Err))
 		}
+	} else if !vs.mmsiChecked {
+		d.unjudged[mmsi] = o.Vessel
 	}
 }
 
@@ -194,6 +191,12 @@ func (d *IdentityDetector) Finish(int64) {
 	for m, ev := range d.waiting {
 		d.emit(*ev) // never placed: no position was ever heard
 		delete(d.waiting, m)
+	}
+	for m, v := range d.unjudged {
+		if tx := transmitterOf(v, vstate(v)); tx.Err != nil {
+			d.emit(invalidMMSI(v, tx.Err)) // never named in time
+		}
+		delete(d.unjudged, m)
 	}
 	mmsis := make([]uint32, 0, len(d.pending))
 	for m := range d.pending {

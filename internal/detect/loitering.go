@@ -73,6 +73,9 @@ func newLoiteringDetector(opts LoiteringOptions, emit emitFunc, opens bool) *Loi
 }
 
 func (d *LoiteringDetector) Position(o *Obs) {
+	if o.notShip() {
+		return
+	}
 	f := &o.Fix
 	k := segKey{o.Vessel.MMSI, o.Segment.N}
 	r := o.ss.loiter

@@ -86,6 +86,9 @@ func newPortVisitDetector(opts PortVisitOptions, emit emitFunc, opens bool) *Por
 }
 
 func (d *PortVisitDetector) Position(o *Obs) {
+	if o.notShip() {
+		return
+	}
 	f := &o.Fix
 	k := segKey{o.Vessel.MMSI, o.Segment.N}
 	v := o.ss.visit

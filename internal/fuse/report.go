@@ -1,6 +1,7 @@
 package fuse
 
 import (
+	"bytes"
 	"math"
 
 	"github.com/picket-ais/picket/internal/ais"
@@ -70,6 +71,10 @@ type StaticInfo struct {
 	Beam        uint16 // metres
 	Draught     float32
 	Destination string
+	// ENI is the European vessel identification number of an inland
+	// vessel (type 8, DAC 200, FI 10), which inland vessels carry in place
+	// of an IMO number.
+	ENI string
 }
 
 // Fields is a set of StaticInfo fields.
@@ -83,6 +88,7 @@ const (
 	HasDimensions
 	HasDraught
 	HasDestination
+	HasENI
 )
 
 // NotAvailable is the value of SOG and COG when the vessel did not say.
@@ -159,6 +165,13 @@ func FromAIS(m ais.Message, timeMs int64, feed uint16) (Report, bool) {
 			return r, false
 		}
 		r.Info = s
+	case *ais.BinaryBroadcast:
+		in, ok := m.App.(*ais.InlandStaticVoyage)
+		if !ok || len(bytes.Trim(in.VIN, " @")) == 0 {
+			return r, false
+		}
+		r.Kind = Static
+		r.Info = &StaticInfo{ENI: string(bytes.Trim(in.VIN, " @")), Has: HasENI}
 	default:
 		return r, false
 	}

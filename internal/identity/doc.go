@@ -32,9 +32,18 @@
 // genuine identity, why: a placeholder (0, nine equal digits, 123456789,
 // a MID followed by six zeros), no M.585 form at all, or a MID that ITU
 // has not allocated. Flag maps the MID to the flag state. Classify looks
-// at the digits only: whether the form fits the traffic (a coast-station
-// or group number sending class A position reports, as ship MMSIs typed
-// with a digit missing do) is for the caller to judge.
+// at the digits only.
+//
+// # Transmitters
+//
+// ClassifyTransmitter also looks at the traffic: the message types an MMSI
+// sends, its ship type and its name. It tells ships (vessels, pleasure
+// craft, inland vessels) from AtoNs, base stations, SAR aircraft, fishing
+// gear and distress beacons, to which rules about ships (going dark,
+// loitering, meeting another ship, having an IMO number) do not apply, and
+// it finds the identities that are invalid only by what they send: a
+// coast-station or group number sending ship position reports, as ship
+// MMSIs typed with a digit missing do.
 //
 // # MID table
 //

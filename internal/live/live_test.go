@@ -475,11 +475,12 @@ func TestRestartKeepsRisk(t *testing.T) {
 	if first.Events == 0 || second.Events != first.Events {
 		t.Fatalf("events: %d in the first run's picture, %d after the restart", first.Events, second.Events)
 	}
-	// 994008087 is no ship's MMSI: its invalid-identity event scores.
-	r1, ok1 := first.Risk(994008087)
-	r2, ok2 := second.Risk(994008087)
+	// 1245196 is no ship's MMSI (MID 124 is unallocated): its
+	// invalid-identity event scores.
+	r1, ok1 := first.Risk(1245196)
+	r2, ok2 := second.Risk(1245196)
 	if !ok1 || !ok2 || r1 == 0 || r2 != r1 {
-		t.Errorf("risk of 994008087: %d (%v) then %d (%v)", r1, ok1, r2, ok2)
+		t.Errorf("risk of 1245196: %d (%v) then %d (%v)", r1, ok1, r2, ok2)
 	}
 }
 

@@ -7,8 +7,7 @@ import (
 
 	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/event"
-	"github.com/picket-ais/picket/internal/geo"
-	"github.com/picket-ais/picket/internal/ports"
+	"github.com/picket-ais/picket/internal/places"
 )
 
 // Real-data tests of what intake makes of inputs that are not NOAA's:
@@ -16,18 +15,13 @@ import (
 
 // worldPlaces is the shore and the built-in port list, as `picket
 // analyze` uses by default.
-func worldPlaces() detect.Places {
-	ix := ports.Default()
-	return detect.Places{
-		ShoreM: geo.DefaultShore().DistanceToShore,
-		NearestPort: func(lat, lon, maxM float64) (string, float64, bool) {
-			p, d, ok := ix.Nearest(lat, lon)
-			if !ok || d > maxM {
-				return "", 0, false
-			}
-			return p.Name, d, true
-		},
+func worldPlaces(t *testing.T) detect.Places {
+	t.Helper()
+	p, err := places.Load(places.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
+	return p
 }
 
 // The Caribewave day in Guadeloupe is epoch,mmsi,lat,lon: no speed. Its
@@ -37,7 +31,7 @@ func worldPlaces() detect.Places {
 // at Grand-Bourg (Marie-Galante) and 329014320 at Les Saintes: neither is
 // in the port list, so neither is a visit.
 func TestAnalyzeCSVWithoutSOGPortVisits(t *testing.T) {
-	res := analyzeFiles(t, AnalyzeOptions{Places: worldPlaces()}, "csv/caribewave_guadeloupe_2017-03-21_positions.csv")
+	res := analyzeFiles(t, AnalyzeOptions{Places: worldPlaces(t)}, "csv/caribewave_guadeloupe_2017-03-21_positions.csv")
 	visits := eventsOf(res, event.PortVisit, "")
 	stops := []struct {
 		mmsi       uint32

@@ -208,7 +208,7 @@ func ms(t int64) time.Time { return time.UnixMilli(t).UTC() }
 // vesselProfile fills everything but the risk of an MMSI's line.
 func vesselProfile(mmsi uint32, v *track.Vessel, events []event.Event, evs []int32) Profile {
 	p := Profile{MMSI: mmsi, Flag: track.FlagOf(mmsi), Events: counts(events, evs)}
-	p.MMSIValid, p.MMSIProblem = mmsiCheck(mmsi)
+	p.MMSIValid, p.MMSIProblem = mmsiCheck(mmsi, v)
 	if v == nil {
 		// Known from events only: their span stands for the vessel's.
 		for k, i := range evs {
@@ -271,7 +271,7 @@ func appendSegments(out []Profile, v *track.Vessel, events []event.Event, evs []
 			Segments: []Segment{segment(s)}, Events: counts(events, mine),
 		}
 		p.Name, _ = v.ID.Names.Current()
-		p.MMSIValid, p.MMSIProblem = mmsiCheck(v.MMSI)
+		p.MMSIValid, p.MMSIProblem = mmsiCheck(v.MMSI, v)
 		p.Risk = sc.score(v.MMSI, v, mine, true)
 		out = append(out, p)
 	}
@@ -345,20 +345,22 @@ func className(c fuse.Class) string {
 }
 
 // mmsiCheck returns whether the MMSI could have been assigned, and if not
-// a short code for why.
-func mmsiCheck(mmsi uint32) (bool, string) {
-	c := identity.Classify(int(mmsi))
+// a short code for why (v, when known, says what its transmitter sent).
+func mmsiCheck(mmsi uint32, v *track.Vessel) (bool, string) {
+	err := mmsiProblem(mmsi, v)
 	switch {
-	case c.Err == nil:
+	case err == nil:
 		return true, ""
-	case errors.Is(c.Err, identity.ErrOutOfRange):
+	case errors.Is(err, identity.ErrOutOfRange):
 		return false, "out_of_range"
-	case errors.Is(c.Err, identity.ErrPlaceholder):
+	case errors.Is(err, identity.ErrPlaceholder):
 		return false, "placeholder"
-	case errors.Is(c.Err, identity.ErrNoFormat):
+	case errors.Is(err, identity.ErrNoFormat):
 		return false, "no_format"
-	case errors.Is(c.Err, identity.ErrUnallocatedMID):
+	case errors.Is(err, identity.ErrUnallocatedMID):
 		return false, "unallocated_mid"
+	case errors.Is(err, identity.ErrShipReportFromShore):
+		return false, "ship_report_from_shore"
 	}
 	return false, "invalid"
 }

@@ -254,9 +254,9 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 		return "broadcasts IMO " + s.events[b.badIMO[0]].To + ", which fails its check digit"
 	})
 	if len(b.badMMSI) > 0 || !segLine {
-		if c := identity.Classify(int(mmsi)); c.Err != nil {
+		if err := mmsiProblem(mmsi, v); err != nil {
 			add(CodeInvalidMMSI, w.InvalidMMSI, 1, b.badMMSI, func() string {
-				return "MMSI is not a valid ship identity: " + strings.TrimPrefix(c.Err.Error(), "identity: ")
+				return "MMSI is not a valid ship identity: " + strings.TrimPrefix(err.Error(), "identity: ")
 			})
 		}
 	}
@@ -302,6 +302,11 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 // that never broadcast an IMO number, else "".
 func noIMO(v *track.Vessel) string {
 	if v.Class != fuse.ClassA || len(v.ID.IMOs.Values) > 0 {
+		return ""
+	}
+	// Inland vessels carry an ENI instead; AtoNs, base stations and gear
+	// have no IMO number to give.
+	if v.Transmitter().Station != identity.StationVessel {
 		return ""
 	}
 	st, ok := v.ID.ShipTypes.Current()
@@ -415,6 +420,17 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
+}
+
+// mmsiProblem is why the MMSI is not a valid identity, nil when it is:
+// from the number alone, or from what its transmitter sent when known (a
+// coast-station number sending ship positions; fishing gear numbers
+// itself as it likes).
+func mmsiProblem(mmsi uint32, v *track.Vessel) error {
+	if v == nil {
+		return identity.Classify(int(mmsi)).Err
+	}
+	return v.Transmitter().Err
 }
 
 func placeholder(mmsi uint32) bool {

@@ -85,6 +85,12 @@ func (t *Tracker) vessel(r *fuse.Report) *Vessel {
 	if r.Time > v.Last {
 		v.Last = r.Time
 	}
+	if r.Type > 0 && r.Type < 32 {
+		v.Sent |= 1 << r.Type
+	}
+	if r.Info != nil && r.Info.Has&fuse.HasENI != 0 {
+		v.ENI = true
+	}
 	return v
 }
 

@@ -44,7 +44,12 @@ type Vessel struct {
 	First, Last int64 // Unix ms of the first and last report
 	Positions   int
 	Statics     int
-	ID          Identity
+	// Sent is the AIS message types heard from the MMSI (none from CSV
+	// rows), and ENI whether it sent inland static data with an ENI: what
+	// identity.ClassifyTransmitter needs besides the identity.
+	Sent identity.Messages
+	ENI  bool
+	ID   Identity
 	// Ext is state another stage keeps with the vessel (the detectors').
 	Ext any
 
