@@ -233,10 +233,42 @@ func replayWAL(path string, last bool, fn func(t byte, payload []byte) error, da
 		if err != nil {
 			return -1, fmt.Errorf("store: read %s: %w", filepath.Base(path), err)
 		}
+		end := next
 		if next < 0 {
-			if last {
-				return off, nil
+			end = size
+		}
+		// Only the length may be damaged: then the bytes up to the next
+		// valid record (or the end) are the whole record, as its CRC
+		// shows, and it is kept.
+		if k := end - off - walHeader; why != "short header" && k >= 2 && k <= maxRecord {
+			if int64(cap(body)) < k {
+				body = make([]byte, k)
 			}
+			body = body[:k]
+			if _, err := f.ReadAt(body, off+walHeader); err != nil {
+				return -1, fmt.Errorf("store: read %s: %w", filepath.Base(path), err)
+			}
+			if crc32.Checksum(body, castagnoli) == binary.LittleEndian.Uint32(hdr[4:]) {
+				damaged(off, 0, why+" in a record otherwise whole, which was kept")
+				if err := fn(body[0], body[1:]); err != nil {
+					return -1, fmt.Errorf("store: %s at offset %d: %w", filepath.Base(path), off, err)
+				}
+				off = end
+				r.Reset(io.NewSectionReader(f, end, size-end))
+				continue
+			}
+		}
+		switch {
+		case next < 0 && last && why != "checksum mismatch":
+			// Short, or a length past the end, or zeros: what a crash
+			// leaves of the write in flight.
+			return off, nil
+		case next < 0 && last:
+			// A whole last record that fails its CRC: a machine's crash
+			// can leave it, damage too. Dropped, and reported.
+			damaged(off, size-off, why+" in the last record, dropped as a torn write")
+			return off, nil
+		case next < 0:
 			damaged(off, size-off, why)
 			return -1, nil
 		}
