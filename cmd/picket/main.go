@@ -24,7 +24,9 @@ func main() {
 		Long:          "picket decodes AIS from receiver logs and feeds, tracks vessels and finds the behaviours of illicit maritime trade.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       versionString(),
 	}
+	root.SetVersionTemplate("picket {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})

@@ -2,7 +2,6 @@ package detect
 
 import (
 	"math"
-	"sort"
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/fuse"
@@ -299,14 +298,5 @@ func (e *Engine) Finish() []event.Event {
 	return Final(e.TakeEvents())
 }
 
-// sortEvents orders events by start time then id, the order of
-// events.jsonl.
-func sortEvents(evs []event.Event) {
-	sort.SliceStable(evs, func(i, j int) bool {
-		a, b := &evs[i], &evs[j]
-		if !a.Start.Equal(b.Start) {
-			return a.Start.Before(b.Start)
-		}
-		return a.ID < b.ID
-	})
-}
+// sortEvents orders events as events.jsonl does (event.Compare).
+func sortEvents(evs []event.Event) { event.Sort(evs) }

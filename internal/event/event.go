@@ -3,7 +3,9 @@ package event
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -184,3 +186,18 @@ func Ptr[T any](v T) *T { return &v }
 // sent once more with confidence 0, which no detector gives an event it
 // reports.
 func (e *Event) Withdrawn() bool { return e.Confidence == 0 }
+
+// Compare orders events as events.jsonl, the API and every list of
+// events do: by start time, then by id (which makes the order total and
+// the same on every run).
+func Compare(a, b *Event) int {
+	if c := a.Start.Compare(b.Start); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
+}
+
+// Sort orders events by Compare; equal events keep their order.
+func Sort(evs []Event) {
+	sort.SliceStable(evs, func(i, j int) bool { return Compare(&evs[i], &evs[j]) < 0 })
+}

@@ -166,3 +166,13 @@ func Flag(mmsi int) (Country, bool) {
 	}
 	return LookupMID(c.MID)
 }
+
+// FlagOf returns the ISO 3166 alpha-2 code of the flag an MMSI's MID
+// stands for, or "" when it stands for none.
+func FlagOf(mmsi uint32) string {
+	c, ok := Flag(int(mmsi))
+	if !ok {
+		return ""
+	}
+	return c.Alpha2
+}

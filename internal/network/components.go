@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/picket-ais/picket/internal/identity"
 	"github.com/picket-ais/picket/internal/profile"
-	"github.com/picket-ais/picket/internal/track"
 )
 
 // unionFind is a disjoint-set forest with path halving and union by size.
@@ -150,7 +150,7 @@ func (b *builder) memberInfo(nodes []node, profiles []profile.Profile) map[node]
 	}
 	out := make(map[node]Member, len(nodes))
 	for _, n := range nodes {
-		m := Member{ID: n.id(), MMSI: n.mmsi, Flag: track.FlagOf(n.mmsi)}
+		m := Member{ID: n.id(), MMSI: n.mmsi, Flag: identity.FlagOf(n.mmsi)}
 		if n.seg > 0 {
 			m.Segment = m.ID
 		}

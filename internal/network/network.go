@@ -324,11 +324,7 @@ func networkID(members []node) string {
 
 func sortEvents(events []event.Event, evs []int32) []int32 {
 	slices.SortFunc(evs, func(a, b int32) int {
-		ea, eb := &events[a], &events[b]
-		if c := ea.Start.Compare(eb.Start); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(ea.ID, eb.ID); c != 0 {
+		if c := event.Compare(&events[a], &events[b]); c != 0 {
 			return c
 		}
 		return cmp.Compare(a, b)

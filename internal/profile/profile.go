@@ -207,7 +207,7 @@ func ms(t int64) time.Time { return time.UnixMilli(t).UTC() }
 
 // vesselProfile fills everything but the risk of an MMSI's line.
 func vesselProfile(mmsi uint32, v *track.Vessel, events []event.Event, evs []int32) Profile {
-	p := Profile{MMSI: mmsi, Flag: track.FlagOf(mmsi), Events: counts(events, evs)}
+	p := Profile{MMSI: mmsi, Flag: identity.FlagOf(mmsi), Events: counts(events, evs)}
 	p.MMSIValid, p.MMSIProblem = mmsiCheck(mmsi, v)
 	if v == nil {
 		// Known from events only: their span stands for the vessel's.
@@ -266,7 +266,7 @@ func appendSegments(out []Profile, v *track.Vessel, events []event.Event, evs []
 			}
 		}
 		p := Profile{
-			MMSI: v.MMSI, Segment: name, Flag: track.FlagOf(v.MMSI), Class: className(v.Class),
+			MMSI: v.MMSI, Segment: name, Flag: identity.FlagOf(v.MMSI), Class: className(v.Class),
 			FirstSeen: ms(s.First.Time), LastSeen: ms(s.Last.Time), Positions: s.Fixes,
 			Segments: []Segment{segment(s)}, Events: counts(events, mine),
 		}

@@ -336,11 +336,7 @@ func (s *scorer) ids(evs []int32) []string {
 // sortByTime orders events by start then id, each once.
 func (s *scorer) sortByTime(evs []int32) []int32 {
 	slices.SortFunc(evs, func(a, b int32) int {
-		ea, eb := &s.events[a], &s.events[b]
-		if c := ea.Start.Compare(eb.Start); c != 0 {
-			return c
-		}
-		return cmp.Compare(ea.ID, eb.ID)
+		return event.Compare(&s.events[a], &s.events[b])
 	})
 	return slices.CompactFunc(evs, func(a, b int32) bool { return same(s.events, a, b) })
 }

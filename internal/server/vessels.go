@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/identity"
 	"github.com/picket-ais/picket/internal/network"
 	"github.com/picket-ais/picket/internal/profile"
 	"github.com/picket-ais/picket/internal/store"
-	"github.com/picket-ais/picket/internal/track"
 )
 
 // world is the box of the whole Earth.
@@ -91,7 +91,7 @@ func currentIdentity(recs []store.IdentityRecord) map[string]string {
 }
 
 func (s *Server) props(p store.Position, pic *picture, v *view) vesselProps {
-	vp := vesselProps{MMSI: p.MMSI, Flag: track.FlagOf(p.MMSI), SOG: num(p.SOG), COG: num(p.COG), Heading: heading(p.Heading),
+	vp := vesselProps{MMSI: p.MMSI, Flag: identity.FlagOf(p.MMSI), SOG: num(p.SOG), COG: num(p.COG), Heading: heading(p.Heading),
 		Status: p.Status, Time: time.UnixMilli(p.Time).UTC()}
 	if recs, err := s.st.Identities(p.MMSI); err == nil && len(recs) > 0 {
 		id := currentIdentity(visibleIdentity(v, recs))
@@ -203,7 +203,7 @@ func (s *Server) vessel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	vp := vesselProfile{MMSI: mmsi, Flag: track.FlagOf(mmsi), Identity: map[string][]identityValue{}, Events: []event.Event{}, PortCalls: []event.Event{}, Networks: []string{}}
+	vp := vesselProfile{MMSI: mmsi, Flag: identity.FlagOf(mmsi), Identity: map[string][]identityValue{}, Events: []event.Event{}, PortCalls: []event.Event{}, Networks: []string{}}
 	recs, err := s.st.Identities(mmsi)
 	if err != nil {
 		return err

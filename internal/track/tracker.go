@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/identity"
 )
 
 // Options configures a Tracker. The zero value means the defaults.
@@ -286,7 +287,7 @@ func (t *Tracker) useIMO(v *Vessel, imo uint32, now int64, changes *[]Change) *I
 	other := t.vessels[u.mmsi]
 	t.byIMO[imo] = imoUse{mmsi: v.MMSI, first: now, last: now}
 	if other != nil && other.Last < first {
-		from, to := FlagOf(u.mmsi), FlagOf(v.MMSI)
+		from, to := identity.FlagOf(u.mmsi), identity.FlagOf(v.MMSI)
 		if from != to {
 			*changes = append(*changes, Change{Field: "flag", From: from, To: to, Time: now, Seen: 1, OtherMMSI: u.mmsi})
 		}

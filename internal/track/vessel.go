@@ -94,16 +94,7 @@ func (v *Vessel) firstIMO(imo uint32, now int64) int64 {
 
 // Flag is the ISO 3166 alpha-2 code of the flag the MMSI's MID stands
 // for, or "" when it stands for none.
-func (v *Vessel) Flag() string { return FlagOf(v.MMSI) }
-
-// FlagOf returns the flag of an MMSI, or "".
-func FlagOf(mmsi uint32) string {
-	c, ok := identity.Flag(int(mmsi))
-	if !ok {
-		return ""
-	}
-	return c.Alpha2
-}
+func (v *Vessel) Flag() string { return identity.FlagOf(v.MMSI) }
 
 // Identity is what a vessel has said about itself over time.
 type Identity struct {
