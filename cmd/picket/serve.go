@@ -433,6 +433,7 @@ func runServe(parent context.Context, fl *serveFlags, ready func(url string)) er
 		return err
 	}
 	defer audit.Close()
+	audit.SetLogger(logger.With("component", "audit"))
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	p, err := live.New(lopts, st, logger.With("component", "live"), reg)

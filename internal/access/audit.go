@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/url"
 	"os"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // The actions of the audit log.
@@ -42,20 +45,34 @@ type AuditEntry struct {
 
 // Audit appends AuditEntry records to a JSON Lines file, one object per
 // line. Writes are buffered and flushed at least once a second and on
-// Close, so a crash loses at most a second of entries. Safe for
-// concurrent use.
+// Close, so a crash loses at most a second of entries. A write that fails
+// (a full disk) loses what was buffered, is logged and reported by Err,
+// and the next flush tries again: auditing resumes once the disk has
+// room. Safe for concurrent use.
 type Audit struct {
-	mu     sync.Mutex
-	f      *os.File
-	w      *bufio.Writer
-	err    error // the first write error; sticky
-	closed bool
-	stop   chan struct{}
-	done   chan struct{}
+	mu      sync.Mutex
+	f       *os.File
+	out     io.Writer // f; tests replace it
+	w       *bufio.Writer
+	pending int64 // entries in w
+	err     error // the last write error; nil once a write succeeds again
+	lost    int64 // entries lost to failed writes, since open
+	logger  *slog.Logger
+	closed  bool
+	stop    chan struct{}
+	done    chan struct{}
 }
 
 // auditFlushInterval bounds how long an entry waits in the buffer.
 const auditFlushInterval = time.Second
+
+// Bounds on what one entry repeats of a request (bytes): a client cannot
+// make each of its requests cost the audit log more than about 2 KiB.
+const (
+	maxAuditPath  = 256
+	maxAuditQuery = 1024
+	maxAuditField = 64 // user, method, remote address
+)
 
 // OpenAudit opens (creating it, mode 0600) an audit log for appending.
 func OpenAudit(path string) (*Audit, error) {
@@ -63,9 +80,19 @@ func OpenAudit(path string) (*Audit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("access: audit log: %w", err)
 	}
-	a := &Audit{f: f, w: bufio.NewWriterSize(f, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
+	a := &Audit{f: f, out: f, w: bufio.NewWriterSize(f, 64<<10), stop: make(chan struct{}), done: make(chan struct{}),
+		logger: slog.New(slog.DiscardHandler)}
 	go a.flusher()
 	return a, nil
+}
+
+// SetLogger sets where write failures are logged (default: nowhere).
+func (a *Audit) SetLogger(l *slog.Logger) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if l != nil {
+		a.logger = l
+	}
 }
 
 // flusher is owned by the Audit: it stops on Close.
@@ -86,22 +113,48 @@ func (a *Audit) flusher() {
 }
 
 func (a *Audit) flushLocked() {
-	if a.err == nil && a.w.Buffered() > 0 {
-		a.err = a.w.Flush()
+	if a.w.Buffered() == 0 {
+		return
 	}
+	if err := a.w.Flush(); err != nil {
+		a.failLocked(err)
+		return
+	}
+	a.pending = 0
+	if a.err != nil {
+		a.logger.Info("audit log writes again", "lost", a.lost)
+		a.err = nil
+	}
+}
+
+// failLocked drops what the buffer holds (a bufio.Writer that failed
+// stays failed) and remembers the error.
+func (a *Audit) failLocked(err error) {
+	a.lost += a.pending
+	a.pending = 0
+	a.w.Reset(a.out)
+	if a.err == nil {
+		a.logger.Error("audit log write failed: entries are being lost until it writes again", "err", err)
+	}
+	a.err = err
 }
 
 // Record appends an entry (Time now if zero). Secrets never reach the
 // file: a query parameter named token, password or secret (any case,
 // also as a suffix such as access_token), and any value that is a picket
-// token, are written as REDACTED. A write that fails is remembered: see
-// Err.
+// token, are written as REDACTED. What an entry repeats of the request
+// is clipped (path 256 bytes, query 1 KiB, user, method and address 64).
+// A write that fails is reported by Err.
 func (a *Audit) Record(e AuditEntry) {
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
 	e.Time = e.Time.UTC()
-	e.Query = RedactQuery(e.Query)
+	e.Query = clipAudit(RedactQuery(clipAudit(e.Query, 4*maxAuditQuery)), maxAuditQuery)
+	e.Path = clipAudit(e.Path, maxAuditPath)
+	e.User = clipAudit(e.User, maxAuditField)
+	e.Method = clipAudit(e.Method, maxAuditField)
+	e.Remote = clipAudit(e.Remote, maxAuditField)
 	b, err := json.Marshal(e)
 	if err != nil {
 		panic("access: an AuditEntry does not marshal: " + err.Error())
@@ -115,16 +168,34 @@ func (a *Audit) Record(e AuditEntry) {
 		}
 		return
 	}
-	if a.err == nil {
-		_, a.err = a.w.Write(b)
+	if _, err := a.w.Write(b); err != nil {
+		a.pending++
+		a.failLocked(err)
+		return
 	}
+	a.pending++
 }
 
-// Err returns the first error writing the log, for health checks: an
-// audit log that no longer writes should be loud.
+// clipAudit cuts s to n bytes at a character boundary, marked "...".
+func clipAudit(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}
+
+// Err returns the error of the last write when it failed, nil once a
+// write succeeds again, for health checks: an audit log that does not
+// write should be loud.
 func (a *Audit) Err() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if a.err != nil && a.lost > 0 {
+		return fmt.Errorf("%w (%d entries lost)", a.err, a.lost)
+	}
 	return a.err
 }
 

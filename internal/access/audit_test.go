@@ -3,10 +3,13 @@ package access
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -114,4 +117,89 @@ func TestAuditFlushes(t *testing.T) {
 		}
 	}
 	t.Error("the entry was not flushed within 5 s")
+}
+
+// switchWriter fails while full is set, as a full disk does.
+type switchWriter struct {
+	full bool
+	w    io.Writer
+}
+
+func (s *switchWriter) Write(b []byte) (int, error) {
+	if s.full {
+		return 0, syscall.ENOSPC
+	}
+	return s.w.Write(b)
+}
+
+// TestAuditRetries: a write that fails (a full disk) is reported by Err,
+// with the entries lost, and auditing resumes once writes succeed again
+// (it used to stop for good).
+func TestAuditRetries(t *testing.T) {
+	path := filepath.Join(t.TempDir(), AuditFile)
+	a, err := OpenAudit(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw := &switchWriter{full: true, w: a.f}
+	a.mu.Lock()
+	a.out = sw
+	a.w.Reset(sw)
+	a.mu.Unlock()
+	flush := func() {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		a.flushLocked()
+	}
+	a.Record(AuditEntry{Action: ActionRead, User: "lost-one"})
+	a.Record(AuditEntry{Action: ActionRead, User: "lost-two"})
+	flush()
+	if err := a.Err(); !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "2 entries lost") {
+		t.Errorf("Err with the disk full: %v", err)
+	}
+	sw.full = false
+	a.Record(AuditEntry{Action: ActionRead, User: "kept"})
+	flush()
+	if err := a.Err(); err != nil {
+		t.Errorf("Err once writes succeed: %v", err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"user":"kept"`) || strings.Contains(string(b), "lost-") {
+		t.Errorf("the log after the disk had room again: %s", b)
+	}
+}
+
+// TestAuditClips: an entry repeats a bounded part of a request, however
+// long its query, path or claimed user name.
+func TestAuditClips(t *testing.T) {
+	path := filepath.Join(t.TempDir(), AuditFile)
+	a, err := OpenAudit(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("x", 1<<20)
+	a.Record(AuditEntry{Action: ActionLoginFailed, User: long, Method: long, Path: "/" + long, Query: "q=" + long + "&token=pkt_x", Remote: long})
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) > 2048 {
+		t.Errorf("a %d-byte entry for a 1 MiB request", len(b))
+	}
+	var e AuditEntry
+	if err := json.Unmarshal(b, &e); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(e.Query, "...") || !strings.HasSuffix(e.User, "...") {
+		t.Errorf("clipped fields are not marked: %q %q", e.Query[len(e.Query)-10:], e.User[len(e.User)-10:])
+	}
 }

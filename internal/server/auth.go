@@ -104,6 +104,19 @@ func (s *Server) audit(r *http.Request, v *view, action string, code int, n int6
 	if s.opts.Audit == nil || action == "" {
 		return
 	}
+	if action == "denied" && (v == nil || v.who.User == "") {
+		// Refusals of requests without a valid token cost nothing to
+		// send: a few per client address, and per second in all, are
+		// logged, the rest counted (picket_audit_suppressed_total).
+		ok, _ := s.anonDenials.Allow(clientKey(addrOf(r.RemoteAddr)).String())
+		if ok {
+			ok, _ = s.anonDenialsAll.Allow("")
+		}
+		if !ok {
+			s.auditSuppressed.Inc()
+			return
+		}
+	}
 	e := access.AuditEntry{Time: time.Now().UTC(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
 		Status: code, Bytes: n, Remote: r.RemoteAddr, Action: action}
 	if v != nil {

@@ -47,6 +47,12 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		// kept (see the logs and picket_store_errors_total).
 		h.Status, code = "store writes failing", http.StatusServiceUnavailable
 	}
+	if s.opts.Audit != nil && code == http.StatusOK {
+		if err := s.opts.Audit.Err(); err != nil {
+			// Reads go on; what they were is not being recorded.
+			h.Status, code = "audit log not writing: "+err.Error(), http.StatusServiceUnavailable
+		}
+	}
 	h.Store.Errors = st.StoreErrs
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")

@@ -200,8 +200,11 @@ type Server struct {
 	limiter      *access.Limiter  // requests per token
 	loginLimiter *access.Limiter  // logins per client address
 	accounts     *access.Backoff  // wrong passwords per account
-	streams      streamCounts
-	conns        *connLimiter
+	// audit entries of refusals without a valid token: per address, in all
+	anonDenials, anonDenialsAll *access.Limiter
+	auditSuppressed             prometheus.Counter
+	streams                     streamCounts
+	conns                       *connLimiter
 
 	clearMu    sync.Mutex
 	clearGen   uint64
@@ -225,13 +228,15 @@ func New(p *live.Pipeline, opts Options, logger *slog.Logger, reg prometheus.Reg
 		stopping: make(chan struct{}), routes: make(map[string]route), clearances: make(map[string]uint64),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "picket_http_requests_total", Help: "HTTP requests by route and status code."}, []string{"route", "code"}),
+		auditSuppressed: prometheus.NewCounter(prometheus.CounterOpts{Name: "picket_audit_suppressed_total",
+			Help: "Refusals of requests without a valid token not written to the audit log (over its rate)."}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "picket_http_request_seconds", Help: "HTTP request duration by route (live streams excluded).",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"route"}),
 	}
 	s.conns = newConnLimiter(s.opts.MaxConns, s.opts.MaxConnsPerAddr)
 	if reg != nil {
-		for _, c := range []prometheus.Collector{s.requests, s.latency,
+		for _, c := range []prometheus.Collector{s.requests, s.latency, s.auditSuppressed,
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "picket_http_connections", Help: "HTTP connections open."},
 				func() float64 { return float64(s.conns.open()) }),
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "picket_http_connections_refused_total",
@@ -245,6 +250,10 @@ func New(p *live.Pipeline, opts Options, logger *slog.Logger, reg prometheus.Reg
 	}
 	s.limiter = access.NewLimiter(s.opts.RatePerSecond, s.opts.RateBurst)
 	s.loginLimiter = access.NewLimiter(s.opts.LoginsPerMinute/60, max(1, int(s.opts.LoginsPerMinute)))
+	// One a second per address, bursts of 20; ten a second in all
+	// (the key ""), bursts of 100.
+	s.anonDenials = access.NewLimiter(1, 20)
+	s.anonDenialsAll = access.NewLimiter(10, 100)
 	s.accounts = access.NewBackoff(s.opts.LoginFreeFailures, time.Second, s.opts.LoginBackoffMax)
 	s.route()
 	return s
