@@ -140,6 +140,7 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 	if err != nil {
 		return err
 	}
+	pipeline.WriteWarnings(os.Stderr, res)
 	if !fl.quiet {
 		pipeline.WriteSummary(os.Stderr, res)
 		writeTopRisk(os.Stderr, ps)

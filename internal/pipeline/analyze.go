@@ -74,13 +74,22 @@ type InputSummary struct {
 }
 
 // Unused is how many of the input's lines or rows were not analysed, and
-// of how many: lines that did not decode, messages without a time.
+// of how many: lines that failed (a bad checksum, a broken sentence, a
+// message that never completed, ...) and messages without a time. Blank
+// lines, comments and metadata ($PGHP, lone tag blocks) are not counted
+// as unused: they carry nothing to analyse.
 func (s *InputSummary) Unused() (unused, total int64) {
 	if s.Rows > 0 {
 		return s.Bad, s.Rows
 	}
-	used := s.Tally.ByReason[nmea.Decoded] - s.Tally.Notes["no_time"]
-	return s.Tally.Lines - used, s.Tally.Lines
+	for _, r := range nmea.Reasons() {
+		switch r {
+		case nmea.Decoded, nmea.Blank, nmea.Comment, nmea.Metadata:
+		default:
+			unused += s.Tally.ByReason[r]
+		}
+	}
+	return unused + s.Tally.Notes["no_time"], s.Tally.Lines
 }
 
 // batchSize is the number of reports an input hands to the tracker at once:

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/nmea"
 )
 
 // WriteFileAtomic writes a file through a temporary file renamed into
@@ -87,5 +89,36 @@ func WriteSummary(w io.Writer, res *AnalyzeResult) {
 	fmt.Fprintf(w, "events    %d\n", len(res.Events))
 	for _, k := range keys {
 		fmt.Fprintf(w, "  %-28s %d\n", k, counts[k])
+	}
+}
+
+// WriteWarnings tells people what of their inputs was not analysed: the
+// messages without a time (and how to place them), and any input most of
+// which was not used, with the reasons. It writes nothing when every
+// input was used; `picket analyze` prints it even when quiet.
+func WriteWarnings(w io.Writer, res *AnalyzeResult) {
+	for i := range res.Inputs {
+		in := &res.Inputs[i]
+		if n := in.Tally.Notes["no_time"]; n > 0 {
+			fmt.Fprintf(w, "picket: %s: %d messages without a time were not analysed; give --assume-times START/SPAN to place them in time\n", in.Name, n)
+		}
+		unused, total := in.Unused()
+		if total == 0 || unused*2 <= total {
+			continue
+		}
+		if in.Rows > 0 {
+			fmt.Fprintf(w, "picket: warning: %s: %d of %d rows (%.0f%%) were not understood\n", in.Name, unused, total, 100*float64(unused)/float64(total))
+			continue
+		}
+		var why []string
+		for _, r := range nmea.Reasons() {
+			if n := in.Tally.ByReason[r]; n > 0 && r != nmea.Decoded && r != nmea.Blank && r != nmea.Comment && r != nmea.Metadata {
+				why = append(why, fmt.Sprintf("%s %d", r, n))
+			}
+		}
+		if n := in.Tally.Notes["no_time"]; n > 0 {
+			why = append(why, fmt.Sprintf("no_time %d", n))
+		}
+		fmt.Fprintf(w, "picket: warning: %s: %d of %d lines (%.0f%%) were not analysed: %s\n", in.Name, unused, total, 100*float64(unused)/float64(total), strings.Join(why, ", "))
 	}
 }

@@ -1,0 +1,84 @@
+package pipeline
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// readLines reads the lines of a testdata log, gzip or not.
+func readLines(t *testing.T, name string) []string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(testdata, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var r = bufio.NewReader(f)
+	var sc *bufio.Scanner
+	if strings.HasSuffix(name, ".gz") {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc = bufio.NewScanner(zr)
+	} else {
+		sc = bufio.NewScanner(r)
+	}
+	var out []string
+	for sc.Scan() {
+		out = append(out, sc.Text())
+	}
+	return out
+}
+
+// TestWarnsOfUntimedMessages: a log in which most messages carry no time
+// (as receivers that stamp only some lines write) was analysed on the
+// few timed ones without a word. The summary now says how many were left
+// out and how to place them, and warns that most of the input was not
+// used; a clean log gets no warning.
+func TestWarnsOfUntimedMessages(t *testing.T) {
+	timed := readLines(t, "aivdm/kystverket_norway_tagblock_Ais1000Lines.nm4")[:100]
+	untimed := readLines(t, "aivdm/aishub_global_3min_2015.nmea.gz")[:3000]
+	dir := t.TempDir()
+	mixed := filepath.Join(dir, "mixed.nmea")
+	var b bytes.Buffer
+	for i, l := range untimed {
+		b.WriteString(l + "\n")
+		if i%30 == 0 && i/30 < len(timed) {
+			b.WriteString(timed[i/30] + "\n")
+		}
+	}
+	if err := os.WriteFile(mixed, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Analyze([]string{mixed}, AnalyzeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noTime := res.Inputs[0].Tally.Notes["no_time"]
+	if noTime < 2900 {
+		t.Fatalf("%d messages without a time counted, the file has about 2,990", noTime)
+	}
+	var w bytes.Buffer
+	WriteWarnings(&w, res)
+	out := w.String()
+	if !strings.Contains(out, strconv.FormatInt(noTime, 10)+" messages without a time were not analysed; give --assume-times") {
+		t.Errorf("no word of the untimed messages:\n%s", out)
+	}
+	if !strings.Contains(out, "warning: "+mixed+":") || !strings.Contains(out, "no_time "+strconv.FormatInt(noTime, 10)) {
+		t.Errorf("no warning that most of the input was not used:\n%s", out)
+	}
+
+	clean := analyzeFiles(t, AnalyzeOptions{}, "aivdm/kystverket_norway_tagblock_Ais1000Lines.nm4")
+	w.Reset()
+	WriteWarnings(&w, clean)
+	if w.Len() != 0 {
+		t.Errorf("warnings for a log that was used whole:\n%s", w.String())
+	}
+}
