@@ -204,7 +204,7 @@ func (p *Pipeline) end(bs *batchState) {
 	if len(bs.live) > 0 {
 		p.hub.publishPositions(bs.live)
 	}
-	p.pendPos = p.prov.release(p.pendPos, bs.wall-p.opts.ProvenanceHold.Milliseconds(), p.opts.MaxHeld, false)
+	p.pendPos = p.prov.release(p.pendPos, bs.wall-p.holdMs, p.opts.MaxHeld, false)
 	p.held.Store(int64(p.prov.len()))
 	var waiting int
 	for _, rb := range p.reorder {
@@ -345,7 +345,7 @@ func (p *Pipeline) noteIdentity(r *fuse.Report, feeds uint64) {
 // ProvenanceHold (all of them when all is set), identities and events.
 // done, when not nil, is closed once the store has written it.
 func (p *Pipeline) flush(all bool, done chan struct{}) {
-	p.pendPos = p.prov.release(p.pendPos, p.nowMs()-p.opts.ProvenanceHold.Milliseconds(), p.opts.MaxHeld, all)
+	p.pendPos = p.prov.release(p.pendPos, p.nowMs()-p.holdMs, p.opts.MaxHeld, all)
 	p.held.Store(int64(p.prov.len()))
 	p.sendStore(done)
 }

@@ -105,7 +105,9 @@ type Options struct {
 	// goes to the store, so that copies of it heard by other feeds add
 	// their bits to its provenance. Copies later than that are still
 	// dropped as duplicates, counted, and their feed is not noted.
-	// Default 2 s. The live stream does not wait for it.
+	// Default 2 s, or none with a single feed (nothing can merge). The
+	// live stream does not wait for it; what a crash loses does (see
+	// docs/store.md).
 	ProvenanceHold time.Duration
 	// MaxHeld bounds the positions waiting for ProvenanceHold; past it the
 	// oldest go to the store at once. Default 262,144.

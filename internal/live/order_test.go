@@ -86,3 +86,41 @@ func TestEventNeverStoredBeforeItsPositions(t *testing.T) {
 		t.Fatalf("last stored position at %d, want %d", last.Time, t0+4*60_000)
 	}
 }
+
+// TestOneFeedHoldsNothing: with one feed no copy of a transmission can
+// add a feed to a position, so positions are not held for ProvenanceHold
+// (left at its default) and reach the store at the next hand-over: a
+// kill -9 then loses the last FlushInterval, not the last 2 s.
+func TestOneFeedHoldsNothing(t *testing.T) {
+	const mmsi = 412000009
+	st := openStore(t)
+	p, conn, _ := startListening(t, st, detect.Places{})
+	sub := p.Hub().Subscribe(Filter{Positions: true, Clearance: store.AllFeeds})
+	t0 := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	var buf bytes.Buffer
+	for i := int64(0); i < 5; i++ {
+		buf.Write(posLine(t, mmsi, t0+i*60_000, 38.5, 124.0+float64(i)*0.003, 10))
+	}
+	if _, err := conn.Write(buf.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	for seen := 0; seen < 5; {
+		select {
+		case m := <-sub.C:
+			if m.Position != nil {
+				seen++
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("positions not streamed")
+		}
+	}
+	// Snapshot hands the store what is not held, without Flush.
+	if _, err := p.Snapshot(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	st.Track(mmsi, 0, math.MaxInt64, func(store.Position) bool { n++; return true })
+	if n != 5 || p.Stats().Held != 0 {
+		t.Fatalf("%d of 5 positions stored, %d held, with one feed", n, p.Stats().Held)
+	}
+}

@@ -53,6 +53,7 @@ type Pipeline struct {
 	heardTrimmed int64    // wall time of the last trim of heard, Unix ms
 	shown        map[uint32]shownIdentity
 	prov         provenance
+	holdMs       int64             // ProvenanceHold, or 0 when nothing can merge (one feed)
 	reorder      []*ingest.Reorder // by feed index; nil for feeds without a window
 	released     []fuse.Report     // scratch: what the reorder windows let go
 	pendPos      []store.Position
@@ -96,6 +97,12 @@ func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Regi
 		lastWarn:   make(map[string]time.Time),
 	}
 	p.prov.init()
+	p.holdMs = o.ProvenanceHold.Milliseconds()
+	if opts.ProvenanceHold == 0 && len(o.Feeds) == 1 {
+		// One feed's copies of a transmission add no feed: holding its
+		// positions would only widen what a crash loses.
+		p.holdMs = 0
+	}
 	p.reorder = make([]*ingest.Reorder, len(o.Feeds))
 	for i, f := range o.Feeds {
 		if f.Reorder > 0 {
