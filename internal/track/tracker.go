@@ -119,7 +119,7 @@ type Update struct {
 func (t *Tracker) Position(r *fuse.Report) (u Update, ok bool) {
 	v := t.vessel(r)
 	v.Positions++
-	f := Fix{Time: r.Time, Lat: r.Lat, Lon: r.Lon, SOG: r.SOG, COG: r.COG, Heading: r.Heading, Status: r.Status, Heard: r.Heard}
+	f := Fix{Time: r.Time, Lat: r.Lat, Lon: r.Lon, SOG: r.SOG, COG: r.COG, Heading: r.Heading, Status: r.Status, Heard: r.Heard, Feed: r.Feed}
 	u.Vessel, u.Fix = v, f
 
 	best, bestCost := -1, math.Inf(1)

@@ -15,6 +15,9 @@ type Fix struct {
 	Heading int16   // -1 when not available
 	Status  uint8
 	Heard   uint8 // receivers that heard it
+	// Feed is the input or feed that delivered it (fuse.Report.Feed): the
+	// detectors measure coverage per feed and cite it as evidence.
+	Feed uint16
 }
 
 // Segment is the track of one transmitter under an MMSI.
