@@ -26,43 +26,58 @@ type DarkRendezvousOptions struct {
 	// during the overlap (a transfer takes hours). Default 1 h.
 	MinMeetMs int64
 	// MaxSpeedKn is the fastest either vessel is believed to have sailed
-	// while dark. Default 12 kn, a laden tanker's usual service speed: a
-	// meeting that needs more is not plausible.
+	// while dark. Default 12 kn, a laden tanker's usual service speed. It
+	// bounds the meeting: each vessel must have been able to reach a
+	// common point from its last fix before its gap, stay MinMeetMs, and
+	// reach its first fix after, at no more than this speed. There is no
+	// fixed bound on how far apart they went dark.
 	MaxSpeedKn float64
-	// MaxApartNM bounds the nearer of the two distances between where the
-	// vessels went dark and between where they reappeared: two vessels dark
-	// at once but far apart at both ends are not a rendezvous, however long
-	// their gaps. Default 50 nm.
-	MaxApartNM float64
-	// MaxGapMs ignores longer gaps: a vessel dark for weeks could have met
-	// anyone. Default 7 days.
+	// SyncMs is how close in time two vessels must have gone dark, and
+	// reappeared, to be synchronised: strong evidence of a meeting
+	// arranged in advance. Default 2 h.
+	SyncMs int64
+	// NearNM: a pair must have gone dark or reappeared within this of
+	// each other, or else be synchronised at both ends, have gone dark
+	// closing on each other and reappeared parting (by their reported
+	// speeds and courses): two vessels merely dark at the same time
+	// somewhere within reach are not a lead. Default 30 nm.
+	NearNM float64
+	// MaxGapMs ignores longer gaps: a vessel dark for days could have met
+	// anyone. Default 3 days.
 	MaxGapMs int64
-	// MinPortM keeps rendezvous at sea: neither vessel may have stayed put
-	// (reappeared within a nautical mile of where it went dark) this near a
-	// port or anchorage, as a ship silent at its berth or a boat in its
-	// marina does. Default 10 km, the encounter detector's (GFW's). An
-	// estimated meeting point the shore model puts on land is dropped too.
-	// The meeting point itself is not held to MinPortM: it is only an
-	// estimate, and dark meetings happen off anchorages.
+	// StayPutM: a vessel that reappeared within this of where it went dark
+	// stayed where it was (at anchor, moored, in a queue: ships waiting at
+	// an anchorage re-anchor 2-5 km away). Two such vessels more than this
+	// apart did not meet (one would have had to come back to its spot),
+	// and one such within MinPortM of a port or anchorage was waiting
+	// there. Default 6 km.
+	StayPutM float64
+	// MinPortM is the distance from a port or anchorage within which a
+	// vessel that stayed put was waiting there. Default 10 km, the
+	// encounter detector's (GFW's).
 	MinPortM float64
+	// MinShoreNM keeps canal and river traffic out: a gap that began and
+	// ended this near the shore (a convoy through a canal, a barge on a
+	// river, a ferry in harbour) makes no rendezvous. An estimated meeting
+	// point the shore model puts on land is dropped too. Default 2 nm.
+	MinShoreNM float64
 	// MinReception is the reception around both gaps' starts (the gap
-	// detector's share of 10-minute slots in which other vessels were
-	// heard) under which a pair of gaps neither of which looks intentional
-	// is taken for a coverage hole and ignored. Default 0.5, the gap
-	// detector's own threshold.
+	// detector's positions per vessel-day) under which a pair of gaps
+	// neither of which looks intentional is taken for a coverage hole and
+	// ignored. Default 8, the gap detector's own threshold. A gap during
+	// which its feed had an outage never makes a rendezvous.
 	MinReception float64
 	// AllPairs reports every plausible pair. By default, where several
 	// vessels went dark in one area at once (a dark fleet waiting
-	// together), gaps are paired one to one, the most plausible pairs
-	// first: by the summed distance of where the two went dark and where
-	// they reappeared, among the pairs known when a pair is decided. A
-	// vessel meeting two others in one dark period then yields one of the
-	// two meetings.
+	// together, a queue), gaps are paired one to one, the most plausible
+	// pairs first. A vessel meeting two others in one dark period then
+	// yields one of the two meetings.
 	AllPairs bool
-	// HoldMs is how long, in data time after the later of two gaps ends,
-	// their pair waits before it is decided and reported, so that a better
-	// partner reappearing meanwhile can take its place. Default 6 h; 1 ms
-	// reports at once.
+	// HoldMs is how long, in data time after the later of two gaps ends, a
+	// pair stays open: it is emitted as soon as the second vessel
+	// reappears (open), re-sent under the same id if its standing changes,
+	// withdrawn if a more plausible partner takes one of its gaps, and
+	// final after HoldMs. Default 6 h; 1 ms decides at once.
 	HoldMs int64
 }
 
@@ -76,20 +91,29 @@ func (o *DarkRendezvousOptions) defaults() {
 	if o.MaxSpeedKn <= 0 {
 		o.MaxSpeedKn = 12
 	}
-	if o.MaxApartNM <= 0 {
-		o.MaxApartNM = 50
+	if o.SyncMs <= 0 {
+		o.SyncMs = 2 * hourMs
+	}
+	if o.NearNM <= 0 {
+		o.NearNM = 30
 	}
 	if o.MaxGapMs <= 0 {
-		o.MaxGapMs = 7 * 24 * hourMs
+		o.MaxGapMs = 3 * 24 * hourMs
 	}
-	if o.MinReception <= 0 {
-		o.MinReception = 0.5
-	}
-	if o.HoldMs <= 0 {
-		o.HoldMs = 6 * hourMs
+	if o.StayPutM <= 0 {
+		o.StayPutM = 6000
 	}
 	if o.MinPortM <= 0 {
 		o.MinPortM = 10_000
+	}
+	if o.MinShoreNM <= 0 {
+		o.MinShoreNM = 2
+	}
+	if o.MinReception <= 0 {
+		o.MinReception = 8
+	}
+	if o.HoldMs <= 0 {
+		o.HoldMs = 6 * hourMs
 	}
 }
 
@@ -97,27 +121,30 @@ func (o *DarkRendezvousOptions) defaults() {
 //
 // The gap detector appends a gap to Found when its vessel reappears, so
 // gaps arrive in order of their end. Each new gap is compared with the
-// stored gaps that went dark or reappeared within MaxApartNM of where it
-// did (two grid hashes of MaxApartNM cells, one by start and one by end
-// position), then stored itself. A gap that ended more than MaxGapMs -
-// MinOverlapMs before the newest cannot overlap any gap still to come and
-// is forgotten, so memory holds about MaxGapMs of gaps.
+// stored gaps that went dark or reappeared within reach of where it did
+// (two grid hashes, one by start and one by end position, searched as far
+// as the two vessels could have sailed in their gaps), then stored itself.
+// A gap that ended more than MaxGapMs - MinOverlapMs before the newest
+// cannot overlap any gap still to come and is forgotten, so memory holds
+// about MaxGapMs of gaps.
 //
-// A pair of gaps is a rendezvous when they overlap by MinOverlapMs, their
-// vessels went dark or reappeared within MaxApartNM of each other, at
+// A pair of gaps is a rendezvous when they overlap by MinOverlapMs, at
 // least one gap looks intentional (or both happened where reception was
-// good: a shared coverage hole is not a meeting), the meeting would be at
-// sea (neither vessel silent at its berth, not on land), and both could
-// have reached a common point and stayed there MinMeetMs without sailing
-// faster than MaxSpeedKn. That last test intersects, at times spread over
-// the overlap, the positions each vessel could reach from where it went
-// dark and still reach where it reappeared (the "ellipses" of reachable
-// positions); it reports the least speed such a meeting needs.
+// good: a shared coverage hole is not a meeting), neither had a feed
+// outage, the meeting would be at sea (not two ships waiting at anchor,
+// not a ship waiting at a port, not a canal or river, not on land), both
+// could have reached a common point and stayed there MinMeetMs without
+// sailing faster than MaxSpeedKn, and they are synchronised at both ends
+// or went dark or reappeared within NearNM. The reachability test
+// intersects, at times spread over the overlap, the positions each vessel
+// could reach from where it went dark and still reach where it reappeared;
+// it reports the least speed such a meeting needs.
 //
-// A plausible pair waits HoldMs of data time, then is reported unless one
-// of its gaps has gone to a more plausible pair (see AllPairs), so that a
-// dozen ships dark in one area yield their likely meetings rather than
-// every pair of them.
+// A plausible pair is emitted, open, when the second vessel reappears.
+// It stays open HoldMs of data time, then is final unless one of its gaps
+// has gone to a more plausible pair (see AllPairs), when it is withdrawn,
+// so that a dozen ships dark in one area yield their likely meetings
+// rather than every pair of them.
 
 // drGap is a gap in a form ready to compare.
 type drGap struct {
@@ -128,48 +155,64 @@ type drGap struct {
 	plat, plon  float64 // where it went dark
 	qlat, qlon  float64 // where it reappeared
 	intentional bool
+	outage      bool
 	rx          float64
-	stamp       uint64
-	reserved    uint64 // the release pass that reserved it
-	matched     bool   // reported in a pair
+	evidence    []event.Fix
+	// Speed (knots) and course at the last fix before and the first
+	// after; NaN when not known.
+	psog, pcog float64
+	qsog, qcog float64
+	stamp      uint64
+	reserved   uint64 // the release pass that reserved it
+	matched    bool   // reported in a pair
 }
 
 // drCand is a plausible pair of gaps, waiting to be decided.
 type drCand struct {
-	g, h *drGap
-	cost float64 // summed distance of the dark and reappearance positions
-	at   int64   // when to decide
-	done bool    // decided
-	ev   event.Event
+	g, h  *drGap
+	score float64 // the more plausible, the higher
+	at    int64   // when to decide
+	done  bool    // decided
+	sent  bool    // emitted open and not withdrawn
+	ev    event.Event
 }
+
+// drSearchCellM is the grid cell of the gap hashes.
+const drSearchCellM = 100 * metresPerNM
 
 // DarkRendezvousDetector finds two vessels dark at the same time that could
 // have met.
 type DarkRendezvousDetector struct {
 	opts   DarkRendezvousOptions
 	gaps   *GapDetector
-	emit   Emitter
+	emit   emitFunc
+	opens  bool
 	places *Places // nil until the first fix, and when gaps are added directly
 	next   int     // Found entries read
 	grid   cellGrid
 	starts map[uint64][]*drGap
 	ends   map[uint64][]*drGap
 	alive  []*drGap
-	added  int // gaps added since the last compaction
+	maxDur int64 // the longest gap stored
+	added  int   // gaps added since the last compaction
 	stamp  uint64
 	cands  []drCand // found by the gap being added
 	held   []drCand // waiting for HoldMs, in order of at
-	order  []int    // scratch: held pairs by cost
+	order  []int    // scratch: held pairs by score
 	pass   uint64
 }
 
 // NewDarkRendezvousDetector returns a dark-rendezvous detector reading the
-// gaps found by gaps.
+// gaps found by gaps, which emits each rendezvous once, when final.
 func NewDarkRendezvousDetector(opts DarkRendezvousOptions, gaps *GapDetector, emit Emitter) *DarkRendezvousDetector {
+	return newDarkRendezvousDetector(opts, gaps, finalOnly(emit), false)
+}
+
+func newDarkRendezvousDetector(opts DarkRendezvousOptions, gaps *GapDetector, emit emitFunc, opens bool) *DarkRendezvousDetector {
 	opts.defaults()
 	return &DarkRendezvousDetector{
-		opts: opts, gaps: gaps, emit: emit,
-		grid:   newCellGrid(opts.MaxApartNM * metresPerNM),
+		opts: opts, gaps: gaps, emit: emit, opens: opens,
+		grid:   newCellGrid(drSearchCellM),
 		starts: make(map[uint64][]*drGap),
 		ends:   make(map[uint64][]*drGap),
 	}
@@ -198,11 +241,12 @@ func (d *DarkRendezvousDetector) Finish(now int64) {
 	d.release(math.MaxInt64)
 }
 
-// release decides the held pairs whose time has come: greedily, the
-// least costly first, over every held pair, so that a pair still waiting
-// can keep a gap from a worse pair that is due.
+// release decides the held pairs: greedily, the most plausible first,
+// over every held pair, so that a pair still waiting can keep a gap from
+// a worse pair that is due. Pairs not due are emitted open while they are
+// the best for both their gaps, and withdrawn if they stop being so.
 func (d *DarkRendezvousDetector) release(now int64) {
-	if len(d.held) == 0 || d.held[0].at > now {
+	if len(d.held) == 0 {
 		return
 	}
 	d.pass++
@@ -210,26 +254,35 @@ func (d *DarkRendezvousDetector) release(now int64) {
 	for i := range d.held {
 		d.order = append(d.order, i)
 	}
-	slices.SortFunc(d.order, func(i, j int) int { return cmp.Compare(d.held[i].cost, d.held[j].cost) })
+	slices.SortFunc(d.order, func(i, j int) int { return cmp.Compare(d.held[j].score, d.held[i].score) })
 	for _, i := range d.order {
 		c := &d.held[i]
 		due := c.at <= now
 		switch {
 		case d.opts.AllPairs:
 			if due {
-				d.emit(c.ev)
+				d.emit(c.ev, final)
 				c.done = true
+			} else if !c.sent && d.opens {
+				d.emit(c.ev, open)
+				c.sent = true
 			}
 		case c.g.matched || c.h.matched:
-			c.done = true // a better pair has been reported
+			d.withdraw(c) // a better pair has been reported
+			c.done = true
 		case c.g.reserved == d.pass || c.h.reserved == d.pass:
-			c.done = due // a better pair is still waiting
+			d.withdraw(c) // a better pair is waiting
+			c.done = due
 		case due:
-			d.emit(c.ev)
+			d.emit(c.ev, final)
 			c.g.matched, c.h.matched = true, true
 			c.done = true
 		default:
 			c.g.reserved, c.h.reserved = d.pass, d.pass
+			if !c.sent && d.opens {
+				d.emit(c.ev, open)
+				c.sent = true
+			}
 		}
 	}
 	kept := d.held[:0]
@@ -240,6 +293,19 @@ func (d *DarkRendezvousDetector) release(now int64) {
 	}
 	clear(d.held[len(kept):])
 	d.held = kept
+}
+
+// withdraw takes back a pair emitted open whose gap went to a more
+// plausible partner.
+func (d *DarkRendezvousDetector) withdraw(c *drCand) {
+	if !c.sent {
+		return
+	}
+	c.sent = false
+	ev := c.ev
+	ev.Confidence = 0
+	ev.Summary = "withdrawn: a more plausible partner reappeared for one of them; was: " + ev.Summary
+	d.emit(ev, withdrawn)
 }
 
 // catchUp adds the gaps found since the last call, then empties Found:
@@ -267,15 +333,29 @@ func (d *DarkRendezvousDetector) Add(ev *event.Event) {
 		s: ev.Start.UnixMilli(), e: ev.End.UnixMilli(),
 		plat: ev.Lat, plon: ev.Lon, qlat: *ev.EndLat, qlon: *ev.EndLon,
 		intentional: ev.Intentional != nil && *ev.Intentional,
+		outage:      ev.Details["feed_outage"] > 0,
 		rx:          ev.Details["reception"],
+		evidence:    ev.Evidence,
 		segN:        1,
+		psog:        math.NaN(), pcog: math.NaN(), qsog: math.NaN(), qcog: math.NaN(),
+	}
+	for _, f := range ev.Evidence {
+		if f.SOG == nil || f.COG == nil {
+			continue
+		}
+		switch f.Role {
+		case event.LastBefore:
+			g.psog, g.pcog = *f.SOG, *f.COG
+		case event.FirstAfter:
+			g.qsog, g.qcog = *f.SOG, *f.COG
+		}
 	}
 	if i := strings.LastIndexByte(ev.Segment, '-'); i >= 0 {
 		if n, err := strconv.Atoi(ev.Segment[i+1:]); err == nil {
 			g.segN = n
 		}
 	}
-	if dt := g.e - g.s; dt < d.opts.MinOverlapMs || dt > d.opts.MaxGapMs {
+	if dt := g.e - g.s; dt < d.opts.MinOverlapMs || dt > d.opts.MaxGapMs || g.outage {
 		return
 	}
 	d.release(g.e)
@@ -283,7 +363,10 @@ func (d *DarkRendezvousDetector) Add(ev *event.Event) {
 	d.stamp++
 	g.stamp = d.stamp
 	d.cands = d.cands[:0]
-	r := d.opts.MaxApartNM * metresPerNM
+	// Two vessels that met were, when they went dark, at most as far
+	// apart as both could sail in their gaps (and likewise when they
+	// reappeared).
+	r := d.opts.MaxSpeedKn * metresPerNM * float64(g.e-g.s+d.maxDur) / hourMs
 	cand := func(cells map[uint64][]*drGap) func(uint64) {
 		return func(cell uint64) {
 			for _, h := range cells[cell] {
@@ -308,7 +391,11 @@ func (d *DarkRendezvousDetector) Add(ev *event.Event) {
 	d.starts[ks] = append(d.starts[ks], g)
 	d.ends[ke] = append(d.ends[ke], g)
 	d.alive = append(d.alive, g)
+	d.maxDur = max(d.maxDur, g.e-g.s)
 	d.added++
+	if len(d.cands) > 0 || len(d.held) > 0 {
+		d.release(g.e) // the second vessel has reappeared: emit at once
+	}
 }
 
 // compact forgets, now and then, the gaps that ended too early to overlap
@@ -320,9 +407,11 @@ func (d *DarkRendezvousDetector) compact(now int64) {
 	d.added = 0
 	horizon := now - d.opts.MaxGapMs + d.opts.MinOverlapMs
 	kept := d.alive[:0]
+	d.maxDur = 0
 	for _, g := range d.alive {
 		if g.e >= horizon {
 			kept = append(kept, g)
+			d.maxDur = max(d.maxDur, g.e-g.s)
 		}
 	}
 	clear(d.alive[len(kept):])
@@ -336,15 +425,31 @@ func (d *DarkRendezvousDetector) compact(now int64) {
 	}
 }
 
-// atBerth reports whether a gap's vessel stayed put in port: it went dark
-// within MinPortM of a port or anchorage and reappeared less than a
-// nautical mile from there.
-func (d *DarkRendezvousDetector) atBerth(g *drGap) bool {
-	if d.places == nil || d.places.NearestPort == nil || geo.Distance(g.plat, g.plon, g.qlat, g.qlon) >= metresPerNM {
-		return false
+// stayedPut reports whether a gap's vessel reappeared about where it went
+// dark.
+func (d *DarkRendezvousDetector) stayedPut(g *drGap) bool {
+	return geo.Distance(g.plat, g.plon, g.qlat, g.qlon) < d.opts.StayPutM
+}
+
+// waiting reports why a gap's vessel was not free to meet anyone: it
+// stayed put near a port or anchorage (at its berth, in a queue), or it
+// went dark and reappeared close to shore (a canal, a river, a harbour).
+func (d *DarkRendezvousDetector) waiting(g *drGap) string {
+	if d.places == nil {
+		return ""
 	}
-	_, _, near := d.places.NearestPort(g.plat, g.plon, d.opts.MinPortM)
-	return near
+	if d.places.NearestPort != nil && d.stayedPut(g) {
+		if name, _, near := d.places.NearestPort(g.plat, g.plon, d.opts.MinPortM); near {
+			return "waiting at " + name
+		}
+	}
+	if d.places.ShoreM != nil {
+		lim := d.opts.MinShoreNM * metresPerNM
+		if d.places.ShoreM(g.plat, g.plon) < lim && d.places.ShoreM(g.qlat, g.qlon) < lim {
+			return "close to shore at both ends"
+		}
+	}
+	return ""
 }
 
 // drPlane is a local flat projection in metres around a reference point.
@@ -364,11 +469,18 @@ func (p drPlane) latLon(x, y float64) (lat, lon float64) {
 	return p.lat0 + y/drMetresPerDeg, geo.NormalizeLon(p.lon0 + x/p.kx)
 }
 
+func absMs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
 // judge decides whether two gaps of different vessels could be a
 // rendezvous and makes its event.
 func (d *DarkRendezvousDetector) judge(g, h *drGap) (c drCand, ok bool) {
 	o := &d.opts
-	if g.mmsi == h.mmsi {
+	if g.mmsi == h.mmsi || g.outage || h.outage {
 		return c, false
 	}
 	os, oe := max(g.s, h.s), min(g.e, h.e)
@@ -377,8 +489,14 @@ func (d *DarkRendezvousDetector) judge(g, h *drGap) (c drCand, ok bool) {
 	}
 	startM := geo.Distance(g.plat, g.plon, h.plat, h.plon)
 	endM := geo.Distance(g.qlat, g.qlon, h.qlat, h.qlon)
-	if min(startM, endM) > o.MaxApartNM*metresPerNM {
-		return c, false
+	syncStart, syncEnd := absMs(g.s-h.s) <= o.SyncMs, absMs(g.e-h.e) <= o.SyncMs
+	if min(startM, endM) > o.NearNM*metresPerNM {
+		// Far apart at both ends: only two ships that went dark heading
+		// for each other and reappeared heading apart, in step at both
+		// ends, are a lead; any two ships dark at once could have met.
+		if !syncStart || !syncEnd || !drConverging(g, h) {
+			return c, false
+		}
 	}
 	intent := 0
 	for _, x := range []*drGap{g, h} {
@@ -387,6 +505,14 @@ func (d *DarkRendezvousDetector) judge(g, h *drGap) (c drCand, ok bool) {
 		}
 	}
 	if intent == 0 && (g.rx < o.MinReception || h.rx < o.MinReception) {
+		return c, false
+	}
+	if d.stayedPut(g) && d.stayedPut(h) && startM > o.StayPutM {
+		// Both waited where they were, apart (at anchor, in a queue):
+		// to meet, one would have had to leave and come back to its spot.
+		return c, false
+	}
+	if d.waiting(g) != "" || d.waiting(h) != "" {
 		return c, false
 	}
 	a, b := g, h
@@ -402,43 +528,82 @@ func (d *DarkRendezvousDetector) judge(g, h *drGap) (c drCand, ok bool) {
 	}
 	mx, my, closeM := drClosest(&pa, &pb, os, oe)
 	lat, lon := pl.latLon(mx, my)
-	if d.atBerth(a) || d.atBerth(b) {
-		return c, false
-	}
 	if d.places != nil && d.places.ShoreM != nil && d.places.ShoreM(lat, lon) <= 0 {
 		return c, false
 	}
 
 	overlap := oe - os
-	// Confidence: closeness counts most, then darkness (intentional gaps),
-	// the length of the overlap and how easily they could have met. Two
-	// ships dark 30 nm apart at both ends could have met, but so could
-	// many others.
-	apartNM := (startM + endM) / 2 / metresPerNM
-	near := 1 - ramp(apartNM, o.MaxApartNM/10, o.MaxApartNM)
-	darkness := [3]float64{0.25, 0.5, 1}[intent]
-	conf := 0.25 +
-		0.3*near*near +
-		0.2*darkness +
-		0.15*ramp(float64(overlap), float64(o.MinOverlapMs), 6*float64(o.MinOverlapMs)) +
-		0.1*ramp(need, o.MaxSpeedKn, o.MaxSpeedKn/3)
+	// Confidence: synchronisation counts most (both went dark and
+	// reappeared within SyncMs of each other: arranged), then darkness
+	// (intentional gaps), closeness at one end, the length of the overlap
+	// and how easily they could have met.
+	sync := 0.0
+	if syncStart {
+		sync += 0.5
+	}
+	if syncEnd {
+		sync += 0.5
+	}
+	nearNM := min(startM, endM) / metresPerNM
+	near := 1 - ramp(nearNM, o.NearNM/6, o.NearNM)
+	darkness := [3]float64{0, 0.5, 1}[intent]
+	conf := 0.2 +
+		0.25*sync +
+		0.25*darkness +
+		0.15*near +
+		0.1*ramp(float64(overlap), float64(o.MinOverlapMs), 4*float64(o.MinOverlapMs)) +
+		0.05*ramp(need, o.MaxSpeedKn, o.MaxSpeedKn/3)
 	why := [3]string{"neither gap looks intentional but reception was good", "one gap looks intentional", "both gaps look intentional"}[intent]
-	return drCand{g: g, h: h, cost: startM + endM, ev: event.Event{
+	syncWhy := [3]string{"not synchronised", "synchronised at one end", "synchronised: dark and back within " + hours(o.SyncMs) + " of each other"}[int(sync*2)]
+	var ev []event.Fix
+	for _, x := range []*drGap{a, b} {
+		for _, f := range x.evidence {
+			f.MMSI = x.mmsi
+			ev = append(ev, f)
+		}
+	}
+	return drCand{g: g, h: h, score: conf - (startM+endM)/1e9, ev: event.Event{
 		Type: event.DarkRendezvous, MMSI: a.mmsi, OtherMMSI: b.mmsi, Segment: a.segment,
 		Start: tm(os), End: tm(oe), Lat: lat, Lon: lon,
 		Confidence: clamp01(conf),
-		Summary: fmt.Sprintf("%d and %d dark together for %s: went dark %.0f nm apart, reappeared %.0f nm apart, a meeting needs %.1f kn (%s)",
-			a.mmsi, b.mmsi, hours(overlap), startM/metresPerNM, endM/metresPerNM, need, why),
+		Summary: fmt.Sprintf("%d and %d dark together for %s: went dark %.0f nm and %s apart, reappeared %.0f nm and %s apart, a meeting needs %.1f kn (%s; %s)",
+			a.mmsi, b.mmsi, hours(overlap), startM/metresPerNM, hours(absMs(g.s-h.s)), endM/metresPerNM, hours(absMs(g.e-h.e)), need, syncWhy, why),
 		Details: map[string]float64{
 			"overlap_hours":    float64(overlap) / hourMs,
 			"start_apart_nm":   math.Round(startM/metresPerNM*10) / 10,
 			"end_apart_nm":     math.Round(endM/metresPerNM*10) / 10,
+			"start_apart_h":    math.Round(float64(absMs(g.s-h.s))/hourMs*10) / 10,
+			"end_apart_h":      math.Round(float64(absMs(g.e-h.e))/hourMs*10) / 10,
+			"synchronised":     sync,
 			"closest_nm":       math.Round(closeM/metresPerNM*10) / 10,
 			"needed_kn":        math.Round(need*10) / 10,
 			"intentional_gaps": float64(intent),
 			"other_segment":    float64(b.segN),
 		},
+		Evidence: ev,
 	}}, true
+}
+
+// drConverging reports whether two vessels went dark closing on each
+// other (at least half their summed speed) and reappeared not closing:
+// converging on a meeting, then parting. Unknown speeds or courses are
+// not evidence.
+func drConverging(g, h *drGap) bool {
+	closing := func(alat, alon, asog, acog, blat, blon, bsog, bcog float64) float64 {
+		brg := geo.Bearing(alat, alon, blat, blon) * math.Pi / 180
+		ux, uy := math.Sin(brg), math.Cos(brg)
+		ax, ay := asog*math.Sin(acog*math.Pi/180), asog*math.Cos(acog*math.Pi/180)
+		bx, by := bsog*math.Sin(bcog*math.Pi/180), bsog*math.Cos(bcog*math.Pi/180)
+		return (ax-bx)*ux + (ay-by)*uy
+	}
+	for _, v := range []float64{g.psog, g.pcog, g.qsog, g.qcog, h.psog, h.pcog, h.qsog, h.qcog} {
+		if math.IsNaN(v) {
+			return false
+		}
+	}
+	in := closing(g.plat, g.plon, g.psog, g.pcog, h.plat, h.plon, h.psog, h.pcog)
+	out := closing(g.qlat, g.qlon, g.qsog, g.qcog, h.qlat, h.qlon, h.qsog, h.qcog)
+	return g.psog+h.psog > 1 && in >= (g.psog+h.psog)/2 && out <= 0
 }
 
 // drPath is a gap in the local plane: from P at s to Q at e.

@@ -60,8 +60,8 @@ func TestDarkRendezvousPairs(t *testing.T) {
 	}{
 		{
 			name: "dark together, both intentional",
-			a:    gap{0, 20, [2]float64{0, 0}, [2]float64{90, 10}, true, 0.9},
-			b:    gap{2, 18, [2]float64{180, 5}, [2]float64{90, 12}, true, 0.8},
+			a:    gap{0, 20, [2]float64{0, 0}, [2]float64{90, 10}, true, 50},
+			b:    gap{2, 18, [2]float64{180, 5}, [2]float64{90, 12}, true, 40},
 			want: true,
 			check: func(t *testing.T, e event.Event) {
 				if e.Confidence < 0.85 {
@@ -81,8 +81,8 @@ func TestDarkRendezvousPairs(t *testing.T) {
 		},
 		{
 			name: "one intentional: lower confidence",
-			a:    gap{0, 20, [2]float64{0, 0}, [2]float64{90, 10}, true, 0.9},
-			b:    gap{2, 10, [2]float64{180, 5}, [2]float64{90, 12}, false, 0.8},
+			a:    gap{0, 20, [2]float64{0, 0}, [2]float64{90, 10}, true, 50},
+			b:    gap{2, 10, [2]float64{180, 5}, [2]float64{90, 12}, false, 40},
 			want: true,
 			check: func(t *testing.T, e event.Event) {
 				if e.Confidence >= 0.85 || e.Details["intentional_gaps"] != 1 {
@@ -92,8 +92,8 @@ func TestDarkRendezvousPairs(t *testing.T) {
 		},
 		{
 			name: "neither intentional, good reception: low confidence",
-			a:    gap{0, 10, [2]float64{0, 0}, [2]float64{90, 10}, false, 0.9},
-			b:    gap{2, 10, [2]float64{180, 5}, [2]float64{90, 12}, false, 0.8},
+			a:    gap{0, 10, [2]float64{0, 0}, [2]float64{90, 10}, false, 50},
+			b:    gap{2, 10, [2]float64{180, 5}, [2]float64{90, 12}, false, 40},
 			want: true,
 			check: func(t *testing.T, e event.Event) {
 				if e.Confidence >= 0.8 {
@@ -103,37 +103,44 @@ func TestDarkRendezvousPairs(t *testing.T) {
 		},
 		{
 			name: "a shared coverage hole",
-			a:    gap{0, 20, [2]float64{0, 0}, [2]float64{90, 10}, false, 0.1},
+			a:    gap{0, 20, [2]float64{0, 0}, [2]float64{90, 10}, false, 1},
 			b:    gap{2, 18, [2]float64{180, 5}, [2]float64{90, 12}, false, 0},
 		},
 		{
 			name: "hundreds of km apart",
-			a:    gap{0, 20, [2]float64{0, 0}, [2]float64{90, 10}, true, 0.9},
-			b:    gap{2, 18, [2]float64{90, 250}, [2]float64{90, 260}, true, 0.9},
+			a:    gap{0, 20, [2]float64{0, 0}, [2]float64{90, 10}, true, 50},
+			b:    gap{2, 18, [2]float64{90, 250}, [2]float64{90, 260}, true, 50},
 		},
 		{
 			name: "far apart when dark, reappearing together",
-			a:    gap{0, 30, [2]float64{270, 100}, [2]float64{0, 0}, true, 0.9},
-			b:    gap{2, 28, [2]float64{90, 100}, [2]float64{0, 3}, true, 0.9},
+			a:    gap{0, 30, [2]float64{270, 100}, [2]float64{0, 0}, true, 50},
+			b:    gap{2, 28, [2]float64{90, 100}, [2]float64{0, 3}, true, 50},
 			want: true,
 		},
 		{
 			name: "overlap of an hour",
-			a:    gap{0, 13, [2]float64{0, 0}, [2]float64{90, 10}, true, 0.9},
-			b:    gap{12, 30, [2]float64{180, 5}, [2]float64{90, 12}, true, 0.9},
+			a:    gap{0, 13, [2]float64{0, 0}, [2]float64{90, 10}, true, 50},
+			b:    gap{12, 30, [2]float64{180, 5}, [2]float64{90, 12}, true, 50},
 		},
 		{
-			// 40 nm apart at both ends with 3 h of common darkness: they
-			// would need 20 kn to meet for an hour and be back in time.
+			// 40 nm apart with 3 h of common darkness: they would need
+			// 20 kn to meet for an hour and be back in time.
 			name: "unreachable in the time",
-			a:    gap{0, 7, [2]float64{0, 0}, [2]float64{0, 0}, true, 0.9},
-			b:    gap{4, 11, [2]float64{90, 40}, [2]float64{90, 40}, true, 0.9},
+			a:    gap{0, 7, [2]float64{0, 0}, [2]float64{0, 0}, true, 50},
+			b:    gap{4, 11, [2]float64{90, 40}, [2]float64{90, 50}, true, 50},
+			opts: DarkRendezvousOptions{NearNM: 50},
+		},
+		{
+			// Both back where they were, 20 nm apart: waiting, not meeting.
+			name: "both stayed put apart",
+			a:    gap{0, 20, [2]float64{0, 0}, [2]float64{0, 1}, true, 50},
+			b:    gap{1, 19, [2]float64{90, 20}, [2]float64{90, 21}, true, 50},
 		},
 		{
 			name: "reachable by a fast ship",
-			a:    gap{0, 7, [2]float64{0, 0}, [2]float64{0, 0}, true, 0.9},
-			b:    gap{4, 11, [2]float64{90, 40}, [2]float64{90, 40}, true, 0.9},
-			opts: DarkRendezvousOptions{MaxSpeedKn: 22},
+			a:    gap{0, 7, [2]float64{0, 0}, [2]float64{0, 0}, true, 50},
+			b:    gap{4, 11, [2]float64{90, 40}, [2]float64{90, 50}, true, 50},
+			opts: DarkRendezvousOptions{MaxSpeedKn: 22, NearNM: 50},
 			want: true,
 			check: func(t *testing.T, e event.Event) {
 				if k := e.Details["needed_kn"]; k < 19.5 || k > 21 {
@@ -143,8 +150,8 @@ func TestDarkRendezvousPairs(t *testing.T) {
 		},
 		{
 			name: "the same MMSI twice",
-			a:    gap{0, 20, [2]float64{0, 0}, [2]float64{90, 10}, true, 0.9},
-			b:    gap{2, 18, [2]float64{180, 5}, [2]float64{90, 12}, true, 0.9},
+			a:    gap{0, 20, [2]float64{0, 0}, [2]float64{90, 10}, true, 50},
+			b:    gap{2, 18, [2]float64{180, 5}, [2]float64{90, 12}, true, 50},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -209,8 +216,8 @@ func TestDarkRendezvousAtBerth(t *testing.T) {
 			blat, blon := drNM(plat, plon, 270, 2)
 			qalat, qalon := drNM(alat, alon, 180, tc.outNM)
 			qblat, qblon := drNM(blat, blon, 180, tc.outNM)
-			ea := drEvent(230000001, 0, 12, alat, alon, qalat, qalon, false, 1)
-			eb := drEvent(273000002, 1, 13, blat, blon, qblat, qblon, false, 1)
+			ea := drEvent(230000001, 0, 12, alat, alon, qalat, qalon, false, 50)
+			eb := drEvent(273000002, 1, 13, blat, blon, qblat, qblon, false, 50)
 			d.Add(&ea)
 			d.Add(&eb)
 			d.Finish(0)
@@ -259,9 +266,9 @@ func TestDarkRendezvousLive(t *testing.T) {
 	at := func(h float64) *Obs {
 		return &Obs{Update: &track.Update{Fix: track.Fix{Time: int64(h * hourMs)}}}
 	}
-	gaps.Found = append(gaps.Found, drEvent(412000002, 1, 19, 10.05, 60, 10.1, 60.15, true, 0.9))
+	gaps.Found = append(gaps.Found, drEvent(412000002, 1, 19, 10.05, 60, 10.1, 60.15, true, 50))
 	d.Position(at(19))
-	gaps.Found = append(gaps.Found, drEvent(412000001, 0, 20, 10, 60, 10.1, 60.1, true, 0.9))
+	gaps.Found = append(gaps.Found, drEvent(412000001, 0, 20, 10, 60, 10.1, 60.1, true, 50))
 	d.Position(at(20))
 	d.Position(at(25.9))
 	if len(got) != 0 {
@@ -303,7 +310,8 @@ func TestDarkRendezvousDarkFleet(t *testing.T) {
 	for i, f := range fleet {
 		plat, plon := drNM(lat, lon, f.bearing, f.distNM)
 		qlat, qlon := drNM(lat, lon, f.ebearing, f.edisNM)
-		evs[i] = drEvent(f.mmsi, f.startH, f.endH, plat, plon, qlat, qlon, true, 0.9)
+		qlat, qlon = drNM(qlat, qlon, 45, 10) // all sailed 10 nm north-east while dark
+		evs[i] = drEvent(f.mmsi, f.startH, f.endH, plat, plon, qlat, qlon, true, 50)
 	}
 	slices.SortStableFunc(evs, func(a, b event.Event) int { return a.End.Compare(b.End) })
 	for _, all := range []bool{false, true} {
@@ -345,11 +353,11 @@ func TestDarkRendezvousScale(t *testing.T) {
 		s := rng.Float64() * 365 * 24
 		lat, lon := rng.Float64()*120-60, rng.Float64()*360-180
 		elat, elon := drNM(lat, lon, rng.Float64()*360, rng.Float64()*100)
-		evs = append(evs, drEvent(uint32(200000000+i), s, s+6+rng.Float64()*30, lat, lon, elat, elon, false, rng.Float64()*0.5))
+		evs = append(evs, drEvent(uint32(200000000+i), s, s+6+rng.Float64()*30, lat, lon, elat, elon, false, rng.Float64()*5))
 	}
 	evs = append(evs,
 		drEvent(412000001, 100, 120, 10, 60, 10.1, 60.1, true, 0.9),
-		drEvent(412000002, 101, 119, 10.05, 60, 10.1, 60.15, true, 0.9))
+		drEvent(412000002, 101, 119, 10.05, 60, 10.1, 60.15, true, 50))
 	slices.SortStableFunc(evs, func(a, b event.Event) int { return a.End.Compare(b.End) })
 	for i := range evs {
 		d.Add(&evs[i])
@@ -360,5 +368,158 @@ func TestDarkRendezvousScale(t *testing.T) {
 	// About MaxGapMs of gaps are kept: a week of a year's 50,000.
 	if len(d.alive) > 3*n*7/365 {
 		t.Errorf("%d gaps kept of %d", len(d.alive), n)
+	}
+}
+
+// TestDarkRendezvousBoundedByReach: two ships converging from different
+// ports go dark 70 nm apart, heading for each other, within an hour of
+// each other, and reappear 60 nm apart heading apart, as synchronised: a
+// meeting between needs 4 kn. No fixed distance keeps them apart; the
+// same pair unsynchronised, or sailing parallel, is only two ships dark at
+// the same time somewhere within reach.
+func TestDarkRendezvousBoundedByReach(t *testing.T) {
+	const lat, lon = -20.0, 100.0 // 200+ nm offshore
+	for _, tc := range []struct {
+		name       string
+		bStart     float64
+		bEnd       float64
+		aCourseIn  float64 // a went dark west of b; b's course is the reverse
+		aCourseOut float64 // a reappeared north of b
+		want       bool
+	}{
+		{"synchronised and converging", 0.5, 19.5, 90, 0, true},
+		{"dark 5 h later", 5, 24, 90, 0, false},
+		{"sailing parallel", 0.5, 19.5, 0, 0, false},
+		{"reappeared closing", 0.5, 19.5, 90, 180, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []event.Event
+			d := NewDarkRendezvousDetector(DarkRendezvousOptions{}, nil, func(e event.Event) { got = append(got, e) })
+			aplat, aplon := drNM(lat, lon, 270, 35)
+			aqlat, aqlon := drNM(lat, lon, 0, 30)
+			bplat, bplon := drNM(lat, lon, 90, 35)
+			bqlat, bqlon := drNM(lat, lon, 180, 30)
+			ea := drEvent(538000001, 0, 20, aplat, aplon, aqlat, aqlon, true, 15)
+			eb := drEvent(636000002, tc.bStart, tc.bEnd, bplat, bplon, bqlat, bqlon, true, 15)
+			course := func(e *event.Event, in, out float64) {
+				e.Evidence = []event.Fix{
+					{Time: e.Start, Lat: e.Lat, Lon: e.Lon, SOG: event.Ptr(11.0), COG: event.Ptr(in), Role: event.LastBefore},
+					{Time: e.End, Lat: *e.EndLat, Lon: *e.EndLon, SOG: event.Ptr(10.0), COG: event.Ptr(out), Role: event.FirstAfter},
+				}
+			}
+			course(&ea, tc.aCourseIn, tc.aCourseOut)
+			course(&eb, math.Mod(tc.aCourseIn+180, 360), math.Mod(tc.aCourseOut+180, 360))
+			if tc.name == "sailing parallel" {
+				course(&eb, tc.aCourseIn, 180)
+			}
+			if eb.End.Before(ea.End) {
+				ea, eb = eb, ea
+			}
+			d.Add(&ea)
+			d.Add(&eb)
+			d.Finish(0)
+			if (len(got) == 1) != tc.want {
+				t.Fatalf("%d rendezvous, want %v: %v", len(got), tc.want, got)
+			}
+			if tc.want && (got[0].Details["start_apart_nm"] < 69 || got[0].Details["synchronised"] != 1 || got[0].Confidence < 0.8) {
+				t.Errorf("%.2f %s %v", got[0].Confidence, got[0].Summary, got[0].Details)
+			}
+		})
+	}
+}
+
+// TestDarkRendezvousQueueAndOutage: ships waiting at an anchorage that
+// re-anchor 2-5 km away, and two ships whose feed had an outage, did not
+// meet in secret.
+func TestDarkRendezvousQueueAndOutage(t *testing.T) {
+	const alat, alon = 29.85, 32.55 // an anchorage off a canal entrance
+	anchorage := func(lat, lon, maxM float64) (string, float64, bool) {
+		d := geo.Distance(lat, lon, alat, alon)
+		return "ANCHORAGE", d, d <= maxM
+	}
+	t.Run("queue", func(t *testing.T) {
+		var got []event.Event
+		d := NewDarkRendezvousDetector(DarkRendezvousOptions{}, nil, func(e event.Event) { got = append(got, e) })
+		d.places = &Places{NearestPort: anchorage}
+		// 2 km apart, both re-anchoring about 3 km away.
+		a1, a2 := drNM(alat, alon, 0, 2)
+		a3, a4 := drNM(a1, a2, 60, 1.7)
+		b1, b2 := drNM(alat, alon, 30, 3)
+		b3, b4 := drNM(b1, b2, 200, 1.5)
+		ea := drEvent(538000001, 0, 12, a1, a2, a3, a4, true, 50)
+		eb := drEvent(636000002, 0.5, 12.5, b1, b2, b3, b4, true, 50)
+		d.Add(&ea)
+		d.Add(&eb)
+		d.Finish(0)
+		if len(got) != 0 {
+			t.Errorf("a queue taken for a rendezvous: %s", got[0].Summary)
+		}
+	})
+	t.Run("outage", func(t *testing.T) {
+		var got []event.Event
+		d := NewDarkRendezvousDetector(DarkRendezvousOptions{}, nil, func(e event.Event) { got = append(got, e) })
+		ea := drEvent(538000001, 0, 20, 10, 60, 10.1, 60.2, false, 50)
+		eb := drEvent(636000002, 1, 19, 10.05, 60, 10.1, 60.25, false, 50)
+		for _, e := range []*event.Event{&ea, &eb} {
+			e.Details["feed_outage"] = 1
+		}
+		d.Add(&eb)
+		d.Add(&ea)
+		d.Finish(0)
+		if len(got) != 0 {
+			t.Errorf("a feed outage taken for a rendezvous: %s", got[0].Summary)
+		}
+	})
+}
+
+// TestDarkRendezvousAlertsOnReappearance: with open episodes (a server),
+// the rendezvous is emitted as soon as the second ship reappears, with
+// the fixes before and after each silence as evidence; it is withdrawn if
+// a more plausible partner reappears within the hold, and final after it.
+func TestDarkRendezvousAlertsOnReappearance(t *testing.T) {
+	type em struct {
+		ev event.Event
+		s  state
+	}
+	var got []em
+	d := newDarkRendezvousDetector(DarkRendezvousOptions{}, nil, func(e event.Event, s state) { got = append(got, em{e, s}) }, true)
+	withEvidence := func(e event.Event) event.Event {
+		e.Evidence = []event.Fix{
+			{Time: e.Start, Lat: e.Lat, Lon: e.Lon, Role: event.LastBefore},
+			{Time: e.End, Lat: *e.EndLat, Lon: *e.EndLon, Role: event.FirstAfter},
+		}
+		return e
+	}
+	// 1 and 2 synchronised at the start only; 3 reappears later, in step
+	// with 1 at both ends and nearer.
+	e2 := withEvidence(drEvent(412000002, 1, 16, 10.05, 60, 10.1, 60.15, true, 50))
+	e1 := withEvidence(drEvent(412000001, 0, 20, 10, 60, 10.1, 60.1, true, 50))
+	e3 := withEvidence(drEvent(412000003, 0.2, 21, 10.01, 60, 10.1, 60.11, true, 50))
+	d.Add(&e2)
+	d.Add(&e1)
+	if len(got) != 1 || got[0].s != open || got[0].ev.OtherMMSI != 412000002 {
+		t.Fatalf("want the pair 1-2 open when 1 reappears, got %+v", got)
+	}
+	if ev := got[0].ev.Evidence; len(ev) != 4 || ev[0].MMSI != 412000001 || ev[0].Role != event.LastBefore || ev[3].MMSI != 412000002 || ev[3].Role != event.FirstAfter {
+		t.Errorf("evidence %+v", ev)
+	}
+	d.Add(&e3)
+	var states []string
+	for _, g := range got {
+		states = append(states, fmt.Sprintf("%d-%d:%d", g.ev.MMSI, g.ev.OtherMMSI, g.s))
+	}
+	slices.Sort(states[1:])
+	want := []string{"412000001-412000002:1", "412000001-412000002:2", "412000001-412000003:1"}
+	if !slices.Equal(states, want) {
+		t.Fatalf("emissions %v, want %v (1 open, 2 withdrawn)", states, want)
+	}
+	for _, g := range got {
+		if g.s == withdrawn && g.ev.Confidence != 0 {
+			t.Errorf("withdrawn with confidence %.2f", g.ev.Confidence)
+		}
+	}
+	d.Finish(0)
+	if last := got[len(got)-1]; len(got) != 4 || last.s != final || last.ev.OtherMMSI != 412000003 {
+		t.Errorf("final %+v", got)
 	}
 }

@@ -232,17 +232,50 @@ func TestSpoofedJumpVersusClone(t *testing.T) {
 }
 
 func TestReceptionForgetsOldHours(t *testing.T) {
-	r := newReception(0.5)
-	r.heard(30, 125, 0)
-	r.heard(30, 125, 10*24*hourMs)
-	if r.coverage(30, 125, 0, 10*minuteMs) == 0 {
-		t.Fatal("fresh history not covered")
+	r := newReception(0.5, 24*hourMs)
+	r.interval(30, 125, 0, 10*minuteMs)
+	r.interval(30, 125, 10*24*hourMs, 10*24*hourMs+10*minuteMs)
+	if n, _ := r.rate(30, 125, 0, hourMs); n == 0 {
+		t.Fatal("fresh history not counted")
 	}
 	r.forget(2 * 24 * hourMs)
-	if r.coverage(30, 125, 0, 10*minuteMs) != 0 || len(r.slots) != 1 {
-		t.Errorf("old hour kept: %d slots", len(r.slots))
+	if n, _ := r.rate(30, 125, 0, hourMs); n != 0 || len(r.cells) != 1 {
+		t.Errorf("old hour kept: %d cells", len(r.cells))
 	}
-	if r.coverage(30, 125, 10*24*hourMs, 10*24*hourMs+10*minuteMs) == 0 {
+	if n, _ := r.rate(30, 125, 10*24*hourMs, 10*24*hourMs+hourMs); n == 0 {
 		t.Error("recent hour dropped")
+	}
+}
+
+func TestReceptionPositionsPerVesselDay(t *testing.T) {
+	r := newReception(1, 24*hourMs)
+	// Two vessels heard every 90 min for a day (satellite passes): 16 a day.
+	for _, lat := range []float64{30.2, 30.6} {
+		for t0 := int64(0); t0 < 24*hourMs; t0 += 90 * minuteMs {
+			r.interval(lat, 125.5, t0, t0+90*minuteMs)
+		}
+	}
+	n, vh := r.rate(30.5, 125.5, 0, 25*hourMs) // the last positions fall in hour 24
+	if n < 15.9 || n > 16.1 || vh < 47.9 || vh > 48.1 {
+		t.Errorf("rate %.2f a day on %.1f vessel-hours, want 16 on 48", n, vh)
+	}
+	// An interval longer than the limit is nobody's reception.
+	r.interval(31, 126, 0, 25*hourMs)
+	if _, vh2 := r.rate(31, 126, 0, 25*hourMs); vh2 != vh {
+		t.Errorf("a 25 h interval counted: %.1f vessel-hours", vh2)
+	}
+}
+
+func TestRecentCountsTwelveHours(t *testing.T) {
+	var c recent
+	for t0 := int64(0); t0 < 20*hourMs; t0 += 30 * minuteMs {
+		c.heard(t0)
+	}
+	// Hours 7..19 before the last fix at 19:30: 13 hours, 2 a hour.
+	if n := c.before(19*hourMs + 30*minuteMs); n != 26 {
+		t.Errorf("%d positions in the 12 h before, want 26", n)
+	}
+	if n := c.before(40 * hourMs); n != 0 {
+		t.Errorf("%d positions long after, want 0", n)
 	}
 }

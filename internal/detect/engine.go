@@ -2,6 +2,7 @@ package detect
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/fuse"
@@ -31,6 +32,16 @@ type Places struct {
 	Zones func(lat, lon float64, dst []string) []string
 	// Watch matches an identity against the watchlist.
 	Watch func(imo, mmsi uint32, name string) []event.Entry
+	// FeedName names an input or feed by its number (track.Fix.Feed) in
+	// the evidence of events; nil names it by the number.
+	FeedName func(feed uint16) string
+}
+
+func (p *Places) feedName(feed uint16) string {
+	if p.FeedName != nil {
+		return p.FeedName(feed)
+	}
+	return strconv.Itoa(int(feed))
 }
 
 // vesselState is what the detectors keep per vessel, hung on the tracker's
@@ -48,7 +59,7 @@ type vesselState struct {
 
 // segState is what the detectors keep per segment.
 type segState struct {
-	den    density
+	recent recent
 	loiter *loiterRun
 	visit  *visit
 }
@@ -203,7 +214,7 @@ func newEngine(opts Options, places Places, opens bool) *Engine {
 		newSpoofingDetector(opts.Spoofing, e.emit, opens),
 		newEncounterDetector(opts.Encounter, e.emit, opens),
 	}
-	e.detectors = append(e.detectors, NewDarkRendezvousDetector(opts.DarkRendezvous, e.gaps, emit))
+	e.detectors = append(e.detectors, newDarkRendezvousDetector(opts.DarkRendezvous, e.gaps, e.emit, opens))
 	return e
 }
 
@@ -280,6 +291,11 @@ func (e *Engine) TakeEvents() []Emission {
 	clear(e.at)
 	return out
 }
+
+// Coverage returns each input or feed's coverage so far: the times it
+// delivered positions and its outages (silences from everyone of at least
+// GapOptions.FeedOutageMs), for a runner to show.
+func (e *Engine) Coverage() Coverage { return e.gaps.Coverage() }
 
 // Close closes what every detector holds open, as at the end of the data
 // (the last event time seen); what they emit is then taken with

@@ -2,35 +2,61 @@ package detect
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/geo"
+	"github.com/picket-ais/picket/internal/track"
 )
 
 // GapOptions configures dark-period detection. Defaults follow Global
 // Fishing Watch's AIS-disabling events: every gap >= 6 h is recorded, and
 // it is "likely intentional" when >= 12 h, starting >= 50 nm from shore,
-// where reception was good and the vessel had been heard densely before —
-// with reception measured from the data itself rather than from a fixed
-// coverage layer.
+// after the vessel was heard at least 14 times in the 12 h before, where
+// reception was good — measured, as GFW does, by positions counted
+// (positions per vessel-day around where the vessel went dark), so that a
+// tanker tracked by satellite alone is judged on what satellites usually
+// hear there — and while the feed that heard the vessel was hearing
+// anyone at all.
 type GapOptions struct {
 	MinGapMs         int64   // default 6 h
 	IntentionalMinMs int64   // default 12 h
 	MinShoreNM       float64 // default 50 nm
-	// MinReception is the share of 10-minute slots, in the first
-	// IntentionalMinMs of the gap, in which other vessels were heard within
-	// about one ReceptionCellDeg of where the vessel went dark. Default 0.5.
+	// MinReception is the positions per vessel-day at which the other
+	// vessels within about one ReceptionCellDeg of where the vessel went
+	// dark were heard during the first IntentionalMinMs of the gap.
+	// Default 8: satellite coverage offshore (a pass about every 90 min)
+	// gives 10 to 30 and terrestrial coverage hundreds, while where
+	// nobody is being heard the vessels around are heard a few times a
+	// day at most.
 	MinReception float64
-	// MinDensity is the share of 10-minute slots in the DensityWindowMs
-	// before the gap in which the vessel itself was heard. Default 0.5.
-	MinDensity       float64
-	DensityWindowMs  int64   // default 6 h
-	ReceptionCellDeg float64 // default 0.5 degree
+	// MinReceptionHours is the least vessel-time the reception is measured
+	// on: with fewer hours of other vessels around there is nothing to
+	// judge by and the gap is not called intentional. Default 12 h.
+	MinReceptionHours float64
+	// MinPositionsBefore is how many positions the vessel itself must have
+	// had in the 12 h before the gap (counted in whole hours, 12 to 13 h).
+	// Default 14 (GFW). Where the area's reception gives vessels fewer
+	// (satellite alone: exactEarth's 2012 coverage of the Indian Ocean
+	// heard most vessels once or twice in 3 hours), half of what it gives
+	// them in IntentionalMinMs is enough, and never fewer than 3.
+	MinPositionsBefore int
+	// ReceptionCellDeg is the cell of the reception measure; the cell of
+	// the gap's start and its eight neighbours are counted. Default 1
+	// degree.
+	ReceptionCellDeg float64
 	// ReceptionKeepMs is how much reception history is kept: a gap is
 	// judged on reception at its start, which is this long ago at most
 	// before the vessel reappears. Older history is dropped, so a server
 	// running for months keeps a bounded map. Default 8 days.
 	ReceptionKeepMs int64
+	// FeedOutageMs is how long an input or feed must have delivered no
+	// position at all, from any vessel, to have had an outage. A gap
+	// during which the feeds that heard the vessel before and after it had
+	// an outage is a coverage hole, never intentional. Default 2 h: a
+	// satellite feed hears something at every pass, about every 90 min.
+	FeedOutageMs int64
 }
 
 func (o *GapOptions) defaults() {
@@ -44,69 +70,34 @@ func (o *GapOptions) defaults() {
 		o.MinShoreNM = 50
 	}
 	if o.MinReception <= 0 {
-		o.MinReception = 0.5
+		o.MinReception = 8
 	}
-	if o.MinDensity <= 0 {
-		o.MinDensity = 0.5
+	if o.MinReceptionHours <= 0 {
+		o.MinReceptionHours = 12
 	}
-	if o.DensityWindowMs <= 0 {
-		o.DensityWindowMs = 6 * hourMs
+	if o.MinPositionsBefore <= 0 {
+		o.MinPositionsBefore = 14
 	}
 	if o.ReceptionCellDeg <= 0 {
-		o.ReceptionCellDeg = 0.5
+		o.ReceptionCellDeg = 1
 	}
 	if o.ReceptionKeepMs <= 0 {
 		o.ReceptionKeepMs = 8 * 24 * hourMs
 	}
-}
-
-// density remembers in which 10-minute slots of the recent past a segment
-// was heard: bit i is the slot i slots before the newest.
-type density struct {
-	slot int64 // index of the newest slot
-	bits uint64
-}
-
-func (d *density) heard(t int64) {
-	s := t / (10 * minuteMs)
-	switch {
-	case d.bits == 0:
-		d.slot, d.bits = s, 1
-	case s > d.slot:
-		shift := s - d.slot
-		if shift >= 64 {
-			d.bits = 0
-		} else {
-			d.bits <<= uint(shift)
-		}
-		d.bits |= 1
-		d.slot = s
-	case d.slot-s < 64:
-		d.bits |= 1 << uint(d.slot-s)
+	if o.FeedOutageMs <= 0 {
+		o.FeedOutageMs = 2 * hourMs
 	}
-}
-
-// share is the fraction of the n slots up to and including the newest in
-// which the segment was heard.
-func (d *density) share(n int) float64 {
-	if n > 64 {
-		n = 64
-	}
-	c := 0
-	for i := 0; i < n; i++ {
-		if d.bits&(1<<uint(i)) != 0 {
-			c++
-		}
-	}
-	return float64(c) / float64(n)
 }
 
 // GapDetector finds AIS dark periods. It also keeps every gap it found for
-// the dark-rendezvous detector.
+// the dark-rendezvous detector, and measures each feed's coverage.
 type GapDetector struct {
 	opts GapOptions
 	emit Emitter
 	rx   *reception
+	cov  *feedCoverage
+	// name names a feed in evidence; nil until the first fix.
+	name func(uint16) string
 	// forgotAt is the data time reception history was last trimmed.
 	forgotAt int64
 	// Found lists the gap events found since the dark-rendezvous
@@ -117,24 +108,21 @@ type GapDetector struct {
 // NewGapDetector returns a gap detector.
 func NewGapDetector(opts GapOptions, emit Emitter) *GapDetector {
 	opts.defaults()
-	return &GapDetector{opts: opts, emit: emit, rx: newReception(opts.ReceptionCellDeg)}
+	return &GapDetector{opts: opts, emit: emit,
+		rx:  newReception(opts.ReceptionCellDeg, 2*opts.IntentionalMinMs),
+		cov: newFeedCoverage(opts.FeedOutageMs)}
 }
 
-// pendingGap is a gap seen when the vessel came back; it is judged once
-// the data has moved past its first IntentionalMinMs, so that reception
-// during it is known.
-type pendingGap struct {
-	ev       event.Event
-	startLat float64
-	startLon float64
-	from     int64
-	density  float64
-	shoreM   float64
-}
+// Coverage returns each feed's coverage so far: when it delivered
+// positions and its outages.
+func (d *GapDetector) Coverage() Coverage { return d.cov.coverage() }
 
 func (d *GapDetector) Position(o *Obs) {
 	f := &o.Fix
-	d.rx.heard(f.Lat, f.Lon, f.Time)
+	if d.name == nil {
+		d.name = o.places.feedName
+	}
+	d.cov.heard(f.Feed, f.Time)
 	if f.Time-d.forgotAt > 6*hourMs {
 		d.rx.forget(f.Time - d.opts.ReceptionKeepMs)
 		d.forgotAt = f.Time
@@ -142,44 +130,80 @@ func (d *GapDetector) Position(o *Obs) {
 	if o.notShip() {
 		return // an AtoN, base station, aircraft or net buoy does not go dark
 	}
-	den := &o.ss.den
+	rc := &o.ss.recent
 	if o.HasPrev {
 		if dt := f.Time - o.Prev.Time; dt >= d.opts.MinGapMs {
-			d.gap(o, den)
+			d.gap(o, rc)
 		}
+		// After judging: a gap is judged on the others' reception.
+		d.rx.interval(o.Prev.Lat, o.Prev.Lon, o.Prev.Time, f.Time)
 	}
-	den.heard(f.Time)
+	rc.heard(f.Time)
+}
+
+// evidenceFix is a fix as evidence.
+func evidenceFix(f *track.Fix, name func(uint16) string, role string) event.Fix {
+	e := event.Fix{Time: tm(f.Time), Lat: f.Lat, Lon: f.Lon, Role: role}
+	if !nan32(f.SOG) {
+		e.SOG = event.Ptr(math.Round(float64(f.SOG)*10) / 10)
+	}
+	if !nan32(f.COG) {
+		e.COG = event.Ptr(math.Round(float64(f.COG)*10) / 10)
+	}
+	if name != nil {
+		e.Feed = name(f.Feed)
+	} else {
+		e.Feed = strconv.Itoa(int(f.Feed))
+	}
+	return e
 }
 
 // gap judges the gap that ends with o's fix.
-func (d *GapDetector) gap(o *Obs, den *density) {
+func (d *GapDetector) gap(o *Obs, rc *recent) {
 	p, f := &o.Prev, &o.Fix
 	dt := f.Time - p.Time
-	slots := int(d.opts.DensityWindowMs / (10 * minuteMs))
-	dense := den.share(slots)
+	before := rc.before(p.Time)
 	shore := o.places.shoreAt(p.Lat, p.Lon)
-	rxTo := p.Time + d.opts.IntentionalMinMs
-	if rxTo > f.Time {
-		rxTo = f.Time
-	}
-	rx := d.rx.coverage(p.Lat, p.Lon, p.Time+10*minuteMs, rxTo)
-	intentional := dt >= d.opts.IntentionalMinMs && shore >= d.opts.MinShoreNM*metresPerNM &&
-		rx >= d.opts.MinReception && dense >= d.opts.MinDensity
+	rxTo := min(p.Time+d.opts.IntentionalMinMs, f.Time)
+	rx, rxHours := d.rx.rate(p.Lat, p.Lon, p.Time, rxTo)
+	silent := d.cov.silentMs(p.Time, f.Time, p.Feed, f.Feed)
+	outage := silent >= d.opts.FeedOutageMs
+	// Heard well before: GFW's count, or, where reception is sparse (by
+	// satellite alone), half of what the area's reception gives a vessel in
+	// that time, and never fewer than 3.
+	need := min(d.opts.MinPositionsBefore, max(3, int(math.Ceil(rx*float64(d.opts.IntentionalMinMs)/(24*hourMs)/2))))
+	intentional := !outage && dt >= d.opts.IntentionalMinMs && shore >= d.opts.MinShoreNM*metresPerNM &&
+		rx >= d.opts.MinReception && rxHours >= d.opts.MinReceptionHours && before >= need
 	moved := geo.Distance(p.Lat, p.Lon, f.Lat, f.Lon)
 	conf := 0.4
-	why := "coverage hole or unclear"
-	if intentional {
-		conf = 0.6 + 0.2*ramp(float64(dt), float64(d.opts.IntentionalMinMs), 3*float64(d.opts.IntentionalMinMs)) + 0.2*ramp(rx, d.opts.MinReception, 1)
-		why = "likely intentional"
+	var summary string
+	switch {
+	case outage:
+		conf = 0.2
+		summary = fmt.Sprintf("%d unheard for %s: its feed heard nobody for %s of it (a coverage hole, not the vessel), reappeared %.0f nm away",
+			o.Vessel.MMSI, hours(dt), hours(silent), moved/metresPerNM)
+	case intentional:
+		conf = 0.6 + 0.2*ramp(float64(dt), float64(d.opts.IntentionalMinMs), 3*float64(d.opts.IntentionalMinMs)) + 0.2*ramp(rx, d.opts.MinReception, 3*d.opts.MinReception)
+		summary = fmt.Sprintf("%d dark for %s, %.0f nm from shore, reappeared %.0f nm away (likely intentional: others around heard %.0f times a day, it was heard %d times in the 12 h before)",
+			o.Vessel.MMSI, hours(dt), shore/metresPerNM, moved/metresPerNM, rx, before)
+	default:
+		summary = fmt.Sprintf("%d unheard for %s, %.0f nm from shore, reappeared %.0f nm away (coverage hole or unclear: others around heard %.0f times a day, it was heard %d times in the 12 h before)",
+			o.Vessel.MMSI, hours(dt), shore/metresPerNM, moved/metresPerNM, rx, before)
 	}
 	ev := event.Event{
 		Type: event.Gap, MMSI: o.Vessel.MMSI, Segment: segName(o.Vessel.MMSI, o.Segment.N),
 		Start: tm(p.Time), End: tm(f.Time), Lat: p.Lat, Lon: p.Lon,
 		EndLat: event.Ptr(f.Lat), EndLon: event.Ptr(f.Lon), Intentional: event.Ptr(intentional),
 		Confidence: clamp01(conf),
-		Summary: fmt.Sprintf("%d dark for %s, %.0f nm from shore, reappeared %.0f nm away (%s: reception %.0f%%, heard %.0f%% before)",
-			o.Vessel.MMSI, hours(dt), shore/metresPerNM, moved/metresPerNM, why, rx*100, dense*100),
-		Details: map[string]float64{"hours": float64(dt) / hourMs, "shore_nm": shore / metresPerNM, "reception": rx, "density_before": dense, "moved_nm": moved / metresPerNM},
+		Summary:    summary,
+		Details: map[string]float64{"hours": float64(dt) / hourMs, "shore_nm": shore / metresPerNM,
+			"reception": math.Round(rx*10) / 10, "reception_vessel_hours": math.Round(rxHours*10) / 10,
+			"positions_before": float64(before), "positions_needed": float64(need), "moved_nm": moved / metresPerNM,
+			"feed_silent_hours": math.Round(float64(silent)/hourMs*100) / 100},
+		Evidence: []event.Fix{evidenceFix(p, d.name, event.LastBefore), evidenceFix(f, d.name, event.FirstAfter)},
+	}
+	if outage {
+		ev.Details["feed_outage"] = 1
 	}
 	d.Found = append(d.Found, ev)
 	d.emit(ev)
