@@ -117,6 +117,7 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 		return err
 	}
 	opts.Places = pl
+	opts.Places.FeedName = func(i uint16) string { return filepath.Base(inputs[i]) }
 	if err := os.MkdirAll(fl.out, 0o755); err != nil {
 		return err
 	}
@@ -143,6 +144,7 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 	pipeline.WriteWarnings(os.Stderr, res)
 	if !fl.quiet {
 		pipeline.WriteSummary(os.Stderr, res)
+		detect.WriteCoverage(os.Stderr, res.Coverage, opts.Places.FeedName)
 		writeTopRisk(os.Stderr, ps)
 		fmt.Fprintf(os.Stderr, "wrote     %s\n", fl.out)
 	}

@@ -109,6 +109,10 @@ func (c *Core) Close() { c.eng.Close() }
 // a batch run.
 func (c *Core) Finish() []event.Event { return c.eng.Finish() }
 
+// Coverage returns what each feed delivered over time and its outages
+// (detect.Engine.Coverage).
+func (c *Core) Coverage() detect.Coverage { return c.eng.Coverage() }
+
 // Tracker is the core's tracker, for reading vessels' state once the
 // core is done (profiles, networks) or on the core's goroutine.
 func (c *Core) Tracker() *track.Tracker { return c.tr }

@@ -63,6 +63,9 @@ type AnalyzeResult struct {
 	// after Duplicates were removed; OutOfOrder positions were older than
 	// their segment's last fix.
 	ingest.Counts
+	// Coverage is what each input delivered over time (by input index):
+	// its spans of reception and its outages.
+	Coverage detect.Coverage
 }
 
 // InputSummary accounts for one input's lines or rows.
@@ -190,6 +193,7 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 	}
 	res.Events = core.Finish()
 	res.Counts = core.Counts()
+	res.Coverage = core.Coverage()
 	if opts.Progress != nil {
 		opts.Progress(total, total)
 	}
