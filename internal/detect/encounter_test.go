@@ -348,7 +348,7 @@ func (w *scWorld) line(l string, n int) error {
 		every, length := dur("every"), dur("for")
 		rng := scRNG(uint64(n), 7)
 		for i := 0; i < count; i++ {
-			m := uint32(990000000 + n*1000 + i)
+			m := uint32(255800000 + n*1000 + i) // ships (MID 255): 99x numbers are aids to navigation
 			lat, lon := geo.Destination(lat0, lon0, rng.Float64()*360, rng.Float64()*radius*1000)
 			course := rng.Float64() * 360
 			for t := start + int64(rng.IntN(int(every))); t <= start+length; t += every {
