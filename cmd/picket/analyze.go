@@ -28,6 +28,7 @@ type analyzeFlags struct {
 	config     string
 	print      bool
 	quiet      bool
+	tracks     bool
 }
 
 func analyzeCommand() *cobra.Command {
@@ -43,6 +44,7 @@ time the data carries, and writes into --out:
   events.jsonl    every detected event, in picket's event contract
   vessels.jsonl   one line per vessel: identity history, counts, risk and why
   networks.json   groups of vessels linked by encounters, dark rendezvous and shared identities
+  tracks.geojson  with --tracks: every track, a line per transmitter, with the time of each fix
 
 A summary goes to standard error.`,
 		Example: `  picket analyze --out out/ testdata/aivdm/vernon_seine_2016/*.log.gz --tz Europe/Paris
@@ -72,6 +74,7 @@ A summary goes to standard error.`,
 	f.StringVar(&fl.config, "config", "", "YAML file of detector thresholds over the defaults (see --print-config and docs/detection.md)")
 	f.BoolVar(&fl.print, "print-config", false, "print every detector threshold with its default, as a --config file, and exit")
 	f.BoolVar(&fl.quiet, "quiet", false, "no progress bar and no summary")
+	f.BoolVar(&fl.tracks, "tracks", false, "also write tracks.geojson: every vessel's track, a line per transmitter (segment), to open next to the events in a GIS")
 	return c
 }
 
@@ -125,6 +128,9 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 	if tty {
 		opts.Progress = progressBar(os.Stderr)
 	}
+	if fl.tracks {
+		opts.Tracks = pipeline.NewTracks()
+	}
 	res, err := pipeline.Analyze(inputs, opts)
 	if tty {
 		fmt.Fprint(os.Stderr, "\r\033[K")
@@ -136,6 +142,11 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 		return pipeline.WriteEvents(w, res.Events)
 	}); err != nil {
 		return err
+	}
+	if opts.Tracks != nil {
+		if err := pipeline.WriteFileAtomic(filepath.Join(fl.out, "tracks.geojson"), opts.Tracks.WriteGeoJSON); err != nil {
+			return err
+		}
 	}
 	ps, err := writeProfiles(fl.out, res)
 	if err != nil {

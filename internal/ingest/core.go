@@ -14,6 +14,10 @@ type Options struct {
 	Track  track.Options
 	Detect detect.Options
 	Places detect.Places
+	// Tracked, when set, is called with every tracked position after the
+	// detectors saw it, on the core's goroutine (a batch run keeps the
+	// tracks it writes out with it). The update is valid during the call.
+	Tracked func(u *track.Update)
 	// Open makes the detectors emit episodes (encounters, port calls, ...)
 	// as soon as they qualify and again as they grow, for a server whose
 	// analysts watch them go on. Default false: each event is emitted
@@ -49,15 +53,16 @@ type Counts struct {
 // every detector. It is the one implementation of that path: the batch
 // job, the live pipeline and the detector tests all run it.
 type Core struct {
-	dd  *fuse.Deduper
-	tr  *track.Tracker
-	eng *detect.Engine
-	n   Counts
+	tracked func(u *track.Update)
+	dd      *fuse.Deduper
+	tr      *track.Tracker
+	eng     *detect.Engine
+	n       Counts
 }
 
 // NewCore returns an empty core.
 func NewCore(opts Options) *Core {
-	c := &Core{dd: fuse.NewDeduper(opts.Dedup), tr: track.New(opts.Track)}
+	c := &Core{dd: fuse.NewDeduper(opts.Dedup), tr: track.New(opts.Track), tracked: opts.Tracked}
 	if opts.Open {
 		c.eng = detect.NewEngine(opts.Detect, opts.Places)
 	} else {
@@ -93,6 +98,9 @@ func (c *Core) Report(r *fuse.Report) Outcome {
 	}
 	c.n.Tracked++
 	c.eng.Position(&u)
+	if c.tracked != nil {
+		c.tracked(&u)
+	}
 	return Tracked
 }
 

@@ -41,6 +41,9 @@ type AnalyzeOptions struct {
 	Track      track.Options
 	Detect     detect.Options
 	Places     detect.Places
+	// Tracks, when set, is given every tracked fix (to write the tracks
+	// out with the events). Default nil: fixes are not kept.
+	Tracks *Tracks
 	// Progress, when set, is called now and then with the bytes read of
 	// all inputs and their total size.
 	Progress func(done, total int64)
@@ -156,7 +159,11 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 		}(uint16(i))
 	}
 
-	core := ingest.NewCore(ingest.Options{Track: opts.Track, Detect: opts.Detect, Places: opts.Places})
+	copts := ingest.Options{Track: opts.Track, Detect: opts.Detect, Places: opts.Places}
+	if opts.Tracks != nil {
+		copts.Tracked = opts.Tracks.Add
+	}
+	core := ingest.NewCore(copts)
 	var lastProgress time.Time
 	var n int64
 	merge := newMerger(streams)
