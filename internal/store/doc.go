@@ -56,8 +56,9 @@
 //     damage is logged, counted and reported by Health and Damages, and
 //     the file is copied aside as wal-N.log.damaged;
 //   - a damaged events section or block of a segment is left out of the
-//     answers that would read it and reported the same way; the rest of
-//     the store stays readable;
+//     answers that would read it and reported the same way, and a segment
+//     whose footer is damaged is set aside as seg-N.pks.damaged; the rest
+//     of the store stays readable;
 //   - seals, checkpoints and retention write new files under temporary
 //     names, fsync and rename them, and commit by renaming CURRENT, so a
 //     crash at any moment leaves a store that opens to the last commit

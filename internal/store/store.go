@@ -146,14 +146,28 @@ func (s *Store) recover() error {
 			junk = append(junk, name) // written by a seal that never committed
 		case kind == "seg":
 			g, _, err := openSegment(filepath.Join(s.dir, name))
-			if err != nil {
-				if errors.Is(err, ErrCorrupt) {
-					return fmt.Errorf("%w (its footer, which indexes it, is unreadable: to open the store without the positions and events this file holds, move it out of %s)", err, s.dir)
-				}
-				return err
+			if err == nil && g.seq != seq {
+				err = fmt.Errorf("%w: %s holds segment %d", ErrCorrupt, name, g.seq)
 			}
-			if g.seq != seq {
-				return fmt.Errorf("%w: %s holds segment %d", ErrCorrupt, name, g.seq)
+			if errors.Is(err, ErrCorrupt) {
+				// Without its footer (its index) nothing of the file can
+				// be found: it is set aside, reported, and the rest of
+				// the store opens.
+				if err := os.Rename(filepath.Join(s.dir, name), filepath.Join(s.dir, name+damagedSuffix)); err != nil {
+					return fmt.Errorf("store: setting the damaged %s aside: %w", name, err)
+				}
+				if err := syncDir(s.dir); err != nil {
+					return err
+				}
+				size := int64(-1)
+				if st, serr := os.Stat(filepath.Join(s.dir, name+damagedSuffix)); serr == nil {
+					size = st.Size()
+				}
+				s.damaged(Damage{File: name, Size: size, What: "segment file, set aside as " + name + damagedSuffix + " (its positions and events are not served)", Reason: err.Error()})
+				continue
+			}
+			if err != nil {
+				return err
 			}
 			s.segs = append(s.segs, g)
 		case kind == "ckpt" && seq != cur:
@@ -178,7 +192,7 @@ func (s *Store) recover() error {
 		if seq, kind := parseName(strings.TrimSuffix(name, damagedSuffix)); kind == "wal" && slices.Contains(wals, seq) {
 			continue
 		}
-		s.damaged(Damage{File: name, What: "damaged write-ahead log file kept aside by an earlier recovery", Reason: "remove it once examined"})
+		s.damaged(Damage{File: name, What: "damaged file set aside by an earlier recovery", Reason: "remove it once examined"})
 	}
 
 	if cur > 0 {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -282,8 +283,9 @@ func TestLocked(t *testing.T) {
 	}
 }
 
-// A damaged segment is reported by Open, not served; a torn log tail is
-// what a crash leaves and is dropped.
+// A segment whose footer is damaged is set aside and reported, not
+// served, and the rest of the store opens; a torn log tail is what a
+// crash leaves and is dropped.
 func TestCorruption(t *testing.T) {
 	dir := t.TempDir()
 	s := open(t, dir, Options{})
@@ -299,8 +301,14 @@ func TestCorruption(t *testing.T) {
 	// Leave without Close, as a crash would.
 	unlockDir(s.lock)
 	s = open(t, dir, Options{})
-	if n := len(track(t, s, ps[0].MMSI, 0, math.MaxInt64)); n != len(byVessel(ps)[ps[0].MMSI])+1 {
-		t.Fatalf("after a torn tail: %d positions of mmsi %d", n, ps[0].MMSI)
+	n0 := len(track(t, s, ps[0].MMSI, 0, math.MaxInt64))
+	if n0 != len(byVessel(ps)[ps[0].MMSI])+1 {
+		t.Fatalf("after a torn tail: %d positions of mmsi %d", n0, ps[0].MMSI)
+	}
+	// What the first segment holds of that vessel.
+	inFirst, _, err := s.segs[0].track(ps[0].MMSI, 0, math.MaxInt64, nil, nil)
+	if err != nil || len(inFirst) == 0 || len(inFirst) == n0 {
+		t.Fatalf("the first segment holds %d of %d positions of mmsi %d (%v): want some", len(inFirst), n0, ps[0].MMSI, err)
 	}
 	s.Close()
 	_ = wals
@@ -312,8 +320,22 @@ func TestCorruption(t *testing.T) {
 	b, _ := os.ReadFile(segs[0])
 	b[len(b)-30] ^= 0xff // in the footer
 	os.WriteFile(segs[0], b, 0o644)
-	if _, err := Open(dir, Options{}); !errors.Is(err, ErrCorrupt) {
-		t.Fatalf("Open with a damaged segment footer: %v, want ErrCorrupt", err)
+	// The segment is set aside and reported; the rest of the store opens.
+	s = open(t, dir, Options{})
+	if err := s.Health(); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), filepath.Base(segs[0])) {
+		t.Fatalf("Health() with a damaged segment footer: %v, want ErrCorrupt naming %s", err, filepath.Base(segs[0]))
+	}
+	if _, err := os.Stat(segs[0] + damagedSuffix); err != nil {
+		t.Fatalf("the damaged segment was not set aside: %v", err)
+	}
+	if got := len(track(t, s, ps[0].MMSI, 0, math.MaxInt64)); got != n0-len(inFirst) {
+		t.Fatalf("%d positions of mmsi %d, want the %d outside the damaged segment", got, ps[0].MMSI, n0-len(inFirst))
+	}
+	s.Close()
+	s = open(t, dir, Options{})
+	defer s.Close()
+	if err := s.Health(); err == nil || !strings.Contains(err.Error(), filepath.Base(segs[0])+damagedSuffix) {
+		t.Fatalf("Health() after a restart: %v, want the file set aside named", err)
 	}
 }
 
