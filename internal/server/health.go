@@ -19,9 +19,10 @@ type health struct {
 	Feeds  []live.FeedStats  `json:"feeds"`
 }
 
-// healthz: GET /healthz — 200 while the server runs and the store
-// answers and takes writes, 503 otherwise; the body says what the
-// pipeline is doing.
+// healthz: GET /healthz — 200 while the server runs, the store answers,
+// takes writes and has found no damage on its disk, and the audit log
+// writes; 503 otherwise, with the reason as the status; the body says
+// what the pipeline is doing.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	st := s.live.Stats()
 	ss := s.st.Stats()
@@ -42,6 +43,11 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	switch err := s.st.Latest(world, 1<<62, func(store.Position) bool { return false }); {
 	case err != nil:
 		h.Status, code = "store: "+err.Error(), http.StatusServiceUnavailable
+	case s.st.Health() != nil:
+		// The store answers without the damaged parts (the API degrades,
+		// it does not fail), but data on its disk is lost or wrong: an
+		// operator should look (the logs name the file and offset).
+		h.Status, code = "store: "+s.st.Health().Error(), http.StatusServiceUnavailable
 	case st.StoreErrs > 0:
 		// A failed write of the store's log is sticky: data is not being
 		// kept (see the logs and picket_store_errors_total).
