@@ -280,12 +280,15 @@ func replayWAL(path string, last bool, fn func(t byte, payload []byte) error, da
 }
 
 // resyncWAL returns the offset of the first valid record (a sane length
-// that fits in the file, a known type, a matching CRC-32C) at or after
-// from, or -1. Most offsets fail on the length or the type byte at once;
-// the CRC is computed only for the few left.
+// that fits in the file, a known type, a payload of the shape its type
+// has, a matching CRC-32C) at or after from, or -1. Most offsets fail on
+// the length, the type or the shape at once, so the CRC is computed for
+// very few, and never over more than a small record's length unless the
+// shape of a positions record fits exactly.
 func resyncWAL(f *os.File, from, size int64) (int64, error) {
 	const chunk = 1 << 20
-	buf := make([]byte, chunk+walHeader+1)
+	const ahead = walHeader + 1 + binary.MaxVarintLen64
+	buf := make([]byte, chunk+ahead)
 	var body []byte
 	for base := from; base+walHeader+1 <= size; base += chunk {
 		b := buf[:min(int64(len(buf)), size-base)]
@@ -295,10 +298,20 @@ func resyncWAL(f *os.File, from, size int64) (int64, error) {
 		for i := 0; i < chunk && i+walHeader+1 <= len(b); i++ {
 			at := base + int64(i)
 			n := int64(binary.LittleEndian.Uint32(b[i:]))
-			if n == 0 || n > maxRecord || at+walHeader+n > size {
+			if n < 2 || n > maxRecord || at+walHeader+n > size {
 				continue
 			}
-			if t := b[i+walHeader]; t < recPositions || t > recEventProv {
+			switch b[i+walHeader] {
+			case recPositions:
+				k, m := binary.Uvarint(b[i+walHeader+1 : min(len(b), i+ahead)])
+				if m <= 0 || k > maxRecord/posWireBytes || int64(k)*posWireBytes != n-1-int64(m) {
+					continue
+				}
+			case recIdentity, recEvent, recEventProv:
+				if n > maxEventJSON+1<<12 {
+					continue
+				}
+			default:
 				continue
 			}
 			if int64(cap(body)) < n {
