@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 
 	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/identity"
 	"github.com/picket-ais/picket/internal/pipeline"
 	"github.com/picket-ais/picket/internal/places"
 )
@@ -23,6 +26,7 @@ type analyzeFlags struct {
 	watchlists []string
 	ports      string
 	csvColumns string
+	csvTime    string
 	tz         string
 	assume     string
 	config     string
@@ -68,7 +72,8 @@ A summary goes to standard error.`,
 	f.StringVar(&fl.zones, "zones", "", "GeoJSON FeatureCollection of polygons with a \"name\" property (EEZs, STS hotspots)")
 	f.StringArrayVar(&fl.watchlists, "watchlist", nil, "watchlist CSV (columns imo, mmsi, name) or OFAC SDN vessel extract; repeatable")
 	f.StringVar(&fl.ports, "ports", "", "ports CSV name,lat,lon[,radius_km] instead of the built-in world port and anchorage list")
-	f.StringVar(&fl.csvColumns, "csv-columns", "", "map CSV columns: mmsi=MMSI,time=BaseDateTime,lat=LAT,lon=LON,...")
+	f.StringVar(&fl.csvColumns, "csv-columns", "", "map CSV columns: mmsi=MMSI,time=BaseDateTime,lat=LAT,lon=LON,...; id=HEADER for a vessel identifier that is not an MMSI")
+	f.StringVar(&fl.csvTime, "csv-time-format", "", "layout of CSV times in strftime form, as pandas takes it (e.g. '%d/%m/%Y %H:%M'); default: epoch s/ms, ISO 8601 with or without seconds and zone, YYYY-MM-DD HH:MM[:SS]")
 	f.StringVar(&fl.tz, "tz", "", "time zone of log lines stamped with a local date-time (IANA name); default UTC")
 	f.StringVar(&fl.assume, "assume-times", "", "START/SPAN (e.g. 2015-10-06T00:00:00Z/3m): spread input without timestamps evenly over SPAN from START")
 	f.StringVar(&fl.config, "config", "", "YAML file of detector thresholds over the defaults (see --print-config and docs/detection.md)")
@@ -101,7 +106,14 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 		if err != nil {
 			return usageError{fmt.Errorf("--csv-columns: %v", err)}
 		}
-		opts.CSVColumns = m
+		opts.CSV.Columns = m
+	}
+	if fl.csvTime != "" {
+		tf, err := fuse.ParseTimeFormat(fl.csvTime)
+		if err != nil {
+			return usageError{fmt.Errorf("--csv-time-format: %v", err)}
+		}
+		opts.CSV.TimeFormat = tf
 	}
 	if fl.config != "" {
 		f, err := os.Open(fl.config)
@@ -148,6 +160,9 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 			return err
 		}
 	}
+	if err := writeIDs(fl.out, res.IDs); err != nil {
+		return err
+	}
 	ps, err := writeProfiles(fl.out, res)
 	if err != nil {
 		return err
@@ -189,4 +204,26 @@ func progressBar(w io.Writer) func(done, total int64) {
 		}
 		fmt.Fprintf(w, "\r\033[K[%s%s] %3.0f%% %s%s", strings.Repeat("#", n), strings.Repeat(".", 30-n), frac*100, el.Round(time.Second), eta)
 	}
+}
+
+// writeIDs writes ids.csv, the numbers that stand for the vessels CSV
+// inputs know by an id column (--csv-columns id=HEADER), when there are
+// any: events and vessels.jsonl carry those numbers as their mmsi.
+func writeIDs(dir string, ids *fuse.IDTable) error {
+	if ids == nil || ids.Len() == 0 {
+		return nil
+	}
+	return pipeline.WriteFileAtomic(filepath.Join(dir, "ids.csv"), func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"mmsi", "id"})
+		for n := uint32(identity.OpaqueMin); ; n++ {
+			id, ok := ids.ID(n)
+			if !ok {
+				break
+			}
+			cw.Write([]string{strconv.FormatUint(uint64(n), 10), id})
+		}
+		cw.Flush()
+		return cw.Error()
+	})
 }

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/picket-ais/picket/internal/identity"
 )
 
 // CSV position exports (NOAA MarineCadastre, AISdb, and others) come with
@@ -16,9 +16,14 @@ import (
 // their common names, or by an explicit mapping, and turns each row into a
 // position report and, when the row carries identity, a static report.
 
-// CSV columns picket reads. Only mmsi, time, lat and lon are required.
+// CSV columns picket reads. Only mmsi (or id), time, lat and lon are
+// required.
 const (
-	ColMMSI     = "mmsi"
+	ColMMSI = "mmsi"
+	// ColID is a vessel identifier that is not an MMSI (a database key,
+	// a registry number): it is only ever mapped (id=HEADER), and vessels
+	// known by it get numbers from an IDTable, with no MMSI rule.
+	ColID       = "id"
 	ColTime     = "time"
 	ColLat      = "lat"
 	ColLon      = "lon"
@@ -60,6 +65,17 @@ var knownColumns = map[string]string{
 // ErrCSVHeader is returned when a CSV header lacks a required column.
 var ErrCSVHeader = errors.New("fuse: CSV header lacks a required column")
 
+// Why a row is not understood, besides the time errors (csvtime.go).
+var (
+	ErrNotNumber   = errors.New("is not a number")
+	ErrOutOfRange  = errors.New("is out of range")
+	ErrNotPosition = errors.New("is not a latitude and longitude")
+	// ErrNoPosition: 91 and 181, AIS's "position not available".
+	ErrNoPosition = errors.New("is 'not available' (91, 181)")
+	ErrEmpty      = errors.New("is empty")
+	ErrMalformed  = errors.New("is not a CSV record")
+)
+
 // CSVError is a bad row, with its line.
 type CSVError struct {
 	Line  int
@@ -69,22 +85,66 @@ type CSVError struct {
 }
 
 func (e *CSVError) Error() string {
-	return fmt.Sprintf("fuse: CSV line %d: bad %s %q: %v", e.Line, e.Field, e.Value, e.Err)
+	return fmt.Sprintf("fuse: CSV line %d: %s %q %v", e.Line, e.Field, e.Value, e.Err)
 }
 
 func (e *CSVError) Unwrap() error { return e.Err }
 
+// CSVBad is the rows not understood for one reason.
+type CSVBad struct {
+	Reason string // field and why: `time does not match %d/%m/%Y`
+	Rows   int
+	First  CSVError // the first such row
+}
+
+// String says it as "22,287 rows: time '20/03/2021 00:22' does not match
+// %Y-%m-%d (first at line 2)".
+func (b *CSVBad) String() string {
+	rows := "rows"
+	if b.Rows == 1 {
+		rows = "row"
+	}
+	return fmt.Sprintf("%s %s: %s '%s' %v (first at line %d)", thousands(b.Rows), rows, b.First.Field, b.First.Value, b.First.Err, b.First.Line)
+}
+
+// thousands writes n with comma separators.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// CSVOptions configures a CSVReader. The zero value finds the columns by
+// their common names and reads the times ParseTime reads.
+type CSVOptions struct {
+	// Columns maps picket's columns to header names (ParseColumnMapping),
+	// over the automatic choice.
+	Columns map[string]string
+	// TimeFormat reads the time column in this strftime layout
+	// ("%d/%m/%Y %H:%M") in place of the automatic layouts; times without
+	// a zone are UTC. Default: automatic (ParseTime).
+	TimeFormat *TimeFormat
+	// IDs numbers the vessels of an id column. Share one between the
+	// inputs of a run, so that one identifier is one vessel in all of
+	// them. Default: the reader's own.
+	IDs *IDTable
+}
+
 // CSVReader reads reports from a CSV export.
 type CSVReader struct {
 	r     *csv.Reader
+	opts  CSVOptions
 	col   map[string]int
 	feed  uint16
 	line  int
 	last  map[uint32]string // identity last emitted per MMSI, to emit statics only on change
 	queue []Report
-	Bad   int // rows that were not understood (counted, see Err on each)
+	Bad   int // rows that were not understood (counted by reason in BadRows)
 	// LastErr is the last bad row's error, for messages.
 	LastErr error
+	bad     []CSVBad
 }
 
 // ParseColumnMapping parses "mmsi=MMSI,time=BaseDateTime,..." into a
@@ -102,8 +162,8 @@ func ParseColumnMapping(s string) (map[string]string, error) {
 				known = true
 			}
 		}
-		if !known {
-			return nil, fmt.Errorf("fuse: column mapping: unknown column %q (have mmsi, time, lat, lon, sog, cog, heading, name, imo, callsign, shiptype, status, length, width, draught, class)", k)
+		if !known && k != ColID {
+			return nil, fmt.Errorf("fuse: column mapping: unknown column %q (have mmsi, id, time, lat, lon, sog, cog, heading, name, imo, callsign, shiptype, status, length, width, draught, class)", k)
 		}
 		m[k] = v
 	}
@@ -113,6 +173,15 @@ func ParseColumnMapping(s string) (map[string]string, error) {
 // NewCSVReader reads the header and finds the columns; mapping (picket
 // column -> header name) overrides the automatic choice.
 func NewCSVReader(r io.Reader, mapping map[string]string, feed uint16) (*CSVReader, error) {
+	return NewCSVReaderOptions(r, CSVOptions{Columns: mapping}, feed)
+}
+
+// NewCSVReaderOptions reads the header and finds the columns, as opts says.
+func NewCSVReaderOptions(r io.Reader, opts CSVOptions, feed uint16) (*CSVReader, error) {
+	mapping := opts.Columns
+	if opts.IDs == nil {
+		opts.IDs = &IDTable{}
+	}
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -134,12 +203,52 @@ func NewCSVReader(r io.Reader, mapping map[string]string, feed uint16) (*CSVRead
 			}
 		}
 	}
+	if _, ok := mapping[ColID]; ok {
+		if _, found := col[ColID]; !found {
+			return nil, fmt.Errorf("%w: no column %q for id in %q", ErrCSVHeader, mapping[ColID], strings.Join(head, ","))
+		}
+		delete(col, ColMMSI) // the vessels are known by their id alone
+	}
 	for _, need := range []string{ColMMSI, ColTime, ColLat, ColLon} {
-		if _, ok := col[need]; !ok {
-			return nil, fmt.Errorf("%w: no %s column in %q (use --csv-columns %s=HEADER)", ErrCSVHeader, need, strings.Join(head, ","), need)
+		if _, ok := col[need]; !ok && !(need == ColMMSI && hasCol(col, ColID)) {
+			return nil, fmt.Errorf("%w: no %s column in %q (use --csv-columns %s=HEADER%s)", ErrCSVHeader, need, strings.Join(head, ","), need, idHint(need))
 		}
 	}
-	return &CSVReader{r: cr, col: col, feed: feed, line: 1, last: map[uint32]string{}}, nil
+	return &CSVReader{r: cr, opts: opts, col: col, feed: feed, line: 1, last: map[uint32]string{}}, nil
+}
+
+func hasCol(col map[string]int, c string) bool {
+	_, ok := col[c]
+	return ok
+}
+
+func idHint(need string) string {
+	if need == ColMMSI {
+		return ", or id=HEADER for a vessel identifier that is not an MMSI"
+	}
+	return ""
+}
+
+// BadRows returns the rows not understood, by reason, in the order each
+// reason was first met.
+func (c *CSVReader) BadRows() []CSVBad { return c.bad }
+
+// fail counts a bad row under its reason.
+func (c *CSVReader) fail(err error) {
+	c.Bad++
+	c.LastErr = err
+	var ce *CSVError
+	if !errors.As(err, &ce) {
+		ce = &CSVError{Line: c.line, Field: "record", Err: err}
+	}
+	reason := ce.Field + " " + ce.Err.Error()
+	for i := range c.bad {
+		if c.bad[i].Reason == reason {
+			c.bad[i].Rows++
+			return
+		}
+	}
+	c.bad = append(c.bad, CSVBad{Reason: reason, Rows: 1, First: *ce})
 }
 
 // Next returns the next report; io.EOF at the end. Rows it cannot read
@@ -159,15 +268,13 @@ func (c *CSVReader) Next() (Report, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				c.Bad++
-				c.LastErr = err
+				c.fail(&CSVError{Line: pe.Line, Field: "record", Value: pe.Err.Error(), Err: ErrMalformed})
 				continue
 			}
 			return Report{}, err
 		}
 		if err := c.row(rec); err != nil {
-			c.Bad++
-			c.LastErr = err
+			c.fail(err)
 		}
 	}
 }
@@ -183,21 +290,43 @@ func (c *CSVReader) row(rec []string) error {
 	bad := func(field, v string, err error) error {
 		return &CSVError{Line: c.line, Field: field, Value: v, Err: err}
 	}
-	ms := c.get(rec, ColMMSI)
-	mmsi, err := strconv.ParseUint(ms, 10, 32)
-	if err != nil {
-		return bad(ColMMSI, ms, err)
+	var mmsi uint64
+	if hasCol(c.col, ColID) {
+		id := c.get(rec, ColID)
+		if id == "" {
+			return bad(ColID, id, ErrEmpty)
+		}
+		mmsi = uint64(c.opts.IDs.Number(id))
+	} else {
+		ms := c.get(rec, ColMMSI)
+		var err error
+		mmsi, err = strconv.ParseUint(ms, 10, 32)
+		if err != nil {
+			return bad(ColMMSI, ms, numErr(err))
+		}
+		if mmsi >= identity.OpaqueMin {
+			return bad(ColMMSI, ms, ErrOutOfRange)
+		}
 	}
 	ts := c.get(rec, ColTime)
-	t, err := ParseTime(ts)
+	var t int64
+	var err error
+	if c.opts.TimeFormat != nil {
+		t, err = c.opts.TimeFormat.Parse(ts)
+	} else {
+		t, err = ParseTime(ts)
+	}
 	if err != nil {
 		return bad(ColTime, ts, err)
 	}
 	la, lo := c.get(rec, ColLat), c.get(rec, ColLon)
 	lat, err1 := strconv.ParseFloat(la, 64)
 	lon, err2 := strconv.ParseFloat(lo, 64)
-	if err1 != nil || err2 != nil || lat < -90 || lat > 90 || lon < -180 || lon > 180 {
-		return bad("position", la+" "+lo, errors.New("not a latitude and longitude"))
+	switch {
+	case err1 == nil && err2 == nil && lat == 91 && lon == 181:
+		return bad("position", la+" "+lo, ErrNoPosition)
+	case err1 != nil || err2 != nil || lat < -90 || lat > 90 || lon < -180 || lon > 180:
+		return bad("position", la+" "+lo, ErrNotPosition)
 	}
 	r := Report{Time: t, MMSI: uint32(mmsi), Kind: Position, Class: ClassA, Lat: lat, Lon: lon,
 		Feed: c.feed, Heard: 1, Heading: -1, Status: 15, SOG: NotAvailable, COG: NotAvailable}
@@ -254,27 +383,11 @@ func (c *CSVReader) row(rec []string) error {
 	return nil
 }
 
-// ParseTime reads the times found in AIS exports: Unix epochs (s, ms),
-// RFC 3339 with or without zone (UTC assumed), "YYYY-MM-DD HH:MM:SS" and
-// "YYYYMMDD_HHMMSS". It returns Unix milliseconds.
-func ParseTime(s string) (int64, error) {
-	if s == "" {
-		return 0, errors.New("empty")
+// numErr names why a number did not parse, without the value (the row's
+// error carries it), so that rows group by reason.
+func numErr(err error) error {
+	if errors.Is(err, strconv.ErrRange) {
+		return ErrOutOfRange
 	}
-	if s[0] >= '0' && s[0] <= '9' && !strings.ContainsAny(s, "-:_T ") {
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return 0, err
-		}
-		if f > 1e11 { // milliseconds
-			return int64(f), nil
-		}
-		return int64(math.Round(f * 1000)), nil
-	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999", "20060102_150405", "2006/01/02 15:04:05"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UnixMilli(), nil
-		}
-	}
-	return 0, errors.New("not a time picket knows (epoch, RFC 3339, YYYY-MM-DD HH:MM:SS, YYYYMMDD_HHMMSS)")
+	return ErrNotNumber
 }

@@ -34,7 +34,16 @@ const (
 	KindMOB                     // 972XXYYYY
 	KindEPIRB                   // 974XXYYYY
 	KindAMRD                    // 979XXXXXX, autonomous maritime radio device group B
+	// KindOpaque is a number from OpaqueMin up: a vessel known by an
+	// identifier that is not an MMSI (a CSV id column), numbered by
+	// picket. It has no MID and no MMSI rule applies to it.
+	KindOpaque
 )
+
+// OpaqueMin is the first number given to vessels known by an identifier
+// that is not an MMSI: 2^31, beyond nine digits and beyond the 30 bits an
+// AIS message carries, so that it can be no transmitter's.
+const OpaqueMin = 1 << 31
 
 var kindNames = [...]string{
 	KindUnknown:     "unknown",
@@ -49,6 +58,7 @@ var kindNames = [...]string{
 	KindMOB:         "mob",
 	KindEPIRB:       "epirb",
 	KindAMRD:        "amrd",
+	KindOpaque:      "opaque",
 }
 
 // String returns a lower-case name suitable for JSON and metric labels.
@@ -78,6 +88,9 @@ func (c Class) Valid() bool { return c.Err == nil }
 // Classify returns the station kind, MID and validity of an MMSI. It does
 // not allocate.
 func Classify(mmsi int) Class {
+	if mmsi >= OpaqueMin && mmsi < 1<<32 {
+		return Class{Kind: KindOpaque}
+	}
 	if mmsi < 0 || mmsi > 999_999_999 {
 		return Class{Err: ErrOutOfRange}
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,12 +36,13 @@ type AnalyzeOptions struct {
 	// at most ReorderMax reports (default 1,000,000, ~100 MB) are held.
 	ReorderWindow time.Duration
 	ReorderMax    int
-	// CSVColumns maps picket's CSV columns to header names where automatic
-	// detection does not find them.
-	CSVColumns map[string]string
-	Track      track.Options
-	Detect     detect.Options
-	Places     detect.Places
+	// CSV says how CSV inputs are read: column mapping, time layout, and
+	// the numbering of an id column (one IDTable for every input; Analyze
+	// makes one when nil and returns it in the result).
+	CSV    fuse.CSVOptions
+	Track  track.Options
+	Detect detect.Options
+	Places detect.Places
 	// Tracks, when set, is given every tracked fix (to write the tracks
 	// out with the events). Default nil: fixes are not kept.
 	Tracks *Tracks
@@ -48,6 +50,10 @@ type AnalyzeOptions struct {
 	// all inputs and their total size.
 	Progress func(done, total int64)
 }
+
+// ErrNoRows is returned for a CSV input none of whose rows could be read;
+// the error says why, by reason, with the first row of each.
+var ErrNoRows = errors.New("no row could be read")
 
 // ErrNoTime is returned for input whose lines carry no time at all.
 var ErrNoTime = errors.New("no timestamps in the first 1000 messages: analysis runs on event time (give --assume-times START/SPAN to spread untimed lines over a span)")
@@ -60,6 +66,9 @@ type AnalyzeResult struct {
 	Tally nmea.Tally
 	// CSVRows and CSVBad count the rows of CSV inputs and those not understood.
 	CSVRows, CSVBad int64
+	// IDs numbers the vessels CSV inputs know by an id column (empty when
+	// none do): their events carry those numbers as MMSIs.
+	IDs *fuse.IDTable
 	// Inputs accounts for each input on its own.
 	Inputs []InputSummary
 	// What reached the core: Reports were tracked or taken as identities
@@ -75,8 +84,10 @@ type AnalyzeResult struct {
 type InputSummary struct {
 	Name  string
 	Tally nmea.Tally // NMEA input
-	// Rows and Bad count a CSV input's rows and those not understood.
+	// Rows and Bad count a CSV input's rows and those not understood;
+	// BadRows says why, each reason with its first row.
 	Rows, Bad int64
+	BadRows   []fuse.CSVBad
 }
 
 // Unused is how many of the input's lines or rows were not analysed, and
@@ -118,6 +129,7 @@ type inputStream struct {
 	tally nmea.Tally
 	rows  int64
 	bad   int64
+	why   []fuse.CSVBad
 	cur   []fuse.Report
 	pos   int
 	file  *source.File
@@ -130,6 +142,9 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 	}
 	if opts.ReorderMax <= 0 {
 		opts.ReorderMax = 1_000_000
+	}
+	if opts.CSV.IDs == nil {
+		opts.CSV.IDs = &fuse.IDTable{}
 	}
 	var files []*source.File
 	defer func() {
@@ -184,13 +199,13 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 		core.Report(r)
 	}
 	wg.Wait()
-	res := &AnalyzeResult{Tracker: core.Tracker()}
+	res := &AnalyzeResult{Tracker: core.Tracker(), IDs: opts.CSV.IDs}
 	var errs []error
 	for _, s := range streams {
 		res.Tally.Merge(&s.tally)
 		res.CSVRows += s.rows
 		res.CSVBad += s.bad
-		res.Inputs = append(res.Inputs, InputSummary{Name: s.name, Tally: s.tally, Rows: s.rows, Bad: s.bad})
+		res.Inputs = append(res.Inputs, InputSummary{Name: s.name, Tally: s.tally, Rows: s.rows, Bad: s.bad, BadRows: s.why})
 		if s.err != nil {
 			errs = append(errs, &InputError{Name: s.name, Err: s.err})
 		}
@@ -365,7 +380,7 @@ func (s *inputStream) run(f *source.File, feed uint16, opts *AnalyzeOptions) err
 }
 
 func (s *inputStream) runCSV(r io.Reader, feed uint16, opts *AnalyzeOptions) error {
-	cr, err := fuse.NewCSVReader(r, opts.CSVColumns, feed)
+	cr, err := fuse.NewCSVReaderOptions(r, opts.CSV, feed)
 	if err != nil {
 		return err
 	}
@@ -401,9 +416,14 @@ func (s *inputStream) runCSV(r io.Reader, feed uint16, opts *AnalyzeOptions) err
 		all = all[n:]
 	}
 	s.bad = int64(cr.Bad)
+	s.why = cr.BadRows()
 	s.rows += s.bad
-	if s.rows == 0 && cr.LastErr != nil {
-		return fmt.Errorf("no row could be read: %w", cr.LastErr)
+	if s.rows == s.bad && cr.LastErr != nil {
+		var why []string
+		for _, b := range s.why {
+			why = append(why, b.String())
+		}
+		return fmt.Errorf("%w: %s", ErrNoRows, strings.Join(why, "; "))
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/nmea"
 )
 
@@ -75,6 +76,7 @@ func WriteSummary(w io.Writer, res *AnalyzeResult) {
 	}
 	if res.CSVRows > 0 {
 		fmt.Fprintf(w, "csv       %d rows, %d not understood\n", res.CSVRows, res.CSVBad)
+		writeCSVBad(w, res.Inputs)
 	}
 	fmt.Fprintf(w, "vessels   %d\n", res.Tracker.Len())
 	if res.Last > 0 {
@@ -107,7 +109,7 @@ func WriteWarnings(w io.Writer, res *AnalyzeResult) {
 			continue
 		}
 		if in.Rows > 0 {
-			fmt.Fprintf(w, "picket: warning: %s: %d of %d rows (%.0f%%) were not understood\n", in.Name, unused, total, 100*float64(unused)/float64(total))
+			fmt.Fprintf(w, "picket: warning: %s: %d of %d rows (%.0f%%) were not understood%s\n", in.Name, unused, total, 100*float64(unused)/float64(total), csvHint(in.BadRows))
 			continue
 		}
 		var why []string
@@ -121,4 +123,38 @@ func WriteWarnings(w io.Writer, res *AnalyzeResult) {
 		}
 		fmt.Fprintf(w, "picket: warning: %s: %d of %d lines (%.0f%%) were not analysed: %s\n", in.Name, unused, total, 100*float64(unused)/float64(total), strings.Join(why, ", "))
 	}
+}
+
+// writeCSVBad says, per CSV input, why rows were not understood: each
+// reason with its count and first row.
+func writeCSVBad(w io.Writer, inputs []InputSummary) {
+	for i := range inputs {
+		for _, b := range inputs[i].BadRows {
+			fmt.Fprintf(w, "  %s: %s\n", inputs[i].Name, b.String())
+		}
+	}
+}
+
+// csvHint names the main reason rows were not understood, and the flag
+// that would read them.
+func csvHint(bad []fuse.CSVBad) string {
+	if len(bad) == 0 {
+		return ""
+	}
+	top := 0
+	for k, b := range bad {
+		if b.Rows > bad[top].Rows {
+			top = k
+		}
+	}
+	hint := ": " + bad[top].String()
+	switch bad[top].First.Field {
+	case fuse.ColTime:
+		hint += "; give the times' layout with --csv-time-format (e.g. '%d/%m/%Y %H:%M')"
+	case fuse.ColMMSI:
+		hint += "; map the vessel column with --csv-columns mmsi=HEADER, or id=HEADER for an identifier that is not an MMSI"
+	case "position":
+		hint += "; map the position columns with --csv-columns lat=HEADER,lon=HEADER"
+	}
+	return hint
 }
