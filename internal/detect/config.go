@@ -89,6 +89,15 @@ func setOption(sec reflect.Value, key string, v any) error {
 		f.SetInt(d.Milliseconds())
 		return nil
 	}
+	if f.Type() == durationType {
+		s, isStr := v.(string)
+		d, err := time.ParseDuration(s)
+		if !isStr || err != nil || d < 0 {
+			return fmt.Errorf("want a duration such as 2h or 30m, got %v", v)
+		}
+		f.SetInt(int64(d))
+		return nil
+	}
 	switch f.Kind() {
 	case reflect.Float64:
 		n, ok := number(v)
@@ -121,6 +130,10 @@ func setOption(sec reflect.Value, key string, v any) error {
 	}
 	return nil
 }
+
+// durationType is the type of options given as a time.Duration, which a
+// thresholds file writes as a Go duration ("24h0m0s").
+var durationType = reflect.TypeOf(time.Duration(0))
 
 func number(v any) (float64, bool) {
 	switch n := v.(type) {

@@ -55,6 +55,7 @@ type vesselState struct {
 	watchChecked     bool // matched by MMSI alone
 	watchHits        bool // has watchlist hits
 	jumps            []*jump
+	imoPairs         []*imoPair // IMO numbers it shares with another MMSI
 }
 
 // segState is what the detectors keep per segment.
@@ -210,7 +211,8 @@ func newEngine(opts Options, places Places, opens bool) *Engine {
 		newPortVisitDetector(opts.PortVisit, e.emit, opens),
 		newZoneDetector(places.Zones, e.emit, opens),
 		newWatchlistDetector(places.Watch, e.emit, opens),
-		NewIdentityDetector(opts.Identity, emit),
+		newIdentityDetector(opts.Identity, e.emit, opens),
+		newSharedIMODetector(opts.Identity, e.emit, opens),
 		newSpoofingDetector(opts.Spoofing, e.emit, opens),
 		newEncounterDetector(opts.Encounter, e.emit, opens),
 	}

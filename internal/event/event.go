@@ -33,6 +33,9 @@ const (
 	ImpossibleSpeed = "impossible_speed"
 	SharedMMSI      = "shared_mmsi"
 	InvalidIdentity = "invalid_identity"
+	// SharedIMO: one IMO number broadcast by two MMSIs alive at the same
+	// time (identity fraud or a typo); OtherMMSI is the other.
+	SharedIMO = "shared_imo"
 )
 
 // Identity fields an identity_change can name.

@@ -104,3 +104,29 @@ func trimSpace(s string) string {
 	}
 	return s
 }
+
+// NotAvailableIMO is the IMO field of AIS type 5 with every bit set
+// (2^30-1): some transponders send it, instead of 0, for "no IMO number".
+const NotAvailableIMO = 1<<30 - 1
+
+// PlaceholderIMO reports a number a transponder carries when nobody typed
+// the ship's own: 0, the all-ones "not available", and seven-digit fillers
+// that happen to pass the check digit (1234567, 5555555). Many unrelated
+// ships share them.
+func PlaceholderIMO(imo int) bool {
+	switch imo {
+	case 0, NotAvailableIMO, 1234567:
+		return true
+	}
+	if imo >= 1_000_000 && imo <= 9_999_999 && imo%1_111_111 == 0 {
+		return true // a digit seven times: 5555555 passes the check digit
+	}
+	return false
+}
+
+// HullIMO reports whether imo can stand for a hull: it passes its check
+// digit and is not a placeholder. Only such a number may tie two MMSIs
+// together (a shared IMO, a flag change) or count against a vessel; a
+// number failing its check digit is a typo or made up and says nothing of
+// which ship sends it.
+func HullIMO(imo int) bool { return ValidIMO(imo) && !PlaceholderIMO(imo) }

@@ -184,3 +184,27 @@ func BenchmarkParseIMO(b *testing.B) {
 		_, _ = ParseIMO("IMO 9074729")
 	}
 }
+
+func TestHullIMO(t *testing.T) {
+	for _, c := range []struct {
+		imo         int
+		placeholder bool
+		hull        bool
+	}{
+		{0, true, false},
+		{NotAvailableIMO, true, false}, // 1073741823, exactEarth 2012
+		{1234567, true, false},         // passes its check digit
+		{5555555, true, false},         // passes its check digit
+		{9999999, true, false},         // fails its check digit too
+		{9212424, false, true},         // MarineCadastre 2022-01-03
+		{9074729, false, true},
+		{9074728, false, false},
+	} {
+		if got := PlaceholderIMO(c.imo); got != c.placeholder {
+			t.Errorf("PlaceholderIMO(%d) = %v", c.imo, got)
+		}
+		if got := HullIMO(c.imo); got != c.hull {
+			t.Errorf("HullIMO(%d) = %v", c.imo, got)
+		}
+	}
+}

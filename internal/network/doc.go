@@ -14,11 +14,14 @@
 //
 //   - encounter, dark_rendezvous: a pair event between them;
 //   - flag_change: an identity_change event with field flag links the new
-//     MMSI to the one the IMO number was heard under before
+//     MMSI to the one the IMO number was heard under before it fell silent
 //     (Details["previous_mmsi"]); the link's imo names the hull;
-//   - shared_imo: both MMSIs broadcast the same IMO number at any time, as
-//     the tracker's identity histories show. Numbers failing their check
-//     digit are ignored, and so are numbers heard from more than
+//   - shared_imo: both MMSIs broadcast the same IMO number, at the same
+//     time (a spoofing event of subtype shared_imo, which the link lists)
+//     or at any time as the tracker's identity histories show. Only a
+//     number that can stand for a hull (identity.HullIMO) links: a
+//     placeholder (0, 2^30-1, 1234567) or a number failing its check
+//     digit ties unrelated ships, and so do numbers heard from more than
 //     Options.MaxIMOSharers MMSIs (a default typed into many
 //     transponders). identity_change events about that number are listed
 //     with the link;

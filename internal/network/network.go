@@ -178,6 +178,14 @@ func (b *builder) fromEvents() {
 			if n > 0 {
 				b.add(a, node{e.MMSI, n}, KindSharedMMSI, "", int32(i))
 			}
+		case e.Type == event.Spoofing && e.Subtype == event.SharedIMO:
+			imo := int(e.Details["imo"])
+			if e.OtherMMSI == 0 || e.OtherMMSI == e.MMSI || !identity.HullIMO(imo) {
+				continue
+			}
+			a := b.res.node(e.MMSI, 0, from, to)
+			c := b.res.node(e.OtherMMSI, 0, from, to)
+			b.add(a, c, KindSharedIMO, strconv.Itoa(imo), int32(i))
 		case e.Type == event.IdentityChange && e.Field == event.FieldFlag:
 			p := e.PreviousMMSI()
 			if p == 0 || p == e.MMSI {
@@ -256,8 +264,8 @@ func (b *builder) fromIdentities() {
 			continue
 		}
 		n, err := strconv.Atoi(imo)
-		if err != nil || !identity.ValidIMO(n) {
-			continue // a number failing its check digit is a typo or made up, and says nothing of the hull
+		if err != nil || !identity.HullIMO(n) {
+			continue // a placeholder, or a number failing its check digit (a typo or made up), says nothing of the hull
 		}
 		for x := range ss {
 			for y := x + 1; y < len(ss); y++ {

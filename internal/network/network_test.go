@@ -424,3 +424,22 @@ func TestJSONShape(t *testing.T) {
 		t.Errorf("empty document %q", buf.String())
 	}
 }
+
+// A placeholder IMO links nobody, even heard from few MMSIs (exactEarth
+// 2012: 2^30-1 made five "flag-hopping" networks of risk 44-90), and a
+// shared_imo event links its two MMSIs without the tracker (the server
+// builds networks from events alone).
+func TestIMOLinksNeedAHull(t *testing.T) {
+	f := newFeed().
+		static(lone1, 0, "A", 1<<30-1).static(lone2, 1, "B", 1<<30-1).
+		static(panama, 0, "C", 1234567).static(comoro, 1, "D", 1234567)
+	evs := []event.Event{
+		ev(event.Spoofing, feeder, third, 2, 1, sub(event.SharedIMO), detail("imo", 9212424)),
+		ev(event.Spoofing, tanker, clone, 2, 1, sub(event.SharedIMO), detail("imo", 1<<30-1)),
+	}
+	got := allLinks(Build(evs, f.tr, nil, Options{}))
+	want := []string{fmt.Sprintf("%d %d shared_imo events=1 imo=9212424", third, feeder)}
+	if !slices.Equal(got, want) {
+		t.Errorf("links %q, want %q", got, want)
+	}
+}

@@ -58,8 +58,12 @@
 //	                             123456789: many unrelated transponders carry it)
 //	invalid_mmsi       10        unallocated MID, no ITU form, placeholder: often careless,
 //	                             sometimes a disguise (read from the MMSI when no event says it)
-//	invalid_imo        20        IMO failing its check digit: made-up numbers are a shadow-fleet habit
-//	flag_change        20 each   the IMO number reappeared under another flag: flag hopping
+//	invalid_imo         5        IMO failing its check digit: mostly typos, at times made up;
+//	                             none for a placeholder (0, 2^30-1, 1234567), which says "not available"
+//	shared_imo         10        the IMO number broadcast at the same time by another MMSI
+//	                             (either of the two: one claims the other's hull, or a typo)
+//	flag_change        20 each   the IMO number moved to an MMSI of another flag after the old
+//	                             one fell silent for good (24 h or more): flag hopping
 //	                   cap 40
 //	imo_change         15 each   a hull's IMO number never changes: claiming another ship's
 //	                   cap 30

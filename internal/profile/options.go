@@ -62,13 +62,19 @@ type Options struct {
 	// placeholder value. Often a careless installation, sometimes a chosen
 	// disguise. Counted once. Default 10.
 	InvalidMMSI Weight
-	// InvalidIMO: an IMO number failing its check digit. Installers rarely
-	// type a wrong IMO number; made-up numbers are a known shadow-fleet
-	// habit. Counted once. Default 20.
+	// InvalidIMO: an IMO number failing its check digit. On real data
+	// nearly all are typos or the number written in the wrong field
+	// (exactEarth 2012, MarineCadastre 2022), at times a made-up number;
+	// a placeholder (0, 2^30-1 "not available", 1234567) counts nothing.
+	// Counted once. Default 5.
 	InvalidIMO Weight
+	// SharedIMO: the vessel's IMO number was broadcast at the same time by
+	// another MMSI: one of the two claims the other's hull, or mistyped
+	// its own. Counted once, for both. Default 10.
+	SharedIMO Weight
 
-	// FlagChange: each time the vessel's IMO number reappeared under an
-	// MMSI of another flag. Flag hopping is the hallmark of sanctions
+	// FlagChange: each time the vessel's IMO number moved to an MMSI of
+	// another flag, the old MMSI silent for good. Flag hopping is the hallmark of sanctions
 	// evasion fleets. Default 20 each, cap 40.
 	FlagChange Weight
 	// NameChange: each confirmed change of name. Default 10 each, cap 20.
@@ -125,7 +131,8 @@ func (o Options) withDefaults() Options {
 	def(&o.SharedMMSI, 30, 30)
 	def(&o.ImpossibleSpeed, 10, 20)
 	def(&o.InvalidMMSI, 10, 10)
-	def(&o.InvalidIMO, 20, 20)
+	def(&o.InvalidIMO, 5, 5)
+	def(&o.SharedIMO, 10, 10)
 	def(&o.FlagChange, 20, 40)
 	def(&o.NameChange, 10, 20)
 	def(&o.IMOChange, 15, 30)

@@ -130,7 +130,10 @@ func TestRules(t *testing.T) {
 			e(event.Spoofing, tanker, 0, 0, 0, sub(event.ImpossibleSpeed)), e(event.Spoofing, tanker, 0, 1, 0, sub(event.ImpossibleSpeed)),
 			e(event.Spoofing, tanker, 0, 2, 0, sub(event.ImpossibleSpeed)),
 		}, tanker, CodeImpossibleSpeed, 20, 3},
-		{"invalid imo", []event.Event{e(event.Spoofing, tanker, 0, 0, 0, sub(event.InvalidIdentity), change("imo", "", "1234567"))}, tanker, CodeInvalidIMO, 20, 1},
+		{"invalid imo", []event.Event{e(event.Spoofing, tanker, 0, 0, 0, sub(event.InvalidIdentity), change("imo", "", "9074728"))}, tanker, CodeInvalidIMO, 5, 1},
+		{"shared imo counts for both", []event.Event{
+			e(event.Spoofing, tanker, other, 0, 1, sub(event.SharedIMO), func(e *event.Event) { e.Details = map[string]float64{"imo": 9212424} }),
+		}, other, CodeSharedIMO, 10, 1},
 		{"placeholder mmsi: its jumps are many transponders, not spoofing", []event.Event{
 			e(event.Spoofing, 123456789, 0, 0, 0, sub(event.ImpossibleSpeed)),
 			e(event.Spoofing, 123456789, 0, 1, 5, sub(event.SharedMMSI), seg("123456789-2")),
@@ -454,5 +457,15 @@ func TestWorkers(t *testing.T) {
 		} else if !bytes.Equal(buf.Bytes(), want) {
 			t.Fatalf("%d workers give another output", w)
 		}
+	}
+}
+
+// A placeholder IMO (2^30-1 is the field's "not available") counts nothing
+// against a vessel: exactEarth 2012 has it on 32 vessels.
+func TestPlaceholderIMONoRisk(t *testing.T) {
+	const mmsi = 525019513
+	ps := Build(nil, []event.Event{ev(event.Spoofing, mmsi, 0, 0, 0, sub(event.InvalidIdentity), change("imo", "", "1073741823"))}, Options{})
+	if p := find(ps, mmsi, ""); p == nil || reason(p, CodeInvalidIMO) != nil {
+		t.Errorf("placeholder IMO scored: %+v", p)
 	}
 }

@@ -29,6 +29,7 @@ const (
 	CodeImpossibleSpeed  = "impossible_speed"
 	CodeInvalidMMSI      = "invalid_mmsi"
 	CodeInvalidIMO       = "invalid_imo"
+	CodeSharedIMO        = "shared_imo"
 	CodeFlagChange       = "flag_change"
 	CodeNameChange       = "name_change"
 	CodeIMOChange        = "imo_change"
@@ -99,6 +100,7 @@ type bucket struct {
 	intentionalH  float64
 	coverageH     float64
 	shared        []int32
+	sharedIMO     []int32
 	jumps         []int32
 	badMMSI       []int32
 	badIMO        []int32
@@ -115,6 +117,7 @@ func (b *bucket) reset() {
 	b.intentional, b.coverage = b.intentional[:0], b.coverage[:0]
 	b.intentionalH, b.coverageH = 0, 0
 	b.shared, b.jumps, b.badMMSI, b.badIMO = b.shared[:0], b.jumps[:0], b.badMMSI[:0], b.badIMO[:0]
+	b.sharedIMO = b.sharedIMO[:0]
 	if b.changes == nil {
 		b.changes = make(map[string][]int32)
 		b.contactEvents = make(map[uint32][]int32)
@@ -173,6 +176,10 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 				}
 			}
 		case event.Spoofing:
+			if e.Subtype == event.SharedIMO {
+				b.sharedIMO = append(b.sharedIMO, i) // both MMSIs
+				break
+			}
 			if !own {
 				break
 			}
@@ -183,6 +190,9 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 				b.jumps = append(b.jumps, i)
 			case event.InvalidIdentity:
 				if e.Field == "imo" {
+					if n, err := strconv.Atoi(e.To); err == nil && identity.PlaceholderIMO(n) {
+						break // "not available": nothing against the vessel
+					}
 					b.badIMO = append(b.badIMO, i)
 				} else {
 					b.badMMSI = append(b.badMMSI, i)
@@ -250,6 +260,14 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 			return plural(len(b.jumps), "position jump", "position jumps") + " no ship can make"
 		})
 	}
+	add(CodeSharedIMO, w.SharedIMO, once(b.sharedIMO), b.sharedIMO, func() string {
+		e := &s.events[b.sharedIMO[0]]
+		other := e.OtherMMSI
+		if other == mmsi {
+			other = e.MMSI
+		}
+		return fmt.Sprintf("IMO %.0f broadcast at the same time by %d", e.Details["imo"], other)
+	})
 	add(CodeInvalidIMO, w.InvalidIMO, once(b.badIMO), b.badIMO, func() string {
 		return "broadcasts IMO " + s.events[b.badIMO[0]].To + ", which fails its check digit"
 	})

@@ -30,11 +30,12 @@ type Options struct {
 type Tracker struct {
 	opts     Options
 	vessels  map[uint32]*Vessel
-	byIMO    map[uint32]imoUse
+	byIMO    map[uint32][]imoUse
 	outOfOrd int64
 }
 
-// imoUse is the last MMSI seen broadcasting an IMO number.
+// imoUse is one MMSI broadcasting an IMO number: when it did first and
+// last.
 type imoUse struct {
 	mmsi        uint32
 	first, last int64
@@ -54,7 +55,7 @@ func New(opts Options) *Tracker {
 	if opts.IdleMs <= 0 {
 		opts.IdleMs = 72 * 3600 * 1000
 	}
-	return &Tracker{opts: opts, vessels: make(map[uint32]*Vessel, 1<<12), byIMO: make(map[uint32]imoUse)}
+	return &Tracker{opts: opts, vessels: make(map[uint32]*Vessel, 1<<12), byIMO: make(map[uint32][]imoUse)}
 }
 
 // Vessel returns the vessel with mmsi, or nil.
@@ -205,28 +206,35 @@ func (t *Tracker) closeIdle(v *Vessel, now int64, keep *Segment) []*Segment {
 
 // Change is one identity field taking a new value.
 type Change struct {
-	Field    string // event.FieldName, FieldCallSign, FieldIMO, FieldShipType, FieldFlag, or "destination"
+	Field    string // event.FieldName, FieldCallSign, FieldIMO, FieldShipType, or "destination"
 	From, To string
 	Time     int64
 	// Seen is how many static reports have carried To so far (a value
 	// that flips back and forth between transmitters is not a change of
 	// identity).
 	Seen int
-	// OtherMMSI is set for a flag change: the MMSI the same IMO was
-	// broadcast under before.
-	OtherMMSI uint32
 }
 
-// IMOShare is one IMO number broadcast by two MMSIs over overlapping time.
+// IMOShare is an MMSI starting to broadcast an IMO number that another
+// MMSI broadcast before: the same hull under a new MMSI (a flag change)
+// if the other fell silent for good, two MMSIs claiming one hull if both
+// go on. The tracker cannot tell yet; the detectors watch what follows.
 type IMOShare struct {
 	IMO       uint32
 	OtherMMSI uint32
-	Time      int64
+	Other     *Vessel
+	// Time is when this MMSI first broadcast the number; OtherLast is when
+	// the other was last heard (any report) before it.
+	Time, OtherLast int64
 }
 
+// maxIMOUsers bounds the MMSIs remembered per IMO number: beyond a few,
+// the number is a default typed into many transponders.
+const maxIMOUsers = 8
+
 // Static tracks a static report and returns the identity changes it made
-// (a field's first value is not a change) and, when its IMO is in use by
-// another MMSI at the same time, that share.
+// (a field's first value is not a change) and, when this MMSI starts
+// broadcasting an IMO number another MMSI broadcast before, that share.
 func (t *Tracker) Static(r *fuse.Report) (v *Vessel, changes []Change, share *IMOShare) {
 	v = t.vessel(r)
 	v.Statics++
@@ -253,7 +261,7 @@ func (t *Tracker) Static(r *fuse.Report) (v *Vessel, changes []Change, share *IM
 	}
 	if s.Has&fuse.HasIMO != 0 {
 		note("imo", &id.IMOs, uitoa(uint64(s.IMO)))
-		share = t.useIMO(v, s.IMO, r.Time, &changes)
+		share = t.useIMO(v, s.IMO, r.Time)
 	}
 	if s.Has&fuse.HasShipType != 0 {
 		note("shiptype", &id.ShipTypes, uitoa(uint64(s.ShipType)))
@@ -270,30 +278,36 @@ func (t *Tracker) Static(r *fuse.Report) (v *Vessel, changes []Change, share *IM
 	return v, changes, share
 }
 
-// useIMO records that v broadcast imo; a different MMSI that broadcast it
-// before is either a flag change (it fell silent before v started) or a
-// share (both at once).
-func (t *Tracker) useIMO(v *Vessel, imo uint32, now int64, changes *[]Change) *IMOShare {
-	first := v.firstIMO(imo, now)
-	u, ok := t.byIMO[imo]
-	if !ok || u.mmsi == v.MMSI {
-		if !ok {
-			u = imoUse{mmsi: v.MMSI, first: now}
-		}
-		u.last = now
-		t.byIMO[imo] = u
+// useIMO records that v broadcast imo and returns a share when v starts
+// broadcasting a number another MMSI broadcast before (the one heard
+// last). Only a number that can stand for a hull is recorded: a
+// placeholder (0, 2^30-1, 1234567) or a number failing its check digit
+// is carried by unrelated ships and ties none of them together.
+func (t *Tracker) useIMO(v *Vessel, imo uint32, now int64) *IMOShare {
+	if !identity.HullIMO(int(imo)) {
 		return nil
 	}
-	other := t.vessels[u.mmsi]
-	t.byIMO[imo] = imoUse{mmsi: v.MMSI, first: now, last: now}
-	if other != nil && other.Last < first {
-		from, to := identity.FlagOf(u.mmsi), identity.FlagOf(v.MMSI)
-		if from != to {
-			*changes = append(*changes, Change{Field: "flag", From: from, To: to, Time: now, Seen: 1, OtherMMSI: u.mmsi})
+	us := t.byIMO[imo]
+	latest := -1
+	for i := range us {
+		if us[i].mmsi == v.MMSI {
+			us[i].last = max(us[i].last, now)
+			return nil
 		}
-		return nil
+		if latest < 0 || us[i].last > us[latest].last {
+			latest = i
+		}
 	}
-	return &IMOShare{IMO: imo, OtherMMSI: u.mmsi, Time: now}
+	var share *IMOShare
+	if latest >= 0 {
+		if o := t.vessels[us[latest].mmsi]; o != nil {
+			share = &IMOShare{IMO: imo, OtherMMSI: o.MMSI, Other: o, Time: now, OtherLast: o.Last}
+		}
+	}
+	if len(us) < maxIMOUsers {
+		t.byIMO[imo] = append(us, imoUse{mmsi: v.MMSI, first: now, last: now})
+	}
+	return share
 }
 
 func uitoa(v uint64) string {

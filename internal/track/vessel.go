@@ -59,7 +59,6 @@ type Vessel struct {
 	open     []*Segment
 	segments int        // segments started
 	all      []*Segment // the first maxRemembered segments
-	imoFirst map[uint32]int64
 }
 
 // Open returns the open segments.
@@ -80,19 +79,6 @@ func (v *Vessel) closeAt(i int) *Segment {
 	s.Closed = true
 	v.open = append(v.open[:i], v.open[i+1:]...)
 	return s
-}
-
-// firstIMO returns when v first broadcast imo (now if never before).
-func (v *Vessel) firstIMO(imo uint32, now int64) int64 {
-	if v.imoFirst == nil {
-		v.imoFirst = make(map[uint32]int64, 1)
-	}
-	t, ok := v.imoFirst[imo]
-	if !ok {
-		v.imoFirst[imo] = now
-		return now
-	}
-	return t
 }
 
 // Flag is the ISO 3166 alpha-2 code of the flag the MMSI's MID stands
