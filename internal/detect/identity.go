@@ -69,7 +69,7 @@ type IdentityDetector struct {
 	opens   bool // emit changes once settled, before the data ends
 	pending map[uint32]map[string]*changeCand
 	due     []dueChange              // live: candidates in order of settling
-	waiting map[uint32]*event.Event // events waiting for a position
+	waiting map[uint32][]event.Event // events waiting for a position
 	// unjudged holds vessels whose number's check waits for a name.
 	unjudged map[uint32]*track.Vessel
 }
@@ -90,7 +90,7 @@ func NewIdentityDetector(opts IdentityOptions, emit Emitter) *IdentityDetector {
 // heard again.
 func newIdentityDetector(opts IdentityOptions, emit emitFunc, opens bool) *IdentityDetector {
 	opts.defaults()
-	return &IdentityDetector{opts: opts, emit: emit, opens: opens, pending: make(map[uint32]map[string]*changeCand), waiting: make(map[uint32]*event.Event), unjudged: make(map[uint32]*track.Vessel)}
+	return &IdentityDetector{opts: opts, emit: emit, opens: opens, pending: make(map[uint32]map[string]*changeCand), waiting: make(map[uint32][]event.Event), unjudged: make(map[uint32]*track.Vessel)}
 }
 
 var changeFields = map[string]bool{
@@ -119,11 +119,11 @@ func (d *IdentityDetector) Position(o *Obs) {
 	mmsi := o.Vessel.MMSI
 	vs := o.vs
 	if !vs.hasPos && len(d.waiting) > 0 {
-		if ev := d.waiting[mmsi]; ev != nil {
+		for _, ev := range d.waiting[mmsi] {
 			ev.Lat, ev.Lon = o.Fix.Lat, o.Fix.Lon
-			d.emit(*ev, final)
-			delete(d.waiting, mmsi)
+			d.emit(ev, final)
 		}
+		delete(d.waiting, mmsi)
 	}
 	vs.lastLat, vs.lastLon, vs.hasPos = o.Fix.Lat, o.Fix.Lon, true
 	if o.mmsiCheckDue() {
@@ -135,6 +135,17 @@ func (d *IdentityDetector) Position(o *Obs) {
 		d.unjudged[mmsi] = o.Vessel
 	}
 	d.settle(o.Fix.Time)
+}
+
+// place emits an event at the vessel's last position, or, when none was
+// heard yet (static reports carry none), holds it for the first fix.
+func (d *IdentityDetector) place(vs *vesselState, ev event.Event) {
+	if vs.hasPos {
+		ev.Lat, ev.Lon = vs.lastLat, vs.lastLon
+		d.emit(ev, final)
+		return
+	}
+	d.waiting[ev.MMSI] = append(d.waiting[ev.MMSI], ev)
 }
 
 func (d *IdentityDetector) Static(s *StaticObs) {
@@ -154,13 +165,7 @@ func (d *IdentityDetector) Static(s *StaticObs) {
 			ev.Confidence = 0.3
 			ev.Summary = fmt.Sprintf("%d broadcasts IMO %d, a placeholder (not available), not an IMO number", mmsi, info.IMO)
 		}
-		if vs.hasPos {
-			d.emit(ev, final)
-		} else {
-			// Static reports carry no position: the event waits for the
-			// vessel's first fix to say where it was.
-			d.waiting[mmsi] = &ev
-		}
+		d.place(vs, ev)
 	}
 	for _, ch := range s.Changes {
 		if changeFields[ch.Field] {
@@ -351,8 +356,10 @@ func (d *IdentityDetector) changeEvent(v *track.Vessel, c *changeCand) event.Eve
 // whose old value came back, or sent while several transmitters shared
 // the MMSI, is no change.
 func (d *IdentityDetector) Finish(int64) {
-	for m, ev := range d.waiting {
-		d.emit(*ev, final) // never placed: no position was ever heard
+	for m, evs := range d.waiting {
+		for _, ev := range evs {
+			d.emit(ev, final) // never placed: no position was ever heard
+		}
 		delete(d.waiting, m)
 	}
 	for m, v := range d.unjudged {

@@ -22,9 +22,10 @@ type imoPair struct {
 	// Positions last heard of each, for the event's place and the
 	// distance between them.
 	aPos, bPos fixAt
-	aBack      bool  // a heard at or after tB
-	shared     bool  // both heard alive at once, with the number
-	end        int64 // last time both were alive at once
+	at         fixAt   // where b was when it took the number up
+	aBack      bool    // a heard at or after tB
+	shared     bool    // both heard alive at once, with the number
+	end        int64   // last time both were alive at once
 	maxKm      float64 // between the two when heard within an hour
 	distKnown  bool
 	flagSent   bool // emitted open as a flag change (live)
@@ -70,6 +71,7 @@ func (d *sharedIMODetector) Static(s *StaticObs) {
 		p := &imoPair{imo: sh.IMO, imoStr: strconv.FormatUint(uint64(sh.IMO), 10), a: sh.Other, b: s.Vessel, tB: sh.Time, aLast: sh.OtherLast}
 		if vs := vstate(s.Vessel); vs.hasPos {
 			p.bPos = fixAt{t, vs.lastLat, vs.lastLon, true}
+			p.at = p.bPos
 		}
 		if va := vstate(sh.Other); va.hasPos {
 			p.aPos = fixAt{sh.OtherLast, va.lastLat, va.lastLon, true}
@@ -106,8 +108,11 @@ func (d *sharedIMODetector) heard(v *track.Vessel, pairs []*imoPair, f fixAt) {
 			if f.ok {
 				p.aPos = f
 			}
-		} else if f.ok || !p.bPos.ok {
+		} else if f.ok {
 			p.bPos = f
+			if !p.at.ok {
+				p.at = f
+			}
 		}
 		if p.aPos.ok && p.bPos.ok && abs64(p.aPos.t-p.bPos.t) <= hourMs {
 			p.maxKm = max(p.maxKm, geo.Distance(p.aPos.lat, p.aPos.lon, p.bPos.lat, p.bPos.lon)/1000)
@@ -189,7 +194,7 @@ func (p *imoPair) confidence() float64 {
 func (d *sharedIMODetector) sharedEvent(p *imoPair) event.Event {
 	ev := event.Event{
 		Type: event.Spoofing, Subtype: event.SharedIMO, MMSI: p.b.MMSI, OtherMMSI: p.a.MMSI,
-		Start: tm(p.tB), End: tm(p.end), Lat: p.bPos.lat, Lon: p.bPos.lon,
+		Start: tm(p.tB), End: tm(p.end), Lat: p.at.lat, Lon: p.at.lon,
 		Confidence: p.confidence(),
 		Summary:    fmt.Sprintf("%d and %d both broadcast IMO %d at the same time", p.b.MMSI, p.a.MMSI, p.imo),
 		Details:    map[string]float64{"imo": float64(p.imo)},
@@ -205,7 +210,7 @@ func (d *sharedIMODetector) flagEvent(p *imoPair) event.Event {
 	from, to := identity.FlagOf(p.a.MMSI), identity.FlagOf(p.b.MMSI)
 	return event.Event{
 		Type: event.IdentityChange, MMSI: p.b.MMSI, Field: event.FieldFlag, From: from, To: to,
-		Start: tm(p.tB), End: tm(p.tB), Lat: p.bPos.lat, Lon: p.bPos.lon,
+		Start: tm(p.tB), End: tm(p.tB), Lat: p.at.lat, Lon: p.at.lon,
 		Confidence: 0.9,
 		Summary: fmt.Sprintf("%d took over the IMO number %d of %d, silent %.0f h before: flag %s -> %s",
 			p.b.MMSI, p.imo, p.a.MMSI, float64(p.tB-p.aLast)/hourMs, from, to),

@@ -124,8 +124,8 @@ func TestAnalyzeMarineCadastreSharedIMO(t *testing.T) {
 // MINGYANGZHOU 9 and MING YANG ZHOU 9. In 3 minutes nobody renamed a
 // ship: there is no identity change.
 func TestAnalyzeAISHubNoIdentityChange(t *testing.T) {
-	start := time.Date(2015, 10, 6, 0, 0, 0, 0, time.UTC).UnixMilli()
-	res := analyzeFiles(t, AnalyzeOptions{AssumeStartMs: start, AssumeSpanMs: 3 * 60 * 1000}, "aivdm/aishub_global_3min_2015.nmea.gz")
+	start := time.Date(2015, 10, 6, 0, 0, 0, 0, time.UTC)
+	res := analyzeFiles(t, AnalyzeOptions{AssumeStart: start, AssumeSpan: 3 * time.Minute}, "aivdm/aishub_global_3min_2015.nmea.gz")
 	for _, e := range res.Events {
 		if e.Type == event.IdentityChange {
 			t.Errorf("identity change %s", e.Summary)

@@ -3,6 +3,7 @@ package sim
 import (
 	"math"
 
+	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/geo"
 	"github.com/picket-ais/picket/internal/identity"
 )
@@ -20,6 +21,7 @@ const (
 	injInvalidIMO      = "invalid_imo"
 	injNameChange      = "identity_change"
 	injFlagHop         = "flag_hop"
+	injSharedIMO       = "shared_imo"
 )
 
 // Thresholds the staging respects, from DESIGN.md's detection defaults.
@@ -452,6 +454,8 @@ func (s *scenario) stageLateBehaviours(set int) {
 	s.stageNameChange(set)
 	s.stageFlagHop(set)
 	s.stageAccidentalGap(set)
+	s.stageSharedIMO(set)
+	s.stagePlaceholderIMO(set)
 }
 
 // ordinaryTraders lists ordinary Class A traders not given a role.
@@ -547,8 +551,14 @@ func (s *scenario) stageSharedMMSI(set int) {
 			}
 			victim := s.fleet[v]
 			victim.busy, victim.role = true, "its MMSI is used by another transmitter"
-			imp := &vessel{kind: Cargo, role: "impostor", busy: true, home: -1, noStatic: true, knots: 10,
-				ids: []idSpan{{from: math.MinInt64, id: victim.ids[0].id}}, alive: span{t0, t0 + dur}}
+			// It sends type 5 reports of its own under the MMSI (another
+			// name and call sign), which alternate with the victim's: no
+			// identity change.
+			iid := *victim.ids[0].id
+			mid := int(iid.MMSI / 1_000_000)
+			iid.Name, iid.CallSign = []byte(s.nm.name(Cargo, mid)), []byte(s.nm.callSign(mid))
+			imp := &vessel{kind: Cargo, role: "impostor", busy: true, home: -1, impostor: true, knots: 10,
+				ids: []idSpan{{from: math.MinInt64, id: &iid}}, alive: span{t0, t0 + dur}}
 			s.fleet = append(s.fleet, imp)
 			s.fp.plans = append(s.fp.plans, plan{})
 			iv := len(s.fleet) - 1
@@ -626,9 +636,19 @@ func (s *scenario) stageNameChange(set int) {
 	s.inj = append(s.inj, &injection{kind: injNameChange, a: v, b: -1, from: t, to: t, oldID: old, newID: &nid})
 }
 
-// stageFlagHop: a tanker goes quiet for 1-3 h at sea and comes back with the
-// same IMO number and name under a new MMSI of another flag.
+// stageFlagHop: a tanker goes quiet at sea for longer than the identity
+// detector's FlagSilence (24 h) and comes back with the same IMO number
+// and name under a new MMSI of another flag. A shorter silence is no flag
+// change (the old MMSI might be alive), so the scenario must be long
+// enough for the silence and a few static reports after it.
 func (s *scenario) stageFlagHop(set int) {
+	silence := detect.DefaultOptions().Identity.FlagSilence.Milliseconds()
+	quiet := silence + s.hours(0.5, 1.5)
+	lo, hi := s.start+hour, s.end-quiet-3*hour
+	if hi <= lo {
+		s.skip(injFlagHop, set, "scenario too short for a silence of a day")
+		return
+	}
 	var cand []int
 	for _, v := range shuffled(s.rng, s.ordinaryTraders(false)) {
 		if s.fleet[v].kind == Tanker && s.fleet[v].ids[0].id.IMO != 0 {
@@ -636,9 +656,8 @@ func (s *scenario) stageFlagHop(set int) {
 		}
 	}
 	for _, v := range cand {
-		t := s.start + int64(float64(s.end-s.start)*(0.3+0.2*s.rng.Float64()))
-		quiet := s.hours(1, 3)
-		if !s.underWay(v, t-hour, t+quiet+hour) {
+		t := lo + s.rng.Int64N(hi-lo)
+		if !s.underWay(v, t-hour, t+hour) {
 			continue
 		}
 		ves := s.fleet[v]
@@ -660,6 +679,49 @@ func (s *scenario) stageFlagHop(set int) {
 		return
 	}
 	s.skip(injFlagHop, set, "no tanker under way")
+}
+
+// stageSharedIMO: a ship broadcasts the IMO number of another ship that
+// sails at the same time elsewhere (a stolen identity, or a typo).
+func (s *scenario) stageSharedIMO(set int) {
+	cand := shuffled(s.rng, s.ordinaryTraders(false))
+	var pair []int
+	for _, v := range cand {
+		if id := s.fleet[v].ids[0].id; identity.HullIMO(int(id.IMO)) {
+			pair = append(pair, v)
+			if len(pair) == 2 {
+				break
+			}
+		}
+	}
+	if len(pair) < 2 {
+		s.skip(injSharedIMO, set, "no two free ships with IMO numbers")
+		return
+	}
+	owner, thief := s.fleet[pair[0]], s.fleet[pair[1]]
+	owner.busy, owner.role = true, "its IMO number is broadcast by another ship"
+	thief.busy, thief.role = true, "broadcasts another ship's IMO number"
+	id := thief.ids[0].id
+	id.IMO = owner.ids[0].id.IMO
+	s.inj = append(s.inj, &injection{kind: injSharedIMO, a: pair[0], b: pair[1], from: s.start, to: s.end, oldID: owner.ids[0].id, newID: id})
+}
+
+// stagePlaceholderIMO: ships of several flags whose transponders send the
+// IMO field's "not available" (2^30-1), as 32 vessels do in exactEarth's
+// 2012 passes: an invalid identity each, never a shared IMO or a flag
+// change.
+func (s *scenario) stagePlaceholderIMO(set int) {
+	n := 0
+	for _, v := range shuffled(s.rng, s.ordinaryTraders(false)) {
+		ves := s.fleet[v]
+		ves.busy, ves.role = true, "sends IMO 1073741823 (not available)"
+		ves.ids[0].id.IMO = identity.NotAvailableIMO
+		s.inj = append(s.inj, &injection{kind: injInvalidIMO, a: v, b: -1, newID: ves.ids[0].id, from: s.start, to: s.end})
+		if n++; n == 3 {
+			return
+		}
+	}
+	s.skip(injInvalidIMO, set, "no free ship for a placeholder IMO")
 }
 
 // stageAccidentalGap: a ship's AIS fails for 6.5-11 h at sea.

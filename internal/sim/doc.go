@@ -61,10 +61,17 @@
 // shore in good coverage and then goes dark for 12-30 h; two ships that go
 // dark there, meet during the dark and reappear; a ship reporting four
 // positions 200-400 km away (impossible speed); a second transmitter using
-// a ship's MMSI 150+ km away for 3-8 h (shared MMSI); an MMSI with an
-// unallocated MID and an IMO number failing its check digit (invalid
-// identity); a ship changing name and call sign; a tanker reflagging under
-// a new MMSI with the same IMO number and name; an accidental 6.5-11 h gap.
+// a ship's MMSI 150+ km away for 3-8 h, sending type 5 reports of its own
+// name between the ship's (shared MMSI, and no identity change); an MMSI
+// with an unallocated MID and an IMO number failing its check digit
+// (invalid identity); three ships of several flags sending IMO 2^30-1, the
+// field's "not available" (invalid identity, never a shared IMO or a flag
+// change); a ship changing name and call sign; a tanker silent for a day
+// and a little more (the identity detector's FlagSilence, 24 h, plus
+// 0.5-1.5 h) that comes back under a new MMSI of another flag with the
+// same IMO number and name (left out of scenarios too short for it); a
+// ship broadcasting the IMO number of another that sails elsewhere at the
+// same time (shared IMO); an accidental 6.5-11 h gap.
 // Staged places are 40 km apart, staged dark periods 130 km (picket's
 // dark-rendezvous detector pairs gaps within 50 nm); where a region cannot
 // give the distances asked, they are relaxed step by step and
@@ -107,10 +114,18 @@
 //     first type 5 for an IMO number failing its check digit).
 //   - identity_change (name, callsign): start: the last static report with
 //     the old value; end: the first with the new one; lat/lon: the ship
-//     then. identity_change (flag): on the new MMSI, from and to the ISO
+//     then; listed only when the new value was heard in as many static
+//     reports as the identity detector's Confirmations (2).
+//     identity_change (flag): on the new MMSI, from and to the ISO
 //     alpha-2 flags of the old and new MMSI; start: the old MMSI's last
 //     message; end: the new MMSI's first static report (the IMO number that
-//     ties them); listed only when both MMSIs' static reports were heard.
+//     ties them); listed only when the old MMSI's static reports were
+//     heard, the new one's Confirmations times, and the old MMSI's last
+//     message was FlagSilence or more before.
+//   - spoofing/shared_imo: on the MMSI heard second with the number
+//     (other_mmsi the first); start: its first static report; end: the
+//     earlier of the two last messages; listed when the first is heard
+//     again after the second began.
 //   - port_visit: within 3 km of a port or anchorage of the port list to
 //     beyond 4 km, with a stop under 0.2 kn (the true track, 30 s steps);
 //     port: the place entered first. Listed only when a heard report shows

@@ -52,6 +52,7 @@ func (h *heardAt) set(t int64, lat, lon float64) { *h = heardAt{t, lat, lon, tru
 type idHeard struct {
 	firstAny, lastAny       heardAt
 	firstStatic, lastStatic heardAt
+	statics                 int // static reports heard
 }
 
 // heardGap is a hole of at least 6 h in a transmitter's heard positions.
@@ -473,6 +474,7 @@ func (g *gen) static(v int, t int64) int64 {
 	ih.lastAny.set(t, plat, plon)
 	ih.firstStatic.first(t, plat, plon)
 	ih.lastStatic.set(t, plat, plon)
+	ih.statics++
 	var err error
 	if ves.classB {
 		m := &g.sdr

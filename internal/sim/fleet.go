@@ -97,6 +97,8 @@ type vessel struct {
 	spoof []spoofPlan
 	// noStatic: sends position reports only.
 	noStatic bool
+	// impostor: a second transmitter on another vessel's MMSI.
+	impostor bool
 	home     int // home port index, -1 none
 }
 

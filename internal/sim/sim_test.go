@@ -23,8 +23,9 @@ import (
 )
 
 // small is a scenario small enough for tests yet long enough for every
-// staged behaviour (dark periods need about a day).
-var small = Options{Seed: 7, Vessels: 60, Hours: 26}
+// staged behaviour (dark periods need about a day; a flag change a day of
+// silence and a few hours around it).
+var small = Options{Seed: 7, Vessels: 60, Hours: 30}
 
 type generated struct {
 	feed []byte
@@ -271,7 +272,7 @@ func TestTruth(t *testing.T) {
 	}
 	for _, k := range []string{
 		"encounter", "dark_rendezvous", "loitering", "gap/intentional", "gap/not intentional",
-		"spoofing/impossible_speed", "spoofing/shared_mmsi", "spoofing/invalid_identity",
+		"spoofing/impossible_speed", "spoofing/shared_mmsi", "spoofing/invalid_identity", "spoofing/shared_imo",
 		"identity_change/name", "identity_change/callsign", "identity_change/flag",
 		"port_visit", "zone_visit", "watchlist",
 	} {

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/geo"
 	"github.com/picket-ais/picket/internal/identity"
@@ -610,8 +611,12 @@ func (g *gen) identityTruth() []event.Event {
 				Details: map[string]float64{"imo": float64(in.newID.IMO)},
 			})
 		case injNameChange:
+			// A change needs the new name in as many static reports as
+			// the identity detector asks (one report may be another
+			// transmitter's).
 			oldH, newH := &hv.ids[0], &hv.ids[len(hv.ids)-1]
-			if !oldH.lastStatic.ok || !newH.firstStatic.ok {
+			if !oldH.lastStatic.ok || newH.statics < idOpts.Confirmations {
+				g.unseen[event.IdentityChange] += 2
 				continue
 			}
 			mmsi := in.newID.MMSI
@@ -629,7 +634,8 @@ func (g *gen) identityTruth() []event.Event {
 			// Seen only when both identities' static reports (the IMO
 			// number that ties them) were heard.
 			oldH, newH := &hv.ids[0], &hv.ids[len(hv.ids)-1]
-			if !oldH.firstStatic.ok || !newH.firstStatic.ok {
+			if !oldH.firstStatic.ok || newH.statics < idOpts.Confirmations ||
+				newH.firstStatic.t-oldH.lastAny.t < idOpts.FlagSilence.Milliseconds() {
 				g.unseen[event.IdentityChange]++
 				continue
 			}
@@ -642,10 +648,32 @@ func (g *gen) identityTruth() []event.Event {
 				Summary: fmt.Sprintf("IMO %d %s reflagged from %s (%d) to %s (%d)", in.newID.IMO, in.newID.Name, from.Alpha2, in.oldID.MMSI, to.Alpha2, in.newID.MMSI),
 				Details: map[string]float64{"old_mmsi": float64(in.oldID.MMSI), "imo": float64(in.newID.IMO)},
 			})
+		case injSharedIMO:
+			// The ship heard first with the number is the other; both must
+			// be heard with it, the first again after the second began.
+			ha, hb := &g.heard[in.a].ids[0], &g.heard[in.b].ids[0]
+			ma, mb := in.oldID.MMSI, in.newID.MMSI
+			if hb.firstStatic.t < ha.firstStatic.t {
+				ha, hb, ma, mb = hb, ha, mb, ma
+			}
+			if !ha.firstStatic.ok || !hb.firstStatic.ok || ha.lastAny.t < hb.firstStatic.t {
+				g.unseen[event.Spoofing]++
+				continue
+			}
+			out = append(out, event.Event{
+				Type: event.Spoofing, Subtype: event.SharedIMO, MMSI: mb, OtherMMSI: ma,
+				Start: tm(hb.firstStatic.t), End: tm(min(ha.lastAny.t, hb.lastAny.t)), Lat: hb.firstStatic.lat, Lon: hb.firstStatic.lon,
+				Summary: fmt.Sprintf("%d broadcasts IMO %d of %d at the same time", in.newID.MMSI, in.newID.IMO, in.oldID.MMSI),
+				Details: map[string]float64{"imo": float64(in.newID.IMO)},
+			})
 		}
 	}
 	return out
 }
+
+// idOpts are the identity detector's defaults, which decide what the
+// truth can expect to be found.
+var idOpts = detect.DefaultOptions().Identity
 
 // watchlistTruth: one event per MMSI and matching watchlist entry, from the
 // first message that carries the matched key to the MMSI's last message.
@@ -662,8 +690,8 @@ func (g *gen) watchlistTruth() []event.Event {
 	hits := map[key]*hit{}
 	var order []key
 	for v, ves := range s.fleet {
-		if ves.noStatic {
-			continue // an impostor says nothing but the MMSI; its victim is not listed
+		if ves.noStatic || ves.impostor {
+			continue // an impostor's victim is not listed
 		}
 		for k, sp := range ves.ids {
 			id := sp.id
