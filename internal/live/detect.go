@@ -64,10 +64,14 @@ type storedEvent struct {
 	after int64
 }
 
-// maxFutureMs mirrors the store's default MaxFuture: positions stamped
-// further ahead of the clock are refused, and one refused position would
-// fail its whole batch.
-const maxFutureMs = int64(time.Hour / time.Millisecond)
+// maxFutureMs is how far ahead of the clock a report may be stamped: a
+// receiver's clock a few minutes fast is tolerated; a line stamped
+// further ahead (a broken clock, or one sent on purpose to an open
+// receiver) is counted under invalid "future" and not tracked, detected
+// or stored, so that it cannot move the vessel's track, or any view's
+// "now", ahead of everything else. It is well within the store's
+// MaxFuture (1 h), which would refuse the whole batch.
+const maxFutureMs = int64(10 * time.Minute / time.Millisecond)
 
 // detectLoop is the single owner of the tracker and the detectors. It
 // runs until the report queue is closed (every feed has stopped), then
@@ -150,11 +154,14 @@ func (p *Pipeline) releaseReordered(all bool) {
 
 // track de-duplicates, tracks and detects one report.
 func (p *Pipeline) track(r *fuse.Report, bs *batchState) {
+	if r.Time > bs.maxT {
+		bs.invalid++
+		p.m.invalid.WithLabelValues("future").Inc()
+		return
+	}
 	bit := p.bits[r.Feed]
 	p.heard.add(r.MMSI, r.Time, bit)
-	if r.Time <= bs.maxT { // a clock far ahead must not trim the log
-		p.maxTime = max(p.maxTime, r.Time)
-	}
+	p.maxTime = max(p.maxTime, r.Time)
 	switch out := p.core.Report(r); out {
 	case ingest.Duplicate:
 		switch r.Kind {

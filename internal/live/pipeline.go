@@ -316,7 +316,7 @@ type Stats struct {
 	OutOfOrder int64 // positions older than their segment's last fix (stored, not tracked)
 	Events     int64 // events found (an episode re-emitted as it grows counts once)
 	Stored     int64 // positions written to the store
-	Invalid    int64 // positions the store cannot take (MMSI over nine digits, time out of range)
+	Invalid    int64 // positions the store cannot take (MMSI over nine digits, time out of range), reports stamped over 10 min ahead
 	StoreErrs  int64 // failed store writes
 	// Queue depths now and their capacities.
 	ReportQueue, ReportQueueCap int

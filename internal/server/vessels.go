@@ -109,7 +109,8 @@ func (s *Server) props(p store.Position, pic *picture, v *view) vesselProps {
 }
 
 // vessels: GET /api/vessels?bbox=&max_age=&q= — the latest position of
-// every vessel heard within max_age of the newest data, as GeoJSON; q
+// every vessel heard within max_age of the newest position the view may
+// see, as GeoJSON; q
 // keeps those whose MMSI starts with it or whose name contains it.
 func (s *Server) vessels(w http.ResponseWriter, r *http.Request) error {
 	v := viewOf(r)
@@ -133,18 +134,30 @@ func (s *Server) vessels(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	since := s.st.Stats().Watermark - maxAge.Milliseconds()
+	// "Now" is the newest position this view may see: counted from the
+	// newest of every feed, max_age would tell a partner when feeds it
+	// may not see last heard anything, and one line from a feed stamped
+	// ahead would empty every partner's map.
+	var latest []store.Position
+	newest := int64(0)
+	if err := s.st.LatestFor(world, 0, v.storeClearance(), func(p store.Position) bool {
+		latest = append(latest, p)
+		newest = max(newest, p.Time)
+		return true
+	}); err != nil {
+		return err
+	}
+	since := newest - maxAge.Milliseconds()
 	fc := featureCollection{Type: "FeatureCollection", Features: []geoFeature{}}
-	err = s.st.LatestFor(*box, since, v.storeClearance(), func(p store.Position) bool {
+	for _, p := range latest {
+		if p.Time < since || !box.Contains(p.Lat, p.Lon) {
+			continue
+		}
 		props := s.props(p, pic, v)
 		if search != "" && !search.matches(p.MMSI, props.Name) {
-			return true
+			continue
 		}
 		fc.Features = append(fc.Features, geoFeature{Type: "Feature", Geometry: point(p.Lat, p.Lon), Properties: props})
-		return true
-	})
-	if err != nil {
-		return err
 	}
 	return writeJSON(w, "application/geo+json", fc)
 }
@@ -214,15 +227,9 @@ func (s *Server) vessel(w http.ResponseWriter, r *http.Request) error {
 		vp.Identity[rec.Field] = append(vp.Identity[rec.Field], identityValue{Value: rec.Value, First: time.UnixMilli(rec.First).UTC(), Last: time.UnixMilli(rec.Last).UTC()})
 	}
 	vp.Name = currentIdentity(recs)[event.FieldName]
-	if err := s.st.LatestFor(world, 0, v.storeClearance(), func(p store.Position) bool {
-		if p.MMSI == mmsi {
-			pos := toPosition(p)
-			vp.Latest = &pos
-			return false
-		}
-		return true
-	}); err != nil {
-		return err
+	if p, ok := s.st.LatestOf(mmsi, v.storeClearance()); ok {
+		pos := toPosition(p)
+		vp.Latest = &pos
 	}
 	var all []event.Event
 	if err := s.st.Events(store.EventFilter{MMSI: mmsi, Clearance: v.storeClearance()}, func(e event.Event, _ store.Provenance) bool {
@@ -288,7 +295,7 @@ type trackProps struct {
 }
 
 // track: GET /api/vessels/{mmsi}/track?from=&to= — default the last 24
-// hours before the newest data.
+// hours before the newest position the view may see.
 func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 	v := viewOf(r)
 	mmsi, err := parseMMSI("mmsi", r.PathValue("mmsi"))
@@ -305,7 +312,11 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if to.IsZero() {
-		to = time.UnixMilli(s.st.Stats().Watermark + 1).UTC()
+		newest, err := s.newestFor(v)
+		if err != nil {
+			return err
+		}
+		to = time.UnixMilli(newest + 1).UTC()
 	}
 	if from.IsZero() {
 		from = to.Add(-24 * time.Hour)
@@ -318,6 +329,12 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 	}
 	tf := trackFeature{Type: "Feature", Properties: trackProps{MMSI: mmsi, From: from, To: to}, Points: []position{}}
 	var coords [][2]float64
+	if _, ok := s.st.LatestOf(mmsi, v.storeClearance()); !ok {
+		// No position of it this view may see: answer as for a vessel
+		// never heard, without reading (and timing) positions it would
+		// throw away.
+		return writeJSON(w, "application/geo+json", tf)
+	}
 	err = s.st.Track(mmsi, from.UnixMilli(), to.UnixMilli(), func(p store.Position) bool {
 		if !v.seesPos(p.Feeds) {
 			return true
@@ -342,6 +359,20 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 		tf.Geometry = &geometry{Type: "LineString", Coordinates: coords}
 	}
 	return writeJSON(w, "application/geo+json", tf)
+}
+
+// newestFor returns the time of the newest position a view may see
+// (Unix ms; 0 when none): the view's "now".
+func (s *Server) newestFor(v *view) (int64, error) {
+	if v.full {
+		return s.st.Stats().Watermark, nil
+	}
+	var newest int64
+	err := s.st.LatestFor(world, 0, v.storeClearance(), func(p store.Position) bool {
+		newest = max(newest, p.Time)
+		return true
+	})
+	return newest, err
 }
 
 // networks: GET /api/networks?mmsi= — the networks of the live risk

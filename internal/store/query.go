@@ -90,6 +90,21 @@ func (s *Store) Latest(b BBox, since int64, fn func(Position) bool) error {
 	return s.LatestFor(b, since, AllFeeds, fn)
 }
 
+// LatestOf returns the latest position of one vessel heard by a feed in
+// clearance (AllFeeds: every feed), from memory; false when there is none.
+func (s *Store) LatestOf(mmsi uint32, clearance uint64) (Position, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	v := s.vessels[mmsi]
+	if s.closed || v == nil {
+		return Position{}, false
+	}
+	if clearance == AllFeeds {
+		return v.last, v.hasPos
+	}
+	return v.latestFor(clearance)
+}
+
 // LatestFor is Latest as a partner cleared for the feeds in clearance
 // sees it: each vessel's latest position heard by one of those feeds
 // (AllFeeds: every feed; 0: none).
