@@ -204,6 +204,7 @@ type Server struct {
 	anonDenials, anonDenialsAll *access.Limiter
 	auditSuppressed             prometheus.Counter
 	streams                     streamCounts
+	csp                         string // Content-Security-Policy
 	conns                       *connLimiter
 
 	clearMu    sync.Mutex
@@ -234,6 +235,7 @@ func New(p *live.Pipeline, opts Options, logger *slog.Logger, reg prometheus.Reg
 			Name: "picket_http_request_seconds", Help: "HTTP request duration by route (live streams excluded).",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"route"}),
 	}
+	s.csp = contentSecurityPolicy(s.opts.Map.Tiles)
 	s.conns = newConnLimiter(s.opts.MaxConns, s.opts.MaxConnsPerAddr)
 	if reg != nil {
 		for _, c := range []prometheus.Collector{s.requests, s.latency, s.auditSuppressed,
@@ -309,6 +311,7 @@ func (s *Server) route() {
 // limits and metrics.
 func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.secureHeaders(w, r)
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
 		}
