@@ -78,7 +78,10 @@
 // scenario.json says what gave.
 // Confounders that must not alert: ships moored side by side in port for
 // hours, tugs and pilots alongside for minutes, pair trawlers 300-500 m
-// apart at 3-4 kn, boats heard only by satellite, anchorage waiting.
+// apart at 3-4 kn, boats heard only by satellite, anchorage waiting, and
+// a fishing net's three AIS buoys drifting together offshore, dark for 8 h
+// (named with their battery charge or voltage, numbered as no
+// administration would: no ship rule, and no invalid identity, applies).
 //
 // # The truth
 //

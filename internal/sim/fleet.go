@@ -99,7 +99,10 @@ type vessel struct {
 	noStatic bool
 	// impostor: a second transmitter on another vessel's MMSI.
 	impostor bool
-	home     int // home port index, -1 none
+	// notShip: not a ship (a net buoy): no ship rule applies, so the
+	// truth holds no gap, loitering, encounter or port visit of it.
+	notShip bool
+	home    int // home port index, -1 none
 }
 
 type destSpan struct {

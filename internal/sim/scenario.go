@@ -100,6 +100,7 @@ func newScenario(opts Options) (*scenario, error) {
 		s.stageLateBehaviours(set)
 	}
 	s.planHarbourCraft()
+	s.stageNonShips()
 	s.makeWatchlist()
 	s.makePasses()
 	return s, nil

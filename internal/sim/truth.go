@@ -62,6 +62,9 @@ func (g *gen) gapTruth() []event.Event {
 	var out []event.Event
 	for v := range g.heard {
 		ves := g.s.fleet[v]
+		if ves.notShip {
+			continue // a buoy saving its battery does not go dark
+		}
 		for _, gp := range g.heard[v].gaps {
 			deliberate := false
 			for _, d := range ves.dark {
@@ -207,6 +210,7 @@ func (g *gen) scanTruth() []event.Event {
 			mmsi := ves.ids[k].id.MMSI
 			lat, lon, sog, _, _ := s.fp.motion(v, t, &hints[v])
 			on := isOn(ves, t)
+			ship := !ves.notShip // ship rules: port visits, loitering, encounters
 			// Port visits (GFW): enter within 3 km, a stop under 0.2 kn,
 			// leave beyond 4 km.
 			vr := &visit[v]
@@ -215,7 +219,7 @@ func (g *gen) scanTruth() []event.Event {
 			}
 			pname, pd := near[v].lookup(s.w, lat, lon, t)
 			switch {
-			case !vr.on && pd <= truthPortEnterM:
+			case !vr.on && pd <= truthPortEnterM && ship:
 				*vr = visitRun{v: v, on: true, mmsi: mmsi, port: pname, from: t, last: t, lat: lat, lon: lon, partial: t == s.start}
 			case vr.on && pd > truthPortLeaveM:
 				out = g.closeVisit(out, vr, vr.last)
@@ -243,7 +247,7 @@ func (g *gen) scanTruth() []event.Event {
 			// Loitering (GFW): slow at sea, >= 20 nm from shore, >= 2 h,
 			// while transmitting.
 			lr := &loit[v]
-			loiter := on && sog < truthSlowKn && s.w.shore.DistanceToShore(lat, lon) >= truthLoiterShoreM
+			loiter := ship && on && sog < truthSlowKn && s.w.shore.DistanceToShore(lat, lon) >= truthLoiterShoreM
 			if lr.on && (!loiter || lr.mmsi != mmsi) {
 				out = g.closeLoiter(out, lr)
 			}
@@ -258,7 +262,7 @@ func (g *gen) scanTruth() []event.Event {
 				lr.n++
 			}
 			// Encounter candidates: slow, transmitting, away from ports.
-			if on && sog < truthSlowKn && pd >= truthPortFarM {
+			if ship && on && sog < truthSlowKn && pd >= truthPortFarM {
 				f := slowFix{v, lat, lon}
 				slow = append(slow, f)
 				key := [2]int32{int32(math.Floor(lat / 0.01)), int32(math.Floor(lon / 0.01))}
