@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/picket-ais/picket/internal/fuse"
-	"github.com/picket-ais/picket/internal/nmea"
 	"github.com/picket-ais/picket/internal/ingest"
+	"github.com/picket-ais/picket/internal/nmea"
 	"github.com/picket-ais/picket/internal/sim"
 	"github.com/picket-ais/picket/internal/store"
 )

@@ -239,26 +239,6 @@ func TestProvenanceORsFeeds(t *testing.T) {
 	}
 }
 
-func TestPace(t *testing.T) {
-	for _, c := range []struct {
-		anchorData, anchorWall, t int64
-		speed                     float64
-		now                       int64
-		want                      time.Duration
-	}{
-		{1000, 5000, 1000, 1, 5000, 0},
-		{1000, 5000, 3000, 1, 5000, 2 * time.Second},
-		{1000, 5000, 3000, 2, 5000, time.Second},
-		{1000, 5000, 3000, 2, 5500, 500 * time.Millisecond},
-		{1000, 5000, 500, 1, 5000, -500 * time.Millisecond}, // before the anchor: now
-		{1000, 5000, 9000, 0, 5000, 0},                      // speed 0: never wait
-	} {
-		if got := pace(c.anchorData, c.anchorWall, c.t, c.speed, c.now); got != c.want {
-			t.Errorf("pace(%+v) = %v, want %v", c, got, c.want)
-		}
-	}
-}
-
 func TestProvenanceHold(t *testing.T) {
 	var h provenance
 	h.init()

@@ -10,18 +10,20 @@ import (
 	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/network"
 	"github.com/picket-ais/picket/internal/profile"
+	"github.com/picket-ais/picket/internal/source"
 	"github.com/picket-ais/picket/internal/track"
 )
 
-// Kind is how a feed gets its lines.
-type Kind string
+// Kind is how a feed gets its lines: one of the kinds package source
+// registers.
+type Kind = source.Kind
 
-// The feed kinds.
+// The feed kinds of package source.
 const (
-	TCPClient   Kind = "tcp"        // connect to Address, reconnect with backoff
-	TCPListener Kind = "tcp-listen" // receivers connect to Address and push lines
-	UDPListener Kind = "udp"        // receivers send datagrams to Address
-	FileReplay  Kind = "file"       // replay File as if it were live
+	TCPClient   = source.TCPClient   // connect to Address, reconnect with backoff
+	TCPListener = source.TCPListener // receivers connect to Address and push lines
+	UDPListener = source.UDPListener // receivers send datagrams to Address
+	FileReplay  = source.FileReplay  // replay File as if it were live
 )
 
 // MaxFeeds is the most feeds a pipeline takes: provenance is one bit per
@@ -62,6 +64,10 @@ type Feed struct {
 	// Location is the time zone of lines stamped with a local date-time
 	// and no zone. Default UTC.
 	Location *time.Location
+	// Silence is how long a TCP client feed waits for data before it
+	// takes the connection for dead and reconnects (tcp only). Default
+	// 2 min.
+	Silence time.Duration
 	// Reorder holds the feed's reports up to this long (data time, and
 	// wall time for a feed that falls quiet) to put them back in time
 	// order before tracking: satellite feeds deliver reports late and
@@ -213,26 +219,16 @@ func (o *Options) Validate() error {
 			return fmt.Errorf("live: feed %q: name used twice", f.Name)
 		}
 		seen[f.Name] = true
-		switch f.Kind {
-		case TCPClient, TCPListener, UDPListener:
-			if f.Address == "" {
-				return fmt.Errorf("live: feed %q (%s): no address", f.Name, f.Kind)
-			}
-		case FileReplay:
-			if f.File == "" {
-				return fmt.Errorf("live: feed %q: no file to replay", f.Name)
-			}
-			if f.Speed < 0 {
-				return fmt.Errorf("live: feed %q: speed %g: want 0 (as fast as possible) or more", f.Name, f.Speed)
-			}
-			if f.Rebase && (f.Speed <= 0 || f.Speed > 1) {
-				return fmt.Errorf("live: feed %q: rebase needs a speed above 0 and at most 1: a faster replay would stamp its data ahead of the clock", f.Name)
-			}
-		default:
-			return fmt.Errorf("live: feed %q: unknown kind %q (want tcp, tcp-listen, udp or file)", f.Name, f.Kind)
+		if err := source.Check(f.sourceConfig()); err != nil {
+			return fmt.Errorf("live: feed %q (%s): %w", f.Name, f.Kind, err)
 		}
 	}
 	return nil
+}
+
+// sourceConfig is what the feed's source needs of it.
+func (f *Feed) sourceConfig() source.Config {
+	return source.Config{Name: f.Name, Kind: f.Kind, Address: f.Address, File: f.File, Speed: f.Speed, Skip: f.Skip, Rebase: f.Rebase, Silence: f.Silence}
 }
 
 // discard is the logger used when none is given.

@@ -16,6 +16,7 @@ import (
 	"github.com/picket-ais/picket/internal/ingest"
 	"github.com/picket-ais/picket/internal/network"
 	"github.com/picket-ais/picket/internal/profile"
+	"github.com/picket-ais/picket/internal/source"
 	"github.com/picket-ais/picket/internal/store"
 )
 
@@ -113,61 +114,31 @@ func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Regi
 			bit = o.FeedBits[i]
 		}
 		p.bits = append(p.bits, uint64(1)<<bit)
-		fs := &feedState{idx: i, bit: bit, cfg: f, done: make(chan struct{}), log: logger.With("feed", f.Name)}
+		src, err := source.New(f.sourceConfig())
+		if err != nil {
+			p.closeSources()
+			return nil, fmt.Errorf("live: feed %q: %w", f.Name, err)
+		}
+		fs := &feedState{idx: i, bit: bit, cfg: f, src: src, done: make(chan struct{}), log: logger.With("feed", f.Name)}
 		fs.state.Store("idle")
 		p.feeds = append(p.feeds, fs)
 	}
 	p.m = newMetrics(p, reg)
-	for _, f := range p.feeds {
-		if err := p.bind(f); err != nil {
-			p.closeListeners()
-			return nil, err
-		}
-	}
 	return p, nil
 }
 
-// bind opens a listener feed's socket.
-func (p *Pipeline) bind(f *feedState) error {
-	switch f.cfg.Kind {
-	case TCPListener:
-		ln, err := net.Listen("tcp", f.cfg.Address)
-		if err != nil {
-			return fmt.Errorf("live: feed %q: %w", f.cfg.Name, err)
-		}
-		f.ln = ln
-		f.log.Info("listening", "kind", "tcp", "addr", ln.Addr().String())
-	case UDPListener:
-		ua, err := net.ResolveUDPAddr("udp", f.cfg.Address)
-		if err != nil {
-			return fmt.Errorf("live: feed %q: %w", f.cfg.Name, err)
-		}
-		c, err := net.ListenUDP("udp", ua)
-		if err != nil {
-			return fmt.Errorf("live: feed %q: %w", f.cfg.Name, err)
-		}
-		_ = c.SetReadBuffer(4 << 20) // bursts from many receivers: the kernel's default drops them
-		f.udp = c
-		f.log.Info("listening", "kind", "udp", "addr", c.LocalAddr().String())
-	}
-	return nil
-}
-
-func (p *Pipeline) closeListeners() {
+// closeSources releases what the feeds' sources opened (listeners'
+// sockets).
+func (p *Pipeline) closeSources() {
 	for _, f := range p.feeds {
-		if f.ln != nil {
-			f.ln.Close()
-		}
-		if f.udp != nil {
-			f.udp.Close()
-		}
+		f.src.Close()
 	}
 }
 
 // Close releases the listeners of a pipeline that was never Run.
 func (p *Pipeline) Close() {
 	if !p.started.Load() {
-		p.closeListeners()
+		p.closeSources()
 	}
 }
 
@@ -175,12 +146,7 @@ func (p *Pipeline) Close() {
 func (p *Pipeline) Addr(feed string) net.Addr {
 	for _, f := range p.feeds {
 		if f.cfg.Name == feed {
-			switch {
-			case f.ln != nil:
-				return f.ln.Addr()
-			case f.udp != nil:
-				return f.udp.LocalAddr()
-			}
+			return f.src.Addr()
 		}
 	}
 	return nil
@@ -356,7 +322,7 @@ func (p *Pipeline) Stats() Stats {
 		Held: int(p.held.Load()), Reordering: int(p.reordering.Load()), Subscribers: p.hub.Subscribers(),
 	}
 	for _, f := range p.feeds {
-		s.Feeds = append(s.Feeds, f.stats(p.Addr(f.cfg.Name)))
+		s.Feeds = append(s.Feeds, f.stats())
 	}
 	return s
 }

@@ -3,11 +3,23 @@
 //
 //   - Files, plain or gzip (detected from their first bytes, not their
 //     name), and standard input: Open, LineReader.
-//   - Live feeds: RunTCPClient connects to a feed and reconnects with
-//     backoff; ServeTCP accepts receivers that push over TCP; ServeUDP reads
-//     datagrams. Each hands its bytes to the caller per connection or per
-//     sender, so that every stream gets its own framer (package live).
+//   - Feeds, one kind a file, each registered by name (Register): a TCP
+//     client that connects to a server and reconnects with backoff
+//     ("tcp", tcpclient.go), a TCP listener that receivers push to
+//     ("tcp-listen", tcplisten.go), a UDP listener ("udp", udp.go), and a
+//     file replayed as live ("file", replay.go). A Source hands its lines
+//     to a stream (Lines) per connection, per UDP sender or per file, so
+//     that every stream gets its own framer; the runner (package live)
+//     provides the streams and everything else a source needs (Env).
 //
-// A LineReader is not safe for concurrent use; the serve functions stop
-// when their context is cancelled.
+// # Adding a kind of feed
+//
+// A radar, a message bus or a serial port is one new file: a type that
+// implements Source, and an init that calls Register with the kind's
+// name, a check of its Config and a constructor. Config gains a field
+// only if the kind needs one no other kind has. Nothing else changes:
+// the config's `kind:` names it, and `picket serve` runs it.
+//
+// A LineReader is not safe for concurrent use. A Source's Run stops when
+// its context is cancelled (a replay also at the end of its file).
 package source

@@ -3,11 +3,9 @@ package source
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net"
-	"sync"
 	"time"
 )
 
@@ -31,6 +29,10 @@ type TCPClientOptions struct {
 	// OnState is called with "connecting", "connected" and
 	// "disconnected" as the connection changes; may be nil.
 	OnState func(state string)
+	// OnError is called with why a connection failed or was lost (a
+	// refusal, a silent server), and with nil once a connection carried
+	// data again; may be nil.
+	OnError func(err error)
 }
 
 func (o TCPClientOptions) withDefaults() TCPClientOptions {
@@ -54,6 +56,9 @@ func (o TCPClientOptions) withDefaults() TCPClientOptions {
 	}
 	if o.OnState == nil {
 		o.OnState = func(string) {}
+	}
+	if o.OnError == nil {
+		o.OnError = func(error) {}
 	}
 	return o
 }
@@ -84,6 +89,7 @@ func RunTCPClient(ctx context.Context, addr string, opts TCPClientOptions, serve
 		c, err := d.DialContext(ctx, "tcp", addr)
 		if err == nil {
 			o.OnState("connected")
+			o.OnError(nil)
 			o.Logger.Info("connected", "addr", addr)
 			began := time.Now()
 			err = serveConn(ctx, c, serve)
@@ -94,12 +100,17 @@ func RunTCPClient(ctx context.Context, addr string, opts TCPClientOptions, serve
 			if time.Since(began) > o.MaxBackoff {
 				backoff = o.MinBackoff
 			}
+			if err == nil {
+				err = errors.New("source: the server closed the connection")
+			}
+			o.OnError(err)
 			o.Logger.Warn("connection lost", "addr", addr, "err", err)
 		} else {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
 			o.OnState("disconnected")
+			o.OnError(err)
 			o.Logger.Warn("connect failed", "addr", addr, "err", err, "retry_in", backoff)
 		}
 		wait := backoff + time.Duration(rand.Int64N(int64(backoff)/5+1))
@@ -119,97 +130,46 @@ func serveConn(ctx context.Context, c net.Conn, serve func(ctx context.Context, 
 	return serve(ctx, c)
 }
 
-// ErrTooManyConns is what a listener logs when it turns a connection away.
-var ErrTooManyConns = errors.New("source: too many connections")
+// TCPClient is the kind of a feed that connects to a server of AIS
+// lines (an AIS provider, a receiver's TCP port) and reconnects with
+// backoff.
+const TCPClient Kind = "tcp"
 
-// TCPListenerOptions configures ServeTCP. The zero value means the
-// defaults.
-type TCPListenerOptions struct {
-	// MaxConns bounds the connections served at once; more are closed on
-	// arrival. Default 256.
-	MaxConns int
-	// Logger receives connection notices. Default: discard.
-	Logger *slog.Logger
-	// Sleep waits d or until ctx is done, after an accept that failed for
-	// a while (out of file descriptors); tests replace it. Default: a
-	// timer.
-	Sleep func(ctx context.Context, d time.Duration) error
-}
+func init() { Register(TCPClient, needAddress, newTCPClient) }
 
-// Waits after an accept that failed for a while: from acceptMinBackoff,
-// doubling to acceptMaxBackoff (net/http's own).
-const (
-	acceptMinBackoff = 5 * time.Millisecond
-	acceptMaxBackoff = time.Second
-)
+type tcpClient struct{ cfg Config }
 
-// temporary reports whether an accept error passes: out of file
-// descriptors (EMFILE, ENFILE), of buffers, a connection aborted before
-// it was accepted. The process must go on listening once descriptors
-// are free again, not stop the feed for good.
-func temporary(err error) bool {
-	var t interface{ Temporary() bool }
-	return errors.As(err, &t) && t.Temporary()
-}
+func newTCPClient(cfg Config) (Source, error) { return &tcpClient{cfg}, nil }
 
-// ServeTCP accepts connections on ln (receivers pushing NMEA) and calls
-// serve with each, in a goroutine of its own, until ctx is done. It then
-// closes ln and every connection, waits for every serve to return, and
-// returns nil. An accept error that passes (out of file descriptors) is
-// logged and retried with backoff; it returns any other.
-func ServeTCP(ctx context.Context, ln net.Listener, opts TCPListenerOptions, serve func(ctx context.Context, c net.Conn) error) error {
-	if opts.MaxConns <= 0 {
-		opts.MaxConns = 256
+func (t *tcpClient) Addr() net.Addr { return nil }
+func (t *tcpClient) Close() error   { return nil }
+
+// defaultSilence is Config.Silence's default.
+const defaultSilence = 2 * time.Minute
+
+func (t *tcpClient) Run(ctx context.Context, env Env) error {
+	silence := t.cfg.Silence
+	if silence <= 0 {
+		silence = defaultSilence
 	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	sleep := opts.Sleep
-	if sleep == nil {
-		sleep = sleepCtx
-	}
-	var backoff time.Duration
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	sem := make(chan struct{}, opts.MaxConns)
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
+	err := RunTCPClient(ctx, t.cfg.Address, TCPClientOptions{
+		Logger:  env.Log,
+		Sleep:   env.Sleep,
+		OnState: env.State,
+		OnError: func(err error) {
+			if err == nil {
+				env.Error("")
+				return
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
-			}
-			if temporary(err) {
-				backoff = min(max(2*backoff, acceptMinBackoff), acceptMaxBackoff)
-				log.Warn("accept failed; retrying", "addr", ln.Addr().String(), "err", err, "retry_in", backoff)
-				if sleep(ctx, backoff) != nil {
-					return nil
-				}
-				continue
-			}
-			return fmt.Errorf("source: accept on %s: %w", ln.Addr(), err)
-		}
-		backoff = 0
-		select {
-		case sem <- struct{}{}:
-		default:
-			log.Warn("connection refused", "remote", c.RemoteAddr().String(), "err", ErrTooManyConns)
-			c.Close()
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			log.Info("receiver connected", "remote", c.RemoteAddr().String())
-			err := serveConn(ctx, c, serve)
-			log.Info("receiver disconnected", "remote", c.RemoteAddr().String(), "err", err)
-		}()
+			env.Error(err.Error())
+		},
+	}, func(ctx context.Context, c net.Conn) error {
+		env.Conns(1)
+		defer env.Conns(-1)
+		return readConn(ctx, c, &env, silence)
+	})
+	if ctx.Err() != nil {
+		return nil
 	}
+	return err
 }
