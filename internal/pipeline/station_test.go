@@ -125,3 +125,61 @@ func TestAnalyzeNetBuoys(t *testing.T) {
 		}
 	}
 }
+
+// Inland vessels send their ENI (type 8, DAC 200, FI 10) and have no IMO
+// number: in the AISHub sample 141 that did were scored no_imo. The
+// Dutch barge 2327460 MARTINIQUE carries its ENI (02327460) as its MMSI:
+// inland, and still an invalid identity.
+func TestAnalyzeAISHubInland(t *testing.T) {
+	start := time.Date(2015, 10, 6, 0, 0, 0, 0, time.UTC)
+	res := analyzeFiles(t, AnalyzeOptions{AssumeStart: start, AssumeSpan: 3 * time.Minute}, "aivdm/aishub_global_3min_2015.nmea.gz")
+	inland := 0
+	res.Tracker.Vessels(func(v *track.Vessel) {
+		if v.Transmitter().Station == identity.StationInland {
+			inland++
+		}
+	})
+	if inland < 100 {
+		t.Errorf("%d inland vessels; the sample has over a hundred sending an ENI", inland)
+	}
+	for _, m := range []uint32{211491850, 205238190, 244750103, 2327460} {
+		if v := res.Tracker.Vessel(m); v == nil || v.Transmitter().Station != identity.StationInland {
+			t.Errorf("%d is not inland", m)
+		}
+	}
+	for _, p := range profile.Build(res.Tracker, res.Events, profile.Options{}) {
+		v := res.Tracker.Vessel(p.MMSI)
+		if v == nil || v.Transmitter().Station != identity.StationInland {
+			continue
+		}
+		for _, r := range p.Risk.Reasons {
+			if r.Code == profile.CodeNoIMO {
+				t.Errorf("inland %d %s: %s", p.MMSI, p.Name, r.Reason)
+			}
+		}
+	}
+}
+
+// The MarineCadastre day: 3669881 and 3669882 (coast-station numbers, no
+// name, no ship type) are base stations and call at no port; 985346207
+// "WD BASE" and 985226000 "PEAFYBASE" (98MID: craft tied to a parent
+// ship) are not invalid identities. 998975541 (AtoN form, MID 897
+// unallocated) is truly invalid and stays so.
+func TestAnalyzeMarineCadastreNonShips(t *testing.T) {
+	res := analyzeFiles(t, AnalyzeOptions{Places: worldPlaces(t)}, "csv/marinecadastre_us_2022-01-03_sample99999.csv.gz")
+	checkNonShips(t, res)
+	for _, m := range []uint32{3669881, 3669882} {
+		if tx := res.Tracker.Vessel(m).Transmitter(); tx.Station != identity.StationBase {
+			t.Errorf("%d is a %s", m, tx.Station)
+		}
+	}
+	invalid := eventsOf(res, event.Spoofing, event.InvalidIdentity)
+	for _, m := range []uint32{985346207, 985226000} {
+		if len(invalid[m]) > 0 {
+			t.Errorf("%s", invalid[m][0].Summary)
+		}
+	}
+	if len(invalid[998975541]) != 1 {
+		t.Errorf("998975541 not invalid")
+	}
+}
