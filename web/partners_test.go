@@ -524,9 +524,9 @@ func simPlaces(simDir string) (detect.Places, error) {
 	if err != nil {
 		return p, err
 	}
-	p.Watch = func(imo, mmsi uint32, name string) []event.Entry {
+	p.Watch = func(q detect.WatchQuery) []event.Entry {
 		var out []event.Entry
-		for _, h := range wl.Match(int(imo), int(mmsi), name) {
+		for _, h := range wl.MatchVessel(nil, watchlist.Vessel{IMO: int(q.IMO), MMSI: int(q.MMSI), Name: q.Name, CallSign: q.CallSign, ShipType: int(q.ShipType)}) {
 			e := h.Entry
 			out = append(out, event.Entry{List: e.List, ID: e.ID, Name: e.Name, IMO: e.IMO, MMSI: e.MMSI, Program: e.Programs, By: h.By.String()})
 		}

@@ -173,12 +173,12 @@ func TestEncounterWithdrawn(t *testing.T) {
 // once more at the end of the data.
 func TestWatchlistEmittedOnMatch(t *testing.T) {
 	const mmsi, imo = 440123000, 9074729
-	watch := func(i, m uint32, name string) []event.Entry {
+	watch := func(q WatchQuery) []event.Entry {
 		e := event.Entry{List: "TEST", ID: "7", Name: "DARK STAR", IMO: imo}
 		switch {
-		case i == imo:
+		case q.IMO == imo:
 			e.By = "imo"
-		case name == "DARK STAR":
+		case q.Name == "DARK STAR":
 			e.By = "name"
 		default:
 			return nil
@@ -194,7 +194,7 @@ func TestWatchlistEmittedOnMatch(t *testing.T) {
 	wl := emissionsOf(ts, event.Watchlist)
 	checkEpisode(t, wl)
 	first := wl[0]
-	if first.at != 10*minute || first.em.Event.Entry.By != "name" || first.em.Event.Confidence != 0.5 {
+	if first.at != 10*minute || first.em.Event.Entry.By != "name" || first.em.Event.Confidence != 0.3 {
 		t.Errorf("first emission at %s by %s conf %.2f, want at the name match", hours(first.at), first.em.Event.Entry.By, first.em.Event.Confidence)
 	}
 	var stronger bool

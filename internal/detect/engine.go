@@ -31,7 +31,7 @@ type Places struct {
 	// Zones returns the names of the zones containing a point.
 	Zones func(lat, lon float64, dst []string) []string
 	// Watch matches an identity against the watchlist.
-	Watch func(imo, mmsi uint32, name string) []event.Entry
+	Watch func(q WatchQuery) []event.Entry
 	// FeedName names an input or feed by its number (track.Fix.Feed) in
 	// the evidence of events; nil names it by the number.
 	FeedName func(feed uint16) string

@@ -2,6 +2,8 @@ package detect
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/track"
@@ -31,7 +33,7 @@ const watchRefreshMs = 24 * hourMs
 // IMO, MMSI or name: one event per vessel and list entry, from the first
 // to the last report that matched.
 type WatchlistDetector struct {
-	match func(imo, mmsi uint32, name string) []event.Entry
+	match func(q WatchQuery) []event.Entry
 	emit  emitFunc
 	opens bool // emit a hit when the vessel first matches
 	hits  map[uint32]map[string]*watchHit
@@ -39,7 +41,7 @@ type WatchlistDetector struct {
 
 // NewWatchlistDetector returns a watchlist detector that emits each hit
 // once, at the end of the data; match may be nil.
-func NewWatchlistDetector(match func(imo, mmsi uint32, name string) []event.Entry, emit Emitter) *WatchlistDetector {
+func NewWatchlistDetector(match func(q WatchQuery) []event.Entry, emit Emitter) *WatchlistDetector {
 	return newWatchlistDetector(match, finalOnly(emit), false)
 }
 
@@ -48,18 +50,51 @@ func NewWatchlistDetector(match func(imo, mmsi uint32, name string) []event.Entr
 // when the match gets stronger (an IMO after a name), the position nearest
 // the match is found, or a day has passed, and a last time at the end of
 // the data.
-func newWatchlistDetector(match func(imo, mmsi uint32, name string) []event.Entry, emit emitFunc, opens bool) *WatchlistDetector {
+func newWatchlistDetector(match func(q WatchQuery) []event.Entry, emit emitFunc, opens bool) *WatchlistDetector {
 	return &WatchlistDetector{match: match, emit: emit, opens: opens, hits: make(map[uint32]map[string]*watchHit)}
 }
 
 func (h *watchHit) confidence() float64 {
-	switch h.entry.By {
-	case "imo":
+	switch watchRank(h.entry.By) {
+	case rankIMO:
 		return 0.95
-	case "mmsi":
+	case rankMMSI:
 		return 0.8
+	case rankCorroborated:
+		return 0.5
 	}
-	return 0.5
+	return 0.3 // a name alone: a weak lead
+}
+
+// How strongly a hit names the listed vessel, from its entry's By
+// ("imo", "mmsi", "name", "alias", "callsign", "type", joined by "+").
+const (
+	rankName         = iota // a name or alias alone
+	rankCorroborated        // a name with the call sign or a ship type that agrees
+	rankMMSI
+	rankIMO
+)
+
+func watchRank(by string) int {
+	switch {
+	case strings.Contains(by, "imo"):
+		return rankIMO
+	case strings.Contains(by, "mmsi"):
+		return rankMMSI
+	case strings.Contains(by, "callsign") || strings.Contains(by, "type"):
+		return rankCorroborated
+	}
+	return rankName
+}
+
+// WatchQuery is what the watchlist is asked about a vessel: its IMO
+// number, MMSI and name, and the call sign and ship type that may
+// corroborate a match by name. Zero values are unknown.
+type WatchQuery struct {
+	IMO, MMSI uint32
+	Name      string
+	CallSign  string
+	ShipType  uint8
 }
 
 // event is a hit's event as it stands.
@@ -105,7 +140,7 @@ func (d *WatchlistDetector) record(vs *vesselState, mmsi uint32, entries []event
 				h.lat, h.lon, h.posTime, h.hasPos = before.Lat, before.Lon, before.Time, true
 			}
 			m[key] = h
-		} else if e.By == "imo" && h.entry.By != "imo" {
+		} else if watchRank(e.By) > watchRank(h.entry.By) {
 			h.entry.By = e.By // the strongest evidence names the hit
 		}
 		if t > h.last {
@@ -122,7 +157,7 @@ func (d *WatchlistDetector) Position(o *Obs) {
 	mmsi := o.Vessel.MMSI
 	if !o.vs.watchChecked {
 		o.vs.watchChecked = true
-		d.record(o.vs, mmsi, d.match(0, mmsi, ""), o.Fix.Time, &o.Fix)
+		d.record(o.vs, mmsi, d.match(WatchQuery{MMSI: mmsi}), o.Fix.Time, &o.Fix)
 	}
 	if !o.vs.watchHits {
 		return
@@ -151,7 +186,19 @@ func (d *WatchlistDetector) Static(s *StaticObs) {
 	if info.IMO == 0 && info.Name == "" {
 		return
 	}
-	d.record(vstate(s.Vessel), s.Vessel.MMSI, d.match(info.IMO, s.Vessel.MMSI, info.Name), s.Report.Time, lastFix(s.Vessel))
+	// The call sign and ship type may come in another report (type 24
+	// part B, a CSV row): those last heard stand in.
+	q := WatchQuery{IMO: info.IMO, MMSI: s.Vessel.MMSI, Name: info.Name, CallSign: info.CallSign, ShipType: info.ShipType}
+	if q.CallSign == "" {
+		q.CallSign, _ = s.Vessel.ID.CallSigns.Current()
+	}
+	if q.ShipType == 0 {
+		if st, ok := s.Vessel.ID.ShipTypes.Current(); ok {
+			n, _ := strconv.Atoi(st)
+			q.ShipType = uint8(n)
+		}
+	}
+	d.record(vstate(s.Vessel), s.Vessel.MMSI, d.match(q), s.Report.Time, lastFix(s.Vessel))
 }
 
 // lastFix is the vessel's most recent fix over its open segments, or nil.

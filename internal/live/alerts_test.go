@@ -185,8 +185,8 @@ func TestEncounterAlertWhileItGoesOn(t *testing.T) {
 // first heard, not when the server stops.
 func TestWatchlistAlertWhileRunning(t *testing.T) {
 	const listed = 636000001
-	places := detect.Places{Watch: func(imo, mmsi uint32, name string) []event.Entry {
-		if mmsi != listed {
+	places := detect.Places{Watch: func(q detect.WatchQuery) []event.Entry {
+		if q.MMSI != listed {
 			return nil
 		}
 		return []event.Entry{{List: "TEST", ID: "42", Name: "DARK TANKER", MMSI: listed, By: "mmsi"}}

@@ -20,8 +20,8 @@ import (
 // are held for an hour here, so that only Flush lets them go.
 func TestEventNeverStoredBeforeItsPositions(t *testing.T) {
 	const listed = 636000001
-	places := detect.Places{Watch: func(imo, mmsi uint32, name string) []event.Entry {
-		if mmsi != listed {
+	places := detect.Places{Watch: func(q detect.WatchQuery) []event.Entry {
+		if q.MMSI != listed {
 			return nil
 		}
 		return []event.Entry{{List: "TEST", ID: "42", Name: "DARK TANKER", MMSI: listed, By: "mmsi"}}

@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -8,6 +10,7 @@ import (
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/identity"
 	"github.com/picket-ais/picket/internal/network"
+	"github.com/picket-ais/picket/internal/places"
 	"github.com/picket-ais/picket/internal/profile"
 	"github.com/picket-ais/picket/internal/track"
 )
@@ -133,5 +136,40 @@ func TestAnalyzeAISHubNoIdentityChange(t *testing.T) {
 	}
 	if v := res.Tracker.Vessel(244711426); v == nil || len(v.ID.Names.Values) < 2 {
 		t.Errorf("244711426 no longer heard with several names: the test says nothing")
+	}
+}
+
+// The AISHub sample against OFAC's SDN vessels (2021-07): 18 vessels used
+// to match by name or alias alone, each a common word: 367052130 FREEDOM
+// (a US tug, type 52, call sign WDC6155) as an alias of the Iranian tanker
+// AMBER, 431169000 and 261205000 ZEUS (a Japanese tanker and a Polish
+// tug) as an alias of HERO II, STARLA, ARGO I, SOL. None is the listed
+// ship (other call signs, other types, other IMO numbers): no name-only
+// hit, and no risk from one. The hits by IMO number (SARVIN, ALVAN,
+// PASSAT) and MMSI (DOWNY) stay.
+func TestAnalyzeAISHubWatchlistNameOnly(t *testing.T) {
+	p, err := places.Load(places.Options{Watchlists: []string{filepath.Join("..", "watchlist", "testdata", "ofac_sdn_vessels_2021-07.csv")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2015, 10, 6, 0, 0, 0, 0, time.UTC)
+	res := analyzeFiles(t, AnalyzeOptions{AssumeStart: start, AssumeSpan: 3 * time.Minute, Places: p}, "aivdm/aishub_global_3min_2015.nmea.gz")
+	strong := map[uint32]string{256631000: "SARVIN", 256629000: "ALVAN", 273434590: "PASSAT", 256861000: "DOWNY"}
+	for _, e := range res.Events {
+		if e.Type != event.Watchlist {
+			continue
+		}
+		if strong[e.MMSI] != e.Entry.Name {
+			t.Errorf("%d matches %s by %s", e.MMSI, e.Entry.Name, e.Entry.By)
+		}
+		delete(strong, e.MMSI)
+	}
+	if len(strong) > 0 {
+		t.Errorf("not found: %v", strong)
+	}
+	for _, pr := range profile.Build(res.Tracker, res.Events, profile.Options{}) {
+		if r := pr.Risk.Reasons; len(r) > 0 && slices.ContainsFunc(r, func(x profile.Reason) bool { return x.Code == profile.CodeWatchlistName }) {
+			t.Errorf("%d: watchlist risk by name: %+v", pr.MMSI, r)
+		}
 	}
 }

@@ -94,7 +94,7 @@ func loadPorts(path string) (func(lat, lon, maxM float64) (string, float64, bool
 }
 
 // loadWatchlists loads and merges watchlists into the detectors' Watch.
-func loadWatchlists(paths []string, warn func(string, error)) (func(imo, mmsi uint32, name string) []event.Entry, error) {
+func loadWatchlists(paths []string, warn func(string, error)) (func(q detect.WatchQuery) []event.Entry, error) {
 	var lists []*watchlist.List
 	for _, path := range paths {
 		l, err := watchlist.LoadFile(path, watchlist.Options{})
@@ -109,8 +109,8 @@ func loadWatchlists(paths []string, warn func(string, error)) (func(imo, mmsi ui
 		lists = append(lists, l)
 	}
 	wl := watchlist.Merge(lists...)
-	return func(imo, mmsi uint32, name string) []event.Entry {
-		hits := wl.Match(int(imo), int(mmsi), name)
+	return func(q detect.WatchQuery) []event.Entry {
+		hits := wl.MatchVessel(nil, watchlist.Vessel{IMO: int(q.IMO), MMSI: int(q.MMSI), Name: q.Name, CallSign: q.CallSign, ShipType: int(q.ShipType)})
 		if len(hits) == 0 {
 			return nil
 		}

@@ -38,7 +38,8 @@
 //
 //	watchlist_imo      60        on a watchlist by IMO: the number stays with the hull
 //	watchlist_mmsi     40        by MMSI only: MMSIs move with reflagging and are reused
-//	watchlist_name     15        by name or alias only: names repeat across fleets
+//	watchlist_name     15        by name or alias with the call sign or an agreeing ship type;
+//	                             a name alone counts nothing: names repeat across fleets
 //	                             (only the strongest match of a vessel counts)
 //	watchlist_contact  20 each   per distinct vessel met (encounter or dark rendezvous) that
 //	                   cap 40    is listed by IMO or MMSI; one hop, not from name-only hits

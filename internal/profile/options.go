@@ -25,8 +25,11 @@ type Options struct {
 	// with reflagging and are reused, so strong but not conclusive.
 	// Default 40.
 	WatchlistMMSI Weight
-	// WatchlistName: an entry matched by name or alias only. Names repeat
-	// across fleets; a lead for the analyst, not an alert. Default 15.
+	// WatchlistName: an entry matched by name or alias, corroborated by
+	// the call sign or a ship type that agrees with the entry's vessel
+	// type. A name alone counts nothing: names repeat across fleets (the
+	// AISHub sample's US yachts FREEDOM and AMBER are OFAC aliases); it is
+	// a lead for the analyst, not an alert. Default 15.
 	WatchlistName Weight
 
 	// Encounter: each encounter at sea (STS transfer candidate). Lawful

@@ -101,7 +101,8 @@ func TestRules(t *testing.T) {
 	}{
 		{"watchlist by imo", []event.Event{e(event.Watchlist, tanker, 0, 0, 1, listed("imo+name", "OCEAN STAR"))}, tanker, CodeWatchlistIMO, 60, 1},
 		{"watchlist by mmsi", []event.Event{e(event.Watchlist, tanker, 0, 0, 1, listed("mmsi", "X"))}, tanker, CodeWatchlistMMSI, 40, 1},
-		{"watchlist by name", []event.Event{e(event.Watchlist, tanker, 0, 0, 1, listed("alias", "X"))}, tanker, CodeWatchlistName, 15, 1},
+		{"watchlist by name and ship type", []event.Event{e(event.Watchlist, tanker, 0, 0, 1, listed("alias+type", "X"))}, tanker, CodeWatchlistName, 15, 1},
+		{"watchlist by name and call sign", []event.Event{e(event.Watchlist, tanker, 0, 0, 1, listed("name+callsign", "X"))}, tanker, CodeWatchlistName, 15, 1},
 		{"strongest watchlist match counts, all listed", []event.Event{
 			e(event.Watchlist, tanker, 0, 0, 1, listed("name", "X")),
 			e(event.Watchlist, tanker, 0, 0, 1, func(e *event.Event) { e.Entry = &event.Entry{List: "UN", Name: "X", By: "imo"} }),
@@ -467,5 +468,15 @@ func TestPlaceholderIMONoRisk(t *testing.T) {
 	ps := Build(nil, []event.Event{ev(event.Spoofing, mmsi, 0, 0, 0, sub(event.InvalidIdentity), change("imo", "", "1073741823"))}, Options{})
 	if p := find(ps, mmsi, ""); p == nil || reason(p, CodeInvalidIMO) != nil {
 		t.Errorf("placeholder IMO scored: %+v", p)
+	}
+}
+
+// A watchlist match by name or alias alone is a lead, worth no risk: the
+// AISHub sample's US yachts FREEDOM and AMBER are OFAC names.
+func TestWatchlistNameAloneNoRisk(t *testing.T) {
+	evs := []event.Event{ev(event.Watchlist, other, 0, 0, 1, listed("alias", "AMBER")), ev(event.Watchlist, other, 0, 0, 1, listed("name", "FREEDOM"))}
+	p := find(Build(nil, evs, Options{}), other, "")
+	if p == nil || p.Risk.Score != 0 {
+		t.Errorf("name-only hits scored: %+v", p)
 	}
 }

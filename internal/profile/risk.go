@@ -43,22 +43,26 @@ const (
 const (
 	byIMO = iota
 	byMMSI
-	byName
+	byName     // a name or alias with the call sign or an agreeing ship type
+	byNameOnly // a name or alias alone: a weak lead, no risk
 )
 
 // strength reads how a watchlist event matched from its entry's By
-// ("imo", "mmsi", "name", "alias", or several joined by "+").
+// ("imo", "mmsi", "name", "alias", "callsign", "type", or several joined
+// by "+").
 func strength(e *event.Event) int {
 	if e.Entry == nil {
-		return byName
+		return byNameOnly
 	}
 	switch by := e.Entry.By; {
 	case strings.Contains(by, "imo"):
 		return byIMO
 	case strings.Contains(by, "mmsi"):
 		return byMMSI
+	case strings.Contains(by, "callsign") || strings.Contains(by, "type"):
+		return byName
 	}
-	return byName
+	return byNameOnly
 }
 
 // scorer computes risks. It holds what crosses vessels: which vessels are
@@ -79,7 +83,7 @@ func (s *scorer) init(w *Options, events []event.Event) {
 	s.listed = make(map[uint32][]int32)
 	for i := range events {
 		e := &events[i]
-		if e.Type == event.Watchlist && strength(e) != byName {
+		if e.Type == event.Watchlist && strength(e) <= byMMSI {
 			s.listed[e.MMSI] = append(s.listed[e.MMSI], int32(i))
 		}
 	}
@@ -91,7 +95,7 @@ func (s *scorer) fork() *scorer { return &scorer{w: s.w, events: s.events, liste
 
 // bucket sorts one vessel's events by the rule they feed.
 type bucket struct {
-	watch         [3][]int32
+	watch         [4][]int32
 	encounter     []int32
 	dark          []int32
 	loiter        []int32
@@ -227,9 +231,11 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 		if len(b.watch[st]) == 0 {
 			continue
 		}
+		// A name alone (b.watch[byNameOnly]) counts nothing: FREEDOM,
+		// AMBER and PATRIOT are OFAC entries and yachts off the US alike.
 		all := s.sortByTime(slices.Concat(b.watch[:]...))
 		wt := [...]Weight{w.WatchlistIMO, w.WatchlistMMSI, w.WatchlistName}[st]
-		by := [...]string{"IMO", "MMSI", "name"}[st]
+		by := [...]string{"IMO", "MMSI", "name with call sign or ship type"}[st]
 		add(code, wt, 1, all, func() string { return "on a watchlist by " + by + ": " + s.entries(b.watch[st]) })
 		break
 	}

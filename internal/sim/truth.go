@@ -12,6 +12,7 @@ import (
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/geo"
 	"github.com/picket-ais/picket/internal/identity"
+	"github.com/picket-ais/picket/internal/watchlist"
 )
 
 // Truth thresholds: DESIGN.md's detection defaults, which the truth is
@@ -711,7 +712,8 @@ func (g *gen) watchlistTruth() []event.Event {
 					by = "imo"
 				case e.MMSI != 0 && e.MMSI == id.MMSI:
 					by, first = "mmsi", ih.firstAny
-				case e.Name != "" && identity.NameKey(e.Name) == identity.NameKey(string(id.Name)):
+				case e.Name != "" && identity.NameKey(e.Name) == identity.NameKey(string(id.Name)) && !watchlist.GenericName(string(id.Name)):
+					// A common one-word name is no identity (watchlist.MatchVessel).
 					by = "name"
 				}
 				if by == "" || !first.ok {

@@ -54,6 +54,11 @@ const (
 	ByMMSI                 // MMSI, exact
 	ByName                 // the entry's name, as identity.NameKey
 	ByAlias                // one of the entry's aliases, as identity.NameKey
+	// ByCallSign and ByType corroborate a name or alias (MatchVessel):
+	// the entry's call sign, or a ship type that agrees with its vessel
+	// type.
+	ByCallSign
+	ByType
 )
 
 func (b By) String() string {
@@ -64,7 +69,7 @@ func (b By) String() string {
 	for _, p := range []struct {
 		bit  By
 		name string
-	}{{ByIMO, "imo"}, {ByMMSI, "mmsi"}, {ByName, "name"}, {ByAlias, "alias"}} {
+	}{{ByIMO, "imo"}, {ByMMSI, "mmsi"}, {ByName, "name"}, {ByAlias, "alias"}, {ByCallSign, "callsign"}, {ByType, "type"}} {
 		if b&p.bit != 0 {
 			parts = append(parts, p.name)
 		}
@@ -83,14 +88,14 @@ type Hit struct {
 	Confidence float64
 }
 
-// NameOnly reports a hit on the name or an alias alone: worth showing,
-// not worth an alert by itself.
-func (h Hit) NameOnly() bool { return h.By&(ByIMO|ByMMSI) == 0 }
+// NameOnly reports a hit on the name or an alias alone, uncorroborated:
+// a weak lead worth showing, worth no risk.
+func (h Hit) NameOnly() bool { return h.By&(ByIMO|ByMMSI|ByCallSign|ByType) == 0 }
 
 var keyConfidence = [...]struct {
 	bit By
 	c   float64
-}{{ByIMO, 0.99}, {ByMMSI, 0.8}, {ByName, 0.4}, {ByAlias, 0.3}}
+}{{ByIMO, 0.99}, {ByMMSI, 0.8}, {ByName, 0.4}, {ByAlias, 0.3}, {ByCallSign, 0.5}, {ByType, 0.2}}
 
 func confidence(b By) float64 {
 	miss := 1.0

@@ -297,3 +297,56 @@ func TestConfidenceOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestGenericName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"FREEDOM": true, "AMBER": true, "PATRIOT": true, "ZEUS": true, "ARGO I": true, "HERO II": true,
+		"SOL 7": true, "MV ZEUS": false, "KAI": true, "": true,
+		"CHON MYONG 1": false, "HAIXUN1169": false, "OCEAN PROSPERITY 67": false, "ADRIAN DARYA 1": false, "SEA STAR": false,
+	} {
+		if got := GenericName(name); got != want {
+			t.Errorf("GenericName(%q) = %v", name, got)
+		}
+	}
+}
+
+// A name is corroborated by the call sign or an agreeing ship type; a
+// generic name counts only with the call sign, an IMO number or an MMSI.
+func TestMatchVessel(t *testing.T) {
+	l, err := Load(strings.NewReader(
+		"ent_num,name,programs,call_sign,vessel_type,tonnage,grt,flag,owner,imo,mmsi,aliases,remarks\n"+
+			"15052,AMBER,IRAN,5IM 597,Crude Oil Tanker,,,Panama,,9357406,677049700,HARAZ|FREEDOM,\n"+
+			"1,CHON MYONG 1,DPRK,HMYD2,Crude Oil Tanker,,,Korea,,,,,\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		v  Vessel
+		by By // 0: no hit
+	}{
+		{Vessel{MMSI: 367052130, Name: "FREEDOM", CallSign: "WDC6155", ShipType: 52}, 0}, // a US tug
+		{Vessel{MMSI: 367052130, Name: "AMBER", ShipType: 80}, 0},                        // generic, though a tanker
+		{Vessel{MMSI: 367052130, Name: "AMBER", CallSign: "5IM597"}, ByName | ByCallSign},
+		{Vessel{IMO: 9357406, Name: "AMBER"}, ByIMO | ByName},
+		{Vessel{Name: "CHON MYONG 1"}, ByName},
+		{Vessel{Name: "CHON-MYONG 1", ShipType: 84}, ByName | ByType},
+		{Vessel{Name: "CHONMYONG 1", ShipType: 84}, 0}, // one word and a number: generic
+		{Vessel{Name: "CHON MYONG 1", ShipType: 70}, ByName},
+		{Vessel{Name: "CHON MYONG 1", CallSign: "HMYD2", ShipType: 80}, ByName | ByCallSign | ByType},
+	} {
+		hits := l.MatchVessel(nil, c.v)
+		var got By
+		if len(hits) > 1 {
+			t.Errorf("%+v: %d hits", c.v, len(hits))
+		}
+		if len(hits) == 1 {
+			got = hits[0].By
+			if hits[0].NameOnly() != (got&^(ByName|ByAlias) == 0) {
+				t.Errorf("%+v: NameOnly %v for %v", c.v, hits[0].NameOnly(), got)
+			}
+		}
+		if got != c.by {
+			t.Errorf("%+v: by %v, want %v", c.v, got, c.by)
+		}
+	}
+}

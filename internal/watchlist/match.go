@@ -21,6 +21,8 @@ type List struct {
 	byName       map[string][]nameRef
 	byCompanyIMO map[int][]int32
 	byCompany    map[string][]nameRef
+	callKey      map[*Entry]string // call signs, as identity.NameKey
+	typeClass    map[*Entry]int8   // vessel type classes
 }
 
 type extraKey struct {
@@ -98,6 +100,7 @@ func (l *List) index() {
 			addName(names, i, a, ByAlias)
 		}
 	}
+	l.indexVessels()
 	for _, k := range l.extraIMO {
 		m := l.byIMO
 		if l.entries[k.entry].Kind == KindCompany {
