@@ -206,11 +206,11 @@ func itoa(v uint32) string {
 
 func TestSpoofedJumpVersusClone(t *testing.T) {
 	var s scene
-	// 412000060 reports three positions 400 km away for 20 minutes, then
-	// is back on its track: an impossible jump.
+	// 412000060 reports positions 400 km away for 90 minutes (its GNSS
+	// spoofed), then is back on its track: an impossible jump.
 	lat, lon := s.sail(412000060, 0, 30, 123, 90, 10, minute, 120*minute)
-	s.sail(412000060, 121*minute, lat+3.6, lon, 0, 10, 10*minute, 20*minute)
-	s.sail(412000060, 142*minute, lat, lon+0.07, 90, 10, minute, 120*minute)
+	s.sail(412000060, 121*minute, lat+3.6, lon, 0, 10, 10*minute, 90*minute)
+	s.sail(412000060, 212*minute, lat, lon+0.25, 90, 10, minute, 120*minute)
 	// 412000061 is cloned: a second transmitter 300 km away for hours.
 	s.sail(412000061, 0, 33, 123, 90, 10, 2*minute, 8*60*minute)
 	s.sail(412000061, 60*minute+minute, 35.7, 124, 0, 5, 2*minute, 6*60*minute)

@@ -54,7 +54,7 @@ type vesselState struct {
 	badIMO           bool // invalid IMO reported
 	watchChecked     bool // matched by MMSI alone
 	watchHits        bool // has watchlist hits
-	jumps            []*jump
+	spoof            *spoofState
 	imoPairs         []*imoPair // IMO numbers it shares with another MMSI
 }
 

@@ -305,10 +305,8 @@ func (d *IdentityDetector) count(v *track.Vessel, c *changeCand) int {
 // time there. Their type 5 reports make identity "changes" that are two
 // ships taking turns.
 func severalTransmitters(v *track.Vessel, vs *vesselState, from, to int64) bool {
-	for _, j := range vs.jumps {
-		if j.shared {
-			return true
-		}
+	if vs.spoof != nil && vs.spoof.shared {
+		return true
 	}
 	segs, _ := v.Segments()
 	for i, a := range segs {

@@ -39,12 +39,15 @@ const (
 	// Identity: a static report, taken into the vessel's identity and
 	// seen by every detector.
 	Identity
+	// Redelivered: a position repeating the vessel's earlier position
+	// under a later time (track/redelivery.go): counted, not tracked.
+	Redelivered
 )
 
 // Counts is what a core has done so far.
 type Counts struct {
 	// Reports reached tracking (Duplicates were not).
-	Reports, Duplicates, Tracked, OutOfOrder int64
+	Reports, Duplicates, Tracked, OutOfOrder, Redelivered int64
 	// First and Last are the Unix ms of the earliest and latest report.
 	First, Last int64
 }
@@ -92,6 +95,10 @@ func (c *Core) Report(r *fuse.Report) Outcome {
 		return Identity
 	}
 	u, ok := c.tr.Position(r)
+	if !ok && u.Redelivered {
+		c.n.Redelivered++
+		return Redelivered
+	}
 	if !ok {
 		c.n.OutOfOrder++
 		return OutOfOrder

@@ -106,10 +106,10 @@ func (p *Pipeline) detectLoop() {
 
 // batchState is what tracking one batch gathers.
 type batchState struct {
-	wall, maxT                       int64
-	pub                              bool
-	live                             []Position
-	dups, tracked, ooo, invalid, all int64
+	wall, maxT                                int64
+	pub                                       bool
+	live                                      []Position
+	dups, tracked, ooo, redeliv, invalid, all int64
 }
 
 func (p *Pipeline) begin() *batchState {
@@ -179,11 +179,14 @@ func (p *Pipeline) track(r *fuse.Report, bs *batchState) {
 		return
 	case ingest.Identity:
 		p.noteIdentity(r, bit)
-	case ingest.Tracked, ingest.OutOfOrder:
+	case ingest.Tracked, ingest.OutOfOrder, ingest.Redelivered:
 		tracked := out == ingest.Tracked
-		if tracked {
+		switch out {
+		case ingest.Tracked:
 			bs.tracked++
-		} else {
+		case ingest.Redelivered:
+			bs.redeliv++ // stored, not tracked
+		default:
 			bs.ooo++ // stored, not tracked
 		}
 		pos := store.Position{MMSI: r.MMSI, Time: r.Time, Lat: r.Lat, Lon: r.Lon, SOG: r.SOG, COG: r.COG, Heading: r.Heading, Status: r.Status, Feeds: bit}
@@ -207,6 +210,7 @@ func (p *Pipeline) end(bs *batchState) {
 	p.nDups.Add(bs.dups)
 	p.nTracked.Add(bs.tracked)
 	p.nOutOfOrder.Add(bs.ooo)
+	p.nRedelivered.Add(bs.redeliv)
 	p.nInvalid.Add(bs.invalid)
 	if len(bs.live) > 0 {
 		p.hub.publishPositions(bs.live)

@@ -96,6 +96,8 @@ func newMetrics(p *Pipeline, reg prometheus.Registerer) *metrics {
 			func() float64 { return float64(p.nDups.Load()) }),
 		gauge("picket_live_out_of_order", "Positions older than their segment's last fix (stored, not tracked).", nil,
 			func() float64 { return float64(p.nOutOfOrder.Load()) }),
+		gauge("picket_live_redelivered", "Positions repeating a vessel's earlier position under a later time (stored, not tracked).", nil,
+			func() float64 { return float64(p.nRedelivered.Load()) }),
 	}
 	for _, f := range p.feeds {
 		f := f

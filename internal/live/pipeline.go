@@ -41,8 +41,8 @@ type Pipeline struct {
 	detectDone chan struct{}
 
 	// Counters read by Stats.
-	nReports, nDups, nTracked, nOutOfOrder, nEvents, nStored, nInvalid, nStoreErr atomic.Int64
-	held, reordering                                                              atomic.Int64
+	nReports, nDups, nTracked, nOutOfOrder, nRedelivered, nEvents, nStored, nInvalid, nStoreErr atomic.Int64
+	held, reordering                                                                            atomic.Int64
 
 	// Owned by the detect goroutine (and by whoever holds snapMu once it
 	// has returned).
@@ -280,10 +280,13 @@ type Stats struct {
 	Duplicates int64 // copies of a transmission already heard
 	Tracked    int64 // positions tracked
 	OutOfOrder int64 // positions older than their segment's last fix (stored, not tracked)
-	Events     int64 // events found (an episode re-emitted as it grows counts once)
-	Stored     int64 // positions written to the store
-	Invalid    int64 // positions the store cannot take (MMSI over nine digits, time out of range), reports stamped over 10 min ahead
-	StoreErrs  int64 // failed store writes
+	// Redelivered positions repeated a vessel's earlier position under a
+	// later time (stored, not tracked: track/redelivery.go).
+	Redelivered int64
+	Events      int64 // events found (an episode re-emitted as it grows counts once)
+	Stored      int64 // positions written to the store
+	Invalid     int64 // positions the store cannot take (MMSI over nine digits, time out of range), reports stamped over 10 min ahead
+	StoreErrs   int64 // failed store writes
 	// Queue depths now and their capacities.
 	ReportQueue, ReportQueueCap int
 	StoreQueue, StoreQueueCap   int
@@ -315,7 +318,7 @@ type FeedStats struct {
 func (p *Pipeline) Stats() Stats {
 	s := Stats{
 		Reports: p.nReports.Load(), Duplicates: p.nDups.Load(), Tracked: p.nTracked.Load(),
-		OutOfOrder: p.nOutOfOrder.Load(), Events: p.nEvents.Load(), Stored: p.nStored.Load(),
+		OutOfOrder: p.nOutOfOrder.Load(), Redelivered: p.nRedelivered.Load(), Events: p.nEvents.Load(), Stored: p.nStored.Load(),
 		Invalid: p.nInvalid.Load(), StoreErrs: p.nStoreErr.Load(),
 		ReportQueue: len(p.reports), ReportQueueCap: cap(p.reports),
 		StoreQueue: len(p.storeq), StoreQueueCap: cap(p.storeq),

@@ -71,6 +71,8 @@ func CountByType(events []event.Event) map[string]int {
 // WriteSummary prints counts per event type for people.
 func WriteSummary(w io.Writer, res *AnalyzeResult) {
 	fmt.Fprintf(w, "reports   %d (%d duplicates removed, %d out of order)\n", res.Reports, res.Duplicates, res.OutOfOrder)
+	fmt.Fprintf(w, "positions %d glitches (one coordinate corrupted), %d re-delivered (an earlier position under a later time): not tracked as moves\n",
+		res.Tracker.Glitches(), res.Tracker.Redelivered())
 	if res.Tally.Lines > 0 {
 		fmt.Fprintf(w, "nmea      %d lines, %d sentences, %d accounted for\n", res.Tally.Lines, res.Tally.Sentences, res.Tally.Accounted())
 	}

@@ -36,6 +36,11 @@ type Profile struct {
 	LastSeen  time.Time `json:"last_seen"`
 	Positions int       `json:"positions"`
 	Statics   int       `json:"statics"`
+	// Glitches counts fixes with one corrupted coordinate, and Redelivered
+	// fixes that repeated an earlier position under a later time: data
+	// faults, neither a move nor a risk (track/glitch.go, redelivery.go).
+	Glitches    int `json:"glitches,omitempty"`
+	Redelivered int `json:"redelivered,omitempty"`
 	// Identity is nil on segment lines: static reports carry no position,
 	// so they cannot be told apart between transmitters.
 	Identity *Identity `json:"identity,omitempty"`
@@ -79,6 +84,9 @@ type Segment struct {
 	Fixes   int       `json:"fixes"`
 	Start   LatLon    `json:"start"`
 	End     LatLon    `json:"end"`
+	// Glitch marks a one-fix segment that was a corrupted coordinate, not
+	// a transmitter.
+	Glitch bool `json:"glitch,omitempty"`
 }
 
 // LatLon is a WGS84 position in degrees.
@@ -226,6 +234,7 @@ func vesselProfile(mmsi uint32, v *track.Vessel, events []event.Event, evs []int
 	p.Class = className(v.Class)
 	p.FirstSeen, p.LastSeen = ms(v.First), ms(v.Last)
 	p.Positions, p.Statics = v.Positions, v.Statics
+	p.Glitches, p.Redelivered = v.Glitches, v.Redelivered
 	p.Name, _ = v.ID.Names.Current()
 	id := &v.ID
 	p.Identity = &Identity{
@@ -253,6 +262,9 @@ func appendSegments(out []Profile, v *track.Vessel, events []event.Event, evs []
 	segs, _ := v.Segments()
 	var mine []int32
 	for _, s := range segs {
+		if s.Glitch {
+			continue // a corrupted coordinate, not a transmitter
+		}
 		name := segName(v.MMSI, s.N)
 		mine = mine[:0]
 		for _, i := range evs {
@@ -281,7 +293,7 @@ func appendSegments(out []Profile, v *track.Vessel, events []event.Event, evs []
 func segment(s *track.Segment) Segment {
 	return Segment{
 		Segment: segName(s.MMSI, s.N), First: ms(s.First.Time), Last: ms(s.Last.Time), Fixes: s.Fixes,
-		Start: LatLon{s.First.Lat, s.First.Lon}, End: LatLon{s.Last.Lat, s.Last.Lon},
+		Start: LatLon{s.First.Lat, s.First.Lon}, End: LatLon{s.Last.Lat, s.Last.Lon}, Glitch: s.Glitch,
 	}
 }
 

@@ -483,8 +483,9 @@ func (s *scenario) underWay(v int, from, to int64) bool {
 	return true
 }
 
-// stageImpossibleSpeed: a ship in good coverage reports four positions
-// 200-400 km away, then its true ones again.
+// stageImpossibleSpeed: a ship in good coverage has its GNSS spoofed: its
+// positions jump 200-400 km away and go on from there, with its course
+// and speed, for 1-2 h, then are its true ones again.
 func (s *scenario) stageImpossibleSpeed(set int) {
 	for _, v := range shuffled(s.rng, s.ordinaryTraders(false)) {
 		for try := 0; try < 10; try++ {
@@ -508,7 +509,10 @@ func (s *scenario) stageImpossibleSpeed(set int) {
 				continue
 			}
 			f := far[s.rng.IntN(len(far))]
-			sp := spoofPlan{at: t, count: 4, lat: f.Lat, lon: f.Lon}
+			// Long enough to be told from a stray fix (the detector's
+			// StayMs), short enough to come back within the scenario.
+			stay := detect.DefaultOptions().Spoofing.StayMs
+			sp := spoofPlan{at: t, until: t + 2*stay + t%hour, lat: f.Lat, lon: f.Lon, trueLat: lat, trueLon: lon}
 			ves := s.fleet[v]
 			ves.busy, ves.role = true, "reports false positions"
 			ves.spoof = append(ves.spoof, sp)

@@ -63,7 +63,6 @@ type heardGap struct {
 
 // spoofHeard follows a spoof plan through the feed.
 type spoofHeard struct {
-	left        int // false reports still to send
 	firstFalse  heardAt
 	firstTrue   heardAt
 	reportedAny bool
@@ -79,6 +78,8 @@ type vesselHeard struct {
 	// fixes are the heard position reports, at most one a minute (false
 	// positions left out), for the truth to judge what the feed shows.
 	fixes []heardFix
+	// glitched marks the glitch faults sent, by index (faults.go).
+	glitched uint64
 }
 
 // heardFix is a heard position report as reported.
@@ -227,9 +228,6 @@ func newGen(s *scenario, w io.Writer) *gen {
 	for v, ves := range s.fleet {
 		g.heard[v].ids = make([]idHeard, len(ves.ids))
 		g.heard[v].spoofs = make([]spoofHeard, len(ves.spoof))
-		for i := range ves.spoof {
-			g.heard[v].spoofs[i].left = ves.spoof[i].count
-		}
 	}
 	return g
 }
@@ -326,19 +324,22 @@ func (g *gen) position(v int, t int64) int64 {
 	// GPS noise, a few metres.
 	lat += g.rng.NormFloat64() * 3 / 111_195
 	lon += g.rng.NormFloat64() * 3 / (111_195 * math.Cos(lat*math.Pi/180))
-	// Spoofed reports: the next few positions come from far away.
+	// Spoofed reports: for a while the positions come from far away.
 	hv := &g.heard[v]
 	spoofed := -1
 	for i := range ves.spoof {
 		sp := &ves.spoof[i]
-		if t >= sp.at && hv.spoofs[i].left > 0 {
-			hv.spoofs[i].left--
+		if t >= sp.at && t < sp.until {
 			spoofed = i
-			d := float64(t-sp.at) / 1000 * sog * kn
-			lat = sp.lat + d*math.Cos(cog*math.Pi/180)/111_195
-			lon = sp.lon + d*math.Sin(cog*math.Pi/180)/(111_195*math.Cos(sp.lat*math.Pi/180))
+			// Translated: the false track keeps the true one's shape.
+			lat += sp.lat - sp.trueLat
+			lon += sp.lon - sp.trueLon
 			break
 		}
+	}
+	glitched := false
+	if spoofed < 0 && len(ves.faults) > 0 {
+		lat, lon, glitched = g.glitch(v, t, lat, lon)
 	}
 	moving := sog > 0.05
 	rsog := sog
@@ -386,6 +387,12 @@ func (g *gen) position(v int, t int64) int64 {
 	if g.receive(trueLat, trueLon, t) {
 		g.sentence(g.sent[:0], 1, 1, -1, g.payload, 0)
 		g.writeHeard(t, false, int(g.payload[0]-'0'))
+		if glitched {
+			return t + g.interval(ves, sog, status) // a data fault: nothing to track
+		}
+		if len(ves.faults) > 0 {
+			defer g.redeliver(v, t, id)
+		}
 		// Truth bookkeeping.
 		ih := &hv.ids[k]
 		ih.firstAny.first(t, lat, lon)

@@ -95,6 +95,9 @@ type vessel struct {
 	alive span
 	dark  []darkSpan
 	spoof []spoofPlan
+	// faults are data faults in its reports (faults.go): no behaviour,
+	// nothing to detect.
+	faults []fault
 	// noStatic: sends position reports only.
 	noStatic bool
 	// impostor: a second transmitter on another vessel's MMSI.
@@ -111,12 +114,13 @@ type destSpan struct {
 	eta  int64 // Unix ms, 0 not available
 }
 
-// spoofPlan replaces the next count position reports after at by positions
-// around (lat, lon), moving with the ship.
+// spoofPlan moves the position reports in [at, until) from (trueLat,
+// trueLon) to (lat, lon), the ship's track translated: its GNSS receiver
+// spoofed, the track goes on from the false place until it ends.
 type spoofPlan struct {
-	at       int64
-	count    int
-	lat, lon float64
+	at, until        int64
+	lat, lon         float64 // the first false position
+	trueLat, trueLon float64 // where the ship was then
 }
 
 // idAt returns the identity used at t, nil when none.

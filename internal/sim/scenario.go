@@ -99,6 +99,7 @@ func newScenario(opts Options) (*scenario, error) {
 	for set := 0; set < opts.Sets; set++ {
 		s.stageLateBehaviours(set)
 	}
+	s.stageFaults()
 	s.planHarbourCraft()
 	s.stageNonShips()
 	s.makeWatchlist()

@@ -32,6 +32,8 @@ type Tracker struct {
 	vessels  map[uint32]*Vessel
 	byIMO    map[uint32][]imoUse
 	outOfOrd int64
+	glitches int64
+	redeliv  int64
 }
 
 // imoUse is one MMSI broadcasting an IMO number: when it did first and
@@ -112,11 +114,17 @@ type Update struct {
 	JumpM      float64
 	// Closed lists segments closed to make room or for idleness.
 	Closed []*Segment
+	// Glitch is the one-fix segment the fix's track went on without, found
+	// a glitch (glitch.go) and closed; nil when none.
+	Glitch *Segment
+	// Redelivered is set when the fix repeated the vessel's own earlier
+	// position under a later time (redelivery.go); it was not tracked.
+	Redelivered bool
 }
 
 // Position tracks a position report. ok is false when the report was older
-// than the last fix of the segment it belongs to (it is counted, not
-// tracked).
+// than the last fix of the segment it belongs to, or a re-delivery of an
+// earlier position (u.Redelivered): it is counted, not tracked.
 func (t *Tracker) Position(r *fuse.Report) (u Update, ok bool) {
 	v := t.vessel(r)
 	v.Positions++
@@ -133,6 +141,7 @@ func (t *Tracker) Position(r *fuse.Report) (u Update, ok bool) {
 			if d <= t.opts.NoiseM || d/1852/(-dt) <= t.opts.MaxSpeedKn {
 				if best < 0 {
 					t.outOfOrd++
+					v.keepLoose(s.N, f)
 					return u, false
 				}
 			}
@@ -158,10 +167,27 @@ func (t *Tracker) Position(r *fuse.Report) (u Update, ok bool) {
 			best, bestCost = i, cost
 		}
 	}
+	if best < 0 {
+		best = t.unglitch(v, f) // the place heard again: a transmitter after all
+	}
+	// A fix that fits no segment, or only a young one beside an older, may
+	// repeat where the vessel was (redelivery.go).
+	var skip uint64
+	if best >= 0 {
+		skip = 1 << (best & 63)
+	}
+	if (best < 0 || (v.open[best].Fixes < youngFixes && len(v.open) > 1)) && t.redelivered(v, f, skip) {
+		v.Redelivered++
+		t.redeliv++
+		u.Redelivered = true
+		return u, false
+	}
 	if best >= 0 {
 		s := v.open[best]
 		u.Segment, u.Prev, u.HasPrev = s, s.Last, true
+		u.Glitch = t.glitchBeside(v, s, f)
 		s.add(f)
+		v.keep(s.N, f)
 		u.Closed = t.closeIdle(v, f.Time, s)
 		return u, true
 	}
@@ -184,6 +210,7 @@ func (t *Tracker) Position(r *fuse.Report) (u Update, ok bool) {
 	}
 	v.open = append(v.open, s)
 	v.remember(s)
+	v.keep(s.N, f)
 	return u, true
 }
 

@@ -27,6 +27,9 @@ type Segment struct {
 	First, Last Fix
 	Fixes       int
 	Closed      bool
+	// Glitch is set on a one-fix segment found to be a corrupted
+	// coordinate (glitch.go), not a transmitter.
+	Glitch bool
 	// Ext is state another stage keeps with the segment (the detectors'),
 	// so that it needs no lookup of its own per fix.
 	Ext any
@@ -52,13 +55,19 @@ type Vessel struct {
 	// identity.ClassifyTransmitter needs besides the identity.
 	Sent identity.Messages
 	ENI  bool
-	ID   Identity
+	// Glitches counts fixes with one corrupted coordinate (glitch.go) and
+	// Redelivered fixes that repeated an earlier position under a later
+	// time (redelivery.go): neither moved the vessel.
+	Glitches, Redelivered int
+	ID                    Identity
 	// Ext is state another stage keeps with the vessel (the detectors').
 	Ext any
 
 	open     []*Segment
 	segments int        // segments started
 	all      []*Segment // the first maxRemembered segments
+	trail    trail      // where it has been, for re-deliveries
+	glitched []*Segment // recent glitches, reopened if their place is heard again
 }
 
 // Open returns the open segments.
