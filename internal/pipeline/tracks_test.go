@@ -13,7 +13,10 @@ import (
 // come out of order and whose MMSIs include shared ones.
 func TestTracksGeoJSON(t *testing.T) {
 	tr := NewTracks()
-	res := analyzeFiles(t, AnalyzeOptions{Tracks: tr}, "aivdm/amsa_exactearth_2012/exact-earth-augmented.nmea")
+	// All three captures: their MMSIs include 1193046, which several
+	// transmitters use (its shared_mmsi event names a segment).
+	res := analyzeFiles(t, AnalyzeOptions{Tracks: tr}, "aivdm/amsa_exactearth_2012/exact-earth-augmented.nmea",
+		"aivdm/amsa_exactearth_2012/exact-earth-augmented-2.nmea", "aivdm/amsa_exactearth_2012/exact-earth-augmented-3.nmea")
 	var b bytes.Buffer
 	if err := tr.WriteGeoJSON(&b); err != nil {
 		t.Fatal(err)
