@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/picket-ais/picket/internal/access"
+	"github.com/picket-ais/picket/internal/node"
 )
 
 // accessCommands are the commands that manage who may see what: picket
@@ -46,9 +47,9 @@ func (s *storeFlags) dir() (string, error) {
 	if s.config == "" {
 		return "", usageError{errors.New("where is the data? --data DIR or --config FILE (picket serve's config) is required")}
 	}
-	cfg, err := loadServeConfig(s.config)
+	cfg, err := node.LoadConfig(s.config)
 	if err != nil {
-		return "", err
+		return "", asUsage(err)
 	}
 	if cfg.Data == "" {
 		return "", usageError{fmt.Errorf("%s: no data directory (data: DIR), and no --data DIR", s.config)}
@@ -301,7 +302,7 @@ to standard error. The secret is not kept: keep it now.`,
 			if user == "" {
 				return usageError{errors.New("--user is required")}
 			}
-			life, err := parseDays(ttl)
+			life, err := node.ParseDays(ttl)
 			if err != nil {
 				return usageError{fmt.Errorf("--ttl %v", err)}
 			}

@@ -81,3 +81,12 @@ func TestServeFeedBitsKeptWithStore(t *testing.T) {
 		t.Fatalf("with access.json's bits matching the store's again: %v", err)
 	}
 }
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "picket.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

@@ -1,4 +1,4 @@
-package main
+package node
 
 import (
 	"errors"
@@ -22,16 +22,16 @@ func writeConfig(t *testing.T, body string) string {
 
 // TestServeConfig: the example config reads, paths are taken relative to
 // the file, and the feeds become the pipeline's.
-func TestServeConfig(t *testing.T) {
-	path := writeConfig(t, exampleConfig)
-	c, err := loadServeConfig(path)
+func TestConfig(t *testing.T) {
+	path := writeConfig(t, Example)
+	c, err := LoadConfig(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Listen != "127.0.0.1:8080" || c.Data != "/var/lib/picket" || c.Retention != "90d" || len(c.Feeds) != 4 {
 		t.Fatalf("config %+v", c)
 	}
-	feeds, err := c.feeds()
+	feeds, err := c.LiveFeeds()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,29 +47,29 @@ func TestServeConfig(t *testing.T) {
 	if got := feeds[3].File; got != filepath.Join(filepath.Dir(path), "archive.nmea.gz") {
 		t.Errorf("file %q: not relative to the config", got)
 	}
-	if d, err := parseDays("90d"); err != nil || d != 90*24*time.Hour {
+	if d, err := ParseDays("90d"); err != nil || d != 90*24*time.Hour {
 		t.Errorf("90d: %v %v", d, err)
 	}
 
-	c, err = loadServeConfig(writeConfig(t, "data: store\nfeeds:\n  - {name: seine, kind: file, file: a.log, speed: 1, skip: 10h, rebase: true, tz: Europe/Paris, reorder: 5m}\n"))
+	c, err = LoadConfig(writeConfig(t, "data: store\nfeeds:\n  - {name: seine, kind: file, file: a.log, speed: 1, skip: 10h, rebase: true, tz: Europe/Paris, reorder: 5m}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	feeds, err = c.feeds()
+	feeds, err = c.LiveFeeds()
 	if err != nil || feeds[0].Skip != 10*time.Hour || feeds[0].Location == nil || feeds[0].Location.String() != "Europe/Paris" || !feeds[0].Rebase || feeds[0].Reorder != 5*time.Minute {
 		t.Errorf("feeds %+v, %v", feeds, err)
 	}
 }
 
-func TestServeConfigErrors(t *testing.T) {
+func TestConfigErrors(t *testing.T) {
 	for body, says := range map[string]string{
 		"listen: x\nfeedz: []\n": "field feedz not found",
 		"feeds: {}\n":            "cannot unmarshal",
 	} {
-		_, err := loadServeConfig(writeConfig(t, body))
-		var ue usageError
-		if err == nil || !errors.As(err, &ue) || !strings.Contains(err.Error(), says) {
-			t.Errorf("%q: %v, want a usage error saying %q", body, err, says)
+		_, err := LoadConfig(writeConfig(t, body))
+		var ce *ConfigError
+		if err == nil || !errors.As(err, &ce) || !strings.Contains(err.Error(), says) {
+			t.Errorf("%q: %v, want a config error saying %q", body, err, says)
 		}
 	}
 	for body, says := range map[string]string{
@@ -77,15 +77,15 @@ func TestServeConfigErrors(t *testing.T) {
 		"feeds:\n  - {name: a, kind: udp, address: x, reorder: -1m}\n":   "reorder",
 		"feeds:\n  - {name: a, kind: file, file: x, tz: Mars/Olympus}\n": "unknown time zone",
 	} {
-		c, err := loadServeConfig(writeConfig(t, body))
+		c, err := LoadConfig(writeConfig(t, body))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.feeds(); err == nil || !strings.Contains(err.Error(), says) {
+		if _, err := c.LiveFeeds(); err == nil || !strings.Contains(err.Error(), says) {
 			t.Errorf("%q: %v, want %q", body, err, says)
 		}
 	}
-	if _, err := loadServeConfig(filepath.Join(t.TempDir(), "missing.yaml")); err == nil {
+	if _, err := LoadConfig(filepath.Join(t.TempDir(), "missing.yaml")); err == nil {
 		t.Error("missing file: no error")
 	}
 }

@@ -1,0 +1,233 @@
+package node
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/picket-ais/picket/internal/live"
+	"github.com/picket-ais/picket/internal/server"
+)
+
+// ConfigError is a mistake in a config: the command that read it exits
+// with a usage status, and the message says what and where.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+func configError(err error) error { return &ConfigError{err} }
+
+// Config is the YAML file of `picket serve --config`: a node's store,
+// feeds, places, access and limits.
+type Config struct {
+	// Listen is the HTTP address. Default 127.0.0.1:8080.
+	Listen string `yaml:"listen"`
+	// Data is the store's directory. Required in a config file.
+	Data string `yaml:"data"`
+	// Retention drops data older than this (a duration such as 2160h, or
+	// days: 90d). Default: keep everything.
+	Retention string `yaml:"retention"`
+	// StaleAfter is how old a vessel's last position may be and the
+	// vessel still be on the map. Default 1h.
+	StaleAfter string `yaml:"stale_after"`
+	// Detect is a file of detector thresholds (picket analyze --print-config).
+	Detect     string       `yaml:"detect"`
+	Watchlists []string     `yaml:"watchlists"`
+	Zones      string       `yaml:"zones"`
+	Ports      string       `yaml:"ports"`
+	Feeds      []FeedConfig `yaml:"feeds"`
+	// Map configures the web map: an optional online tile URL, where it
+	// opens.
+	Map server.MapConfig `yaml:"map"`
+	// TLS serves HTTPS with this certificate and key (PEM files).
+	TLS struct {
+		Cert string `yaml:"cert"`
+		Key  string `yaml:"key"`
+	} `yaml:"tls"`
+	// Limits bound what one client may ask.
+	Limits struct {
+		// RatePerSecond and Burst: requests per token. Defaults 50 and 200.
+		RatePerSecond float64 `yaml:"rate_per_second"`
+		Burst         int     `yaml:"burst"`
+		// LoginsPerMinute: login attempts per client address. Default 10.
+		LoginsPerMinute float64 `yaml:"logins_per_minute"`
+		// MaxBodyBytes: request bodies. Default 1 MiB.
+		MaxBodyBytes int64 `yaml:"max_body_bytes"`
+		// MaxStreams, MaxStreamsPerUser, MaxStreamsPerToken: live streams
+		// open at once. Defaults 256, 16 and 8.
+		MaxStreams         int `yaml:"max_streams"`
+		MaxStreamsPerUser  int `yaml:"max_streams_per_user"`
+		MaxStreamsPerToken int `yaml:"max_streams_per_token"`
+		// MaxConns, MaxConnsPerAddress: connections open at once, in
+		// total and per client address. Defaults: half the open-file
+		// limit (at most 4,096) and 64.
+		MaxConns           int `yaml:"max_conns"`
+		MaxConnsPerAddress int `yaml:"max_conns_per_address"`
+	} `yaml:"limits"`
+}
+
+// FeedConfig is one feed of a Config.
+type FeedConfig struct {
+	Name    string  `yaml:"name"`
+	Partner string  `yaml:"partner"`
+	Label   string  `yaml:"label"`
+	Kind    string  `yaml:"kind"` // tcp, tcp-listen, udp, file
+	Address string  `yaml:"address"`
+	File    string  `yaml:"file"`
+	Speed   float64 `yaml:"speed"`
+	Skip    string  `yaml:"skip"`
+	Rebase  bool    `yaml:"rebase"`
+	TZ      string  `yaml:"tz"`
+	Reorder string  `yaml:"reorder"`
+}
+
+// Example is an example config file, every setting explained
+// (`picket serve --print-config`).
+const Example = `# picket serve --config picket.yaml
+listen: 127.0.0.1:8080
+data: /var/lib/picket          # the store's directory
+retention: 90d                 # drop data older than this (data time); omit to keep all
+stale_after: 1h                # vessels not heard for this long leave the map
+# Partners, users and tokens live in the data directory: picket partner add,
+# picket user add, picket token create (see docs/security.md). Every request
+# but /healthz and the map's files needs a token or a login.
+# tls:                         # serve HTTPS
+#   cert: /etc/picket/cert.pem
+#   key: /etc/picket/key.pem
+# limits:
+#   rate_per_second: 50        # requests per token
+#   burst: 200
+#   logins_per_minute: 10      # login attempts per client address
+#   max_body_bytes: 1048576
+#   max_streams: 256           # live streams open at once: on the server,
+#   max_streams_per_user: 16   # per user,
+#   max_streams_per_token: 8   # per token
+#   max_conns: 4096            # connections open at once, in total
+#   max_conns_per_address: 64  # and per client address (IPv6: per /64)
+# detect: thresholds.yaml      # picket analyze --print-config
+# watchlists: [sdn.csv]
+# zones: zones.geojson
+# ports: ports.csv
+# map:                         # the web map works offline; an online basemap is optional
+#   tiles: https://tiles.example.org/{z}/{x}/{y}.png
+#   tiles_attribution: "© the tile provider"
+#   center: [127.5, 35.5]      # lon, lat where the map opens
+#   zoom: 5
+feeds:
+  - name: jpn-coast            # shown in metrics and logs; provenance of every record
+    partner: JPN               # owning partner
+    label: REL TO JPN, USA     # releasability label, kept for access control
+    kind: tcp                  # connect to a feed server, reconnect with backoff
+    address: ais.example.org:5631
+  - name: receivers
+    partner: USA
+    label: REL TO FVEY
+    kind: tcp-listen           # receivers connect here and push NMEA
+    address: 0.0.0.0:5632
+  - name: udp-receivers
+    partner: USA
+    label: REL TO FVEY
+    kind: udp                  # receivers send datagrams here
+    address: 0.0.0.0:5633
+  - name: archive
+    partner: NOR
+    label: REL TO NATO
+    kind: file                 # replay a log as if live
+    file: archive.nmea.gz
+    speed: 0                   # 0: as fast as possible; 1: in its own time; 60: a minute per second
+    # skip: 10h                # play the first 10 h of data at once, then pace
+    # rebase: true             # shift the log's times to now (speed must be at most 1)
+    # tz: Europe/Paris         # for logs stamped in local time
+    # reorder: 30m             # any feed: hold reports this long to put them back in time order (satellite)
+`
+
+// ParseDays reads a Go duration or a number of days ("90d").
+func ParseDays(s string) (time.Duration, error) {
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.ParseFloat(d, 64)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("%q: want a duration such as 90d or 12h", s)
+		}
+		return time.Duration(n * 24 * float64(time.Hour)), nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%q: want a duration such as 90d or 12h", s)
+	}
+	return d, nil
+}
+
+// LoadConfig reads and checks a config file; relative paths in it are
+// relative to the file. A config that is wrong is a *ConfigError.
+func LoadConfig(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, configError(fmt.Errorf("%s: %v", path, err))
+	}
+	dir := filepath.Dir(path)
+	rel := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	c.Data, c.Detect, c.Zones, c.Ports = rel(c.Data), rel(c.Detect), rel(c.Zones), rel(c.Ports)
+	c.TLS.Cert, c.TLS.Key = rel(c.TLS.Cert), rel(c.TLS.Key)
+	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
+		return nil, configError(fmt.Errorf("%s: tls needs both cert and key", path))
+	}
+	for i := range c.Watchlists {
+		c.Watchlists[i] = rel(c.Watchlists[i])
+	}
+	for i := range c.Feeds {
+		c.Feeds[i].File = rel(c.Feeds[i].File)
+	}
+	return &c, nil
+}
+
+// LiveFeeds turns the config's feeds into the pipeline's.
+func (c *Config) LiveFeeds() ([]live.Feed, error) {
+	var out []live.Feed
+	for i, f := range c.Feeds {
+		lf := live.Feed{Name: f.Name, Partner: f.Partner, Label: f.Label, Kind: live.Kind(f.Kind), Address: f.Address,
+			File: f.File, Speed: f.Speed, Rebase: f.Rebase}
+		if f.Skip != "" {
+			d, err := ParseDays(f.Skip)
+			if err != nil {
+				return nil, fmt.Errorf("feed %d (%s): skip %v", i+1, f.Name, err)
+			}
+			lf.Skip = d
+		}
+		if f.Reorder != "" {
+			d, err := ParseDays(f.Reorder)
+			if err != nil {
+				return nil, fmt.Errorf("feed %d (%s): reorder %v", i+1, f.Name, err)
+			}
+			lf.Reorder = d
+		}
+		if f.TZ != "" {
+			loc, err := time.LoadLocation(f.TZ)
+			if err != nil {
+				return nil, fmt.Errorf("feed %d (%s): tz %q: unknown time zone", i+1, f.Name, f.TZ)
+			}
+			lf.Location = loc
+		}
+		out = append(out, lf)
+	}
+	return out, nil
+}

@@ -1,0 +1,133 @@
+package node
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/picket-ais/picket/internal/access"
+	"github.com/picket-ais/picket/internal/server"
+	"github.com/picket-ais/picket/internal/sim"
+)
+
+// Demo makes the demo's config: a simulated scenario and the bundled real
+// logs replayed as live (data, when not "", keeps the store), with
+// partners, groups, users and a login token per user. Remove dir when
+// done: it holds the scenario (and the store, without data).
+func Demo(data string, logger *slog.Logger) (cfg *Config, dir string, logins []Login, err error) {
+	cfg, dir, err = demoConfig(data, logger)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if logins, err = demoAccess(cfg); err != nil {
+		os.RemoveAll(dir)
+		return nil, "", nil, err
+	}
+	return cfg, dir, logins, nil
+}
+
+// demoConfig makes the demo: a simulated scenario generated now (24 h
+// ending an hour from now, its first 23 h played at once so that its
+// staged events are there from the start) and the bundled real logs
+// replayed as live, their times moved to now.
+func demoConfig(data string, logger *slog.Logger) (*Config, string, error) {
+	tmp, err := os.MkdirTemp("", "picket-demo-")
+	if err != nil {
+		return nil, "", err
+	}
+	if data == "" {
+		data = filepath.Join(tmp, "store")
+	}
+	start := time.Now().UTC().Truncate(time.Second).Add(-23 * time.Hour)
+	began := time.Now()
+	res, err := sim.WriteDir(sim.Options{Seed: 1, Vessels: 150, Hours: 24, Start: start}, filepath.Join(tmp, "sim"))
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, "", err
+	}
+	logger.Info("demo scenario generated", "dir", filepath.Join(tmp, "sim"), "lines", res.Stats.Lines, "truth_events", len(res.Truth), "took", time.Since(began).Round(time.Millisecond))
+	center, zoom := [2]float64{127.5, 35.5}, 5.0 // the simulated scenario's waters
+	cfg := &Config{
+		Data:       data,
+		StaleAfter: "6h",
+		Map:        server.MapConfig{Center: &center, Zoom: &zoom},
+		Zones:      filepath.Join(tmp, "sim", sim.ZonesFile),
+		Watchlists: []string{filepath.Join(tmp, "sim", sim.WatchlistFile)},
+		Feeds: []FeedConfig{{Name: "sim-korea", Partner: "KOR", Label: "REL TO KOR, JPN, USA", Kind: "file",
+			File: filepath.Join(tmp, "sim", sim.FeedFile), Speed: 1, Skip: "23h"}},
+	}
+	// The real logs ship with the source tree, not the binary: run the
+	// demo from the repository to have them.
+	for _, r := range []FeedConfig{
+		{Name: "norway", Partner: "NOR", Label: "REL TO NATO", File: "testdata/aivdm/kystverket_norway_tagblock_Ais1000Lines.nm4"},
+		{Name: "norway-2024", Partner: "NOR", Label: "REL TO NATO", File: "testdata/aivdm/kystverket_norway_tagblock_2024-12-10.nm4"},
+		{Name: "world-sat", Partner: "CAN", Label: "REL TO FVEY", File: "testdata/aivdm/aisdb_tagblock_2021-11-01.nm4", Reorder: "1m"},
+		{Name: "seine", Partner: "FRA", Label: "REL TO FRA, NATO", File: "testdata/aivdm/vernon_seine_2016/ais_vernon_20160331.log.gz", Skip: "10h", TZ: "Europe/Paris"},
+	} {
+		if _, err := os.Stat(r.File); err != nil {
+			logger.Info("demo log not found: run from the repository to replay it", "file", r.File)
+			continue
+		}
+		r.Kind, r.Speed, r.Rebase = "file", 1, true
+		cfg.Feeds = append(cfg.Feeds, r)
+	}
+	return cfg, tmp, nil
+}
+
+// Login is a login link the demo prints: who logs in, with which secret
+// (a token, shown once).
+type Login struct {
+	Who, Secret string
+}
+
+// demoAccess gives the demo's store partners, groups, users and tokens
+// (kept if the store is reused with --data), so that the demo shows what
+// each partner sees.
+func demoAccess(cfg *Config) ([]Login, error) {
+	if err := os.MkdirAll(cfg.Data, 0o755); err != nil {
+		return nil, err
+	}
+	users := []struct {
+		name, partner string
+		role          access.Role
+		sees          string
+	}{
+		{"usa-watch", "USA", access.Admin, "every feed"},
+		{"jpn-analyst", "JPN", access.Analyst, "the Korean feed"},
+		{"gbr-viewer", "GBR", access.Viewer, "NATO and FVEY feeds"},
+	}
+	var out []Login
+	err := access.Update(cfg.Data, func(r *access.Registry) error {
+		for _, p := range []string{"USA", "GBR", "CAN", "AUS", "NZL", "FRA", "NOR", "JPN", "KOR"} {
+			if _, ok := r.LookupPartner(p); !ok {
+				if err := r.AddPartner(p, nil); err != nil {
+					return err
+				}
+			}
+		}
+		for name, members := range map[string][]string{"NATO": {"USA", "GBR", "CAN", "FRA", "NOR"}, "FVEY": {"USA", "GBR", "CAN", "AUS", "NZL"}} {
+			if _, ok := r.LookupPartner(name); !ok {
+				if err := r.AddPartner(name, members); err != nil {
+					return err
+				}
+			}
+		}
+		now := time.Now()
+		for _, u := range users {
+			if _, ok := r.LookupUser(u.name); !ok {
+				if err := r.AddUser(u.name, u.partner, u.role, ""); err != nil {
+					return err
+				}
+			}
+			secret, _, err := r.CreateToken(u.name, "demo", 24*time.Hour, now)
+			if err != nil {
+				return err
+			}
+			out = append(out, Login{Who: fmt.Sprintf("%s (%s %s, %s):", u.partner, u.name, u.role, u.sees), Secret: secret})
+		}
+		return nil
+	})
+	return out, err
+}
