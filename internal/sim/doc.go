@@ -81,7 +81,9 @@
 // apart at 3-4 kn, boats heard only by satellite, anchorage waiting, and
 // a fishing net's three AIS buoys drifting together offshore, dark for 8 h
 // (named with their battery charge or voltage, numbered as no
-// administration would: no ship rule, and no invalid identity, applies).
+// administration would: no ship rule, and no invalid identity, applies),
+// two yachts moored side by side in a marina near the shore, 12 km or more
+// from any listed port (no encounter).
 //
 // # The truth
 //

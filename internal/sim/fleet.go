@@ -105,7 +105,9 @@ type vessel struct {
 	// notShip: not a ship (a net buoy): no ship rule applies, so the
 	// truth holds no gap, loitering, encounter or port visit of it.
 	notShip bool
-	home    int // home port index, -1 none
+	// marina: a pleasure craft moored in a marina: no encounter.
+	marina bool
+	home   int // home port index, -1 none
 }
 
 type destSpan struct {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/picket-ais/picket/internal/geo"
 )
 
 // stageNonShips places transmitters that are not ships, which no ship rule
@@ -16,10 +18,14 @@ import (
 // no ITU form, as off Norway; a 98MID number for craft tied to a parent
 // ship).
 //
+// Two yachts moored side by side in a marina too small for the port list,
+// near the shore, are no encounter either.
+//
 // It draws from a random source of its own, after every other vessel is
 // planned, so that staging it changes nothing else in the scenario.
 func (s *scenario) stageNonShips() {
 	rng := rand.New(rand.NewPCG(s.opts.Seed, 0x6e65_7462_756f_7973))
+	s.stageMarina(rng)
 	var boats []int
 	for i, v := range s.fleet {
 		if !v.busy && v.classB && v.kind == Fishing && len(v.ids) == 1 && len(v.dark) == 0 {
@@ -66,5 +72,51 @@ func (s *scenario) stageNonShips() {
 		pl.lat, pl.lon = lat, lon
 		pl.still(s.end+hour, statusFishing, brg, 60)
 		ves.dark = append(ves.dark, darkSpan{span: span{darkFrom, darkFrom + 8*hour}})
+	}
+}
+
+// stageMarina moors two Class B pleasure craft 20 m apart within 2 km of
+// the shore and 12 km or more from any port, for the whole scenario.
+func (s *scenario) stageMarina(rng *rand.Rand) {
+	var yachts []int
+	for i, v := range s.fleet {
+		if !v.busy && v.classB && v.kind == Pleasure && len(v.ids) == 1 && len(v.dark) == 0 {
+			yachts = append(yachts, i)
+		}
+	}
+	// Sites keep 3 nm from the shore: look shoreward of the nearest ones.
+	var near []int
+	for i := range s.w.sites {
+		c := &s.w.sites[i]
+		if c.ShoreM < 5*nm && c.PortM > 15e3 && c.CoverM > 10e3 {
+			near = append(near, i)
+		}
+	}
+	var site pt
+	found := false
+	for try := 0; try < 400 && len(near) > 0 && !found; try++ {
+		c := s.w.sites[near[rng.IntN(len(near))]]
+		lat, lon := geo.Destination(c.Lat, c.Lon, rng.Float64()*360, 3e3+6e3*rng.Float64())
+		sh := s.w.shore.DistanceToShore(lat, lon)
+		if _, pd := s.w.nearestPlace(lat, lon); sh > 300 && sh < 2e3 && pd > 12e3 && s.w.coverage(lat, lon) > 5e3 {
+			site, found = pt{lat, lon}, true
+		}
+	}
+	if len(yachts) < 2 || !found {
+		s.notes = append(s.notes, "marina: not staged (needs two Class B pleasure craft and a coast 12 km from ports, in coverage)")
+		return
+	}
+	rng.Shuffle(len(yachts), func(i, j int) { yachts[i], yachts[j] = yachts[j], yachts[i] })
+	hdg := rng.Float64() * 360
+	for k, v := range yachts[:2] {
+		ves := s.fleet[v]
+		ves.busy, ves.marina, ves.role = true, true, "moored in a marina"
+		ves.home, ves.dests = -1, nil
+		off := float64(k) * 20
+		lat, lon := offsetPos(site.Lat, site.Lon, off*math.Cos((hdg+90)*math.Pi/180), off*math.Sin((hdg+90)*math.Pi/180))
+		s.fp.plans[v] = plan{}
+		pl := s.planner(v)
+		pl.lat, pl.lon = lat, lon
+		pl.still(s.end+hour, statusMoored, hdg, 0)
 	}
 }

@@ -263,7 +263,7 @@ func (g *gen) scanTruth() []event.Event {
 				lr.n++
 			}
 			// Encounter candidates: slow, transmitting, away from ports.
-			if ship && on && sog < truthSlowKn && pd >= truthPortFarM {
+			if ship && !ves.marina && on && sog < truthSlowKn && pd >= truthPortFarM {
 				f := slowFix{v, lat, lon}
 				slow = append(slow, f)
 				key := [2]int32{int32(math.Floor(lat / 0.01)), int32(math.Floor(lon / 0.01))}
