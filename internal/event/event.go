@@ -183,6 +183,21 @@ func (e *Event) SetID() {
 // Ptr returns a pointer to v, for the optional fields.
 func Ptr[T any](v T) *T { return &v }
 
+// FromIdentities reports whether the event is made of what vessels said
+// of themselves in static reports (names, call signs, IMO numbers,
+// types) rather than of where they were: an identity change, a
+// watchlist hit, an invalid identity, an IMO number two MMSIs share. Its
+// provenance is the feeds that heard those static reports.
+func (e *Event) FromIdentities() bool {
+	switch e.Type {
+	case IdentityChange, Watchlist:
+		return true
+	case Spoofing:
+		return e.Subtype == InvalidIdentity || e.Subtype == SharedIMO
+	}
+	return false
+}
+
 // Withdrawn reports whether the event was withdrawn: emitted while its
 // episode went on (the live stream sends an encounter as soon as it
 // qualifies), it failed its definition when the episode ended, and was

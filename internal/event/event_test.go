@@ -66,3 +66,28 @@ func TestEvidenceJSON(t *testing.T) {
 		t.Errorf("evidence:\n got %s\nwant %s", b, want)
 	}
 }
+
+// TestFromIdentities: the events made of static reports, whose
+// provenance is the feeds that heard those reports. An IMO number two
+// MMSIs share is one (it was taken for a position event, whose
+// provenance is any feed that heard either vessel then).
+func TestFromIdentities(t *testing.T) {
+	for _, c := range []struct {
+		e    Event
+		want bool
+	}{
+		{Event{Type: IdentityChange}, true},
+		{Event{Type: Watchlist}, true},
+		{Event{Type: Spoofing, Subtype: InvalidIdentity}, true},
+		{Event{Type: Spoofing, Subtype: SharedIMO}, true},
+		{Event{Type: Spoofing, Subtype: SharedMMSI}, false},
+		{Event{Type: Spoofing, Subtype: ImpossibleSpeed}, false},
+		{Event{Type: Encounter}, false},
+		{Event{Type: Gap}, false},
+		{Event{Type: PortVisit}, false},
+	} {
+		if got := c.e.FromIdentities(); got != c.want {
+			t.Errorf("%s/%s: %v, want %v", c.e.Type, c.e.Subtype, got, c.want)
+		}
+	}
+}

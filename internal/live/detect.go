@@ -283,23 +283,12 @@ func (p *Pipeline) newEvent(em detect.Emission) {
 // (said it) in this run.
 func (p *Pipeline) inputFeeds(mmsi uint32, e *event.Event) uint64 {
 	from, to := e.Start.UnixMilli(), e.End.UnixMilli()
-	if identityEvent(e) {
+	if e.FromIdentities() {
 		if f := p.said.during(mmsi, from, to); f != 0 {
 			return f
 		}
 	}
 	return p.heard.during(mmsi, from, to)
-}
-
-// identityEvent reports whether an event is made of identities.
-func identityEvent(e *event.Event) bool {
-	switch e.Type {
-	case event.IdentityChange, event.Watchlist:
-		return true
-	case event.Spoofing:
-		return e.Subtype == event.InvalidIdentity
-	}
-	return false
 }
 
 // noteIdentity records the identity a static report carries, merged
