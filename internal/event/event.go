@@ -1,8 +1,10 @@
 package event
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"sort"
 	"strconv"
 	"strings"
@@ -124,6 +126,27 @@ const (
 	LastBefore = "last_before"
 	FirstAfter = "first_after"
 )
+
+// HasPosition reports whether the event has a known position. An event
+// whose vessel was never placed (a static report before any position)
+// is at exactly 0,0, which no AIS fix is: receivers without a GNSS fix
+// send 0,0 too, so no detector takes it for a position. Its lat and lon
+// are then left out of the JSON and of every export, never written as
+// 0,0.
+func (e *Event) HasPosition() bool { return e.Lat != 0 || e.Lon != 0 }
+
+// MarshalJSON is the contract's JSON, without lat and lon when the
+// position is unknown (HasPosition).
+func (e Event) MarshalJSON() ([]byte, error) {
+	type plain Event // the fields without this method
+	b, err := json.Marshal((*plain)(&e))
+	if err != nil || e.HasPosition() {
+		return b, err
+	}
+	// The first match is the event's own: no string before it can hold
+	// an unescaped quote, and details and evidence come after.
+	return bytes.Replace(b, []byte(`,"lat":0,"lon":0,`), []byte(`,`), 1), nil
+}
 
 // Pair reports whether the event involves two vessels.
 func (e *Event) Pair() bool { return e.OtherMMSI != 0 }

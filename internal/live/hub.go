@@ -73,7 +73,7 @@ func (f *Filter) matchPos(p *Position) bool {
 }
 
 func (f *Filter) matchAlert(e *event.Event, prov store.Provenance) bool {
-	if !f.Alerts || (f.BBox != nil && !f.BBox.Contains(e.Lat, e.Lon)) {
+	if !f.Alerts || (f.BBox != nil && (!e.HasPosition() || !f.BBox.Contains(e.Lat, e.Lon))) {
 		return false
 	}
 	if f.Clearance != store.AllFeeds && !prov.VisibleTo(f.Clearance) {

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"testing"
 	"time"
 
@@ -42,6 +43,22 @@ func TestAnalyzeAISHubGlitchesAndTransmitters(t *testing.T) {
 		if len(shared[mmsi]) != 1 {
 			t.Errorf("%d: %d shared_mmsi events, want 1", mmsi, len(shared[mmsi]))
 		}
+	}
+	// 3080 broadcasts IMO 29 (failing its check digit) before any position:
+	// its event has none, and events.jsonl writes none, not 0,0.
+	var buf bytes.Buffer
+	if err := WriteEvents(&buf, res.Events); err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(buf.Bytes(), []byte(`"lat":0,"lon":0,`)); n != 0 {
+		t.Errorf("%d events at 0,0 in events.jsonl", n)
+	}
+	var unplaced bool
+	for _, e := range eventsOf(res, event.Spoofing, event.InvalidIdentity)[3080] {
+		unplaced = unplaced || !e.HasPosition()
+	}
+	if !unplaced {
+		t.Error("3080's invalid IMO is placed: the check checks nothing")
 	}
 	// Three minutes cannot show a position that jumped and stayed: every
 	// one of the 78 jumps reported before was a glitch, a re-delivery or

@@ -79,9 +79,22 @@ func attachment(w http.ResponseWriter, ctype, name string) {
 }
 
 // eventFeature is an event as a GeoJSON Feature: a Point at the event's
-// position, the event's fields (the contract) as properties.
-func eventFeature(e *event.Event) geoFeature {
-	return geoFeature{Type: "Feature", Geometry: point(e.Lat, e.Lon), Properties: e}
+// position (null when it has none, as GeoJSON allows), the event's fields
+// (the contract) as properties.
+func eventFeature(e *event.Event) eventGeoFeature {
+	f := eventGeoFeature{Type: "Feature", Properties: e}
+	if e.HasPosition() {
+		g := point(e.Lat, e.Lon)
+		f.Geometry = &g
+	}
+	return f
+}
+
+// eventGeoFeature is a geoFeature whose geometry may be null.
+type eventGeoFeature struct {
+	Type       string       `json:"type"`
+	Geometry   *geometry    `json:"geometry"`
+	Properties *event.Event `json:"properties"`
 }
 
 // exportGeoJSON: GET /api/export/events.geojson with the filters of
@@ -91,7 +104,10 @@ func (s *Server) exportGeoJSON(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	fc := featureCollection{Type: "FeatureCollection", Features: make([]geoFeature, 0, len(evs))}
+	fc := struct {
+		Type     string            `json:"type"`
+		Features []eventGeoFeature `json:"features"`
+	}{Type: "FeatureCollection", Features: make([]eventGeoFeature, 0, len(evs))}
 	for i := range evs {
 		fc.Features = append(fc.Features, eventFeature(&evs[i]))
 	}
@@ -123,10 +139,16 @@ func writeCSV(w io.Writer, evs []event.Event) error {
 		}
 		return f(*x)
 	}
+	pos := func(e *event.Event, x float64) string { // empty when unknown, never 0,0
+		if !e.HasPosition() {
+			return ""
+		}
+		return f(x)
+	}
 	for i := range evs {
 		e := &evs[i]
 		row := []string{e.ID, string(e.Type), e.Subtype, strconv.FormatUint(uint64(e.MMSI), 10), "",
-			e.Start.UTC().Format(time.RFC3339), e.End.UTC().Format(time.RFC3339), f(e.Lat), f(e.Lon), opt(e.EndLat), opt(e.EndLon),
+			e.Start.UTC().Format(time.RFC3339), e.End.UTC().Format(time.RFC3339), pos(e, e.Lat), pos(e, e.Lon), opt(e.EndLat), opt(e.EndLon),
 			f(e.Confidence), "", e.Field, e.From, e.To, e.Port, e.Zone, "", "", "", e.Segment, e.Summary}
 		if e.OtherMMSI != 0 {
 			row[4] = strconv.FormatUint(uint64(e.OtherMMSI), 10)
@@ -193,8 +215,11 @@ func writeKML(w io.Writer, evs []event.Event) error {
 		data("port", e.Port)
 		data("zone", e.Zone)
 		b.WriteString(`</ExtendedData>`)
-		fmt.Fprintf(&b, "<Point><coordinates>%s,%s</coordinates></Point></Placemark>\n",
-			strconv.FormatFloat(e.Lon, 'f', -1, 64), strconv.FormatFloat(e.Lat, 'f', -1, 64))
+		if e.HasPosition() { // a Placemark may have no geometry
+			fmt.Fprintf(&b, "<Point><coordinates>%s,%s</coordinates></Point>",
+				strconv.FormatFloat(e.Lon, 'f', -1, 64), strconv.FormatFloat(e.Lat, 'f', -1, 64))
+		}
+		b.WriteString("</Placemark>\n")
 	}
 	b.WriteString("</Document></kml>\n")
 	_, err := io.WriteString(w, b.String())

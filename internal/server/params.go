@@ -183,7 +183,7 @@ type eventQuery struct {
 }
 
 func (q *eventQuery) match(e *event.Event) bool {
-	return e.Confidence >= q.minConf && (q.bbox == nil || q.bbox.Contains(e.Lat, e.Lon))
+	return e.Confidence >= q.minConf && (q.bbox == nil || e.HasPosition() && q.bbox.Contains(e.Lat, e.Lon))
 }
 
 // parseEventQuery reads type, from, to, bbox, mmsi, min_confidence,

@@ -24,8 +24,8 @@ type parquetEvent struct {
 	OtherMMSI   int64     `parquet:"other_mmsi,optional"`
 	Start       time.Time `parquet:"start,timestamp(millisecond)"`
 	End         time.Time `parquet:"end,timestamp(millisecond)"`
-	Lat         float64   `parquet:"lat"`
-	Lon         float64   `parquet:"lon"`
+	Lat         *float64  `parquet:"lat"` // null when the position is unknown
+	Lon         *float64  `parquet:"lon"`
 	EndLat      *float64  `parquet:"end_lat"`
 	EndLon      *float64  `parquet:"end_lon"`
 	Confidence  float64   `parquet:"confidence"`
@@ -41,7 +41,7 @@ type parquetEvent struct {
 	Segment     string    `parquet:"segment,optional"`
 	Summary     string    `parquet:"summary"`
 	Details     string    `parquet:"details,optional"` // JSON (the json logical type with optional panics in parquet-go v0.32.0)
-	Geometry    []byte    `parquet:"geometry"`
+	Geometry    []byte    `parquet:"geometry,optional"`
 }
 
 // wkbPoint is a point in well-known binary, little-endian.
@@ -59,12 +59,17 @@ func wkbPoint(lon, lat float64) []byte {
 // out), and the bounding box of the file.
 func geoMetadata(evs []event.Event) string {
 	bbox := []float64{180, 90, -180, -90}
+	n := 0
 	for i := range evs {
+		if !evs[i].HasPosition() {
+			continue
+		}
+		n++
 		bbox[0], bbox[1] = min(bbox[0], evs[i].Lon), min(bbox[1], evs[i].Lat)
 		bbox[2], bbox[3] = max(bbox[2], evs[i].Lon), max(bbox[3], evs[i].Lat)
 	}
 	col := map[string]any{"encoding": "WKB", "geometry_types": []string{"Point"}}
-	if len(evs) > 0 {
+	if n > 0 {
 		col["bbox"] = bbox
 	}
 	b, _ := json.Marshal(map[string]any{"version": "1.1.0", "primary_column": "geometry", "columns": map[string]any{"geometry": col}})
@@ -85,9 +90,12 @@ func writeGeoParquet(w io.Writer, evs []event.Event) error {
 	for i := range evs {
 		e := &evs[i]
 		r := parquetEvent{ID: e.ID, Type: string(e.Type), Subtype: e.Subtype, MMSI: int64(e.MMSI), OtherMMSI: int64(e.OtherMMSI),
-			Start: e.Start, End: e.End, Lat: e.Lat, Lon: e.Lon, EndLat: e.EndLat, EndLon: e.EndLon, Confidence: e.Confidence,
+			Start: e.Start, End: e.End, EndLat: e.EndLat, EndLon: e.EndLon, Confidence: e.Confidence,
 			Intentional: e.Intentional, Field: e.Field, From: e.From, To: e.To, Port: e.Port, Zone: e.Zone, Segment: e.Segment,
-			Summary: e.Summary, Geometry: wkbPoint(e.Lon, e.Lat)}
+			Summary: e.Summary}
+		if e.HasPosition() {
+			r.Lat, r.Lon, r.Geometry = event.Ptr(e.Lat), event.Ptr(e.Lon), wkbPoint(e.Lon, e.Lat)
+		}
 		if e.Entry != nil {
 			r.EntryList, r.EntryName, r.EntryBy = e.Entry.List, e.Entry.Name, e.Entry.By
 		}
