@@ -40,31 +40,44 @@ type Pipeline struct {
 	started    atomic.Bool
 	detectDone chan struct{}
 
-	// Counters read by Stats.
+	// Counters: written by the detect and store goroutines, read by
+	// Stats from any goroutine.
 	nReports, nDups, nTracked, nOutOfOrder, nRedelivered, nEvents, nStored, nInvalid, nStoreErr atomic.Int64
 	held, reordering                                                                            atomic.Int64
 
 	// Owned by the detect goroutine (and by whoever holds snapMu once it
-	// has returned).
-	core         *ingest.Core
+	// has returned), by what it does:
+	//   - the core and the reorder windows (detect.go);
+	core     *ingest.Core
+	reorder  []*ingest.Reorder // by feed index; nil for feeds without a window
+	released []fuse.Report     // scratch: what the reorder windows let go
+	maxTime  int64             // newest data time tracked, Unix ms
+	//   - provenance: which feeds heard what, when (events.go, provenance.go);
 	bits         []uint64 // each feed's provenance bit, by feed index
 	heard        feedLog  // which feeds heard a vessel when
 	said         feedLog  // which feeds heard its static reports when
-	maxTime      int64    // newest data time tracked, Unix ms
 	heardTrimmed int64    // wall time of the last trim of heard, Unix ms
-	shown        map[uint32]shownIdentity
 	prov         provenance
-	holdMs       int64             // ProvenanceHold, or 0 when nothing can merge (one feed)
-	reorder      []*ingest.Reorder // by feed index; nil for feeds without a window
-	released     []fuse.Report     // scratch: what the reorder windows let go
-	pendPos      []store.Position
-	idents       map[identKey]store.IdentityRecord
-	pendEv       []storedEvent
-	warnMu       sync.Mutex
-	lastWarn     map[string]time.Time
-	snap         atomic.Pointer[Snapshot]
-	snapMu       sync.Mutex
-	finalized    bool
+	holdMs       int64 // ProvenanceHold, or 0 when nothing can merge (one feed)
+	//   - identities gathered for the store and shown on the stream
+	//     (identities.go);
+	shown  map[uint32]shownIdentity
+	idents map[identKey]store.IdentityRecord
+	//   - what waits for the store goroutine (storewriter.go).
+	pendPos []store.Position
+	pendEv  []storedEvent
+
+	// The risk picture (snapshot.go): snap is read by anyone. Lock
+	// order: snapMu is never held while waiting on the detect goroutine
+	// (request); that goroutine takes snapMu only in finish, and callers
+	// of Snapshot take it only once it has returned.
+	snap      atomic.Pointer[Snapshot]
+	snapMu    sync.Mutex
+	finalized bool // under snapMu
+
+	// Rate-limited warnings, from any goroutine.
+	warnMu   sync.Mutex
+	lastWarn map[string]time.Time
 }
 
 // New returns a pipeline writing to st, with its listeners bound (so
