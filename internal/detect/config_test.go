@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestConfigRoundTripAndOverrides(t *testing.T) {
@@ -43,5 +44,19 @@ func TestConfigErrors(t *testing.T) {
 		if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: error %v, want %q", in, err, want)
 		}
+	}
+}
+
+// Options of type time.Duration read and print as Go durations.
+func TestConfigDurations(t *testing.T) {
+	o, err := LoadConfig(strings.NewReader("identity:\n  flag_silence: 36h\n  settle: 2h30m\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Identity.FlagSilence != 36*time.Hour || o.Identity.Settle != 150*time.Minute || o.Identity.Confirmations != 2 {
+		t.Errorf("identity options %+v", o.Identity)
+	}
+	if _, err := LoadConfig(strings.NewReader("identity:\n  settle: 6\n")); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "want a duration") {
+		t.Errorf("a number for a duration: %v", err)
 	}
 }

@@ -1,7 +1,8 @@
 // Package detect finds the behaviours of illicit maritime trade in tracked
 // AIS: encounters (ship-to-ship transfer candidates), dark periods, dark
-// rendezvous, loitering, spoofed positions and identities, identity
-// changes, port calls, zone entries and watchlist hits. Each detector is
+// rendezvous, loitering, spoofed positions and identities, IMO numbers
+// shared by two live MMSIs, identity and flag changes, port calls, zone
+// entries and watchlist hits. Each detector is
 // one file; each threshold is an option whose default names the published
 // definition it comes from (Global Fishing Watch, Skylight, AISdb; see
 // DESIGN.md).
@@ -12,8 +13,10 @@
 // code serves batch analysis and live feeds.
 //
 // Episodes (encounters, loitering, port and zone visits, watchlist hits,
-// shared MMSIs) are emitted as soon as they qualify, again under the same
-// ID as they grow, and a last time when they end (see emission.go). A
+// shared MMSIs and IMO numbers) are emitted as soon as they qualify, again
+// under the same ID as they grow, and a last time when they end (see
+// emission.go). An identity change is emitted once it has stood for its
+// settle window, and withdrawn if the old value returns. A
 // server takes the emissions as they come (Engine.TakeEvents) and replaces
 // each event by ID; a batch run (NewBatchEngine, whose detectors emit only
 // final events) calls Engine.Finish once at the end of the data and gets
