@@ -185,11 +185,19 @@ func (d *sharedIMODetector) settle(now int64) {
 }
 
 func (p *imoPair) confidence() float64 {
-	if p.maxKm > 100 {
+	switch {
+	case p.maxKm > 100:
 		return 0.9 // two places at once: two ships
+	case p.distKnown && p.maxKm < sameShipKm:
+		return 0.4 // side by side all along: likely two transponders of one ship
 	}
 	return 0.75
 }
+
+// sameShipKm: two MMSIs with one IMO number never heard farther apart than
+// this are most likely two transponders of one ship (MarineCadastre
+// 2022-01-03: the yacht GRAN FINALE, 377039000 and 377039001, 27 m apart).
+const sameShipKm = 1.0
 
 func (d *sharedIMODetector) sharedEvent(p *imoPair) event.Event {
 	ev := event.Event{
@@ -201,6 +209,9 @@ func (d *sharedIMODetector) sharedEvent(p *imoPair) event.Event {
 	}
 	if p.distKnown {
 		ev.Summary += fmt.Sprintf(", up to %.0f km apart", p.maxKm)
+		if p.maxKm < sameShipKm {
+			ev.Summary = fmt.Sprintf("%d and %d both broadcast IMO %d at the same place: two transponders of one ship?", p.b.MMSI, p.a.MMSI, p.imo)
+		}
 		ev.Details["distance_km"] = p.maxKm
 	}
 	return ev

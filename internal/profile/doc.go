@@ -62,7 +62,8 @@
 //	invalid_imo         5        IMO failing its check digit: mostly typos, at times made up;
 //	                             none for a placeholder (0, 2^30-1, 1234567), which says "not available"
 //	shared_imo         10        the IMO number broadcast at the same time by another MMSI
-//	                             (either of the two: one claims the other's hull, or a typo)
+//	                             (either of the two: one claims the other's hull, or a typo);
+//	                             none when the two were never 1 km apart (one ship's two transponders)
 //	flag_change        20 each   the IMO number moved to an MMSI of another flag after the old
 //	                             one fell silent for good (24 h or more): flag hopping
 //	                   cap 40

@@ -73,7 +73,8 @@ type Options struct {
 	InvalidIMO Weight
 	// SharedIMO: the vessel's IMO number was broadcast at the same time by
 	// another MMSI: one of the two claims the other's hull, or mistyped
-	// its own. Counted once, for both. Default 10.
+	// its own. Counted once, for both; not when the two were never heard 1
+	// km apart (two transponders of one ship). Default 10.
 	SharedIMO Weight
 
 	// FlagChange: each time the vessel's IMO number moved to an MMSI of

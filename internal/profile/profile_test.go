@@ -480,3 +480,15 @@ func TestWatchlistNameAloneNoRisk(t *testing.T) {
 		t.Errorf("name-only hits scored: %+v", p)
 	}
 }
+
+// Two MMSIs with one IMO number side by side all along are two
+// transponders of one ship (MarineCadastre: GRAN FINALE 377039000 and
+// 377039001, 27 m apart): no risk.
+func TestSharedIMOSamePlaceNoRisk(t *testing.T) {
+	evs := []event.Event{ev(event.Spoofing, tanker, other, 0, 1, sub(event.SharedIMO), func(e *event.Event) {
+		e.Details = map[string]float64{"imo": 9022180, "distance_km": 0.03}
+	})}
+	if p := find(Build(nil, evs, Options{}), tanker, ""); p == nil || reason(p, CodeSharedIMO) != nil {
+		t.Errorf("scored: %+v", p)
+	}
+}

@@ -181,7 +181,10 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 			}
 		case event.Spoofing:
 			if e.Subtype == event.SharedIMO {
-				b.sharedIMO = append(b.sharedIMO, i) // both MMSIs
+				// Both MMSIs; not two transponders side by side (one ship).
+				if km, ok := e.Details["distance_km"]; !ok || km >= 1 {
+					b.sharedIMO = append(b.sharedIMO, i)
+				}
 				break
 			}
 			if !own {
