@@ -12,7 +12,9 @@ import (
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/identity"
 	"github.com/picket-ais/picket/internal/nmea"
+	"github.com/picket-ais/picket/internal/track"
 )
 
 // WriteFileAtomic writes a file through a temporary file renamed into
@@ -81,6 +83,7 @@ func WriteSummary(w io.Writer, res *AnalyzeResult) {
 		writeCSVBad(w, res.Inputs)
 	}
 	fmt.Fprintf(w, "vessels   %d\n", res.Tracker.Len())
+	writeStations(w, res.Tracker)
 	if res.Last > 0 {
 		fmt.Fprintf(w, "span      %s .. %s\n", tmUTC(res.First), tmUTC(res.Last))
 	}
@@ -159,4 +162,37 @@ func csvHint(bad []fuse.CSVBad) string {
 		hint += "; map the position columns with --csv-columns lat=HEADER,lon=HEADER"
 	}
 	return hint
+}
+
+// stationWords names transmitter classes for people, in the order printed.
+var stationWords = []struct {
+	s    identity.Station
+	what string
+}{
+	{identity.StationAtoN, "AtoNs"},
+	{identity.StationBase, "base stations"},
+	{identity.StationSARAircraft, "SAR aircraft"},
+	{identity.StationGear, "fishing gear"},
+	{identity.StationDistress, "distress beacons"},
+	{identity.StationInland, "inland vessels"},
+}
+
+// writeStations says how many transmitters are not ships (and get no ship
+// rule) and how many are inland vessels (no IMO number expected), so that
+// nobody wonders why a buoy never goes dark.
+func writeStations(w io.Writer, tr *track.Tracker) {
+	if tr == nil {
+		return
+	}
+	n := map[identity.Station]int{}
+	tr.Vessels(func(v *track.Vessel) { n[v.Transmitter().Station]++ })
+	var parts []string
+	for _, sw := range stationWords {
+		if c := n[sw.s]; c > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c, sw.what))
+		}
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(w, "  of which %s (docs/detection.md: which rules apply to each)\n", strings.Join(parts, ", "))
+	}
 }

@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,6 +143,11 @@ func TestAnalyzeAISHubInland(t *testing.T) {
 	})
 	if inland < 100 {
 		t.Errorf("%d inland vessels; the sample has over a hundred sending an ENI", inland)
+	}
+	var sum strings.Builder
+	WriteSummary(&sum, res)
+	if want := fmt.Sprintf("of which 3 AtoNs, 1 SAR aircraft, %d inland vessels", inland); !strings.Contains(sum.String(), want) {
+		t.Errorf("summary lacks %q:\n%s", want, sum.String())
 	}
 	for _, m := range []uint32{211491850, 205238190, 244750103, 2327460} {
 		if v := res.Tracker.Vessel(m); v == nil || v.Transmitter().Station != identity.StationInland {
