@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/picket-ais/picket/internal/detect"
+	"github.com/picket-ais/picket/internal/export"
 	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/identity"
 	"github.com/picket-ais/picket/internal/pipeline"
@@ -33,6 +34,7 @@ type analyzeFlags struct {
 	print      bool
 	quiet      bool
 	tracks     bool
+	exports    []string
 }
 
 func analyzeCommand() *cobra.Command {
@@ -48,6 +50,7 @@ time the data carries, and writes into --out:
   events.jsonl    every detected event, in picket's event contract
   vessels.jsonl   one line per vessel: identity history, counts, risk and why
   networks.json   groups of vessels linked by encounters, dark rendezvous and shared identities
+  events.<ext>    with --export: the events as GeoJSON, KML, CSV or GeoParquet
   tracks.geojson  with --tracks: every track, a line per transmitter, with the time of each fix
 
 A summary goes to standard error.`,
@@ -79,6 +82,7 @@ A summary goes to standard error.`,
 	f.StringVar(&fl.config, "config", "", "YAML file of detector thresholds over the defaults (see --print-config and docs/detection.md)")
 	f.BoolVar(&fl.print, "print-config", false, "print every detector threshold with its default, as a --config file, and exit")
 	f.BoolVar(&fl.quiet, "quiet", false, "no progress bar and no summary")
+	f.StringSliceVar(&fl.exports, "export", nil, "also write the events as events.geojson, events.kml, events.csv or events.parquet (GeoParquet): --export geojson,csv")
 	f.BoolVar(&fl.tracks, "tracks", false, "also write tracks.geojson: every vessel's track, a line per transmitter (segment), to open next to the events in a GIS")
 	return c
 }
@@ -127,6 +131,14 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 		}
 		opts.Detect = o
 	}
+	var formats []export.Format
+	for _, name := range fl.exports {
+		f, err := export.Lookup(name)
+		if err != nil {
+			return usageError{fmt.Errorf("--export: %v", err)}
+		}
+		formats = append(formats, f)
+	}
 	pl, err := loadPlaces(fl)
 	if err != nil {
 		return err
@@ -154,6 +166,11 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 		return pipeline.WriteEvents(w, res.Events)
 	}); err != nil {
 		return err
+	}
+	for _, f := range formats {
+		if err := pipeline.WriteFileAtomic(filepath.Join(fl.out, f.File), func(w io.Writer) error { return f.Write(w, res.Events) }); err != nil {
+			return err
+		}
 	}
 	if opts.Tracks != nil {
 		if err := pipeline.WriteFileAtomic(filepath.Join(fl.out, "tracks.geojson"), opts.Tracks.WriteGeoJSON); err != nil {

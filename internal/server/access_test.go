@@ -27,6 +27,7 @@ import (
 	"github.com/picket-ais/picket/internal/access"
 	"github.com/picket-ais/picket/internal/ais"
 	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/export"
 	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/network"
 	"github.com/picket-ais/picket/internal/store"
@@ -1122,7 +1123,7 @@ func checkExports(t *testing.T, f *fixture, w want, token string, secrets []secr
 		r := f.getOK(t, path, token, nil)
 		scan(t, path, r.body, secrets)
 		rows, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll()
-		if err != nil || len(rows) == 0 || !slices.Equal(rows[0], csvHeader) {
+		if err != nil || len(rows) == 0 || !slices.Equal(rows[0], export.Header()) {
 			t.Fatalf("%s: %v %q", path, err, r.body)
 		}
 		var ids []string
@@ -1194,8 +1195,8 @@ func checkExports(t *testing.T, f *fixture, w want, token string, secrets []secr
 		if pf.NumRows() != int64(len(want)) {
 			t.Errorf("%s: %d rows, want %d", path, pf.NumRows(), len(want))
 		}
-		rows2 := make([]parquetEvent, len(want)+1)
-		n, _ := parquet.NewGenericReader[parquetEvent](bytes.NewReader(r.body)).Read(rows2)
+		rows2 := make([]export.ParquetRow, len(want)+1)
+		n, _ := parquet.NewGenericReader[export.ParquetRow](bytes.NewReader(r.body)).Read(rows2)
 		ids, mmsis = nil, nil
 		for _, row := range rows2[:n] {
 			ids = append(ids, row.ID)

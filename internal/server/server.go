@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/picket-ais/picket/internal/access"
+	"github.com/picket-ais/picket/internal/export"
 	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/store"
 )
@@ -275,10 +276,9 @@ func (s *Server) route() {
 	api("/api/vessels/{mmsi}/track", access.Viewer, "read", s.track)
 	api("/api/events", access.Viewer, "read", s.events)
 	api("/api/networks", access.Analyst, "read", s.networks)
-	api("/api/export/events.geojson", access.Analyst, "export", s.exportGeoJSON)
-	api("/api/export/events.kml", access.Analyst, "export", s.exportKML)
-	api("/api/export/events.csv", access.Analyst, "export", s.exportCSV)
-	api("/api/export/events.parquet", access.Analyst, "export", s.exportParquet)
+	for _, f := range export.Formats {
+		api("/api/export/"+f.File, access.Analyst, "export", s.exportHandler(f))
+	}
 	handle("GET /api/feeds", route{role: access.Admin, action: "admin", whole: true}, s.apiHandler(s.feeds))
 	api("/api/config", access.Viewer, "", s.config)
 	api("/api/me", access.Viewer, "", s.me)

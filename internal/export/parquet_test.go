@@ -1,4 +1,4 @@
-package server
+package export
 
 import (
 	"bytes"
@@ -24,7 +24,7 @@ func TestGeoParquet(t *testing.T) {
 			Entry: &event.Entry{List: "OFAC SDN", Name: "X", By: "imo"}},
 	}
 	var buf bytes.Buffer
-	if err := writeGeoParquet(&buf, evs); err != nil {
+	if err := WriteGeoParquet(&buf, evs); err != nil {
 		t.Fatal(err)
 	}
 	f, err := parquet.OpenFile(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
@@ -47,8 +47,8 @@ func TestGeoParquet(t *testing.T) {
 		meta.Columns["geometry"].Encoding != "WKB" || len(meta.Columns["geometry"].BBox) != 4 || meta.Columns["geometry"].BBox[0] != 122.7 {
 		t.Fatalf("geo metadata %s: %+v %v", geo, meta, err)
 	}
-	rows := make([]parquetEvent, 3)
-	n, _ := parquet.NewGenericReader[parquetEvent](bytes.NewReader(buf.Bytes())).Read(rows)
+	rows := make([]ParquetRow, 3)
+	n, _ := parquet.NewGenericReader[ParquetRow](bytes.NewReader(buf.Bytes())).Read(rows)
 	if n != 2 {
 		t.Fatalf("%d rows", n)
 	}

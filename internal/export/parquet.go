@@ -1,11 +1,10 @@
-package server
+package export
 
 import (
 	"encoding/binary"
 	"encoding/json"
 	"io"
 	"math"
-	"net/http"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -13,10 +12,10 @@ import (
 	"github.com/picket-ais/picket/internal/event"
 )
 
-// parquetEvent is one row of the GeoParquet export: the event contract's
+// ParquetRow is one row of the GeoParquet export: the event contract's
 // fields as columns (details as a JSON string), and the position as a WKB
 // point in the geometry column.
-type parquetEvent struct {
+type ParquetRow struct {
 	ID          string    `parquet:"id"`
 	Type        string    `parquet:"type,dict"`
 	Subtype     string    `parquet:"subtype,optional,dict"`
@@ -76,12 +75,14 @@ func geoMetadata(evs []event.Event) string {
 	return string(b)
 }
 
-func writeGeoParquet(w io.Writer, evs []event.Event) error {
-	pw := parquet.NewGenericWriter[parquetEvent](w,
+// WriteGeoParquet writes GeoParquet 1.1: the event contract's fields as
+// columns and the position as a WKB point geometry column.
+func WriteGeoParquet(w io.Writer, evs []event.Event) error {
+	pw := parquet.NewGenericWriter[ParquetRow](w,
 		parquet.KeyValueMetadata("geo", geoMetadata(evs)),
 		parquet.Compression(&parquet.Zstd),
 		parquet.CreatedBy("picket", "", ""))
-	rows := make([]parquetEvent, 0, min(len(evs), 4096))
+	rows := make([]ParquetRow, 0, min(len(evs), 4096))
 	flush := func() error {
 		_, err := pw.Write(rows)
 		rows = rows[:0]
@@ -89,7 +90,7 @@ func writeGeoParquet(w io.Writer, evs []event.Event) error {
 	}
 	for i := range evs {
 		e := &evs[i]
-		r := parquetEvent{ID: e.ID, Type: string(e.Type), Subtype: e.Subtype, MMSI: int64(e.MMSI), OtherMMSI: int64(e.OtherMMSI),
+		r := ParquetRow{ID: e.ID, Type: string(e.Type), Subtype: e.Subtype, MMSI: int64(e.MMSI), OtherMMSI: int64(e.OtherMMSI),
 			Start: e.Start, End: e.End, EndLat: e.EndLat, EndLon: e.EndLon, Confidence: e.Confidence,
 			Intentional: e.Intentional, Field: e.Field, From: e.From, To: e.To, Port: e.Port, Zone: e.Zone, Segment: e.Segment,
 			Summary: e.Summary}
@@ -114,15 +115,4 @@ func writeGeoParquet(w io.Writer, evs []event.Event) error {
 		return err
 	}
 	return pw.Close()
-}
-
-// exportParquet: GET /api/export/events.parquet — GeoParquet 1.1 (a WKB
-// point geometry column; DuckDB, GDAL and GeoPandas read it).
-func (s *Server) exportParquet(w http.ResponseWriter, r *http.Request) error {
-	evs, err := s.exportQuery(r)
-	if err != nil {
-		return err
-	}
-	attachment(w, "application/vnd.apache.parquet", "events.parquet")
-	return writeGeoParquet(w, evs)
 }
