@@ -50,6 +50,10 @@ import (
 //	traffic N around=LAT,LON radius=KM start=TIME for=DUR every=DUR
 //	    N vessels criss-crossing at 12 kn, for reception.
 //	fix MMSI TIME LAT LON SOG COG
+//	glitch MMSI TIME lat=V|lon=V
+//	    the MMSI's position at TIME with one coordinate corrupted.
+//	redeliver MMSI from=TIME at=TIME for=DUR every=DUR
+//	    its positions from `from` on, sent again from `at` on.
 
 // scRewrite is -rewrite; looked up at run time, registered once, so that
 // other scenario tests of the package may share it.
@@ -381,6 +385,57 @@ func (w *scWorld) line(l string, n int) error {
 		p := scPoint{t: t, lat: v[0], lon: v[1], kn: v[2], cog: v[3]}
 		w.truth[mmsi] = append(w.truth[mmsi], p)
 		w.add(mmsi, p, v[2], 0, nil)
+	case "glitch":
+		// glitch MMSI TIME lat=V|lon=V: the MMSI's position at TIME with
+		// one coordinate corrupted.
+		if len(f) != 4 {
+			return fmt.Errorf("glitch MMSI TIME lat=V|lon=V: %q", l)
+		}
+		t, err := scTime(f[2])
+		if err != nil {
+			return err
+		}
+		p, ok := w.at(mmsi, t)
+		if !ok {
+			return fmt.Errorf("%d has no track at %s", mmsi, f[2])
+		}
+		k, v, _ := strings.Cut(f[3], "=")
+		x, err := strconv.ParseFloat(v, 64)
+		switch {
+		case err != nil:
+			return fmt.Errorf("bad number in %q", l)
+		case k == "lat":
+			p.lat = x
+		case k == "lon":
+			p.lon = x
+		default:
+			return fmt.Errorf("glitch: lat= or lon=, not %q", f[3])
+		}
+		w.add(mmsi, p, p.kn, 0, nil)
+	case "redeliver":
+		// redeliver MMSI from=TIME at=TIME for=DUR every=DUR: the MMSI's
+		// positions from `from` on sent again from `at` on, under the
+		// later times.
+		from, err := scTime(a["from"])
+		if err != nil {
+			return err
+		}
+		at, err := scTime(a["at"])
+		if err != nil {
+			return err
+		}
+		every, n := dur("every"), dur("for")
+		if every <= 0 {
+			return fmt.Errorf("redeliver needs every=: %q", l)
+		}
+		for d := int64(0); d <= n; d += every {
+			p, ok := w.at(mmsi, from+d)
+			if !ok {
+				return fmt.Errorf("%d has no track at %d ms after %s", mmsi, d, a["from"])
+			}
+			p.t = at + d
+			w.add(mmsi, p, p.kn, 0, nil)
+		}
 	default:
 		return fmt.Errorf("unknown input %q", f[0])
 	}

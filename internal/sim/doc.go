@@ -108,7 +108,8 @@
 //     Gaps still open when the scenario ends are not listed.
 //   - dark_rendezvous: the two staged vessels; start/end: the overlap of
 //     their two gaps; lat/lon: where they met.
-//   - spoofing/impossible_speed: start: the first false position heard;
+//   - spoofing/impossible_speed (the ship's track moved 200-400 km for
+//     1-2 h, its GNSS spoofed): start: the first false position heard;
 //     end: the first true one after; lat/lon: the false position
 //     (details real_lat, real_lon: where the ship was).
 //   - spoofing/shared_mmsi: the genuine ship's MMSI; start/end: the second
