@@ -365,6 +365,13 @@ func TestOptionsValidate(t *testing.T) {
 		{{Name: "a", Kind: TCPListener}},
 		{{Name: "a", Kind: FileReplay}},
 		{{Name: "a", Kind: FileReplay, File: "x", Speed: 10, Rebase: true}},
+		// Names that would not print as themselves in logs and metrics.
+		{{Name: "jpn\ncoast", Kind: FileReplay, File: "x"}},
+		{{Name: "jpn\x1b[31mcoast", Kind: FileReplay, File: "x"}},
+		{{Name: "jpn\x00", Kind: FileReplay, File: "x"}},
+		{{Name: " jpn", Kind: FileReplay, File: "x"}},
+		{{Name: "\xff\xfe", Kind: FileReplay, File: "x"}},
+		{{Name: "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn", Kind: FileReplay, File: "x"}}, // 65 bytes
 	} {
 		o := Options{Feeds: fs}
 		if err := o.Validate(); err == nil {

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/fuse"
@@ -215,6 +218,9 @@ func (o *Options) Validate() error {
 		if f.Name == "" {
 			return fmt.Errorf("live: feed %d has no name", i+1)
 		}
+		if err := checkFeedName(f.Name); err != nil {
+			return fmt.Errorf("live: feed %d: %w", i+1, err)
+		}
 		if seen[f.Name] {
 			return fmt.Errorf("live: feed %q: name used twice", f.Name)
 		}
@@ -222,6 +228,26 @@ func (o *Options) Validate() error {
 		if err := source.Check(f.sourceConfig()); err != nil {
 			return fmt.Errorf("live: feed %q (%s): %w", f.Name, f.Kind, err)
 		}
+	}
+	return nil
+}
+
+// maxFeedName bounds a feed's name, in bytes.
+const maxFeedName = 64
+
+// checkFeedName refuses a name that would not print as itself where feed
+// names go: metrics labels, logs, access.json, the map (control
+// characters, invalid UTF-8, more than 64 bytes, spaces around it).
+func checkFeedName(name string) error {
+	switch {
+	case len(name) > maxFeedName:
+		return fmt.Errorf("name of %d bytes: at most %d", len(name), maxFeedName)
+	case !utf8.ValidString(name):
+		return fmt.Errorf("name %q is not valid UTF-8", name)
+	case strings.TrimSpace(name) != name:
+		return fmt.Errorf("name %q starts or ends with a space", name)
+	case strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0:
+		return fmt.Errorf("name %q has a control or unprintable character", name)
 	}
 	return nil
 }

@@ -169,6 +169,9 @@ func ParseDays(s string) (time.Duration, error) {
 // LoadConfig reads and checks a config file; relative paths in it are
 // relative to the file. A config that is wrong is a *ConfigError.
 func LoadConfig(path string) (*Config, error) {
+	if err := checkInput("config", path, maxConfigBytes); err != nil {
+		return nil, err
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -177,7 +180,7 @@ func LoadConfig(path string) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, configError(fmt.Errorf("%s: %v", path, err))
+		return nil, configError(fmt.Errorf("%s: %s", path, withoutValues(err.Error())))
 	}
 	dir := filepath.Dir(path)
 	rel := func(p string) string {
@@ -197,7 +200,72 @@ func LoadConfig(path string) (*Config, error) {
 	for i := range c.Feeds {
 		c.Feeds[i].File = rel(c.Feeds[i].File)
 	}
+	inputs := []struct {
+		what, path string
+		max        int64
+	}{{"detect", c.Detect, maxConfigBytes}, {"zones", c.Zones, maxDataBytes}, {"ports", c.Ports, maxDataBytes},
+		{"tls cert", c.TLS.Cert, maxConfigBytes}, {"tls key", c.TLS.Key, maxConfigBytes}}
+	for _, w := range c.Watchlists {
+		inputs = append(inputs, struct {
+			what, path string
+			max        int64
+		}{"watchlist", w, maxDataBytes})
+	}
+	for _, in := range inputs {
+		if in.path == "" {
+			continue
+		}
+		if err := checkInput(in.what, in.path, in.max); err != nil {
+			return nil, configError(fmt.Errorf("%s: %w", path, err))
+		}
+	}
 	return &c, nil
+}
+
+// Bounds on the files a config names that are read whole at start (the
+// feeds' files are streamed): a config pointed at /dev/zero or a huge
+// file fails at once, clearly, rather than after eating the memory.
+const (
+	maxConfigBytes = 1 << 20   // the config, detector thresholds, TLS files
+	maxDataBytes   = 256 << 20 // zones, ports, watchlists
+)
+
+// checkInput refuses what is not a regular file (a device, a FIFO, a
+// directory) or is larger than max bytes.
+func checkInput(what, path string, max int64) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return configError(fmt.Errorf("%s %s: not a regular file", what, path))
+	}
+	if fi.Size() > max {
+		return configError(fmt.Errorf("%s %s: %d bytes, at most %d", what, path, fi.Size(), max))
+	}
+	return nil
+}
+
+// withoutValues takes out of a YAML error the values it quotes (between
+// backquotes): a config pointed at the wrong file must not print that
+// file's lines (a password file, a key) in the error.
+func withoutValues(msg string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(msg, '`')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(msg[i+1:], '`')
+		if j < 0 {
+			break
+		}
+		b.WriteString(msg[:i])
+		b.WriteString("(a value)")
+		msg = msg[i+1+j+1:]
+	}
+	b.WriteString(msg)
+	return b.String()
 }
 
 // LiveFeeds turns the config's feeds into the pipeline's.

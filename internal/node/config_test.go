@@ -89,3 +89,49 @@ func TestConfigErrors(t *testing.T) {
 		t.Error("missing file: no error")
 	}
 }
+
+// TestConfigHostileFiles: a config pointed at a file that is not one (a
+// device, a directory) or is too large fails at once, naming it; a file
+// that is not YAML is refused without its lines printed.
+func TestConfigHostileFiles(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "zones.geojson")
+	if err := os.WriteFile(big, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(big, maxDataBytes+1); err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]string{
+		"zones: " + big + "\n": "bytes, at most",
+		"zones: " + dir + "\n": "not a regular file",
+		"ports: missing.csv\n": "ports",
+	}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		cases["zones: /dev/zero\n"] = "not a regular file"
+		cases["watchlists: [/dev/zero]\n"] = "not a regular file"
+		cases["detect: /dev/zero\n"] = "not a regular file"
+	}
+	for body, says := range cases {
+		_, err := LoadConfig(writeConfig(t, body))
+		var ce *ConfigError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), says) {
+			t.Errorf("%q: %v, want a config error saying %q", body, err, says)
+		}
+	}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		if _, err := LoadConfig("/dev/zero"); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("config /dev/zero: %v", err)
+		}
+	}
+	tooBig := writeConfig(t, "listen: x\n"+strings.Repeat("# padding\n", maxConfigBytes/10+1))
+	if _, err := LoadConfig(tooBig); err == nil || !strings.Contains(err.Error(), "at most") {
+		t.Errorf("a 1 MiB config: %v", err)
+	}
+	secret := writeConfig(t, "root:x:0:0:s3cr3t-hash-value:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n")
+	_, err := LoadConfig(secret)
+	var ce *ConfigError
+	if !errors.As(err, &ce) || strings.Contains(err.Error(), "s3cr3t") || strings.Contains(err.Error(), "root:x") {
+		t.Errorf("a config pointed at a password file: %v", err)
+	}
+}
