@@ -522,11 +522,14 @@ func (d *DarkRendezvousDetector) judge(g, h *drGap) (c drCand, ok bool) {
 	pl := newDrPlane((a.plat+a.qlat+b.plat+b.qlat)/4, a.plon+deltaLon(b.plon-a.plon)/2)
 	pa := drReach(pl, a)
 	pb := drReach(pl, b)
-	need := drNeededKn(&pa, &pb, os, oe, o.MinMeetMs)
+	need, mx, my := drNeededKn(&pa, &pb, os, oe, o.MinMeetMs)
 	if need > o.MaxSpeedKn {
 		return c, false
 	}
-	mx, my, closeM := drClosest(&pa, &pb, os, oe)
+	_, _, closeM := drClosest(&pa, &pb, os, oe)
+	if x, y, ok := drCourseMeeting(pl, a, b, o.MaxSpeedKn, oe); ok {
+		mx, my = x, y // where both were heading when they went dark
+	}
 	lat, lon := pl.latLon(mx, my)
 	if d.places != nil && d.places.ShoreM != nil && d.places.ShoreM(lat, lon) <= 0 {
 		return c, false
@@ -584,18 +587,22 @@ func (d *DarkRendezvousDetector) judge(g, h *drGap) (c drCand, ok bool) {
 	}}, true
 }
 
+// drClosing is the speed (knots) at which two vessels close on each
+// other, negative when they draw apart.
+func drClosing(alat, alon, asog, acog, blat, blon, bsog, bcog float64) float64 {
+	brg := geo.Bearing(alat, alon, blat, blon) * math.Pi / 180
+	ux, uy := math.Sin(brg), math.Cos(brg)
+	ax, ay := asog*math.Sin(acog*math.Pi/180), asog*math.Cos(acog*math.Pi/180)
+	bx, by := bsog*math.Sin(bcog*math.Pi/180), bsog*math.Cos(bcog*math.Pi/180)
+	return (ax-bx)*ux + (ay-by)*uy
+}
+
 // drConverging reports whether two vessels went dark closing on each
 // other (at least half their summed speed) and reappeared not closing:
 // converging on a meeting, then parting. Unknown speeds or courses are
 // not evidence.
 func drConverging(g, h *drGap) bool {
-	closing := func(alat, alon, asog, acog, blat, blon, bsog, bcog float64) float64 {
-		brg := geo.Bearing(alat, alon, blat, blon) * math.Pi / 180
-		ux, uy := math.Sin(brg), math.Cos(brg)
-		ax, ay := asog*math.Sin(acog*math.Pi/180), asog*math.Cos(acog*math.Pi/180)
-		bx, by := bsog*math.Sin(bcog*math.Pi/180), bsog*math.Cos(bcog*math.Pi/180)
-		return (ax-bx)*ux + (ay-by)*uy
-	}
+	closing := drClosing
 	for _, v := range []float64{g.psog, g.pcog, g.qsog, g.qcog, h.psog, h.pcog, h.qsog, h.qcog} {
 		if math.IsNaN(v) {
 			return false
@@ -604,6 +611,55 @@ func drConverging(g, h *drGap) bool {
 	in := closing(g.plat, g.plon, g.psog, g.pcog, h.plat, h.plon, h.psog, h.pcog)
 	out := closing(g.qlat, g.qlon, g.qsog, g.qcog, h.qlat, h.qlon, h.qsog, h.qcog)
 	return g.psog+h.psog > 1 && in >= (g.psog+h.psog)/2 && out <= 0
+}
+
+// drCourseMeeting is where the courses two vessels were on when they went
+// dark cross, ahead of both, if both could have reached it by the end of
+// their common darkness: the likeliest meeting point of two ships that
+// converged, better than the point needing the least speed.
+func drCourseMeeting(pl drPlane, a, b *drGap, maxKn float64, oe int64) (x, y float64, ok bool) {
+	for _, v := range []float64{a.psog, a.pcog, b.psog, b.pcog} {
+		if math.IsNaN(v) {
+			return 0, 0, false
+		}
+	}
+	if a.psog < 1 || b.psog < 1 {
+		return 0, 0, false
+	}
+	if drClosing(a.plat, a.plon, a.psog, a.pcog, b.plat, b.plon, b.psog, b.pcog) < (a.psog+b.psog)/2 {
+		return 0, 0, false // not heading for each other: their courses say nothing of where they met
+	}
+	ax, ay := pl.xy(a.plat, a.plon)
+	bx, by := pl.xy(b.plat, b.plon)
+	ux, uy := math.Sin(a.pcog*math.Pi/180), math.Cos(a.pcog*math.Pi/180)
+	vx, vy := math.Sin(b.pcog*math.Pi/180), math.Cos(b.pcog*math.Pi/180)
+	reach := func(g *drGap, d float64) bool { return d <= maxKn*metresPerNM*float64(oe-g.s)/hourMs }
+	dx, dy := bx-ax, by-ay
+	den := ux*(-vy) - uy*(-vx) // sine of the angle between the courses
+	if math.Abs(den) > 0.34 {
+		// Courses at 20 degrees or more: where they cross, a + s u = b + t v.
+		sa := (dx*(-vy) - dy*(-vx)) / den
+		tb := (ux*dy - uy*dx) / den
+		if sa <= 0 || tb <= 0 || !reach(a, sa) || !reach(b, tb) {
+			return 0, 0, false
+		}
+		return ax + sa*ux, ay + sa*uy, true
+	}
+	// Nearly head-on (or parallel): their closest point of approach, each
+	// sailing on at its speed.
+	wx, wy := b.psog*vx-a.psog*ux, b.psog*vy-a.psog*uy
+	ww := wx*wx + wy*wy
+	if ww == 0 {
+		return 0, 0, false
+	}
+	t := -(dx*wx + dy*wy) / ww // in the unit of distance per knot
+	if t <= 0 {
+		return 0, 0, false // moving apart
+	}
+	if !reach(a, a.psog*t) || !reach(b, b.psog*t) {
+		return 0, 0, false
+	}
+	return (ax + a.psog*t*ux + bx + b.psog*t*vx) / 2, (ay + a.psog*t*uy + by + b.psog*t*vy) / 2, true
 }
 
 // drPath is a gap in the local plane: from P at s to Q at e.
@@ -632,27 +688,41 @@ const drKnPerMPerMs = 3.6e6 / metresPerNM
 
 // drNeededKn is about the least speed at which both vessels could be at one
 // point from some time in [os, oe-meet] for meet milliseconds, leaving
-// from where they went dark and reaching where they reappeared. For each
-// of 25 meeting times it tries 11 points on the line between the two
-// places where each vessel, sailing straight at its slowest sufficient
-// speed, would wait; the true least speed is at most this.
-func drNeededKn(a, b *drPath, os, oe, meet int64) float64 {
+// from where they went dark and reaching where they reappeared, and that
+// point: where they most likely met. For each of 25 meeting times it tries
+// 11 points on the line between the two places where each vessel, sailing
+// straight at its slowest sufficient speed, would wait, and a 9 x 9
+// lattice over the four places where they went dark and reappeared (two
+// ships that converged and parted met off their straight paths); the true
+// least speed is at most this.
+func drNeededKn(a, b *drPath, os, oe, meet int64) (kn, x, y float64) {
 	meet = min(meet, oe-os)
 	span := oe - os - meet
 	best := math.Inf(1)
-	const steps, pts = 24, 10
+	minX, maxX := min(a.px, a.qx, b.px, b.qx), max(a.px, a.qx, b.px, b.qx)
+	minY, maxY := min(a.py, a.qy, b.py, b.qy), max(a.py, a.qy, b.py, b.qy)
+	const steps, pts, lattice = 24, 10, 8
+	try := func(px, py float64, tau int64) {
+		v := max(drLegSpeed(a, px, py, tau, meet), drLegSpeed(b, px, py, tau, meet))
+		if v < best {
+			best, x, y = v, px, py
+		}
+	}
 	for k := 0; k <= steps; k++ {
 		tau := os + span*int64(k)/steps
 		ax, ay := drWaitPoint(a, tau, meet)
 		bx, by := drWaitPoint(b, tau, meet)
 		for j := 0; j <= pts; j++ {
 			f := float64(j) / pts
-			x, y := ax+f*(bx-ax), ay+f*(by-ay)
-			v := max(drLegSpeed(a, x, y, tau, meet), drLegSpeed(b, x, y, tau, meet))
-			best = min(best, v)
+			try(ax+f*(bx-ax), ay+f*(by-ay), tau)
+		}
+		for i := 0; i <= lattice; i++ {
+			for j := 0; j <= lattice; j++ {
+				try(minX+(maxX-minX)*float64(i)/lattice, minY+(maxY-minY)*float64(j)/lattice, tau)
+			}
 		}
 	}
-	return best * drKnPerMPerMs
+	return best * drKnPerMPerMs, x, y
 }
 
 // drWaitPoint is where on its straight path a vessel that must wait meet

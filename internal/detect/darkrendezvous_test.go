@@ -239,11 +239,11 @@ func TestDrNeededKn(t *testing.T) {
 	a := mk(0, 0, 0, 0, 0, 12*hourMs)
 	bLat, bLon := drNM(0, 0, 90, 20)
 	b := mk(bLat, bLon, bLat, bLon, 0, 12*hourMs)
-	if k := drNeededKn(&a, &b, 0, 12*hourMs, hourMs); math.Abs(k-20.0/11) > 0.05 {
+	if k, _, _ := drNeededKn(&a, &b, 0, 12*hourMs, hourMs); math.Abs(k-20.0/11) > 0.05 {
 		t.Errorf("needs %.3f kn, want %.3f", k, 20.0/11)
 	}
 	// Together at both ends: no speed needed.
-	if k := drNeededKn(&a, &a, 0, 12*hourMs, hourMs); k > 1e-9 {
+	if k, _, _ := drNeededKn(&a, &a, 0, 12*hourMs, hourMs); k > 1e-9 {
 		t.Errorf("needs %.3f kn to stay put", k)
 	}
 	// The straight paths cross: closest approach 0 at the crossing.
