@@ -507,6 +507,11 @@ func (d *DarkRendezvousDetector) judge(g, h *drGap) (c drCand, ok bool) {
 	if intent == 0 && (g.rx < o.MinReception || h.rx < o.MinReception) {
 		return c, false
 	}
+	if intent == 0 && !syncStart && !syncEnd {
+		// Neither gap looks intentional and the two are not in step at
+		// either end: nothing but their overlap says they met.
+		return c, false
+	}
 	if d.stayedPut(g) && d.stayedPut(h) && startM > o.StayPutM {
 		// Both waited where they were, apart (at anchor, in a queue):
 		// to meet, one would have had to leave and come back to its spot.
