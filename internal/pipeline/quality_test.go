@@ -16,7 +16,10 @@ import (
 // The quality bar: seeded scenarios from the simulator, with every
 // behaviour staged and every confounder present, go through the same
 // analysis as `picket analyze`, and each event type must reach precision
-// and recall of at least 0.9 against the ground truth, over all scenarios.
+// and recall of at least 0.9 against the ground truth, over all scenarios;
+// gaps, intentional gaps and dark rendezvous at least 0.95 (the hard
+// cases are staged: meetings far offshore heard by satellite alone,
+// queues at anchorages, a feed outage).
 
 // simPlaces is what `picket analyze --zones --watchlist` gives the
 // detectors, for a simulated scenario directory: the same loader.
@@ -37,9 +40,13 @@ func TestQualityOnSimulatedScenarios(t *testing.T) {
 	for _, sc := range []struct {
 		region string
 		seed   uint64
-	}{{"korea", 1}, {"korea", 2}, {"gulf", 3}, {"baltic", 4}} {
+		hours  float64
+		sets   int
+	}{{"korea", 1, 30, 0}, {"korea", 2, 30, 0}, {"gulf", 3, 30, 0}, {"baltic", 4, 30, 0},
+		// Long enough for a feed outage after the dark periods.
+		{"korea", 9, 56, 1}} {
 		dir := t.TempDir()
-		res, err := sim.WriteDir(sim.Options{Seed: sc.seed, Region: sc.region, Vessels: 200, Hours: 30}, dir)
+		res, err := sim.WriteDir(sim.Options{Seed: sc.seed, Region: sc.region, Vessels: 200, Hours: sc.hours, Sets: sc.sets}, dir)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,8 +75,12 @@ func TestQualityOnSimulatedScenarios(t *testing.T) {
 	rep := sim.Match(truth, found)
 	t.Logf("all scenarios\n%s", rep.Table())
 	for _, r := range rep.Rows {
-		if r.Precision() < 0.9 || r.Recall() < 0.9 {
-			t.Errorf("%s %s: precision %.2f recall %.2f (want >= 0.9 both)", r.Type, r.Subtype, r.Precision(), r.Recall())
+		bar := 0.9
+		if r.Type == event.Gap || r.Type == event.DarkRendezvous {
+			bar = 0.95
+		}
+		if r.Precision() < bar || r.Recall() < bar {
+			t.Errorf("%s %s: precision %.2f recall %.2f (want >= %.2f both)", r.Type, r.Subtype, r.Precision(), r.Recall(), bar)
 		}
 	}
 	// The identity alerts investigators act on, staged with their hard
@@ -82,5 +93,48 @@ func TestQualityOnSimulatedScenarios(t *testing.T) {
 		if r := rep.Row(k.typ, k.sub); r.TP == 0 || r.Precision() < 0.95 || r.Recall() < 0.95 {
 			t.Errorf("%s %s: %d found, precision %.2f recall %.2f (want >= 0.95 both)", k.typ, k.sub, r.TP, r.Precision(), r.Recall())
 		}
+	}
+	// Intentional gaps: the truth's deliberate switch-offs where the
+	// definition applies (>= 12 h, starting >= 50 nm from shore: GFW's
+	// AIS-disabling events; closer in, coverage is too uncertain to call
+	// any gap intentional) against the gaps picket calls intentional.
+	def := detect.DefaultOptions().Gap
+	intentional := func(evs []event.Event) []event.Event {
+		var out []event.Event
+		for _, e := range evs {
+			if e.Type == event.Gap && e.Intentional != nil && *e.Intentional &&
+				e.Details["shore_nm"] >= def.MinShoreNM && e.Duration().Milliseconds() >= def.IntentionalMinMs {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	ti, fi := intentional(truth), intentional(found)
+	irep := sim.Match(ti, fi)
+	r := irep.Row(event.Gap, "")
+	t.Logf("intentional gaps: %d true, %d found; TP %d FP %d FN %d", len(ti), len(fi), r.TP, r.FP, r.FN)
+	if os.Getenv("PICKET_QUALITY_DETAIL") != "" {
+		for _, i := range irep.Missed {
+			t.Logf("  missed intentional %s", ti[i].Summary)
+		}
+		for _, i := range irep.Extra {
+			t.Logf("  extra intentional %s", fi[i].Summary)
+		}
+	}
+	if len(ti) < 10 || r.Precision() < 0.95 || r.Recall() < 0.95 {
+		t.Errorf("intentional gaps: precision %.2f recall %.2f of %d (want >= 0.95 both, of at least 10)", r.Precision(), r.Recall(), len(ti))
+	}
+	// The staged feed outage: every gap across it is a coverage hole.
+	outages := 0
+	for _, e := range found {
+		if e.Type == event.Gap && e.Details["feed_outage"] == 1 {
+			outages++
+			if *e.Intentional {
+				t.Errorf("a gap across the feed outage judged intentional: %s", e.Summary)
+			}
+		}
+	}
+	if outages == 0 {
+		t.Error("no gap across the staged feed outage")
 	}
 }

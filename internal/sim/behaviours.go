@@ -38,9 +38,9 @@ const (
 	// Behaviours are staged this far apart so that they do not mix.
 	apartM = 40e3
 	// Dark periods are staged farther apart: picket's dark-rendezvous
-	// detector pairs overlapping gaps within 50 nm (DESIGN.md), and two
-	// staged gaps that close would make a rendezvous the truth does not
-	// have.
+	// detector pairs overlapping gaps that went dark or reappeared within
+	// 30 nm (DarkRendezvousOptions.NearNM), and two staged gaps that close
+	// would make a rendezvous the truth does not have.
 	darkApartM = 130e3
 )
 
@@ -80,6 +80,7 @@ func (s *scenario) stageBehaviours(set int) {
 	s.stageLoitering(set)
 	s.stageGap(set)
 	s.stageDarkRendezvous(set)
+	s.stageSatDarkRendezvous(set)
 }
 
 // leaveAndTrade sends a vessel from where it is to ports for the rest of
@@ -363,6 +364,7 @@ func (s *scenario) stageDarkRendezvous(set int) {
 // stageConfounders places what must not alert: ships moored side by side
 // in port, pair trawlers.
 func (s *scenario) stageConfounders(set int) {
+	s.stageQueue(set)
 	// Moored side by side, 30-40 m apart, for hours.
 	a := s.pick("moored alongside another ship in port", false, traders...)
 	b := s.pick("moored alongside another ship in port", false, traders...)

@@ -59,7 +59,11 @@
 // transfer area when it allows); a loitering ship (under 1.5 kn, 20+ nm from
 // shore, 3-6 h, alone); a ship that is heard densely for 6 h 50+ nm from
 // shore in good coverage and then goes dark for 12-30 h; two ships that go
-// dark there, meet during the dark and reappear; a ship reporting four
+// dark there, meet during the dark and reappear; two ships from different
+// ports that sail towards a point 55+ nm offshore outside every station's
+// range (heard by satellite alone), go dark 26-42 nm from it (53-84 nm
+// apart) within an hour of each other, meet there for 3-6 h and reappear
+// 26-42 nm out heading off within two hours of each other; a ship reporting four
 // positions 200-400 km away (impossible speed); a second transmitter using
 // a ship's MMSI 150+ km away for 3-8 h, sending type 5 reports of its own
 // name between the ship's (shared MMSI, and no identity change); an MMSI
@@ -73,17 +77,23 @@
 // ship broadcasting the IMO number of another that sails elsewhere at the
 // same time (shared IMO); an accidental 6.5-11 h gap.
 // Staged places are 40 km apart, staged dark periods 130 km (picket's
-// dark-rendezvous detector pairs gaps within 50 nm); where a region cannot
+// dark-rendezvous detector pairs gaps that went dark or reappeared within
+// 30 nm, or that converged in step); where a region cannot
 // give the distances asked, they are relaxed step by step and
 // scenario.json says what gave.
 // Confounders that must not alert: ships moored side by side in port for
 // hours, tugs and pilots alongside for minutes, pair trawlers 300-500 m
-// apart at 3-4 kn, boats heard only by satellite, anchorage waiting, and
+// apart at 3-4 kn, boats heard only by satellite, anchorage waiting,
 // a fishing net's three AIS buoys drifting together offshore, dark for 8 h
 // (named with their battery charge or voltage, numbered as no
 // administration would: no ship rule, and no invalid identity, applies),
 // two yachts moored side by side in a marina near the shore, 12 km or more
-// from any listed port (no encounter).
+// from any listed port (no encounter),
+// three ships queueing at a port's anchorage that go unheard for 7-11 h
+// within an hour of each other and re-anchor 2-5 km away (no rendezvous),
+// and, in scenarios long enough to hold it after the dark periods (about
+// 56 h with one set), a feed outage of 7-10 h in which nobody is heard
+// (every gap across it is a coverage hole).
 //
 // # The truth
 //

@@ -562,6 +562,11 @@ func (g *gen) seqChannel(v int) {
 // g.hits; it reports whether anyone did.
 func (g *gen) receive(lat, lon float64, t int64) bool {
 	g.hits = g.hits[:0]
+	for _, o := range g.s.outages {
+		if t >= o.From && t < o.To {
+			return false // the feed is down
+		}
+	}
 	inRange := false
 	for i := 0; i < g.nSta; i++ {
 		p, in := g.rx[i].hears(lat, lon)

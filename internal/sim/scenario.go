@@ -29,6 +29,7 @@ type scenario struct {
 	calls      []portCall
 	watch      []watchEntry
 	passes     []satPass
+	outages    []span // when the feed hears nobody at all
 	// portWeight favours the big ports (those with a receiver) as
 	// destinations.
 	portWeight []float64
@@ -100,6 +101,7 @@ func newScenario(opts Options) (*scenario, error) {
 		s.stageLateBehaviours(set)
 	}
 	s.stageFaults()
+	s.stageOutage()
 	s.planHarbourCraft()
 	s.stageNonShips()
 	s.makeWatchlist()

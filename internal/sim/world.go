@@ -321,6 +321,7 @@ type siteQuery struct {
 	MinShoreM, MaxShoreM float64 // MaxShoreM 0: no bound
 	MinPortM             float64
 	MinCoverM            float64 // inside a station's range by this much
+	SatOnlyM             float64 // > 0: outside every station's range by this much
 	Zone                 int     // prefer this zone (-1: any)
 	Avoid                []pt    // keep MinApartM from these
 	MinApartM            float64
@@ -361,7 +362,7 @@ func (w *world) findSite(rng randSource, q siteQuery) (s site, relaxed string, o
 		var cand []int
 		for i := range w.sites {
 			c := &w.sites[i]
-			if c.ShoreM < q.MinShoreM || (q.MaxShoreM > 0 && c.ShoreM > q.MaxShoreM) || c.PortM < q.MinPortM || c.CoverM < q.MinCoverM {
+			if c.ShoreM < q.MinShoreM || (q.MaxShoreM > 0 && c.ShoreM > q.MaxShoreM) || c.PortM < q.MinPortM || c.CoverM < q.MinCoverM || (q.SatOnlyM > 0 && c.CoverM > -q.SatOnlyM) {
 				continue
 			}
 			if q.Zone >= 0 && c.Zone != q.Zone {
