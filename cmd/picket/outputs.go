@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"time"
 
 	"github.com/picket-ais/picket/internal/network"
+	"github.com/picket-ais/picket/internal/picture"
 	"github.com/picket-ais/picket/internal/pipeline"
 	"github.com/picket-ais/picket/internal/profile"
 )
@@ -13,19 +15,18 @@ import (
 // writeProfiles writes vessels.jsonl and networks.json and keeps the
 // profiles for the summary.
 func writeProfiles(dir string, res *pipeline.AnalyzeResult) ([]profile.Profile, error) {
-	ps := profile.Build(res.Tracker, res.Events, profile.Options{})
+	pic := picture.Build(res.Tracker, res.Events, picture.Options{}, time.Now())
 	if err := pipeline.WriteFileAtomic(filepath.Join(dir, "vessels.jsonl"), func(w io.Writer) error {
-		return profile.WriteJSONL(w, ps)
+		return profile.WriteJSONL(w, pic.Profiles)
 	}); err != nil {
 		return nil, err
 	}
-	ns := network.Build(res.Events, res.Tracker, ps, network.Options{})
 	if err := pipeline.WriteFileAtomic(filepath.Join(dir, "networks.json"), func(w io.Writer) error {
-		return network.WriteJSON(w, ns)
+		return network.WriteJSON(w, pic.Networks)
 	}); err != nil {
 		return nil, err
 	}
-	return ps, nil
+	return pic.Profiles, nil
 }
 
 // writeTopRisk prints the ten riskiest vessels and why.

@@ -14,8 +14,7 @@ import (
 
 	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/ingest"
-	"github.com/picket-ais/picket/internal/network"
-	"github.com/picket-ais/picket/internal/profile"
+	"github.com/picket-ais/picket/internal/picture"
 	"github.com/picket-ais/picket/internal/source"
 	"github.com/picket-ais/picket/internal/store"
 )
@@ -168,11 +167,9 @@ func (p *Pipeline) Addr(feed string) net.Addr {
 // Hub is the live stream's broadcast hub.
 func (p *Pipeline) Hub() *Hub { return p.hub }
 
-// RiskOptions returns the options the pipeline builds risk profiles and
-// networks with, for those who build them from a part of the events.
-func (p *Pipeline) RiskOptions() (profile.Options, network.Options) {
-	return p.opts.Profile, p.opts.Network
-}
+// PictureOptions returns the options the pipeline builds risk pictures
+// with, for those who build them from a part of the events.
+func (p *Pipeline) PictureOptions() picture.Options { return p.pictureOptions() }
 
 // Store is the store the pipeline writes to.
 func (p *Pipeline) Store() *store.Store { return p.st }

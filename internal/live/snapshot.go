@@ -6,45 +6,14 @@ import (
 	"time"
 
 	"github.com/picket-ais/picket/internal/event"
-	"github.com/picket-ais/picket/internal/network"
-	"github.com/picket-ais/picket/internal/profile"
+	"github.com/picket-ais/picket/internal/picture"
 	"github.com/picket-ais/picket/internal/store"
 )
 
-// Snapshot is the risk picture at one moment: every vessel's profile and
-// the networks, built from the tracker (what this run has seen) and every
-// event in the store (those of earlier runs too). It is immutable.
-type Snapshot struct {
-	// Built is when it was built (wall clock).
-	Built time.Time
-	// Events is the number of events it was built from, earlier runs'
-	// included.
-	Events   int
-	Profiles []profile.Profile
-	Networks []network.Network
-	byMMSI   map[uint32]int
-}
-
-// Profile returns the profile of an MMSI (its own line, not a segment's).
-func (s *Snapshot) Profile(mmsi uint32) (*profile.Profile, bool) {
-	if s == nil {
-		return nil, false
-	}
-	i, ok := s.byMMSI[mmsi]
-	if !ok {
-		return nil, false
-	}
-	return &s.Profiles[i], true
-}
-
-// Risk returns the risk score of an MMSI, if it has a profile.
-func (s *Snapshot) Risk(mmsi uint32) (int, bool) {
-	p, ok := s.Profile(mmsi)
-	if !ok {
-		return 0, false
-	}
-	return p.Risk.Score, true
-}
+// Snapshot is the risk picture at one moment (package picture), built
+// from the tracker (what this run has seen) and every event in the store
+// (those of earlier runs too). It is immutable.
+type Snapshot = picture.Picture
 
 // riskEvents reads what the risk picture is built from: every event in
 // the store, the latest version of each, earlier runs' included (the
@@ -70,16 +39,14 @@ func (p *Pipeline) riskEvents() ([]event.Event, error) {
 // it runs on the detect goroutine, or under snapMu once that has
 // returned.
 func (p *Pipeline) buildSnapshot(evs []event.Event) *Snapshot {
-	ps := profile.Build(p.core.Tracker(), evs, p.opts.Profile)
-	s := &Snapshot{Built: p.opts.Now(), Events: len(evs), Profiles: ps, byMMSI: make(map[uint32]int, len(ps))}
-	for i := range ps {
-		if ps[i].Segment == "" {
-			s.byMMSI[ps[i].MMSI] = i
-		}
-	}
-	s.Networks = network.Build(evs, p.core.Tracker(), ps, p.opts.Network)
+	s := picture.Build(p.core.Tracker(), evs, p.pictureOptions(), p.opts.Now())
 	p.snap.Store(s)
 	return s
+}
+
+// pictureOptions are the options the pipeline builds risk pictures with.
+func (p *Pipeline) pictureOptions() picture.Options {
+	return picture.Options{Profile: p.opts.Profile, Network: p.opts.Network}
 }
 
 // Snapshot returns a snapshot no older than maxAge, building one when

@@ -214,9 +214,7 @@ type Server struct {
 	allFeeds   uint64             // their bits
 	clearances map[string]uint64  // by partner, at clearGen
 
-	pics     pictures
-	fullSnap *live.Snapshot
-	fullPic  *picture
+	pics pictures
 }
 
 // New returns a server answering from p and its store. Metrics are

@@ -11,6 +11,7 @@ import (
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/identity"
 	"github.com/picket-ais/picket/internal/network"
+	"github.com/picket-ais/picket/internal/picture"
 	"github.com/picket-ais/picket/internal/profile"
 	"github.com/picket-ais/picket/internal/store"
 )
@@ -90,7 +91,7 @@ func currentIdentity(recs []store.IdentityRecord) map[string]string {
 	return out
 }
 
-func (s *Server) props(p store.Position, pic *picture, v *view) vesselProps {
+func (s *Server) props(p store.Position, pic *picture.Picture, v *view) vesselProps {
 	vp := vesselProps{MMSI: p.MMSI, Flag: identity.FlagOf(p.MMSI), SOG: num(p.SOG), COG: num(p.COG), Heading: heading(p.Heading),
 		Status: p.Status, Time: time.UnixMilli(p.Time).UTC()}
 	if recs, err := s.st.Identities(p.MMSI); err == nil && len(recs) > 0 {
@@ -102,7 +103,7 @@ func (s *Server) props(p store.Position, pic *picture, v *view) vesselProps {
 			}
 		}
 	}
-	if r, ok := pic.risk(p.MMSI); ok {
+	if r, ok := pic.Risk(p.MMSI); ok {
 		vp.Risk = &r
 	}
 	return vp
@@ -250,13 +251,13 @@ func (s *Server) vessel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if p, ok := pic.profile(mmsi); ok {
+	if p, ok := pic.Profile(mmsi); ok {
 		vp.Profile, vp.Risk = p, &p.Risk
 		if vp.Name == "" && v.full {
 			vp.Name = p.Name // from the tracker, which only a full view sees
 		}
 	}
-	for _, n := range pic.networks {
+	for _, n := range pic.Networks {
 		if hasMember(&n, mmsi) {
 			vp.Networks = append(vp.Networks, n.ID)
 		}
@@ -390,15 +391,15 @@ func (s *Server) networks(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := []network.Network{}
-	for i := range pic.networks {
-		if mmsi == 0 || hasMember(&pic.networks[i], mmsi) {
-			out = append(out, pic.networks[i])
+	for i := range pic.Networks {
+		if mmsi == 0 || hasMember(&pic.Networks[i], mmsi) {
+			out = append(out, pic.Networks[i])
 		}
 	}
 	return writeJSON(w, "", struct {
 		Built    time.Time         `json:"built"`
 		Networks []network.Network `json:"networks"`
-	}{pic.built.UTC(), out})
+	}{pic.Built.UTC(), out})
 }
 
 // feeds: GET /api/feeds — the configured feeds and their state.

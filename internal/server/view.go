@@ -8,9 +8,7 @@ import (
 
 	"github.com/picket-ais/picket/internal/access"
 	"github.com/picket-ais/picket/internal/event"
-	"github.com/picket-ais/picket/internal/live"
-	"github.com/picket-ais/picket/internal/network"
-	"github.com/picket-ais/picket/internal/profile"
+	"github.com/picket-ais/picket/internal/picture"
 	"github.com/picket-ais/picket/internal/store"
 )
 
@@ -97,36 +95,10 @@ func (s *Server) feedLabelsOf(r *access.Registry) []access.FeedLabel {
 
 // picture is the risk picture a view sees: profiles and networks built
 // from its visible events.
-type picture struct {
-	built    time.Time
-	profiles []profile.Profile
-	networks []network.Network
-	byMMSI   map[uint32]int
-}
-
-func (p *picture) profile(mmsi uint32) (*profile.Profile, bool) {
-	if p == nil {
-		return nil, false
-	}
-	i, ok := p.byMMSI[mmsi]
-	if !ok {
-		return nil, false
-	}
-	return &p.profiles[i], true
-}
-
-func (p *picture) risk(mmsi uint32) (int, bool) {
-	pr, ok := p.profile(mmsi)
-	if !ok {
-		return 0, false
-	}
-	return pr.Risk.Score, true
-}
-
 // pictures caches the pictures of partial views by clearance.
 type pictures struct {
 	mu sync.Mutex
-	m  map[uint64]*picture
+	m  map[uint64]*picture.Picture
 }
 
 // pictureFor returns the risk picture of a view, no older than
@@ -135,17 +107,13 @@ type pictures struct {
 // the events it may see alone, without the tracker's identity history,
 // which it may not see whole: risk reasons that need it (no IMO number,
 // identities shared without an event) are missing from such a picture.
-func (s *Server) pictureFor(ctx context.Context, v *view) (*picture, error) {
+func (s *Server) pictureFor(ctx context.Context, v *view) (*picture.Picture, error) {
 	if v.full {
-		snap, err := s.live.Snapshot(ctx, s.opts.SnapshotMaxAge)
-		if err != nil {
-			return nil, err
-		}
-		return s.wrapSnapshot(snap), nil
+		return s.live.Snapshot(ctx, s.opts.SnapshotMaxAge)
 	}
 	s.pics.mu.Lock()
 	defer s.pics.mu.Unlock()
-	if p := s.pics.m[v.clearance]; p != nil && time.Since(p.built) <= s.opts.SnapshotMaxAge {
+	if p := s.pics.m[v.clearance]; p != nil && time.Since(p.Built) <= s.opts.SnapshotMaxAge {
 		return p, nil
 	}
 	var evs []event.Event
@@ -157,17 +125,9 @@ func (s *Server) pictureFor(ctx context.Context, v *view) (*picture, error) {
 	}); err != nil {
 		return nil, err
 	}
-	popts, nopts := s.live.RiskOptions()
-	ps := profile.Build(nil, evs, popts)
-	p := &picture{built: time.Now(), profiles: ps, byMMSI: make(map[uint32]int, len(ps))}
-	for i := range ps {
-		if ps[i].Segment == "" {
-			p.byMMSI[ps[i].MMSI] = i
-		}
-	}
-	p.networks = network.Build(evs, nil, ps, nopts)
+	p := picture.Build(nil, evs, s.live.PictureOptions(), time.Now())
 	if s.pics.m == nil {
-		s.pics.m = make(map[uint64]*picture)
+		s.pics.m = make(map[uint64]*picture.Picture)
 	}
 	// Few partners share a server: the cache holds at most one picture
 	// per clearance, and forgets them all past a bound.
@@ -176,24 +136,6 @@ func (s *Server) pictureFor(ctx context.Context, v *view) (*picture, error) {
 	}
 	s.pics.m[v.clearance] = p
 	return p, nil
-}
-
-// wrapSnapshot turns the pipeline's snapshot into a picture (cached per
-// snapshot).
-func (s *Server) wrapSnapshot(snap *live.Snapshot) *picture {
-	s.pics.mu.Lock()
-	defer s.pics.mu.Unlock()
-	if s.fullPic != nil && s.fullSnap == snap {
-		return s.fullPic
-	}
-	p := &picture{built: snap.Built, profiles: snap.Profiles, networks: snap.Networks, byMMSI: make(map[uint32]int, len(snap.Profiles))}
-	for i := range snap.Profiles {
-		if snap.Profiles[i].Segment == "" {
-			p.byMMSI[snap.Profiles[i].MMSI] = i
-		}
-	}
-	s.fullSnap, s.fullPic = snap, p
-	return p
 }
 
 // visibleIdentity returns the identity records a view may see, those of
