@@ -69,6 +69,7 @@ type IdentityDetector struct {
 	opens   bool // emit changes once settled, before the data ends
 	pending map[uint32]map[string]*changeCand
 	due     []dueChange              // live: candidates in order of settling
+	held    []dueChange              // live: changes sent, in order of finishing
 	waiting map[uint32][]event.Event // events waiting for a position
 	// unjudged holds vessels whose number's check waits for a name.
 	unjudged map[uint32]*track.Vessel
@@ -177,8 +178,7 @@ func (d *IdentityDetector) Static(s *StaticObs) {
 	if d.opens {
 		for _, c := range d.pending[mmsi] {
 			if !c.sent && s.Report.Time >= c.t+d.opts.Settle.Milliseconds() && d.stands(s.Vessel, c) {
-				c.sent = true
-				d.emit(d.changeEvent(s.Vessel, c), open)
+				d.send(c, s.Report.Time)
 			}
 		}
 	}
@@ -252,8 +252,7 @@ func (d *IdentityDetector) settle(now int64) {
 			continue // dropped or replaced since
 		}
 		if d.stands(c.v, c) {
-			c.sent = true
-			d.emit(d.changeEvent(c.v, c), open)
+			d.send(c, now)
 		} else if d.count(c.v, c) >= d.opts.Confirmations {
 			d.drop(c.v.MMSI, c) // several transmitters
 		}
@@ -262,6 +261,27 @@ func (d *IdentityDetector) settle(now int64) {
 	if len(d.due) == 0 && cap(d.due) > 1024 {
 		d.due = nil
 	}
+	// A change sent a day ago (FlagSilence) whose old value never came
+	// back is final: a server running for months holds none open.
+	for len(d.held) > 0 && d.held[0].at <= now {
+		c := d.held[0].cand
+		d.held = d.held[1:]
+		if d.pending[c.v.MMSI][c.field] == c {
+			d.emit(d.changeEvent(c.v, c), final)
+			delete(d.pending[c.v.MMSI], c.field)
+		}
+	}
+	if len(d.held) == 0 && cap(d.held) > 1024 {
+		d.held = nil
+	}
+}
+
+// send emits a settled change, open: it is withdrawn if the old value
+// comes back within a day.
+func (d *IdentityDetector) send(c *changeCand, now int64) {
+	c.sent = true
+	d.emit(d.changeEvent(c.v, c), open)
+	d.held = append(d.held, dueChange{at: now + d.opts.FlagSilence.Milliseconds(), cand: c})
 }
 
 // stands reports whether a candidate is a change: heard in Confirmations
@@ -371,7 +391,7 @@ func (d *IdentityDetector) Finish(int64) {
 		field string
 	}
 	var items []item
-	d.due = nil
+	d.due, d.held = nil, nil
 	for m, p := range d.pending {
 		for f := range p {
 			items = append(items, item{m, f})

@@ -14,6 +14,13 @@ const hour = int64(hourMs)
 // final version of every event (Final drops the withdrawn) and every
 // emission.
 func (s *scene) runLive(places Places) (final []event.Event, ems []Emission) {
+	final, ems, _ = s.runLiveClosed(places)
+	return final, ems
+}
+
+// runLiveClosed is runLive that also says where the emissions made by the
+// end of the data (Close) begin.
+func (s *scene) runLiveClosed(places Places) (final []event.Event, ems []Emission, closed int) {
 	rs := s.reports
 	for i := 1; i < len(rs); i++ {
 		for j := i; j > 0 && rs[j].Time < rs[j-1].Time; j-- {
@@ -34,9 +41,10 @@ func (s *scene) runLive(places Places) (final []event.Event, ems []Emission) {
 		}
 		ems = append(ems, eng.TakeEvents()...)
 	}
+	closed = len(ems)
 	eng.Close()
 	ems = append(ems, eng.TakeEvents()...)
-	return Final(ems), ems
+	return Final(ems), ems, closed
 }
 
 func subtype(evs []event.Event, typ event.Type, sub string) []event.Event {
@@ -256,4 +264,34 @@ func TestIdentityChangeTwoTransmitters(t *testing.T) {
 			t.Errorf("change at %d h", at/hour)
 		}
 	})
+}
+
+// Live, a change sent once settled is final a day later (a server running
+// for months holds no identity change open), and so is a flag change.
+func TestIdentityChangeFinalADayLater(t *testing.T) {
+	var s scene
+	const m = 244711426
+	s.sail(m, 0, 52, 4, 0, 8, 30*minute, 60*hour)
+	for i := int64(0); i < 10; i++ {
+		s.static(m, i*hour, "EMPRESA", "PH9489", 0)
+		s.static(m, 15*hour+i*hour, "EVELINE", "PH9489", 0)
+	}
+	const a, b = 412000003, 671000004
+	s.sail(a, 0, 30, 125, 0, 10, 6*minute, 4*hour)
+	s.static(a, minute, "JI SONG 6", "BJS6", 8898740)
+	s.sail(b, 34*hour, 31, 126, 0, 10, 30*minute, 40*hour)
+	s.static(b, 34*hour, "JI SONG 6", "5VJS", 8898740)
+	s.static(b, 35*hour, "JI SONG 6", "5VJS", 8898740)
+	_, ems, closed := s.runLiveClosed(Places{ShoreM: farFromShore})
+	finalAt := map[string]int{}
+	for i, em := range ems {
+		if e := em.Event; e.Type == event.IdentityChange && !em.Open && !em.Withdrawn {
+			finalAt[e.Field] = i
+		}
+	}
+	for _, f := range []string{event.FieldName, event.FieldFlag} {
+		if i, ok := finalAt[f]; !ok || i >= closed {
+			t.Errorf("%s change final at emission %d, the end of the data at %d (ok %v)", f, i, closed, ok)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/picket-ais/picket/internal/event"
@@ -29,6 +30,7 @@ type imoPair struct {
 	maxKm      float64 // between the two when heard within an hour
 	distKnown  bool
 	flagSent   bool // emitted open as a flag change (live)
+	done       bool // emitted final before the end of the data (live)
 	prog       progress
 }
 
@@ -50,6 +52,8 @@ type sharedIMODetector struct {
 	opens bool
 	pairs []*imoPair
 	due   []*imoPair // live: flag-change candidates in order of settling
+	held  []*imoPair // live: flag changes sent, in order of finishing
+	calls int
 }
 
 func newSharedIMODetector(opts IdentityOptions, emit emitFunc, opens bool) *sharedIMODetector {
@@ -125,12 +129,11 @@ func (d *sharedIMODetector) heard(v *track.Vessel, pairs []*imoPair, f fixAt) {
 		ocur, _ := other.ID.IMOs.Current()
 		if !p.aBack || cur != p.imoStr || ocur != p.imoStr || f.t-other.Last > silence {
 			if v == p.b && d.opens && !p.flagSent && f.t >= p.tB+d.opts.Settle.Milliseconds() && d.isFlagChange(p) {
-				p.flagSent = true // its second report came after the window
-				d.emit(d.flagEvent(p), open)
+				d.sendFlag(p) // its second report came after the window
 			}
 			continue
 		}
-		if !p.shared && p.flagSent {
+		if !p.shared && p.flagSent && !p.done {
 			d.emit(d.flagEvent(p), withdrawn)
 		}
 		p.shared = true
@@ -178,10 +181,46 @@ func (d *sharedIMODetector) settle(now int64) {
 		p := d.due[0]
 		d.due = d.due[1:]
 		if !p.flagSent && d.isFlagChange(p) {
-			p.flagSent = true
-			d.emit(d.flagEvent(p), open)
+			d.sendFlag(p)
 		}
 	}
+	// A flag change sent a day ago (FlagSilence) whose old MMSI stayed
+	// silent is final; so is a shared IMO neither MMSI has claimed for a
+	// day. A server running for months holds neither open.
+	keep := d.opts.FlagSilence.Milliseconds()
+	for len(d.held) > 0 && d.held[0].tB+d.opts.Settle.Milliseconds()+keep <= now {
+		p := d.held[0]
+		d.held = d.held[1:]
+		if !p.done && !p.shared && !p.aBack {
+			p.done = true
+			d.emit(d.flagEvent(p), final)
+		}
+	}
+	if d.calls++; d.opens && d.calls%65536 == 0 {
+		kept := d.pairs[:0]
+		for _, p := range d.pairs {
+			if p.shared && now-p.end > keep {
+				d.emit(d.sharedEvent(p), final)
+				p.done = true
+				for _, v := range [2]*track.Vessel{p.a, p.b} {
+					vs := vstate(v)
+					vs.imoPairs = slices.DeleteFunc(vs.imoPairs, func(x *imoPair) bool { return x == p })
+				}
+				continue
+			}
+			kept = append(kept, p)
+		}
+		clear(d.pairs[len(kept):])
+		d.pairs = kept
+	}
+}
+
+// sendFlag emits a flag change, open: it is withdrawn if the old MMSI is
+// heard again within a day.
+func (d *sharedIMODetector) sendFlag(p *imoPair) {
+	p.flagSent = true
+	d.emit(d.flagEvent(p), open)
+	d.held = append(d.held, p)
 }
 
 func (p *imoPair) confidence() float64 {
@@ -235,6 +274,7 @@ func (d *sharedIMODetector) Finish(int64) {
 		switch {
 		case p.shared:
 			d.emit(d.sharedEvent(p), final)
+		case p.done:
 		case d.isFlagChange(p):
 			d.emit(d.flagEvent(p), final)
 		case p.flagSent:
@@ -244,5 +284,5 @@ func (d *sharedIMODetector) Finish(int64) {
 			vstate(v).imoPairs = nil
 		}
 	}
-	d.pairs, d.due = nil, nil
+	d.pairs, d.due, d.held = nil, nil, nil
 }
