@@ -11,6 +11,12 @@ import (
 // (AISHub 2015: 2327460 MARTINIQUE, Class A).
 var ErrShipReportFromShore = errors.New("identity: coast-station or group mmsi sends ship position reports")
 
+// ErrClassAFromNonShip: an AtoN number (99MIDXXXX) sending Class A
+// reports, which only ships send (AtoNs send type 21; net buoys use Class
+// B units). Classifying it as what its number says would exempt it from
+// every ship rule: a tanker could go dark under a buoy's number.
+var ErrClassAFromNonShip = errors.New("identity: aton mmsi sends class a ship reports")
+
 // Station is what a transmitter is, as far as the rules about ships go:
 // whether it can go dark, loiter, meet another ship, or lack an IMO number.
 type Station uint8
@@ -61,6 +67,11 @@ func (m Messages) Has(t int) bool { return t > 0 && t < 32 && m&(1<<t) != 0 }
 // Class B (18, 19) and long-range (27).
 const shipPositions Messages = 1<<1 | 1<<2 | 1<<3 | 1<<18 | 1<<19 | 1<<27
 
+// classAReports are the reports of Class A shipborne stations (SOLAS
+// ships): positions 1-3, static and voyage data 5, long range 27. Net
+// buoys use Class B units.
+const classAReports Messages = 1<<1 | 1<<2 | 1<<3 | 1<<5 | 1<<27
+
 // Heard is what is known of one transmitter.
 type Heard struct {
 	MMSI int
@@ -96,14 +107,26 @@ func ClassifyTransmitter(h Heard) Transmitter {
 	c := Classify(h.MMSI)
 	t := Transmitter{MMSI: c, Err: c.Err}
 	positions := h.Sent&shipPositions != 0
+	// Known from the messages only: a CSV's class column defaults to A.
+	classA := h.Sent&classAReports != 0
 	switch {
 	case c.Kind == KindSART || c.Kind == KindMOB || c.Kind == KindEPIRB || c.Kind == KindAMRD:
 		t.Station = StationDistress
 	case h.Sent.Has(9) || c.Kind == KindSARAircraft && !positions:
 		t.Station = StationSARAircraft
-	case c.Kind == KindAuxiliary || gearName(h.Name):
+	case c.Kind == KindAtoN && classA:
+		// A ship under an AtoN's number: every ship rule, and an invalid
+		// identity.
+		if t.Err == nil {
+			t.Err = ErrClassAFromNonShip
+		}
+	case c.Kind == KindAuxiliary && classA:
+		// A tender or workboat with a Class A unit: a boat that sails,
+		// with no IMO number to give.
+	case c.Kind == KindAuxiliary || !classA && gearName(h.Name):
 		// Before AtoNs: net buoys also take 99MID numbers (exactEarth,
-		// 994008087 "BUOY-007 9V", type 19).
+		// 994008087 "BUOY-007 9V", type 19). A name never makes a
+		// Class A station gear.
 		t.Station, t.Err = StationGear, nil
 	case c.Kind == KindAtoN || h.Sent.Has(21) && !positions:
 		t.Station = StationAtoN

@@ -45,7 +45,14 @@ func TestClassifyTransmitter(t *testing.T) {
 		{Heard{MMSI: 25634906, Sent: sent(1, 5), Name: "VICTROL10"}, StationVessel, ErrShipReportFromShore},
 		{Heard{MMSI: 4330, Sent: sent(1)}, StationVessel, ErrUnallocatedMID},
 		// Invalid whatever it is: an AtoN with an unallocated MID.
-		{Heard{MMSI: 999999111, Sent: sent(1)}, StationAtoN, ErrUnallocatedMID},
+		{Heard{MMSI: 999999111, Sent: sent(21)}, StationAtoN, ErrUnallocatedMID},
+		// Class A reports under an AtoN's number: a ship, invalid, and
+		// no name makes it gear.
+		{Heard{MMSI: 999999111, Sent: sent(1)}, StationVessel, ErrUnallocatedMID},
+		{Heard{MMSI: 992351234, Sent: sent(1, 5), ShipType: 80, Name: "BUOY 12V"}, StationVessel, ErrClassAFromNonShip},
+		{Heard{MMSI: 412345678, Sent: sent(1, 5), ShipType: 80, Name: "SEA STAR [50%]"}, StationVessel, nil},
+		// A tender with a Class A unit is a boat; with a Class B one, gear.
+		{Heard{MMSI: 983661234, Sent: sent(1, 5), ShipType: 90, Name: "WORKBOAT 2"}, StationVessel, nil},
 		// Names that only look like gear.
 		{Heard{MMSI: 512001261, Sent: sent(1, 5), ShipType: 60, Name: "SEABUS KEA:R%"}, StationVessel, nil},
 		{Heard{MMSI: 205238190, Sent: sent(1, 5), ShipType: 80, Name: "SOMTRANS V"}, StationVessel, nil},
