@@ -76,6 +76,11 @@ func newMetrics(p *Pipeline, reg prometheus.Registerer) *metrics {
 	gauge := func(name, help string, labels prometheus.Labels, f func() float64) prometheus.Collector {
 		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: labels}, f)
 	}
+	// counter is a cumulative count kept elsewhere (an atomic the
+	// pipeline's Stats also reads): a Prometheus counter, named _total.
+	counter := func(name, help string, f func() float64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, f)
+	}
 	cs := []prometheus.Collector{m.lines, m.nmeaLines, m.reports, m.reconnects, m.events, m.invalid, m.storeErrs, m.stored,
 		gauge("picket_live_queue_depth", "Items waiting in a queue of the live pipeline.", prometheus.Labels{"queue": "reports"},
 			func() float64 { return float64(len(p.reports)) }),
@@ -90,13 +95,13 @@ func newMetrics(p *Pipeline, reg prometheus.Registerer) *metrics {
 		gauge("picket_live_queue_capacity", "Capacity of a queue of the live pipeline.", prometheus.Labels{"queue": "store"},
 			func() float64 { return float64(cap(p.storeq)) }),
 		gauge("picket_live_subscribers", "Live stream subscribers.", nil, func() float64 { return float64(p.hub.Subscribers()) }),
-		gauge("picket_live_stream_dropped", "Live stream messages dropped for subscribers that lagged behind.", nil,
+		counter("picket_live_stream_dropped_total", "Live stream messages dropped for subscribers that lagged behind.",
 			func() float64 { return float64(p.hub.DroppedTotal()) }),
-		gauge("picket_live_duplicates", "Copies of transmissions already heard (de-duplicated across feeds).", nil,
+		counter("picket_live_duplicates_total", "Copies of transmissions already heard (de-duplicated across feeds).",
 			func() float64 { return float64(p.nDups.Load()) }),
-		gauge("picket_live_out_of_order", "Positions older than their segment's last fix (stored, not tracked).", nil,
+		counter("picket_live_out_of_order_total", "Positions older than their segment's last fix (stored, not tracked).",
 			func() float64 { return float64(p.nOutOfOrder.Load()) }),
-		gauge("picket_live_redelivered", "Positions repeating a vessel's earlier position under a later time (stored, not tracked).", nil,
+		counter("picket_live_redelivered_total", "Positions repeating a vessel's earlier position under a later time (stored, not tracked).",
 			func() float64 { return float64(p.nRedelivered.Load()) }),
 	}
 	for _, f := range p.feeds {
