@@ -51,7 +51,10 @@ func (s *scenario) stageFaults() {
 	rng := rand.New(rand.NewPCG(s.opts.Seed, 0x5eed_0f17))
 	cands := shuffled(rng, s.ordinaryTraders(false))
 	for set := 0; set < s.opts.Sets; set++ {
-		for k := 0; k < glitchesPerSet+redeliveriesPerSet && len(cands) > 0; k++ {
+		// k counts the faults placed: a ship not under way when its
+		// re-delivery would fall is passed over for the next (the other
+		// staged behaviours leave few ordinary traders in a small fleet).
+		for k := 0; k < glitchesPerSet+redeliveriesPerSet && len(cands) > 0; {
 			v := cands[0]
 			cands = cands[1:]
 			t := s.start + 3*hour + rng.Int64N(max(1, s.end-s.start-5*hour))
@@ -75,6 +78,7 @@ func (s *scenario) stageFaults() {
 			ves := s.fleet[v]
 			ves.busy = true
 			ves.faults = append(ves.faults, f)
+			k++
 		}
 	}
 }
