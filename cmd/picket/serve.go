@@ -110,7 +110,8 @@ func runServe(ctx context.Context, fl *serveFlags, ready func(url string)) error
 	if fl.listen != "" {
 		opts.Config.Listen = fl.listen
 	}
-	started := func(url string) {
+	started := func(r node.Ready) {
+		url := r.URL
 		fmt.Fprintf(os.Stderr, "picket: serving %s (data in %s, %d feeds)\n", url, opts.Config.Data, len(opts.Config.Feeds))
 		if logins != nil {
 			fmt.Fprintf(os.Stderr, "picket: demo: each partner sees only what its feeds' labels release to it. Open one of:\n")

@@ -44,10 +44,18 @@ func placesOf(cfg *Config, logger *slog.Logger) (detect.Places, error) {
 		Warn: func(path string, err error) { logger.Warn("watchlist row skipped", "file", path, "err", err) }})
 }
 
-// Run runs a node until ctx is done; ready, when not nil, is called with
-// the server's URL once it answers. See the package documentation for
-// the order of start and stop.
-func Run(parent context.Context, opts Options, ready func(url string)) error {
+// Ready is what Run tells its caller once the node answers.
+type Ready struct {
+	// URL is the server's address, e.g. http://127.0.0.1:8080/.
+	URL string
+	// Pipeline is the node's live pipeline (its feeds' state, Done).
+	Pipeline *live.Pipeline
+}
+
+// Run runs a node until ctx is done; ready, when not nil, is called once
+// the server answers and the pipeline runs. See the package documentation
+// for the order of start and stop.
+func Run(parent context.Context, opts Options, ready func(Ready)) error {
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -209,7 +217,7 @@ func Run(parent context.Context, opts Options, ready func(url string)) error {
 	ran := make(chan error, 1)
 	go func() { ran <- p.Run(ctx) }()
 	if ready != nil {
-		ready(url)
+		ready(Ready{URL: url, Pipeline: p})
 	}
 
 	// Shutdown in pipeline order: feeds, decoding, detection and the
