@@ -88,4 +88,13 @@ func (p *Pipeline) noteIdentity(r *fuse.Report, feeds uint64) {
 	if s.Has&fuse.HasDestination != 0 {
 		add("destination", s.Destination)
 	}
+	// The station class and the dimensions, so that a partner cleared for
+	// part of the feeds learns them from what its feeds heard
+	// (internal/server's partial profile), not from the tracker's whole.
+	if r.Class != fuse.ClassUnknown {
+		add(store.FieldClass, r.Class.String())
+	}
+	if s.Has&fuse.HasDimensions != 0 && s.Length > 0 {
+		add(store.FieldDimensions, strconv.Itoa(int(s.Length))+"x"+strconv.Itoa(int(s.Beam)))
+	}
 }

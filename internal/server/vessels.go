@@ -252,6 +252,11 @@ func (s *Server) vessel(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if p, ok := pic.Profile(mmsi); ok {
+		if !v.full {
+			if p, err = s.partialProfile(v, p, recs); err != nil {
+				return err
+			}
+		}
 		vp.Profile, vp.Risk = p, &p.Risk
 		if vp.Name == "" && v.full {
 			vp.Name = p.Name // from the tracker, which only a full view sees
@@ -394,6 +399,11 @@ func (s *Server) networks(w http.ResponseWriter, r *http.Request) error {
 	for i := range pic.Networks {
 		if mmsi == 0 || hasMember(&pic.Networks[i], mmsi) {
 			out = append(out, pic.Networks[i])
+		}
+	}
+	if v := viewOf(r); !v.full {
+		if out, err = s.namedNetworks(v, out); err != nil {
+			return err
 		}
 	}
 	return writeJSON(w, "", struct {

@@ -16,6 +16,14 @@ type IdentityRecord struct {
 	Feeds       uint64 // feeds that heard it
 }
 
+// Identity fields beside event.Field*: the AIS station class ("A", "B")
+// a static report came from, and the length and beam it gave ("183x32",
+// metres).
+const (
+	FieldClass      = "class"
+	FieldDimensions = "dimensions"
+)
+
 // Limits on identity records: a placeholder MMSI shared by many
 // transmitters must not grow without end.
 const (
