@@ -26,8 +26,8 @@ type AnalyzeOptions struct {
 	// time but no zone. Default UTC.
 	Location *time.Location
 	// AssumeStart and AssumeSpan give event times to input that has none
-	// (such as the AISHub sample): lines are spread evenly over the span
-	// by their position in the file. Without them such input
+	// (such as the AISHub sample): the lines of each input are spread
+	// evenly over the span by their line number. Without them such input
 	// is an error: detection runs on the time the data carries.
 	AssumeStart time.Time
 	AssumeSpan  time.Duration
@@ -124,6 +124,7 @@ func newBatch() []fuse.Report { return batches.Get().([]fuse.Report)[:0] }
 // inputStream decodes one input on its own goroutine.
 type inputStream struct {
 	name  string
+	path  string
 	ch    chan []fuse.Report
 	err   error
 	tally nmea.Tally
@@ -164,7 +165,7 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 	streams := make([]*inputStream, len(files))
 	var wg sync.WaitGroup
 	for i, f := range files {
-		s := &inputStream{name: f.Name, ch: make(chan []fuse.Report, 4), file: f}
+		s := &inputStream{name: f.Name, path: inputs[i], ch: make(chan []fuse.Report, 4), file: f}
 		streams[i] = s
 		wg.Add(1)
 		go func(feed uint16) {
@@ -322,12 +323,21 @@ func (s *inputStream) run(f *source.File, feed uint16, opts *AnalyzeOptions) err
 	if !looksLikeNMEA(head) {
 		return s.runCSV(br, feed, opts)
 	}
+	var lines int64 // the input's lines, to spread untimed ones over AssumeSpan
+	if opts.AssumeSpan > 0 {
+		var err error
+		if lines, err = countLines(s.path); err != nil {
+			return err
+		}
+	}
 	st := ingest.NewStream(feed, nmea.Options{Location: opts.Location})
 	ro := ingest.NewReorder(opts.ReorderWindow, opts.ReorderMax)
 	batch, scratch := newBatch(), make([]fuse.Report, 0, 2)
 	untimed, timed := 0, 0
+	var line int64
 	lr := source.NewLineReader(br)
 	for lr.Next() {
+		line++
 		msg := st.Line(lr.Line(), lr.Long())
 		if msg == nil {
 			continue
@@ -342,9 +352,12 @@ func (s *inputStream) run(f *source.File, feed uint16, opts *AnalyzeOptions) err
 				st.Untimed(msg)
 				continue
 			}
+			// By line number: a compressed input is read in large
+			// blocks, and spreading by bytes read gave every line of a
+			// block one time (the AISHub sample got 3 distinct times).
 			t = opts.AssumeStart.UnixMilli()
-			if f.Size > 0 {
-				t += int64(float64(opts.AssumeSpan.Milliseconds()) * float64(f.Consumed()) / float64(f.Size))
+			if lines > 1 {
+				t += int64(float64(opts.AssumeSpan.Milliseconds()) * float64(line-1) / float64(lines-1))
 			}
 		} else {
 			timed++
@@ -377,6 +390,35 @@ func (s *inputStream) run(f *source.File, feed uint16, opts *AnalyzeOptions) err
 		return ErrNoTime
 	}
 	return nil
+}
+
+// countLines counts the lines of an input (decompressed).
+func countLines(path string) (int64, error) {
+	f, err := source.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	buf := make([]byte, 256<<10)
+	var n int64
+	last := byte('\n')
+	for {
+		k, err := f.Read(buf)
+		if k > 0 {
+			n += int64(bytes.Count(buf[:k], []byte{'\n'}))
+			last = buf[k-1]
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	if last != '\n' {
+		n++ // a last line without its newline
+	}
+	return n, nil
 }
 
 func (s *inputStream) runCSV(r io.Reader, feed uint16, opts *AnalyzeOptions) error {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // readLines reads the lines of a testdata log, gzip or not.
@@ -80,5 +81,28 @@ func TestWarnsOfUntimedMessages(t *testing.T) {
 	WriteWarnings(&w, clean)
 	if w.Len() != 0 {
 		t.Errorf("warnings for a log that was used whole:\n%s", w.String())
+	}
+}
+
+// TestAssumeTimesByLine: --assume-times spreads the untimed lines of a
+// compressed input by line number. Spread by bytes read, the AISHub
+// sample's 85,000 lines (gzip, read in large blocks) got a handful of
+// distinct times, and every ship "jumped" at infinite speed.
+func TestAssumeTimesByLine(t *testing.T) {
+	tr := NewTracks()
+	start := time.Date(2015, 10, 6, 0, 0, 0, 0, time.UTC)
+	res := analyzeFiles(t, AnalyzeOptions{AssumeStart: start, AssumeSpan: 3 * time.Minute, Tracks: tr}, "aivdm/aishub_global_3min_2015.nmea.gz")
+	times := map[int64]bool{}
+	for _, s := range tr.segs {
+		for _, tm := range s.times {
+			times[tm] = true
+		}
+	}
+	// 85,187 lines over 180,000 ms: nearly every line its own millisecond.
+	if len(times) < 40_000 {
+		t.Errorf("%d distinct times over %d tracked fixes", len(times), res.Tracked)
+	}
+	if first, last := time.UnixMilli(res.First).UTC(), time.UnixMilli(res.Last).UTC(); first.Before(start) || last.After(start.Add(3*time.Minute)) || last.Sub(first) < 170*time.Second {
+		t.Errorf("span %v .. %v, want the 3 minutes", first, last)
 	}
 }
