@@ -455,6 +455,26 @@ func TestDarkRendezvousQueueAndOutage(t *testing.T) {
 			t.Errorf("a queue taken for a rendezvous: %s", got[0].Summary)
 		}
 	})
+	t.Run("canal convoy", func(t *testing.T) {
+		// Two ships 3 km apart in a canal convoy, unheard for 9 h in step
+		// (a receiver along the canal down), each 40 nm further on: within
+		// 2 nm of the banks at both ends.
+		var got []event.Event
+		d := NewDarkRendezvousDetector(DarkRendezvousOptions{}, nil, func(e event.Event) { got = append(got, e) })
+		d.places = &Places{ShoreM: func(float64, float64) float64 { return 400 }}
+		a1, a2 := 30.0, 32.55
+		b1, b2 := drNM(a1, a2, 0, 1.6)
+		a3, a4 := drNM(a1, a2, 0, 40)
+		b3, b4 := drNM(b1, b2, 0, 40)
+		ea := drEvent(538000001, 0, 9, a1, a2, a3, a4, false, 50)
+		eb := drEvent(636000002, 0.2, 9.3, b1, b2, b3, b4, false, 50)
+		d.Add(&ea)
+		d.Add(&eb)
+		d.Finish(0)
+		if len(got) != 0 {
+			t.Errorf("a canal convoy taken for a rendezvous: %s", got[0].Summary)
+		}
+	})
 	t.Run("outage", func(t *testing.T) {
 		var got []event.Event
 		d := NewDarkRendezvousDetector(DarkRendezvousOptions{}, nil, func(e event.Event) { got = append(got, e) })
