@@ -220,6 +220,21 @@ func newEngine(opts Options, places Places, opens bool) *Engine {
 	return e
 }
 
+// Every detector implements Detector: the engine runs them through it
+// alone, in the order of the list in newEngine.
+var (
+	_ Detector = (*GapDetector)(nil)
+	_ Detector = (*LoiteringDetector)(nil)
+	_ Detector = (*PortVisitDetector)(nil)
+	_ Detector = (*ZoneDetector)(nil)
+	_ Detector = (*WatchlistDetector)(nil)
+	_ Detector = (*IdentityDetector)(nil)
+	_ Detector = (*sharedIMODetector)(nil)
+	_ Detector = (*SpoofingDetector)(nil)
+	_ Detector = (*EncounterDetector)(nil)
+	_ Detector = (*DarkRendezvousDetector)(nil)
+)
+
 // emit takes in one emission of a detector.
 func (e *Engine) emit(ev event.Event, s state) {
 	for k, v := range ev.Details {
