@@ -227,8 +227,8 @@ func parseEventQuery(q url.Values, defLimit, maxLimit int) (*eventQuery, error) 
 	return &eq, nil
 }
 
-// search is the q of /api/vessels: an MMSI prefix when all digits, else
-// a part of a name (any case).
+// search is the q of /api/vessels: when all digits, an MMSI prefix or
+// an IMO number's; else a part of a name or a call sign (any case).
 type search string
 
 // maxSearch bounds q.
@@ -248,10 +248,12 @@ func parseSearch(name, v string) (search, error) {
 	return search(strings.ToUpper(v)), nil
 }
 
-func (q search) matches(mmsi uint32, name string) bool {
+// matches reports whether a vessel of that MMSI and current identity
+// (by event.Field*, as the view heard it) is one the search names.
+func (q search) matches(mmsi uint32, id map[string]string) bool {
 	s := string(q)
 	if strings.Trim(s, "0123456789") == "" {
-		return strings.HasPrefix(strconv.FormatUint(uint64(mmsi), 10), s)
+		return strings.HasPrefix(strconv.FormatUint(uint64(mmsi), 10), s) || strings.HasPrefix(id[event.FieldIMO], s)
 	}
-	return strings.Contains(strings.ToUpper(name), s)
+	return strings.Contains(strings.ToUpper(id[event.FieldName]), s) || strings.Contains(strings.ToUpper(id[event.FieldCallSign]), s)
 }

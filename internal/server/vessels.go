@@ -91,11 +91,14 @@ func currentIdentity(recs []store.IdentityRecord) map[string]string {
 	return out
 }
 
-func (s *Server) props(p store.Position, pic *picture.Picture, v *view) vesselProps {
+// props returns a vessel's properties on the map, and its current
+// identity as the view heard it (for the search).
+func (s *Server) props(p store.Position, pic *picture.Picture, v *view) (vesselProps, map[string]string) {
 	vp := vesselProps{MMSI: p.MMSI, Flag: identity.FlagOf(p.MMSI), SOG: num(p.SOG), COG: num(p.COG), Heading: heading(p.Heading),
 		Status: p.Status, Time: time.UnixMilli(p.Time).UTC()}
+	var id map[string]string
 	if recs, err := s.st.Identities(p.MMSI); err == nil && len(recs) > 0 {
-		id := currentIdentity(visibleIdentity(v, recs))
+		id = currentIdentity(visibleIdentity(v, recs))
 		vp.Name = id[event.FieldName]
 		if v, ok := id[event.FieldShipType]; ok {
 			if n, err := strconv.Atoi(v); err == nil {
@@ -106,13 +109,22 @@ func (s *Server) props(p store.Position, pic *picture.Picture, v *view) vesselPr
 	if r, ok := pic.Risk(p.MMSI); ok {
 		vp.Risk = &r
 	}
-	return vp
+	return vp, id
+}
+
+// vesselCollection is the answer of /api/vessels: a FeatureCollection
+// with the number of vessels the view may see within max_age anywhere,
+// so that the map can say how many of them are in view.
+type vesselCollection struct {
+	featureCollection
+	Total int `json:"total"`
 }
 
 // vessels: GET /api/vessels?bbox=&max_age=&q= — the latest position of
 // every vessel heard within max_age of the newest position the view may
-// see, as GeoJSON; q
-// keeps those whose MMSI starts with it or whose name contains it.
+// see, as GeoJSON, with the number of those anywhere (total); q keeps
+// those whose MMSI or IMO number starts with it (digits) or whose name
+// or call sign contains it.
 func (s *Server) vessels(w http.ResponseWriter, r *http.Request) error {
 	v := viewOf(r)
 	q := r.URL.Query()
@@ -149,13 +161,17 @@ func (s *Server) vessels(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	since := newest - maxAge.Milliseconds()
-	fc := featureCollection{Type: "FeatureCollection", Features: []geoFeature{}}
+	fc := vesselCollection{featureCollection: featureCollection{Type: "FeatureCollection", Features: []geoFeature{}}}
 	for _, p := range latest {
-		if p.Time < since || !box.Contains(p.Lat, p.Lon) {
+		if p.Time < since {
 			continue
 		}
-		props := s.props(p, pic, v)
-		if search != "" && !search.matches(p.MMSI, props.Name) {
+		fc.Total++
+		if !box.Contains(p.Lat, p.Lon) {
+			continue
+		}
+		props, id := s.props(p, pic, v)
+		if search != "" && !search.matches(p.MMSI, id) {
 			continue
 		}
 		fc.Features = append(fc.Features, geoFeature{Type: "Feature", Geometry: point(p.Lat, p.Lon), Properties: props})
