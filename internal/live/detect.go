@@ -104,7 +104,12 @@ func (p *Pipeline) track(r *fuse.Report, bs *batchState) {
 		return
 	}
 	bit := p.bits[r.Feed]
-	p.heard.add(r.MMSI, r.Time, bit)
+	if r.Kind == fuse.Position {
+		// Events built from positions take the feeds that heard
+		// positions: a feed that heard only the vessel's name must not
+		// release where it was (static reports go to p.said).
+		p.heard.add(r.MMSI, r.Time, bit)
+	}
 	p.maxTime = max(p.maxTime, r.Time)
 	switch out := p.core.Report(r); out {
 	case ingest.Duplicate:

@@ -53,10 +53,11 @@ func (p *Pipeline) newEvent(em detect.Emission) {
 }
 
 // inputFeeds is the provenance of one input of an event: the feeds that
-// heard the vessel while the event happened. An event about identity (a
-// change, a watchlist hit, an invalid identity) is made of what the
-// vessel said in its static reports, names included: its input is the
-// feeds that heard those. When the feed log has forgotten that time (an
+// heard the vessel's positions while the event happened. An event about
+// identity (a change, a watchlist hit, an invalid identity) is made of
+// what the vessel said in its static reports, names included: its input
+// is the feeds that heard those (an MMSI heard only in position reports:
+// the feeds of those). When the feed log has forgotten that time (an
 // identity first heard long ago), it is every feed that heard the vessel
 // (said it) in this run.
 func (p *Pipeline) inputFeeds(mmsi uint32, e *event.Event) uint64 {

@@ -53,7 +53,7 @@ type Pipeline struct {
 	maxTime  int64             // newest data time tracked, Unix ms
 	//   - provenance: which feeds heard what, when (events.go, provenance.go);
 	bits         []uint64 // each feed's provenance bit, by feed index
-	heard        feedLog  // which feeds heard a vessel when
+	heard        feedLog  // which feeds heard a vessel's positions when
 	said         feedLog  // which feeds heard its static reports when
 	heardTrimmed int64    // wall time of the last trim of heard, Unix ms
 	prov         provenance

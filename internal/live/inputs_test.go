@@ -1,0 +1,129 @@
+package live
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/picket-ais/picket/internal/ais"
+	"github.com/picket-ais/picket/internal/detect"
+	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/geo"
+	"github.com/picket-ais/picket/internal/store"
+)
+
+// nameLine is a type 24 part A (a Class B vessel's name) of mmsi at data
+// time ms, with its tag block.
+func nameLine(t *testing.T, mmsi uint32, ms int64, name string) []byte {
+	t.Helper()
+	payload, fill, err := ais.AppendPayload(nil, &ais.StaticDataReport{Header: ais.Header{Type: 24, MMSI: mmsi}, PartNo: 0, ShipName: []byte(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag := "c:" + itoa(ms/1000)
+	s := "AIVDM,1,1,,A," + string(payload) + "," + string(rune('0'+fill))
+	return []byte(`\` + tag + "*" + checksum(tag) + `\` + "!" + s + "*" + checksum(s) + "\n")
+}
+
+// TestPositionEventsTakeThePositionFeeds: a feed that heard only a
+// vessel's static reports (its name) must not make the events built from
+// its positions (an encounter here, with positions to the metre) visible
+// to the partners cleared for that feed: those events take the feeds that
+// heard the positions, as identity events take those that heard the
+// static reports.
+func TestPositionEventsTakeThePositionFeeds(t *testing.T) {
+	st := openStore(t)
+	p, err := New(Options{Feeds: []Feed{
+		{Name: "names", Kind: TCPListener, Address: "127.0.0.1:0"},     // bit 1
+		{Name: "positions", Kind: TCPListener, Address: "127.0.0.1:0"}, // bit 2
+	}, Places: detect.Places{}}, st, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const namesBit, posBit = 1, 2
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- p.Run(ctx) }()
+	stopped := false
+	stop := func() {
+		if !stopped {
+			stopped = true
+			cancel()
+			if err := <-errc; err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	defer stop()
+	dial := func(feed string) net.Conn {
+		c, err := net.Dial("tcp", p.Addr(feed).String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	namesOnly := p.Hub().Subscribe(Filter{Alerts: true, Types: []event.Type{event.Encounter}, Clearance: namesBit})
+	positions := p.Hub().Subscribe(Filter{Alerts: true, Types: []event.Type{event.Encounter}, Clearance: posBit})
+
+	t0 := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	const a, b = 412000001, 413000002
+	const hour = 3600_000
+	// The names feed hears both vessels' names while they are together.
+	var buf bytes.Buffer
+	for ts := t0; ts < t0+3*hour; ts += 20 * 60_000 {
+		buf.Write(nameLine(t, a, ts, "NORDIC STAR"))
+		buf.Write(nameLine(t, b, ts+1000, "OCEAN GRACE"))
+	}
+	if _, err := dial("names").Write(buf.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until they are tracked: the store has the names.
+	for i := 0; ; i++ {
+		if err := p.Flush(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		ra, _ := st.Identities(a)
+		rb, _ := st.Identities(b)
+		if len(ra) > 0 && len(rb) > 0 {
+			break
+		}
+		if i == 1000 {
+			t.Fatal("names not taken in")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// The positions feed hears them together for three hours.
+	buf.Reset()
+	lat, lon := 20.0, 125.0
+	for ts := t0; ts < t0+3*hour; ts += 2 * 60_000 {
+		drift := 0.3 * 1852 * float64(ts-t0) / 3.6e6
+		alat, alon := geo.Destination(lat, lon, 0, drift)
+		blat, blon := geo.Destination(alat, alon, 90, 60)
+		buf.Write(posLine(t, a, ts, alat, alon, 0.3))
+		buf.Write(posLine(t, b, ts+30_000, blat, blon, 0.3))
+	}
+	if _, err := dial("positions").Write(buf.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	nextAlert(t, positions, "encounter", func(*event.Event) bool { return true })
+	stop()
+	for m := range namesOnly.C {
+		if m.Alert != nil {
+			t.Fatalf("a partner cleared only for the feed that heard the names got the encounter, with its positions: %s", m.Alert.Summary)
+		}
+	}
+	n := 0
+	st.Events(store.EventFilter{Clearance: store.AllFeeds, Types: []event.Type{event.Encounter}}, func(e event.Event, prov store.Provenance) bool {
+		n++
+		if prov.Feeds != posBit || prov.OtherFeeds != posBit {
+			t.Errorf("encounter %s stored with provenance %+v, want the positions feed's (bit %d) for both vessels", e.ID, prov, posBit)
+		}
+		return true
+	})
+	if n == 0 {
+		t.Fatal("no encounter stored")
+	}
+}
