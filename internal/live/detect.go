@@ -41,6 +41,7 @@ func (p *Pipeline) detectLoop() {
 				p.heardTrimmed = now
 				p.heard.trim(p.maxTime - heardKeepMs)
 				p.said.trim(p.maxTime - heardKeepMs)
+				p.trimGiven(p.maxTime - heardKeepMs)
 			}
 		case fn := <-p.ctl:
 			fn()

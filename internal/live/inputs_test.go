@@ -127,3 +127,53 @@ func TestPositionEventsTakeThePositionFeeds(t *testing.T) {
 		t.Fatal("no encounter stored")
 	}
 }
+
+// TestProvenanceNeverWidens: once the feed log has forgotten when a
+// vessel was heard (8 days of data time), an event over that time must
+// not take every feed that ever heard the vessel. An episode keeps the
+// provenance it was computed with as it grows; an event with nothing
+// known of it is visible to no partner; and an event whose other vessel's
+// feeds are forgotten is not read as having no other vessel.
+func TestProvenanceNeverWidens(t *testing.T) {
+	p, err := New(Options{Feeds: []Feed{
+		{Name: "jpn", Kind: TCPListener, Address: "127.0.0.1:0"}, // bit 1
+		{Name: "usa", Kind: TCPListener, Address: "127.0.0.1:0"}, // bit 2
+	}}, openStore(t), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	const v, w = 412000001, 413000002
+	old := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	recent := old.Add(30 * 24 * time.Hour)
+	// jpn heard v a month ago; usa hears v and w now.
+	p.heard.add(v, old.UnixMilli(), 1)
+	p.heard.add(v, recent.UnixMilli(), 2)
+	p.heard.add(w, recent.UnixMilli(), 2)
+	emit := func(e event.Event) store.Provenance {
+		t.Helper()
+		p.newEvent(detect.Emission{Event: e})
+		return p.pendEv[len(p.pendEv)-1].prov
+	}
+	loiter := event.Event{ID: "loiter", Type: event.Loitering, MMSI: v, Start: old, End: old.Add(2 * time.Hour)}
+	if got := emit(loiter); got != (store.Provenance{Feeds: 1}) {
+		t.Fatalf("first emission: %+v, want jpn's", got)
+	}
+	p.heard.trim(recent.UnixMilli() - heardKeepMs) // as the minute's trim does
+	loiter.End = old.Add(3 * time.Hour)
+	if got := emit(loiter); got != (store.Provenance{Feeds: 1}) {
+		t.Fatalf("re-sent once the log forgot its span: %+v, want jpn's as before", got)
+	}
+	gap := event.Event{ID: "gap", Type: event.Gap, MMSI: v, Start: old, End: old.Add(time.Hour)}
+	if got := emit(gap); got.VisibleTo(2) || got.VisibleTo(1) {
+		t.Fatalf("an event all of whose span is forgotten: %+v, want it visible to nobody", got)
+	}
+	// x was heard by jpn a month ago only; w meets it now.
+	const x = 414000003
+	p.heard.add(x, old.UnixMilli(), 1)
+	p.heard.trim(recent.UnixMilli() - heardKeepMs)
+	enc := event.Event{ID: "enc", Type: event.Encounter, MMSI: w, OtherMMSI: x, Start: recent, End: recent.Add(time.Hour)}
+	if got := emit(enc); got.VisibleTo(2) || got.VisibleTo(1|2) {
+		t.Fatalf("an encounter whose other vessel's feeds are forgotten: %+v, want it visible to nobody", got)
+	}
+}
