@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/picket-ais/picket/internal/detection"
 	"github.com/picket-ais/picket/internal/event"
@@ -67,4 +68,24 @@ func correlate(res *AnalyzeResult, set *detection.Set, tracks *Tracks, opts dete
 	res.Correlation = detection.Correlate(set, tracks.correlationTracks(res.Tracker), opts)
 	res.Events = append(res.Events, detection.Events(set, res.Correlation)...)
 	event.Sort(res.Events)
+}
+
+// WriteDetectionSummary says what became of the detections of a run:
+// matched, dark, and the rows not used by reason. Nothing without them.
+func WriteDetectionSummary(w io.Writer, res *AnalyzeResult) {
+	set := res.Detections
+	if set == nil {
+		return
+	}
+	dark := 0
+	for i := range res.Correlation {
+		if res.Correlation[i].Dark() {
+			dark++
+		}
+	}
+	fmt.Fprintf(w, "detections %d: %d matched to AIS, %d dark; %d of %d rows not used\n",
+		len(set.Detections), len(set.Detections)-dark, dark, set.Bad, set.Rows)
+	for _, b := range set.BadRows {
+		fmt.Fprintf(w, "  %s\n", b.String())
+	}
 }
