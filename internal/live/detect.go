@@ -39,9 +39,9 @@ func (p *Pipeline) detectLoop() {
 			p.flush(false, nil)
 			if now := p.nowMs(); now-p.heardTrimmed > heardTrimEveryMs {
 				p.heardTrimmed = now
-				p.heard.trim(p.maxTime - heardKeepMs)
-				p.said.trim(p.maxTime - heardKeepMs)
-				p.trimGiven(p.maxTime - heardKeepMs)
+				p.heard.trim(p.forgettable)
+				p.said.trim(p.forgettable)
+				p.trimGiven()
 			}
 		case fn := <-p.ctl:
 			fn()
@@ -112,6 +112,7 @@ func (p *Pipeline) track(r *fuse.Report, bs *batchState) {
 		p.heard.add(r.MMSI, r.Time, bit)
 	}
 	p.maxTime = max(p.maxTime, r.Time)
+	p.feedMax[r.Feed] = max(p.feedMax[r.Feed], r.Time)
 	switch out := p.core.Report(r); out {
 	case ingest.Duplicate:
 		switch r.Kind {

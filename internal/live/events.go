@@ -100,12 +100,29 @@ func (p *Pipeline) inputFeeds(mmsi uint32, e *event.Event) uint64 {
 	return p.heard.feeds(mmsi, from, to)
 }
 
-// trimGiven forgets the provenance of events that ended before t (Unix
-// ms), as the feed log forgets.
-func (p *Pipeline) trimGiven(t int64) {
+// trimGiven forgets the provenance of events the feed log has forgotten
+// the time of.
+func (p *Pipeline) trimGiven() {
 	for id, g := range p.given {
-		if g.end < t {
+		if p.forgettable(g.prov.Feeds|g.prov.OtherFeeds, g.end) {
 			delete(p.given, id)
 		}
 	}
+}
+
+// forgettable reports whether what the feeds in feeds heard up to end
+// (Unix ms) is older than the feed log keeps: heardKeepMs before the
+// newest data time of each of those feeds, not of every feed, so that a
+// feed replaying an old log beside live ones keeps its own 8 days (the
+// events of its vessels found at the end of its data had no provenance).
+func (p *Pipeline) forgettable(feeds uint64, end int64) bool {
+	if feeds == 0 {
+		return end < p.maxTime-heardKeepMs
+	}
+	for i, bit := range p.bits {
+		if feeds&bit != 0 && end >= p.feedMax[i]-heardKeepMs {
+			return false
+		}
+	}
+	return true
 }

@@ -94,13 +94,15 @@ func (l feedLog) feeds(mmsi uint32, from, to int64) uint64 {
 	return f
 }
 
-// trim forgets when feeds heard vessels before t (Unix ms). What it
-// forgets is not guessed at later: an event over that time keeps the
-// provenance it was given (Pipeline.newEvent), or has none.
-func (l feedLog) trim(t int64) {
+// trim forgets the runs that forget says may go, the oldest of each
+// vessel first (Pipeline.forgettable: older than its feeds' own recent
+// time by more than the log keeps). What it forgets is not guessed at
+// later: an event over that time keeps the provenance it was given
+// (Pipeline.newEvent), or has none.
+func (l feedLog) trim(forget func(feeds uint64, end int64) bool) {
 	for m, rs := range l.runs {
 		k := 0
-		for k < len(rs) && rs[k].to <= t {
+		for k < len(rs) && forget(rs[k].feeds, rs[k].to) {
 			k++
 		}
 		switch {

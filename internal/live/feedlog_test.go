@@ -74,7 +74,7 @@ func TestFeedLog(t *testing.T) {
 		t.Errorf("%d runs for %d buckets", runs, buckets)
 	}
 	cut := t0 + 200_000_000
-	l.trim(cut)
+	l.trim(func(_ uint64, end int64) bool { return end <= cut })
 	for _, bs := range model {
 		for b := range bs {
 			if b+feedBucketMs <= cut {

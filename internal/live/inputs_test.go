@@ -159,7 +159,8 @@ func TestProvenanceNeverWidens(t *testing.T) {
 	if got := emit(loiter); got != (store.Provenance{Feeds: 1}) {
 		t.Fatalf("first emission: %+v, want jpn's", got)
 	}
-	p.heard.trim(recent.UnixMilli() - heardKeepMs) // as the minute's trim does
+	p.feedMax[0], p.feedMax[1] = recent.UnixMilli(), recent.UnixMilli() // both feeds are live now
+	p.heard.trim(p.forgettable)                                         // as the minute's trim does
 	loiter.End = old.Add(3 * time.Hour)
 	if got := emit(loiter); got != (store.Provenance{Feeds: 1}) {
 		t.Fatalf("re-sent once the log forgot its span: %+v, want jpn's as before", got)
@@ -171,9 +172,50 @@ func TestProvenanceNeverWidens(t *testing.T) {
 	// x was heard by jpn a month ago only; w meets it now.
 	const x = 414000003
 	p.heard.add(x, old.UnixMilli(), 1)
-	p.heard.trim(recent.UnixMilli() - heardKeepMs)
+	p.heard.trim(p.forgettable)
 	enc := event.Event{ID: "enc", Type: event.Encounter, MMSI: w, OtherMMSI: x, Start: recent, End: recent.Add(time.Hour)}
 	if got := emit(enc); got.VisibleTo(2) || got.VisibleTo(1|2) {
 		t.Fatalf("an encounter whose other vessel's feeds are forgotten: %+v, want it visible to nobody", got)
+	}
+}
+
+// TestFeedLogKeepsEachFeedsOwnTime: a feed replaying an old log beside a
+// live one keeps 8 days of its own data time in the feed log. Trimmed by
+// the newest time of any feed, everything the old log's feed heard was
+// forgotten at once, and the events of its vessels found at the end of
+// its data (an invalid IMO number waiting for a position) reached no
+// partner.
+func TestFeedLogKeepsEachFeedsOwnTime(t *testing.T) {
+	p, err := New(Options{Feeds: []Feed{
+		{Name: "archive", Kind: TCPListener, Address: "127.0.0.1:0"}, // bit 1: data of 2019
+		{Name: "live", Kind: TCPListener, Address: "127.0.0.1:0"},    // bit 2: data of 2021
+	}}, openStore(t), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	const v, w = 257021970, 413000002
+	then := time.Date(2019, 8, 7, 23, 0, 0, 0, time.UTC)
+	now := time.Date(2021, 11, 1, 2, 0, 0, 0, time.UTC)
+	p.said.add(v, then.UnixMilli(), 1)
+	p.heard.add(v, then.Add(-9*24*time.Hour).UnixMilli(), 1) // older than 8 days of the archive's own time
+	p.heard.add(w, now.Add(-9*24*time.Hour).UnixMilli(), 2)
+	p.heard.add(w, now.UnixMilli(), 2)
+	p.feedMax[0], p.feedMax[1] = then.UnixMilli(), now.UnixMilli()
+	p.maxTime = now.UnixMilli()
+	p.heard.trim(p.forgettable)
+	p.said.trim(p.forgettable)
+	p.newEvent(detect.Emission{Event: event.Event{ID: "imo", Type: event.Spoofing, Subtype: event.InvalidIdentity, MMSI: v, Start: then, End: then}})
+	if got := p.pendEv[len(p.pendEv)-1].prov; got != (store.Provenance{Feeds: 1}) {
+		t.Errorf("the archive's vessel's event: provenance %+v, want the archive's feed", got)
+	}
+	if f := p.heard.feeds(v, 0, then.UnixMilli()); f != 0 {
+		t.Errorf("the archive's runs older than its own 8 days are kept: %b", f)
+	}
+	if f := p.heard.feeds(w, 0, now.Add(-8*24*time.Hour-time.Hour).UnixMilli()); f != 0 {
+		t.Errorf("the live feed's runs older than 8 days are kept: %b", f)
+	}
+	if f := p.heard.feeds(w, now.UnixMilli(), now.UnixMilli()); f != 2 {
+		t.Errorf("the live feed's recent run: %b", f)
 	}
 }

@@ -51,6 +51,7 @@ type Pipeline struct {
 	reorder  []*ingest.Reorder // by feed index; nil for feeds without a window
 	released []fuse.Report     // scratch: what the reorder windows let go
 	maxTime  int64             // newest data time tracked, Unix ms
+	feedMax  []int64           // newest data time of each feed, by feed index
 	//   - provenance: which feeds heard what, when (events.go, provenance.go);
 	bits         []uint64             // each feed's provenance bit, by feed index
 	heard        feedLog              // which feeds heard a vessel's positions when
@@ -119,6 +120,7 @@ func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Regi
 		p.holdMs = 0
 	}
 	p.reorder = make([]*ingest.Reorder, len(o.Feeds))
+	p.feedMax = make([]int64, len(o.Feeds))
 	for i, f := range o.Feeds {
 		if f.Reorder > 0 {
 			p.reorder[i] = ingest.NewReorder(f.Reorder, o.MaxHeld)
