@@ -94,10 +94,9 @@ func (set *Set) Read(r io.Reader, name string) error {
 	if !hasTime && !(hasSceneTime || hasScene) {
 		return fmt.Errorf("%w: %s: no time column (detect_timestamp, timestamp or time) and no scene to take it from", ErrHeader, name)
 	}
-	line := 1
+	var line int
 	for {
 		rec, err := cr.Read()
-		line++
 		if err == io.EOF {
 			return nil
 		}
@@ -105,11 +104,12 @@ func (set *Set) Read(r io.Reader, name string) error {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				set.bad(&fuse.CSVError{Line: line, Field: "row", Value: "", Err: errMalformed})
+				set.bad(&fuse.CSVError{Line: pe.StartLine, Field: "row", Value: "", Err: errMalformed})
 				continue
 			}
 			return fmt.Errorf("detection: %s: %w", name, err)
 		}
+		line, _ = cr.FieldPos(0) // a quoted field (a footprint) may span lines
 		if ce := set.row(rec, col, name, line); ce != nil {
 			set.bad(ce)
 		}
@@ -248,10 +248,9 @@ func (set *Set) ReadScenes(r io.Reader, name string) error {
 			return fmt.Errorf("%w: %s: a scenes file needs scene_id and footprint_wkt (or footprint) columns", ErrHeader, name)
 		}
 	}
-	line := 1
+	var line int
 	for {
 		rec, err := cr.Read()
-		line++
 		if err == io.EOF {
 			return nil
 		}
@@ -259,11 +258,12 @@ func (set *Set) ReadScenes(r io.Reader, name string) error {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				set.bad(&fuse.CSVError{Line: line, Field: "row", Err: errMalformed})
+				set.bad(&fuse.CSVError{Line: pe.StartLine, Field: "row", Err: errMalformed})
 				continue
 			}
 			return fmt.Errorf("detection: %s: %w", name, err)
 		}
+		line, _ = cr.FieldPos(0)
 		id := field(rec, col, colScene)
 		if id == "" {
 			set.bad(&fuse.CSVError{Line: line, Field: "scene_id", Err: errEmpty})

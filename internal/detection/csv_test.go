@@ -106,3 +106,24 @@ func TestReadRefusesHeaderWithoutPosition(t *testing.T) {
 		t.Fatalf("err %v, want ErrHeader", err)
 	}
 }
+
+// A footprint quoted over several lines does not shift the line numbers
+// of the rows after it; a broken row is counted with its line.
+func TestReadLineNumbers(t *testing.T) {
+	in := "scene_id,footprint_wkt,lat,lon,time\n" +
+		"A,\"POLYGON ((0 0, 1 0,\n 1 1, 0 1, 0 0))\",0.5,0.5,2026-01-01T00:00:00Z\n" +
+		"A,,5,5,2026-01-01T00:00:00Z\n" +
+		"A,,0.5,0.5,\"2026\"x\n"
+	set := NewSet()
+	if err := set.Read(strings.NewReader(in), "x.csv"); err != nil {
+		t.Fatal(err)
+	}
+	set.Check()
+	lines := map[string]int{}
+	for _, b := range set.BadRows {
+		lines[b.First.Field] = b.First.Line
+	}
+	if len(set.Detections) != 1 || lines["position"] != 4 || lines["row"] != 5 {
+		t.Errorf("%d detections; bad rows %+v (want the outside one at line 4, the broken one at 5)", len(set.Detections), set.BadRows)
+	}
+}
