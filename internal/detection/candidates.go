@@ -2,6 +2,7 @@ package detection
 
 import (
 	"cmp"
+	"math"
 	"slices"
 
 	"github.com/picket-ais/picket/internal/geo"
@@ -43,8 +44,12 @@ func candidates(d *Detection, tracks []Track, o *Options) []Candidate {
 		if d.Time-t0 <= win {
 			continue
 		}
+		reach := v * float64(d.Time-t0)
+		if math.Abs(tr.Lat[p]-d.Lat)*110e3 > reach+1e3 {
+			continue // out of reach in latitude alone: no distance to compute
+		}
 		dist := geo.Distance(tr.Lat[p], tr.Lon[p], d.Lat, d.Lon)
-		if dist > v*float64(d.Time-t0) {
+		if dist > reach {
 			continue
 		}
 		c := Candidate{MMSI: tr.MMSI, Track: k, LastTime: t0, LastLat: tr.Lat[p], LastLon: tr.Lon[p], DistanceM: dist}

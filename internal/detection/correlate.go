@@ -180,10 +180,11 @@ func Correlate(set *Set, tracks []Track, opts Options) []Result {
 	// latitude are skipped before any distance is computed.
 	span := opts.ToleranceM/111e3 + 0.05
 	for _, members := range groups {
+		near := opts.nearby(set, members, tracks, span)
 		var pairs []pair
 		for _, i := range members {
 			d := &set.Detections[i]
-			for k := range tracks {
+			for _, k := range near(d) {
 				tr := &tracks[k]
 				lat, lon, course, ok := opts.at(tr, d.Time)
 				if !ok || math.Abs(lat-d.Lat) > span {
@@ -239,4 +240,54 @@ func (o *Options) penalty(d *Detection, tr *Track, course float64) float64 {
 		}
 	}
 	return p
+}
+
+// maxSceneSpread is the longest time between the detections of one
+// scene for which the tracks are placed once for all of them.
+const maxSceneSpread = 2 * 60_000
+
+// nearby returns, for the detections of one scene, a function listing the
+// tracks that may be near a detection: every track placed once at the
+// scene's time (with Window and MaxBridge widened by the scene's spread,
+// so that no track placeable at a detection's own time is left out),
+// sorted by latitude, and those within span plus 0.1 degrees (11 km, far
+// more than anything moves in two minutes) of the detection's latitude
+// taken. A scene whose detections are further apart in time gets every
+// track.
+func (o *Options) nearby(set *Set, members []int, tracks []Track, span float64) func(*Detection) []int {
+	tmin, tmax := set.Detections[members[0]].Time, set.Detections[members[0]].Time
+	for _, i := range members {
+		tmin, tmax = min(tmin, set.Detections[i].Time), max(tmax, set.Detections[i].Time)
+	}
+	if tmax-tmin > maxSceneSpread || len(members) < 4 {
+		all := make([]int, len(tracks))
+		for k := range all {
+			all[k] = k
+		}
+		return func(*Detection) []int { return all }
+	}
+	wide := *o
+	wide.Window += time.Duration(tmax-tmin) * time.Millisecond
+	wide.MaxBridge += 2 * time.Duration(tmax-tmin) * time.Millisecond
+	type placed struct {
+		lat float64
+		k   int
+	}
+	var ps []placed
+	for k := range tracks {
+		if lat, _, _, ok := wide.at(&tracks[k], tmin); ok {
+			ps = append(ps, placed{lat, k})
+		}
+	}
+	slices.SortFunc(ps, func(a, b placed) int { return cmp.Compare(a.lat, b.lat) })
+	var out []int
+	return func(d *Detection) []int {
+		m := span + 0.1
+		lo, _ := slices.BinarySearchFunc(ps, d.Lat-m, func(p placed, x float64) int { return cmp.Compare(p.lat, x) })
+		out = out[:0]
+		for j := lo; j < len(ps) && ps[j].lat <= d.Lat+m; j++ {
+			out = append(out, ps[j].k)
+		}
+		return out
+	}
 }

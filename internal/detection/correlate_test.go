@@ -127,3 +127,45 @@ func TestCandidates(t *testing.T) {
 		t.Errorf("event %+v, want candidates [666] and the detection and the candidate's last fix as evidence", evs)
 	}
 }
+
+// The tracks placed once per scene include every track a detection of the
+// scene could be matched to, detections a minute apart included.
+func TestNearbyLeavesNoMatchOut(t *testing.T) {
+	var tracks []Track
+	for k := range 400 {
+		lat, lon := 34+0.01*float64(k%20), 125+0.01*float64(k/20)
+		tracks = append(tracks, sailing(uint32(100+k), lat, lon, float64(k%25), -30-int64(k%40), 30, 1+int64(k%13)))
+	}
+	set := NewSet()
+	for i := range 30 {
+		set.Detections = append(set.Detections, det("S", 34+0.007*float64(i), 125+0.006*float64(i), t0+int64(i%3)*minute))
+	}
+	o := Options{}
+	o.defaults()
+	members := make([]int, len(set.Detections))
+	for i := range members {
+		members[i] = i
+	}
+	span := o.ToleranceM/111e3 + 0.05
+	near := o.nearby(set, members, tracks, span)
+	checked := 0
+	for i := range set.Detections {
+		d := &set.Detections[i]
+		got := map[int]bool{}
+		for _, k := range near(d) {
+			got[k] = true
+		}
+		for k := range tracks {
+			lat, lon, _, ok := o.at(&tracks[k], d.Time)
+			if ok && geo.Distance(d.Lat, d.Lon, lat, lon) <= o.ToleranceM {
+				checked++
+				if !got[k] {
+					t.Errorf("detection %d: track %d within tolerance but not listed", i, k)
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no detection near any track: the test tests nothing")
+	}
+}
