@@ -134,6 +134,10 @@ type Fix struct {
 const (
 	LastBefore = "last_before"
 	FirstAfter = "first_after"
+	// First and Last are the fixes that open and close an episode (a
+	// port call, a loitering run, a stay in a zone).
+	First = "first"
+	Last  = "last"
 	// Detected is where a sensor saw a dark vessel (its Feed the
 	// detections file, its Receiver the file's line).
 	Detected = "detected"
