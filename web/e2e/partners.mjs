@@ -125,8 +125,8 @@ try {
     rule(sameSet(got, expect), `${tag}: /api/vessels answered ${got.length} vessels, want ${expect.length}: ${JSON.stringify(diff(got, expect))}`);
     const held = await page.evaluate(() => [...window.picket.vessels.keys()]);
     rule(sameSet(held, expect), `${tag}: the page holds ${held.length} vessels, want ${expect.length}: ${JSON.stringify(diff(held, expect))}`);
-    const count = Number(await text("#stat-vessels"));
-    rule(count === expect.length, `${tag}: the header counts ${count} vessels, want ${expect.length}`);
+    const count = Number(await text("#stat-total"));
+    rule(count === expect.length, `${tag}: the header counts ${count} vessels in all, want ${expect.length}`);
     const rendered = await page.evaluate(() => Number(document.body.dataset.rendered));
 
     // Search: the vessel of its own feed by name and MMSI, the other
@@ -146,7 +146,7 @@ try {
     if (c.push_seen) await page.waitForFunction((m) => window.picket.vessels.has(m), c.push, { timeout: 15000 }).catch(() => {});
     else await page.waitForTimeout(3000);
     await page.waitForTimeout(700); // the next redraw
-    const live = await page.evaluate((m) => ({ has: window.picket.vessels.has(m), header: Number(document.getElementById("stat-vessels").textContent) }), c.push);
+    const live = await page.evaluate((m) => ({ has: window.picket.vessels.has(m), header: Number(document.getElementById("stat-total").textContent) }), c.push);
     const liveWant = expect.length + (c.push_seen ? 1 : 0);
     rule(live.has === c.push_seen && live.header === liveWant,
       `${tag}: after ${c.push} was pushed into a feed it is ${c.push_seen ? "" : "not "}cleared for, the page ${live.has ? "has" : "has not"} it and counts ${live.header} vessels, want ${liveWant}`);

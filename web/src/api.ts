@@ -2,6 +2,7 @@
 // Every reader tolerates missing fields: the page must draw what it gets.
 
 export interface VesselProps {
+  flag?: string;
   mmsi: number;
   name?: string;
   shiptype?: number | string;
@@ -357,8 +358,21 @@ export async function config(): Promise<Config | null> {
   }
 }
 
-export async function vessels(b: BBox, signal?: AbortSignal): Promise<VesselFeature[]> {
-  const fc = await getJSON<{ features?: VesselFeature[] }>(`/api/vessels?bbox=${bboxParam(b)}`, signal);
+/**
+ * The vessels in a box, and how many the user may see anywhere (the
+ * answer's total; null from a server that does not say).
+ */
+export async function vessels(b: BBox, signal?: AbortSignal): Promise<{ list: VesselFeature[]; total: number | null }> {
+  const fc = await getJSON<{ features?: VesselFeature[]; total?: number }>(`/api/vessels?bbox=${bboxParam(b)}`, signal);
+  return { list: (fc.features ?? []).filter(validVessel), total: typeof fc.total === "number" ? fc.total : null };
+}
+
+/** How far back a search looks: the replay's longest window. */
+const SEARCH_AGE = "7d";
+
+/** Vessels by name, call sign (text) or MMSI, IMO number (digits), heard in the last 7 days. */
+export async function searchVessels(q: string, signal?: AbortSignal): Promise<VesselFeature[]> {
+  const fc = await getJSON<{ features?: VesselFeature[] }>(`/api/vessels?max_age=${SEARCH_AGE}&q=${encodeURIComponent(q)}`, signal);
   return (fc.features ?? []).filter(validVessel);
 }
 

@@ -108,9 +108,69 @@ export async function load(map: import("maplibre-gl").Map): Promise<void> {
   const land = topojson.feature(topo, obj) as any;
   const coast = topojson.mesh(topo, obj, (a: unknown, b: unknown) => a === b);
   const borders = topojson.mesh(topo, obj, (a: unknown, b: unknown) => a !== b);
+  for (const f of land.features) f.geometry = unwrapPolygons(f.geometry);
   (map.getSource("countries") as any).setData(land);
-  (map.getSource("coast") as any).setData({ type: "Feature", properties: {}, geometry: coast });
-  (map.getSource("borders") as any).setData({ type: "Feature", properties: {}, geometry: borders });
+  (map.getSource("coast") as any).setData({ type: "Feature", properties: {}, geometry: splitLines(coast) });
+  (map.getSource("borders") as any).setData({ type: "Feature", properties: {}, geometry: splitLines(borders) });
+}
+
+type Pos = number[];
+
+/**
+ * Makes the rings of countries that cross the antimeridian (Russia, Fiji,
+ * Antarctica) continuous. world-atlas gives their rings jumping from 180°
+ * to -180°: such a ring spans every longitude, and its fill painted bands
+ * of land over the sea (and sea over land) along tile edges at high
+ * latitudes. Continuous, a ring runs past ±180° and MapLibre's tiler wraps
+ * it onto the other side. A ring around a pole (it crosses once) is closed
+ * along the pole; a ring that lies on the pole (Antarctica's first) is
+ * dropped.
+ */
+export function unwrapPolygons(g: GeoJSON.Geometry | null): GeoJSON.Geometry | null {
+  if (!g || (g.type !== "Polygon" && g.type !== "MultiPolygon")) return g;
+  const polys: Pos[][][] = g.type === "Polygon" ? [g.coordinates] : g.coordinates;
+  const out: Pos[][][] = [];
+  for (const p of polys) {
+    const rings = p.map(unwrapRing).filter((r): r is Pos[] => r !== null);
+    if (rings.length) out.push(rings);
+  }
+  return { type: "MultiPolygon", coordinates: out };
+}
+
+function unwrapRing(r: Pos[]): Pos[] | null {
+  if (r.every((c) => Math.abs(c[1]) >= 89.999)) return null;
+  const out: Pos[] = [r[0]];
+  let shift = 0;
+  for (let i = 1; i < r.length; i++) {
+    const d = r[i][0] - r[i - 1][0];
+    if (d > 180) shift -= 360;
+    else if (d < -180) shift += 360;
+    out.push([r[i][0] + shift, r[i][1]]);
+  }
+  if (shift !== 0) {
+    // Around a pole: back along it to the start.
+    const south = r.reduce((s, c) => s + c[1], 0) < 0;
+    const pole = south ? -90 : 90;
+    out.push([out[out.length - 1][0], pole], [out[0][0], pole], out[0]);
+  }
+  return out;
+}
+
+/** Cuts lines where they jump across the antimeridian, so that no line crosses the whole map. */
+export function splitLines(g: GeoJSON.MultiLineString): GeoJSON.MultiLineString {
+  const out: Pos[][] = [];
+  for (const l of g.coordinates) {
+    let cur: Pos[] = [l[0]];
+    for (let i = 1; i < l.length; i++) {
+      if (Math.abs(l[i][0] - l[i - 1][0]) > 180) {
+        if (cur.length > 1) out.push(cur);
+        cur = [];
+      }
+      cur.push(l[i]);
+    }
+    if (cur.length > 1) out.push(cur);
+  }
+  return { type: "MultiLineString", coordinates: out };
 }
 
 /** Lines every 5 degrees; v is the line's value for styling tens. */

@@ -21,6 +21,8 @@ import {
 } from "./fmt";
 import { Replay, positionAt } from "./replay";
 import { Gate, takeLoginLink } from "./session";
+import { byRank, isNoise } from "./rank";
+import { formatLink, hasLink, parseLink, type Link as DeepLink } from "./links";
 
 maplibregl.setWorkerUrl(new URL("maplibre-gl-worker.mjs", import.meta.url).href);
 
@@ -33,6 +35,11 @@ const STALE = 2 * HOUR;
 const MAX_LABELS = 40;
 /** Least time between redraws for live updates, ms. */
 const DRAW_EVERY = 500;
+/**
+ * A configured opening view that holds fewer than this share of the
+ * vessels a user may see is not where its data is: the map opens on them.
+ */
+const FEW_IN_VIEW = 0.1;
 /** Event types the list hides until asked: routine, and many. */
 const QUIET_TYPES = new Set(["port_visit"]);
 
@@ -83,11 +90,18 @@ export class App {
   private checking = false;
   private restartTimer = 0;
   private networksError = "";
+  /** The vessels the user may see anywhere, as the server last said; null when it does not say. */
+  total: number | null = null;
+  /** A deep link waiting for a session to open it. */
+  private pendingLink: DeepLink | null = null;
+  /** The address bar follows the page once the link it was opened with is applied. */
+  private linkApplied = false;
 
   async start(): Promise<void> {
     // A demo login link logs in before anything else loads; its token
     // leaves the address bar at once.
     const token = takeLoginLink();
+    if (hasLink(location.hash)) this.pendingLink = parseLink(location.hash);
     this.gate = new Gate(
       (s) => this.begin(s),
       () => this.logout(),
@@ -100,7 +114,15 @@ export class App {
     // A link pasted into the address bar of the open page.
     window.addEventListener("hashchange", async () => {
       const t = takeLoginLink();
-      if (!t) return;
+      if (!t) {
+        // A deep link pasted into the address bar of the open page.
+        if (hasLink(location.hash) && location.hash !== this.currentHash) {
+          this.pendingLink = parseLink(location.hash);
+          if (this.session) this.applyLink();
+        }
+        return;
+      }
+      if (hasLink(location.hash)) this.pendingLink = parseLink(location.hash);
       if (this.session) this.forget();
       const [s, err] = await linkLogin(t);
       if (s) return this.begin(s);
@@ -112,12 +134,14 @@ export class App {
     this.gate.render(session);
     this.cfg = await api.config();
     const cfg = this.cfg ?? {};
-    this.hasCenter = Array.isArray(cfg.center);
+    const linked = this.pendingLink?.map;
+    this.hasCenter = Array.isArray(cfg.center) || !!linked;
+    if (linked) this.firstFit = false;
     this.map = new maplibregl.Map({
       container: "map",
       style: basemap.style(cfg.tiles, cfg.tiles_attribution),
-      center: cfg.center ?? [125, 34],
-      zoom: cfg.zoom ?? 4.2,
+      center: linked ? [linked.lon, linked.lat] : (cfg.center ?? [125, 34]),
+      zoom: linked ? linked.zoom : (cfg.zoom ?? 4.2),
       minZoom: 1.5,
       maxZoom: 16,
       maxPitch: 0,
@@ -168,7 +192,71 @@ export class App {
     this.loadEvents();
     this.loadNetworks();
     this.startStream();
+    this.applyLink();
     document.body.dataset.ready = "1";
+  }
+
+  // ---- deep links --------------------------------------------------------
+
+  private currentHash = "";
+
+  /**
+   * Opens the waiting deep link as the logged-in user: its view, then its
+   * vessel and event. What the user's partner may not see is refused as
+   * what was never heard: the server answers both alike, and so does the
+   * page ("not found, or not yours to see").
+   */
+  private async applyLink(): Promise<void> {
+    const l = this.pendingLink;
+    this.pendingLink = null;
+    this.linkApplied = true;
+    if (!l || !this.session) return this.writeLink();
+    if (l.map) {
+      this.firstFit = false;
+      this.map.jumpTo({ center: [l.map.lon, l.map.lat], zoom: l.map.zoom });
+    }
+    if (l.event) {
+      const e = await this.findEvent(l.event, l.vessel);
+      if (e) await this.openEvent(e);
+      else this.refused(`Event ${l.event}`);
+    } else if (l.vessel != null) {
+      const mmsi = l.vessel;
+      const known = await api.profile(mmsi).then(
+        () => true,
+        () => false,
+      );
+      if (!this.session) return;
+      if (known) await this.select(mmsi);
+      else this.refused(`Vessel ${mmsi}`);
+    }
+    this.writeLink();
+  }
+
+  private refused(what: string): void {
+    this.notice(`${what}: not found, or not yours to see`);
+    document.body.dataset.linkRefused = "1";
+  }
+
+  /** An event by id: in the list, else among its vessel's. */
+  private async findEvent(id: string, mmsi?: number): Promise<PicketEvent | undefined> {
+    const e = this.events.find((x) => x.id === id);
+    if (e || mmsi == null) return e;
+    const list = await api.events({ mmsi, limit: 1000 }).catch(() => [] as PicketEvent[]);
+    return list.find((x) => x.id === id);
+  }
+
+  /** Keeps the address bar on the view, the vessel and the event shown. */
+  writeLink(): void {
+    if (!this.linkApplied || !this.session || !this.map) return;
+    const c = this.map.getCenter();
+    const h = formatLink({
+      map: { zoom: this.map.getZoom(), lat: c.lat, lon: c.lng },
+      vessel: this.selected ?? undefined,
+      event: this.selectedEvent?.id,
+    });
+    if (h === this.currentHash) return;
+    this.currentHash = h;
+    history.replaceState(history.state, "", location.pathname + location.search + h);
   }
 
   /**
@@ -214,6 +302,13 @@ export class App {
     $("notice").hidden = true;
     $("export-msg").textContent = "";
     delete document.body.dataset.ready;
+    delete document.body.dataset.linkRefused;
+    this.searchAbort?.abort();
+    this.searchHits = [];
+    $<HTMLInputElement>("search").value = "";
+    $("search-results").hidden = true;
+    this.total = null;
+    this.linkApplied = false;
     this.renderEvents();
     this.renderNetworks();
     this.scheduleDraw();
@@ -263,7 +358,7 @@ export class App {
 
   /** A configuration that came after the login: where to open, online tiles. */
   private applyConfig(cfg: api.Config): void {
-    if (Array.isArray(cfg.center) && this.firstFit) {
+    if (Array.isArray(cfg.center) && this.firstFit && !this.pendingLink?.map) {
       this.hasCenter = true;
       this.map.jumpTo({ center: cfg.center, zoom: cfg.zoom ?? this.map.getZoom() });
     }
@@ -314,8 +409,15 @@ export class App {
     this.loadAbort = ac;
     const box: BBox = first && !this.hasCenter ? [-180, -90, 180, 90] : this.viewBox();
     try {
-      const list = await api.vessels(box, ac.signal);
+      const { list, total } = await api.vessels(box, ac.signal);
       if (!this.session) return;
+      this.total = total;
+      // A configured view that holds few of this user's vessels (a
+      // partner whose feeds are elsewhere): open where they are.
+      if (first && this.hasCenter && this.firstFit && total && list.length < total * FEW_IN_VIEW) {
+        this.hasCenter = false;
+        return this.loadVessels(true);
+      }
       const next = new Map<number, VesselFeature>();
       for (const f of list) next.set(Number(f.properties.mmsi), f);
       // Keep what the panel, an event or a network shows, even off the box.
@@ -377,7 +479,9 @@ export class App {
       ? (f: VesselFeature) => (ref - ms(f.properties.time) > STALE ? 0.45 : 1)
       : (f: VesselFeature) => (f.properties._interp === false ? 0.55 : 1);
     setVessels(this.map, list, this.colorBy, fade);
-    $("stat-vessels").textContent = String(list.length);
+    const bounds = this.map.getBounds();
+    $("stat-vessels").textContent = String(list.filter((f) => bounds.contains(f.geometry.coordinates)).length);
+    $("stat-total").textContent = String(this.replay.live ? Math.max(this.total ?? 0, list.length) : list.length);
     $("stat-risk").textContent = String(list.filter((f) => (Number(f.properties.risk) || 0) >= 50).length);
     this.drawLabels(list);
     this.drawSelection(list);
@@ -573,8 +677,9 @@ export class App {
     return true;
   }
 
+  /** The list: what passes the filters, less noise, behaviours first. */
   visibleEvents(): PicketEvent[] {
-    return this.events.filter((e) => this.passes(e));
+    return this.events.filter((e) => !isNoise(e) && this.passes(e)).sort(byRank);
   }
 
   renderEvents(): void {
@@ -608,6 +713,7 @@ export class App {
 
   async openEvent(e: PicketEvent): Promise<void> {
     this.selectedEvent = e;
+    this.writeLink();
     this.renderEvents();
     const el = document.querySelector(`#events li[data-event="${CSS.escape(e.id)}"]`);
     el?.scrollIntoView({ block: "nearest" });
@@ -650,6 +756,7 @@ export class App {
     }
     this.selected = mmsi;
     this.partner = opts.other ?? null;
+    this.writeLink();
     if (this.selected !== mmsi || !opts.keepEvent) this.profile = undefined;
     this.profile = undefined;
     this.profileError = "";
@@ -746,6 +853,7 @@ export class App {
     document.body.classList.remove("panel-open");
     this.renderEvents();
     this.scheduleDraw();
+    this.writeLink();
   }
 
   renderPanel(): void {
@@ -907,11 +1015,102 @@ export class App {
         } else this.replay.onMove();
         if (this.inView) this.loadEvents();
         else this.scheduleDraw();
+        this.writeLink();
       }, 250);
     });
   }
 
+  // ---- search ------------------------------------------------------------
+
+  private searchAbort: AbortController | null = null;
+  private searchHits: VesselFeature[] = [];
+
+  /**
+   * The search box: a name or call sign (any part), an MMSI or IMO number
+   * (its first digits), among the vessels the user may see heard in the
+   * last 7 days. Enter or a click opens the vessel and flies to it.
+   */
+  private setupSearch(): void {
+    const input = $<HTMLInputElement>("search");
+    const box = $("search-results");
+    let timer = 0;
+    let on = -1;
+    const show = () => {
+      box.hidden = !input.value.trim() || document.activeElement !== input;
+      box.innerHTML = this.searchHits.length
+        ? this.searchHits
+            .map((f, i) => {
+              const p = f.properties;
+              return `<li role="option" data-mmsi="${esc(p.mmsi)}" class="${i === on ? "on" : ""}"><span>${esc(p.name || "(no name)")}</span><span class="muted">${esc(p.mmsi)}${p.flag ? ` · ${esc(p.flag)}` : ""}</span></li>`;
+            })
+            .join("")
+        : `<li class="muted empty">No vessel found</li>`;
+    };
+    const run = async () => {
+      const q = input.value.trim();
+      this.searchAbort?.abort();
+      if (!q || !this.session) {
+        this.searchHits = [];
+        box.hidden = true;
+        return;
+      }
+      const ac = new AbortController();
+      this.searchAbort = ac;
+      try {
+        const hits = await api.searchVessels(q, ac.signal);
+        if (ac.signal.aborted) return;
+        hits.sort((a, b) => (Number(b.properties.risk) || 0) - (Number(a.properties.risk) || 0));
+        this.searchHits = hits.slice(0, 20);
+        on = this.searchHits.length ? 0 : -1;
+        show();
+        document.body.dataset.searched = q;
+      } catch (e: any) {
+        if (!api.quiet(e)) this.notice(`Search failed: ${e.message ?? e}`);
+      }
+    };
+    const go = (f: VesselFeature | undefined) => {
+      if (!f) return;
+      const m = Number(f.properties.mmsi);
+      if (!this.vessels.has(m)) this.vessels.set(m, f);
+      box.hidden = true;
+      input.blur();
+      this.map.flyTo({ center: f.geometry.coordinates, zoom: Math.max(this.map.getZoom(), 8), duration: 800 });
+      this.select(m, { keepNetwork: false });
+    };
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = window.setTimeout(run, 250);
+    });
+    input.addEventListener("focus", () => this.searchHits.length && show());
+    input.addEventListener("blur", () => setTimeout(() => (box.hidden = true), 200));
+    input.addEventListener("keydown", (ev) => {
+      if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        ev.preventDefault();
+        if (!this.searchHits.length) return;
+        on = (on + (ev.key === "ArrowDown" ? 1 : -1) + this.searchHits.length) % this.searchHits.length;
+        show();
+      } else if (ev.key === "Enter") {
+        ev.preventDefault();
+        clearTimeout(timer);
+        if (this.searchHits.length && document.body.dataset.searched === input.value.trim()) go(this.searchHits[Math.max(0, on)]);
+        else run().then(() => go(this.searchHits[0]));
+      } else if (ev.key === "Escape") {
+        input.value = "";
+        this.searchHits = [];
+        box.hidden = true;
+        input.blur();
+      }
+    });
+    box.addEventListener("mousedown", (ev) => {
+      const li = (ev.target as HTMLElement).closest<HTMLElement>("li[data-mmsi]");
+      if (!li) return;
+      ev.preventDefault();
+      go(this.searchHits.find((f) => String(f.properties.mmsi) === li.dataset.mmsi));
+    });
+  }
+
   private setupUI(): void {
+    this.setupSearch();
     // Exports of the events list, for analysts.
     $("export").querySelector(".formats")!.innerHTML = api.EXPORT_FORMATS.map(
       ([f, name, what]) => `<button class="xbtn" data-format="${f}" title="The events of the list as ${name}, ${esc(what)}">${name}</button>`,
