@@ -35,6 +35,8 @@ type analyzeFlags struct {
 	quiet      bool
 	tracks     bool
 	exports    []string
+	detections []string
+	scenes     []string
 }
 
 func analyzeCommand() *cobra.Command {
@@ -53,10 +55,15 @@ time the data carries, and writes into --out:
   events.<ext>    with --export: the events as GeoJSON, KML, CSV or GeoParquet
   tracks.geojson  with --tracks: every track, a line per transmitter, with the time of each fix
 
+With --detections, satellite vessel detections (CSV; Global Fishing Watch's
+SAR layout is read as is, --scenes gives their footprints) are matched against
+the AIS tracks: each detection no AIS vessel explains is a dark_vessel event.
+
 A summary goes to standard error.`,
 		Example: `  picket analyze --out out/ testdata/aivdm/vernon_seine_2016/*.log.gz --tz Europe/Paris
   picket analyze --out out/ --zones zones.geojson --watchlist sdn.csv feed.nmea
-  picket analyze --out out/ --assume-times 2015-10-06T00:00:00Z/3m aishub_sample.nmea.gz`,
+  picket analyze --out out/ --assume-times 2015-10-06T00:00:00Z/3m aishub_sample.nmea.gz
+  picket analyze --out out/ --detections detections.csv --scenes scenes.csv feed.nmea`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if fl.print {
 				return detect.WriteConfig(os.Stdout, detect.DefaultOptions())
@@ -84,6 +91,8 @@ A summary goes to standard error.`,
 	f.BoolVar(&fl.quiet, "quiet", false, "no progress bar and no summary")
 	f.StringSliceVar(&fl.exports, "export", nil, "also write the events as events.geojson, events.kml, events.csv or events.parquet (GeoParquet): --export geojson,csv")
 	f.BoolVar(&fl.tracks, "tracks", false, "also write tracks.geojson: every vessel's track, a line per transmitter (segment), to open next to the events in a GIS")
+	f.StringArrayVar(&fl.detections, "detections", nil, "satellite vessel detections CSV (time, lat, lon[, length_m, heading, score, scene_id]; GFW's SAR columns as published); repeatable")
+	f.StringArrayVar(&fl.scenes, "scenes", nil, "scene footprints CSV for --detections (scene_id, time, footprint_wkt as WKT or GeoJSON); repeatable")
 	return c
 }
 
@@ -155,6 +164,10 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 	if fl.tracks {
 		opts.Tracks = pipeline.NewTracks()
 	}
+	if len(fl.scenes) > 0 && len(fl.detections) == 0 {
+		return usageError{errors.New("--scenes without --detections: the footprints are those of detections")}
+	}
+	opts.Detections, opts.Scenes = fl.detections, fl.scenes
 	res, err := pipeline.Analyze(inputs, opts)
 	if tty {
 		fmt.Fprint(os.Stderr, "\r\033[K")
@@ -187,6 +200,7 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 	pipeline.WriteWarnings(os.Stderr, res)
 	if !fl.quiet {
 		pipeline.WriteSummary(os.Stderr, res)
+		pipeline.WriteDetectionSummary(os.Stderr, res)
 		detect.WriteCoverage(os.Stderr, res.Coverage, opts.Places.FeedName)
 		writeTopRisk(os.Stderr, ps)
 		fmt.Fprintf(os.Stderr, "wrote     %s\n", fl.out)

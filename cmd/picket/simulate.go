@@ -30,13 +30,19 @@ illicit maritime trade staged in it, and the events picket should find:
   zones.geojson   the region's zones (known ship-to-ship transfer areas)
   watchlist.csv   a watchlist (imo,mmsi,name) naming some of the vessels
   scenario.json   the options, receivers, fleet and staged behaviours
+  detections.csv  with --sar (default): satellite radar detections in Global
+                  Fishing Watch's SAR layout, of AIS ships (200-500 m off)
+                  and of dark ships (in a staged AIS silence, or never
+                  transmitting); their dark_vessel events are in the truth
+  scenes.csv      the images' footprints (scene_id, time, footprint_wkt)
 
 Ships sail between the region's real ports on routes kept at sea, report at
 the ITU-R M.1371-5 intervals (times --rate), and are heard by coastal
 receivers and passing satellites. The same flags always give the same bytes.
 
 Run the analysis on the same scenario with
-  picket analyze --zones DIR/zones.geojson --watchlist DIR/watchlist.csv DIR/feed.nmea`,
+  picket analyze --zones DIR/zones.geojson --watchlist DIR/watchlist.csv \
+    --detections DIR/detections.csv --scenes DIR/scenes.csv DIR/feed.nmea`,
 		Example: `  picket simulate --seed 1 --out sim/
   picket simulate --region gulf --vessels 500 --hours 48 --out gulf/
   picket simulate --vessels 5000 --hours 24 --rate 1 --out load/   # tens of millions of lines`,
@@ -97,6 +103,7 @@ Run the analysis on the same scenario with
 	f.StringVar(&out, "out", "", "directory to write the files into (created if needed)")
 	f.Float64Var(&opts.Rate, "rate", 1, "multiply every reporting interval by this (2 = half as many reports)")
 	f.IntVar(&opts.Sets, "sets", 0, "copies of each staged behaviour and confounder: 0 one per 100 vessels, -1 none (ordinary traffic only)")
+	f.BoolVar(&opts.SAR, "sar", true, "stage satellite radar passes: detections.csv, scenes.csv and dark_vessel truth (the feed is the same without)")
 	f.StringVar(&start, "start", "", "first instant, RFC 3339 (default 2026-03-01T00:00:00Z)")
 	return c
 }

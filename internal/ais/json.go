@@ -403,6 +403,11 @@ func stringField(dst []byte, name string, s []byte) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// AppendJSONString appends s as a JSON string the way the decoder writes
+// text fields: bytes outside printable ASCII escaped as \u00XX, as gpsd
+// does.
+func AppendJSONString(dst []byte, s []byte) []byte { return appendString(dst, s) }
+
 func appendString(dst []byte, s []byte) []byte {
 	dst = append(dst, '"')
 	for _, c := range s {

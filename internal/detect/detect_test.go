@@ -7,7 +7,6 @@ import (
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/geo"
-	"github.com/picket-ais/picket/internal/track"
 )
 
 const minute = int64(minuteMs)
@@ -45,20 +44,8 @@ func (s *scene) run(places Places) []event.Event {
 			rs[j], rs[j-1] = rs[j-1], rs[j]
 		}
 	}
-	tr := track.New(track.Options{})
-	eng := NewEngine(Options{}, places)
-	for i := range rs {
-		r := &rs[i]
-		if r.Kind == fuse.Position {
-			if u, ok := tr.Position(r); ok {
-				eng.Position(&u)
-			}
-		} else {
-			v, ch, share := tr.Static(r)
-			eng.Static(&StaticObs{Vessel: v, Report: r, Changes: ch, Share: share})
-		}
-	}
-	return eng.Finish()
+	_, ts := feedTaking(rs, Options{}, places)
+	return Final(emissions(ts))
 }
 
 func only(evs []event.Event, typ event.Type) []event.Event {

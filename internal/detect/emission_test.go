@@ -22,7 +22,9 @@ type took struct {
 
 // feedTaking tracks time-ordered reports through an engine, taking its
 // events after every report as a server does, then closes it at the end
-// of the data.
+// of the data: what ingest.Core does, here where that package (which
+// imports this one) cannot be used. Every harness of this package's tests
+// runs through it.
 func feedTaking(reports []fuse.Report, opts Options, places Places) (*Engine, []took) {
 	tr := track.New(track.Options{})
 	eng := NewEngine(opts, places)
@@ -46,6 +48,15 @@ func feedTaking(reports []fuse.Report, opts Options, places Places) (*Engine, []
 		out = append(out, took{math.MaxInt64, em})
 	}
 	return eng, out
+}
+
+// emissions are the emissions of ts, in order.
+func emissions(ts []took) []Emission {
+	out := make([]Emission, len(ts))
+	for i, t := range ts {
+		out[i] = t.em
+	}
+	return out
 }
 
 func (s *scene) sorted() []fuse.Report {

@@ -514,14 +514,8 @@ func scRun(t *testing.T, path string, c scCase, defaultTypes string) string {
 
 // scFeed tracks time-ordered reports and runs every detector on them.
 func scFeed(reports []fuse.Report, opts Options, places Places) []event.Event {
-	tr := track.New(track.Options{})
-	eng := NewEngine(opts, places)
-	for i := range reports {
-		if u, ok := tr.Position(&reports[i]); ok {
-			eng.Position(&u)
-		}
-	}
-	return eng.Finish()
+	_, ts := feedTaking(reports, opts, places)
+	return Final(emissions(ts))
 }
 
 // scFormat prints events: a head line, the summary, the details.

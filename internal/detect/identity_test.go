@@ -1,11 +1,10 @@
 package detect
 
 import (
+	"math"
 	"testing"
 
 	"github.com/picket-ais/picket/internal/event"
-	"github.com/picket-ais/picket/internal/fuse"
-	"github.com/picket-ais/picket/internal/track"
 )
 
 const hour = int64(hourMs)
@@ -27,23 +26,13 @@ func (s *scene) runLiveClosed(places Places) (final []event.Event, ems []Emissio
 			rs[j], rs[j-1] = rs[j-1], rs[j]
 		}
 	}
-	tr := track.New(track.Options{})
-	eng := NewEngine(Options{}, places)
-	for i := range rs {
-		r := &rs[i]
-		if r.Kind == fuse.Position {
-			if u, ok := tr.Position(r); ok {
-				eng.Position(&u)
-			}
-		} else {
-			v, ch, share := tr.Static(r)
-			eng.Static(&StaticObs{Vessel: v, Report: r, Changes: ch, Share: share})
+	_, ts := feedTaking(rs, Options{}, places)
+	for _, t := range ts {
+		if t.at != math.MaxInt64 {
+			closed++
 		}
-		ems = append(ems, eng.TakeEvents()...)
 	}
-	closed = len(ems)
-	eng.Close()
-	ems = append(ems, eng.TakeEvents()...)
+	ems = emissions(ts)
 	return Final(ems), ems, closed
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/geo"
+	"github.com/picket-ais/picket/internal/track"
 )
 
 // LoiteringOptions configures loitering detection. Defaults are Global
@@ -40,15 +41,16 @@ func (o *LoiteringOptions) defaults() {
 
 // loiterRun is a run of slow fixes at sea.
 type loiterRun struct {
-	start, last      int64
-	n                int
-	sumSOG           float64
-	sumLat, sumLon   float64
-	minShoreM        float64
-	lastLat, lastLon float64
-	pathM            float64
-	ss               *segState
-	prog             progress
+	start, last       int64
+	n                 int
+	sumSOG            float64
+	sumLat, sumLon    float64
+	minShoreM         float64
+	lastLat, lastLon  float64
+	firstFix, lastFix track.Fix // evidence: where the run began and ended
+	pathM             float64
+	ss                *segState
+	prog              progress
 }
 
 // LoiteringDetector finds one vessel slow at sea, away from port.
@@ -57,6 +59,7 @@ type LoiteringDetector struct {
 	emit  emitFunc
 	opens bool // emit loitering while it goes on
 	runs  map[segKey]*loiterRun
+	name  func(uint16) string // names a feed in evidence; set at the first fix
 }
 
 // NewLoiteringDetector returns a loitering detector that emits each run
@@ -73,6 +76,9 @@ func newLoiteringDetector(opts LoiteringOptions, emit emitFunc, opens bool) *Loi
 }
 
 func (d *LoiteringDetector) Position(o *Obs) {
+	if d.name == nil {
+		d.name = o.places.feedName
+	}
 	if o.notShip() {
 		return
 	}
@@ -101,7 +107,7 @@ func (d *LoiteringDetector) Position(o *Obs) {
 		return
 	}
 	if r == nil {
-		r = &loiterRun{start: f.Time, minShoreM: shore, lastLat: f.Lat, lastLon: f.Lon, ss: o.ss}
+		r = &loiterRun{start: f.Time, minShoreM: shore, lastLat: f.Lat, lastLon: f.Lon, ss: o.ss, firstFix: *f}
 		o.ss.loiter = r
 		d.runs[k] = r
 	} else {
@@ -109,6 +115,7 @@ func (d *LoiteringDetector) Position(o *Obs) {
 		r.lastLat, r.lastLon = f.Lat, f.Lon
 	}
 	r.last = f.Time
+	r.lastFix = *f
 	r.n++
 	r.sumSOG += speed
 	r.sumLat += f.Lat
@@ -146,6 +153,7 @@ func (d *LoiteringDetector) event(k segKey, r *loiterRun) event.Event {
 		Confidence: d.confidence(r),
 		Summary:    fmt.Sprintf("%d slow at sea for %s (avg %.1f kn, %.0f nm from shore)", k.mmsi, hours(dur), avg, r.minShoreM/metresPerNM),
 		Details:    map[string]float64{"hours": float64(dur) / hourMs, "avg_speed_kn": avg, "shore_nm": r.minShoreM / metresPerNM},
+		Evidence:   []event.Fix{evidenceFix(&r.firstFix, d.name, event.First), evidenceFix(&r.lastFix, d.name, event.Last)},
 	}
 }
 

@@ -56,6 +56,8 @@ type visit struct {
 	ss          *segState
 	prog        progress
 	fixes       int
+	// firstFix and lastFix are the evidence: the call's first and last fix.
+	firstFix, lastFix track.Fix
 	// ref is the fix the implied speed is measured from, and implied the
 	// last speed measured (NaN before the first): for fixes without SOG.
 	ref         track.Fix
@@ -69,6 +71,7 @@ type PortVisitDetector struct {
 	emit   emitFunc
 	opens  bool // emit visits while they go on
 	visits map[segKey]*visit
+	name   func(uint16) string // names a feed in evidence; set at the first fix
 }
 
 // NewPortVisitDetector returns a port-visit detector that emits each
@@ -86,6 +89,9 @@ func newPortVisitDetector(opts PortVisitOptions, emit emitFunc, opens bool) *Por
 }
 
 func (d *PortVisitDetector) Position(o *Obs) {
+	if d.name == nil {
+		d.name = o.places.feedName
+	}
 	if o.notShip() {
 		return
 	}
@@ -102,7 +108,7 @@ func (d *PortVisitDetector) Position(o *Obs) {
 		if !ok || dist > d.opts.EnterM {
 			return
 		}
-		v = &visit{port: name, start: f.Time, lat: f.Lat, lon: f.Lon, ss: o.ss, ref: *f, implied: math.NaN()}
+		v = &visit{port: name, start: f.Time, lat: f.Lat, lon: f.Lon, ss: o.ss, ref: *f, implied: math.NaN(), firstFix: *f}
 		if o.HasPrev {
 			v.ref = o.Prev
 		}
@@ -116,6 +122,7 @@ func (d *PortVisitDetector) Position(o *Obs) {
 		}
 	}
 	v.last = f.Time
+	v.lastFix = *f
 	v.fixes++
 	sog, since := d.speed(v, f)
 	switch {
@@ -178,6 +185,7 @@ func (d *PortVisitDetector) event(k segKey, v *visit) event.Event {
 		Confidence: visitConfidence(v),
 		Summary:    fmt.Sprintf("%d called at %s for %s", k.mmsi, v.port, hours(v.last-v.start)),
 		Details:    map[string]float64{"hours": float64(v.last-v.start) / hourMs, "stopped_hours": float64(v.stoppedMs()) / hourMs},
+		Evidence:   []event.Fix{evidenceFix(&v.firstFix, d.name, event.First), evidenceFix(&v.lastFix, d.name, event.Last)},
 	}
 }
 

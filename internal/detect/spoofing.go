@@ -93,6 +93,9 @@ type jump struct {
 	stayed           bool  // went on from the new place: an impossible_speed
 	sent             bool  // emitted (open)
 	prog             progress
+	// before and after are the evidence: the last fix before the jump and
+	// the first after it.
+	before, after track.Fix
 }
 
 // hops is a vessel's run of hops between far-apart segments.
@@ -139,6 +142,7 @@ type SpoofingDetector struct {
 	pending map[uint32]*spoofState
 	shared  map[uint32]*sharedEpisode
 	fixes   int
+	name    func(uint16) string // names a feed in evidence; set at the first fix
 }
 
 // NewSpoofingDetector returns a spoofing detector that emits each event
@@ -156,6 +160,9 @@ func newSpoofingDetector(opts SpoofingOptions, emit emitFunc, opens bool) *Spoof
 }
 
 func (d *SpoofingDetector) Position(o *Obs) {
+	if d.name == nil {
+		d.name = o.places.feedName
+	}
 	mmsi := o.Vessel.MMSI
 	f := &o.Fix
 	if d.fixes++; d.fixes%65536 == 0 {
@@ -206,7 +213,7 @@ func (d *SpoofingDetector) Position(o *Obs) {
 	if ep == nil && o.NewSegment && o.From != nil && o.JumpM >= d.opts.MinJumpM && f.Time-o.From.Last.Time <= d.opts.MaxSilenceMs {
 		js = append(js, &jump{from: o.From, to: o.Segment, at: f.Time, lat: f.Lat, lon: f.Lon,
 			fromLat: o.From.Last.Lat, fromLon: o.From.Last.Lon, jumpKn: o.JumpKn, jumpM: o.JumpM,
-			fromFixes: o.From.Fixes, toFixes: 1, end: f.Time})
+			fromFixes: o.From.Fixes, toFixes: 1, end: f.Time, before: o.From.Last, after: *f})
 	}
 	if len(js) > 0 {
 		d.pending[mmsi] = st
@@ -299,6 +306,7 @@ func (d *SpoofingDetector) jumpEvent(mmsi uint32, j *jump) event.Event {
 			mmsi, j.jumpM/1000, j.jumpKn, j.toFixes),
 		Details: map[string]float64{"jump_km": j.jumpM / 1000, "implied_kn": j.jumpKn, "from_lat": j.fromLat, "from_lon": j.fromLon,
 			"fixes_before": float64(j.fromFixes), "fixes_after": float64(j.toFixes)},
+		Evidence: []event.Fix{evidenceFix(&j.before, d.name, event.LastBefore), evidenceFix(&j.after, d.name, event.FirstAfter)},
 	}
 }
 

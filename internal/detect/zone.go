@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/track"
 )
 
 type zoneStay struct {
@@ -11,6 +12,8 @@ type zoneStay struct {
 	lat, lon    float64
 	fixes       int
 	prog        progress
+	// firstFix and lastFix are the evidence: the first and last fix inside.
+	firstFix, lastFix track.Fix
 }
 
 // counts reports whether a stay is one: a single fix inside, for no time,
@@ -30,6 +33,7 @@ type ZoneDetector struct {
 	opens bool // emit stays from the entry on
 	in    map[uint32]map[string]*zoneStay
 	buf   []string
+	name  func(uint16) string // names a feed in evidence; set at the first fix
 }
 
 // NewZoneDetector returns a zone detector that emits each stay once, when
@@ -45,6 +49,9 @@ func newZoneDetector(zones func(lat, lon float64, dst []string) []string, emit e
 }
 
 func (d *ZoneDetector) Position(o *Obs) {
+	if d.name == nil {
+		d.name = o.places.feedName
+	}
 	if d.zones == nil {
 		return
 	}
@@ -67,14 +74,15 @@ func (d *ZoneDetector) Position(o *Obs) {
 	for _, name := range d.buf {
 		s := stays[name]
 		if s == nil {
-			s = &zoneStay{start: f.Time, lat: f.Lat, lon: f.Lon}
+			s = &zoneStay{start: f.Time, lat: f.Lat, lon: f.Lon, firstFix: *f}
 			stays[name] = s
 		}
 		s.last = f.Time
+		s.lastFix = *f
 		s.fixes++
 		if d.opens && s.counts() && s.prog.due(s.last, zoneConfidence) {
 			s.prog.mark(s.last, zoneConfidence)
-			d.emit(zoneEvent(o.Vessel.MMSI, name, s), open)
+			d.emit(d.zoneEvent(o.Vessel.MMSI, name, s), open)
 		}
 	}
 }
@@ -82,12 +90,13 @@ func (d *ZoneDetector) Position(o *Obs) {
 const zoneConfidence = 0.9
 
 // zoneEvent is a stay's event as it stands.
-func zoneEvent(mmsi uint32, zone string, s *zoneStay) event.Event {
+func (d *ZoneDetector) zoneEvent(mmsi uint32, zone string, s *zoneStay) event.Event {
 	return event.Event{
 		Type: event.ZoneVisit, MMSI: mmsi, Zone: zone,
 		Start: tm(s.start), End: tm(s.last), Lat: s.lat, Lon: s.lon,
 		Confidence: zoneConfidence,
 		Summary:    fmt.Sprintf("%d in %s for %s", mmsi, zone, hours(s.last-s.start)),
+		Evidence:   []event.Fix{evidenceFix(&s.firstFix, d.name, event.First), evidenceFix(&s.lastFix, d.name, event.Last)},
 	}
 }
 
@@ -104,7 +113,7 @@ func (d *ZoneDetector) close(mmsi uint32, zone string, s *zoneStay) {
 	if !s.counts() {
 		return
 	}
-	d.emit(zoneEvent(mmsi, zone, s), final)
+	d.emit(d.zoneEvent(mmsi, zone, s), final)
 }
 
 func (d *ZoneDetector) Static(*StaticObs) {}

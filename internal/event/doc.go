@@ -16,6 +16,8 @@
 //	port_visit       port
 //	zone_visit       zone
 //	watchlist        entry (the list entry matched, by IMO, MMSI or name)
+//	dark_vessel      a satellite detection no AIS vessel explains; mmsi 0, sensor ("sar"),
+//	                 scene, candidates (MMSIs in an AIS gap that could have been there)
 //
 // Any event may carry evidence: the fixes it rests on (time, position,
 // speed, course, the feed that delivered each), for a gap the last fix

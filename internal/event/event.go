@@ -25,10 +25,14 @@ const (
 	PortVisit      Type = "port_visit"
 	ZoneVisit      Type = "zone_visit"
 	Watchlist      Type = "watchlist"
+	// DarkVessel is a non-AIS detection (a satellite radar image's
+	// vessel) that no AIS vessel explains. Its MMSI is 0: nobody
+	// identified it; Candidates names the vessels that could be it.
+	DarkVessel Type = "dark_vessel"
 )
 
 // Types lists every type in a stable order.
-var Types = []Type{Encounter, DarkRendezvous, Loitering, Gap, Spoofing, IdentityChange, PortVisit, ZoneVisit, Watchlist}
+var Types = []Type{Encounter, DarkRendezvous, Loitering, Gap, Spoofing, IdentityChange, PortVisit, ZoneVisit, Watchlist, DarkVessel}
 
 // Spoofing subtypes.
 const (
@@ -87,6 +91,11 @@ type Event struct {
 	Zone string `json:"zone,omitempty"`
 	// watchlist
 	Entry *Entry `json:"entry,omitempty"`
+	// dark_vessel: the sensor that saw it ("sar"), the image (scene) it
+	// is in, and the MMSIs in an AIS gap that could have been there.
+	Sensor     string   `json:"sensor,omitempty"`
+	Scene      string   `json:"scene,omitempty"`
+	Candidates []uint32 `json:"candidates,omitempty"`
 
 	// Segment names the transmitter within an MMSI the event belongs to
 	// ("<mmsi>-<n>") where one MMSI carries several.
@@ -125,6 +134,13 @@ type Fix struct {
 const (
 	LastBefore = "last_before"
 	FirstAfter = "first_after"
+	// First and Last are the fixes that open and close an episode (a
+	// port call, a loitering run, a stay in a zone).
+	First = "first"
+	Last  = "last"
+	// Detected is where a sensor saw a dark vessel (its Feed the
+	// detections file, its Receiver the file's line).
+	Detected = "detected"
 )
 
 // HasPosition reports whether the event has a known position. An event
@@ -196,6 +212,17 @@ func (e *Event) SetID() {
 		buf = append(buf, e.Entry.List...)
 		buf = append(buf, '|')
 		buf = append(buf, e.Entry.ID...)
+	}
+	if e.Sensor != "" {
+		// Detections have no MMSI: several in one image differ by place.
+		buf = append(buf, '|')
+		buf = append(buf, e.Sensor...)
+		buf = append(buf, '|')
+		buf = append(buf, e.Scene...)
+		buf = append(buf, '|')
+		buf = strconv.AppendFloat(buf, e.Lat, 'f', 5, 64)
+		buf = append(buf, ',')
+		buf = strconv.AppendFloat(buf, e.Lon, 'f', 5, 64)
 	}
 	buf = append(buf, '|')
 	buf = strconv.AppendInt(buf, e.Start.UnixMilli(), 10)

@@ -66,6 +66,17 @@ func mmsi(m uint32) string {
 	return strconv.FormatUint(uint64(m), 10)
 }
 
+func candidates(ms []uint32) string {
+	var b []byte
+	for i, m := range ms {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendUint(b, uint64(m), 10)
+	}
+	return string(b)
+}
+
 // Columns are the event contract's fields as columns, in order.
 var Columns = []Column{
 	{"id", func(e *event.Event) string { return e.ID }},
@@ -120,6 +131,10 @@ var Columns = []Column{
 		return e.Entry.By
 	}},
 	{"segment", func(e *event.Event) string { return e.Segment }},
+	{"sensor", func(e *event.Event) string { return e.Sensor }},
+	{"scene", func(e *event.Event) string { return e.Scene }},
+	// candidates: a dark vessel's candidate MMSIs, separated by spaces.
+	{"candidates", func(e *event.Event) string { return candidates(e.Candidates) }},
 	{"summary", func(e *event.Event) string { return e.Summary }},
 }
 

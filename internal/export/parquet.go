@@ -38,6 +38,9 @@ type ParquetRow struct {
 	EntryName   string    `parquet:"entry_name,optional"`
 	EntryBy     string    `parquet:"entry_by,optional,dict"`
 	Segment     string    `parquet:"segment,optional"`
+	Sensor      string    `parquet:"sensor,optional,dict"`
+	Scene       string    `parquet:"scene,optional"`
+	Candidates  string    `parquet:"candidates,optional"` // MMSIs separated by spaces
 	Summary     string    `parquet:"summary"`
 	Details     string    `parquet:"details,optional"` // JSON (the json logical type with optional panics in parquet-go v0.32.0)
 	Geometry    []byte    `parquet:"geometry,optional"`
@@ -93,7 +96,7 @@ func WriteGeoParquet(w io.Writer, evs []event.Event) error {
 		r := ParquetRow{ID: e.ID, Type: string(e.Type), Subtype: e.Subtype, MMSI: int64(e.MMSI), OtherMMSI: int64(e.OtherMMSI),
 			Start: e.Start, End: e.End, EndLat: e.EndLat, EndLon: e.EndLon, Confidence: e.Confidence,
 			Intentional: e.Intentional, Field: e.Field, From: e.From, To: e.To, Port: e.Port, Zone: e.Zone, Segment: e.Segment,
-			Summary: e.Summary}
+			Sensor: e.Sensor, Scene: e.Scene, Candidates: candidates(e.Candidates), Summary: e.Summary}
 		if e.HasPosition() {
 			r.Lat, r.Lon, r.Geometry = event.Ptr(e.Lat), event.Ptr(e.Lon), wkbPoint(e.Lon, e.Lat)
 		}

@@ -39,8 +39,9 @@ func (p *Pipeline) detectLoop() {
 			p.flush(false, nil)
 			if now := p.nowMs(); now-p.heardTrimmed > heardTrimEveryMs {
 				p.heardTrimmed = now
-				p.heard.trim(p.maxTime - heardKeepMs)
-				p.said.trim(p.maxTime - heardKeepMs)
+				p.heard.trim(p.forgettable)
+				p.said.trim(p.forgettable)
+				p.trimGiven()
 			}
 		case fn := <-p.ctl:
 			fn()
@@ -104,8 +105,14 @@ func (p *Pipeline) track(r *fuse.Report, bs *batchState) {
 		return
 	}
 	bit := p.bits[r.Feed]
-	p.heard.add(r.MMSI, r.Time, bit)
+	if r.Kind == fuse.Position {
+		// Events built from positions take the feeds that heard
+		// positions: a feed that heard only the vessel's name must not
+		// release where it was (static reports go to p.said).
+		p.heard.add(r.MMSI, r.Time, bit)
+	}
 	p.maxTime = max(p.maxTime, r.Time)
+	p.feedMax[r.Feed] = max(p.feedMax[r.Feed], r.Time)
 	switch out := p.core.Report(r); out {
 	case ingest.Duplicate:
 		switch r.Kind {

@@ -21,7 +21,9 @@
 // 1<<index in store.Position.Feeds, ORed with the bits of every other
 // feed that heard the same transmission within Options.ProvenanceHold;
 // every event carries the bits of the feeds that heard the vessels it
-// involves (a vessel-level approximation of the data it came from).
+// involves (a vessel-level approximation of the data it came from): those
+// that heard their positions, or for an event made of identities their
+// static reports.
 //
 // Event time comes from the data (tag blocks, trailers, log prefixes);
 // a line that carries no time gets its arrival time. A feed whose data

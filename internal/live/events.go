@@ -9,13 +9,20 @@ import (
 )
 
 // The feed log keeps 8 days of data time, as the gap detector keeps
-// reception (detect.GapOptions.ReceptionKeepMs): events older than that
-// take every feed that heard their vessel (Pipeline.inputFeeds). It is
-// trimmed once a minute.
+// reception (detect.GapOptions.ReceptionKeepMs), and so does the
+// provenance each event was given (Pipeline.given): an event older than
+// that keeps what it had, or has no feed. Both are trimmed once a minute.
 const (
 	heardKeepMs      = 8 * 24 * 3600 * 1000
 	heardTrimEveryMs = 60 * 1000
 )
+
+// givenProv is the provenance an event was last emitted with, and its
+// end (Unix ms), after which it is forgotten with the feed log.
+type givenProv struct {
+	prov store.Provenance
+	end  int64
+}
 
 type storedEvent struct {
 	ev   event.Event
@@ -38,12 +45,31 @@ func (p *Pipeline) takeEvents() {
 // it qualifies and again as it grows, under one ID; the store keeps its
 // latest version (with the provenance of its whole span so far) and
 // subscribers get each. Only the first emission of an event counts.
+//
+// The provenance of an episode only grows: each emission adds what the
+// feed log says of its span to what the episode had. What the log has
+// forgotten is never guessed at (every feed that ever heard the vessel
+// would release an event to partners whose feeds played no part in it):
+// an event none of whose inputs is known is visible to no partner.
 func (p *Pipeline) newEvent(em detect.Emission) {
 	e := em.Event
 	prov := store.Provenance{Feeds: p.inputFeeds(e.MMSI, &e)}
-	if other := cmp.Or(e.OtherMMSI, e.PreviousMMSI()); other != 0 {
+	other := cmp.Or(e.OtherMMSI, e.PreviousMMSI())
+	if other != 0 {
 		prov.OtherFeeds = p.inputFeeds(other, &e)
 	}
+	if g, ok := p.given[e.ID]; ok {
+		prov.Feeds |= g.prov.Feeds
+		prov.OtherFeeds |= g.prov.OtherFeeds
+	}
+	if prov.Feeds == 0 || (other != 0 && prov.OtherFeeds == 0) {
+		// An input with no known feed: an OtherFeeds of 0 would read as
+		// "no other vessel", so the whole event is no partner's.
+		prov = store.Provenance{}
+		p.warn("provenance-unknown", "an event's vessels were heard before what the feed log keeps (8 days of data time): it is visible to no partner",
+			"id", e.ID, "type", e.Type, "mmsi", e.MMSI, "start", e.Start)
+	}
+	p.given[e.ID] = givenProv{prov: prov, end: e.End.UnixMilli()}
 	p.pendEv = append(p.pendEv, storedEvent{ev: e, prov: prov, after: p.prov.entered()})
 	if em.First {
 		p.nEvents.Add(1)
@@ -53,18 +79,50 @@ func (p *Pipeline) newEvent(em detect.Emission) {
 }
 
 // inputFeeds is the provenance of one input of an event: the feeds that
-// heard the vessel while the event happened. An event about identity (a
-// change, a watchlist hit, an invalid identity) is made of what the
-// vessel said in its static reports, names included: its input is the
-// feeds that heard those. When the feed log has forgotten that time (an
-// identity first heard long ago), it is every feed that heard the vessel
-// (said it) in this run.
+// heard the vessel's positions while the event happened. An event about
+// identity (a change, a watchlist hit, an invalid identity) is made of
+// what the vessel said in its static reports, names included: its input
+// is the feeds that heard those (an MMSI heard only in position reports:
+// the feeds of those). An identity is often said before the event that
+// uses it: when no feed said one during the event, the input is the feeds
+// that did in the days the log keeps before it ended. It is 0 when the
+// feed log has forgotten that time.
 func (p *Pipeline) inputFeeds(mmsi uint32, e *event.Event) uint64 {
 	from, to := e.Start.UnixMilli(), e.End.UnixMilli()
 	if e.FromIdentities() {
-		if f := p.said.during(mmsi, from, to); f != 0 {
+		if f := p.said.feeds(mmsi, from, to); f != 0 {
+			return f
+		}
+		if f := p.said.feeds(mmsi, to-heardKeepMs, to); f != 0 {
 			return f
 		}
 	}
-	return p.heard.during(mmsi, from, to)
+	return p.heard.feeds(mmsi, from, to)
+}
+
+// trimGiven forgets the provenance of events the feed log has forgotten
+// the time of.
+func (p *Pipeline) trimGiven() {
+	for id, g := range p.given {
+		if p.forgettable(g.prov.Feeds|g.prov.OtherFeeds, g.end) {
+			delete(p.given, id)
+		}
+	}
+}
+
+// forgettable reports whether what the feeds in feeds heard up to end
+// (Unix ms) is older than the feed log keeps: heardKeepMs before the
+// newest data time of each of those feeds, not of every feed, so that a
+// feed replaying an old log beside live ones keeps its own 8 days (the
+// events of its vessels found at the end of its data had no provenance).
+func (p *Pipeline) forgettable(feeds uint64, end int64) bool {
+	if feeds == 0 {
+		return end < p.maxTime-heardKeepMs
+	}
+	for i, bit := range p.bits {
+		if feeds&bit != 0 && end >= p.feedMax[i]-heardKeepMs {
+			return false
+		}
+	}
+	return true
 }

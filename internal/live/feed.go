@@ -21,7 +21,8 @@ type feedState struct {
 	done chan struct{}
 
 	state   atomic.Value // string
-	err     atomic.Value // string
+	err     atomic.Value // string: why the feed stopped for good
+	lastErr atomic.Value // string: why a feed that goes on is not connected, "" once it is
 	lines   atomic.Int64
 	reports atomic.Int64
 	conns   atomic.Int64
@@ -34,6 +35,9 @@ func (f *feedState) stats() FeedStats {
 		Lines: f.lines.Load(), Reports: f.reports.Load(), Conns: f.conns.Load()}
 	s.State, _ = f.state.Load().(string)
 	s.Err, _ = f.err.Load().(string)
+	if s.Err == "" {
+		s.Err, _ = f.lastErr.Load().(string)
+	}
 	switch addr := f.src.Addr(); {
 	case addr != nil:
 		s.Addr = addr.String()
@@ -60,7 +64,7 @@ func (p *Pipeline) runFeed(ctx context.Context, f *feedState) error {
 			}
 		},
 		Conns: func(d int) { f.conns.Add(int64(d)) },
-		Error: func(e string) { f.err.Store(e) },
+		Error: func(e string) { f.lastErr.Store(e) },
 		Open:  func() source.Lines { return p.newStream(f) },
 	})
 }

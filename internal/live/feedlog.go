@@ -16,21 +16,19 @@ type feedRun struct {
 }
 
 // feedLog is, per vessel, which feeds heard it when, as runs of
-// buckets, and which ever did. It answers an event's provenance: the
-// feeds that heard each of its vessels while it happened. A vessel heard
-// by the same feeds for a day is one run.
+// buckets. It answers an event's provenance: the feeds that heard each of
+// its vessels while it happened. A vessel heard by the same feeds for a
+// day is one run.
 type feedLog struct {
 	runs map[uint32][]feedRun
-	ever map[uint32]uint64
 }
 
 func newFeedLog() feedLog {
-	return feedLog{runs: make(map[uint32][]feedRun), ever: make(map[uint32]uint64)}
+	return feedLog{runs: make(map[uint32][]feedRun)}
 }
 
 // add notes that feed bit heard mmsi at t (Unix ms).
 func (l feedLog) add(mmsi uint32, t int64, bit uint64) {
-	l.ever[mmsi] |= bit
 	if t < 0 {
 		return
 	}
@@ -96,21 +94,15 @@ func (l feedLog) feeds(mmsi uint32, from, to int64) uint64 {
 	return f
 }
 
-// during returns the feeds that heard mmsi in [from, to], or, when the
-// log has forgotten that time, every feed that ever heard it.
-func (l feedLog) during(mmsi uint32, from, to int64) uint64 {
-	if f := l.feeds(mmsi, from, to); f != 0 {
-		return f
-	}
-	return l.ever[mmsi]
-}
-
-// trim forgets when feeds heard vessels before t (Unix ms); which feeds
-// ever heard each is kept.
-func (l feedLog) trim(t int64) {
+// trim forgets the runs that forget says may go, the oldest of each
+// vessel first (Pipeline.forgettable: older than its feeds' own recent
+// time by more than the log keeps). What it forgets is not guessed at
+// later: an event over that time keeps the provenance it was given
+// (Pipeline.newEvent), or has none.
+func (l feedLog) trim(forget func(feeds uint64, end int64) bool) {
 	for m, rs := range l.runs {
 		k := 0
-		for k < len(rs) && rs[k].to <= t {
+		for k < len(rs) && forget(rs[k].feeds, rs[k].to) {
 			k++
 		}
 		switch {

@@ -51,11 +51,13 @@ type Pipeline struct {
 	reorder  []*ingest.Reorder // by feed index; nil for feeds without a window
 	released []fuse.Report     // scratch: what the reorder windows let go
 	maxTime  int64             // newest data time tracked, Unix ms
+	feedMax  []int64           // newest data time of each feed, by feed index
 	//   - provenance: which feeds heard what, when (events.go, provenance.go);
-	bits         []uint64 // each feed's provenance bit, by feed index
-	heard        feedLog  // which feeds heard a vessel when
-	said         feedLog  // which feeds heard its static reports when
-	heardTrimmed int64    // wall time of the last trim of heard, Unix ms
+	bits         []uint64             // each feed's provenance bit, by feed index
+	heard        feedLog              // which feeds heard a vessel's positions when
+	said         feedLog              // which feeds heard its static reports when
+	heardTrimmed int64                // wall time of the last trim of heard, Unix ms
+	given        map[string]givenProv // by event ID: the provenance it was emitted with
 	prov         provenance
 	holdMs       int64 // ProvenanceHold, or 0 when nothing can merge (one feed)
 	//   - identities gathered for the store and shown on the stream
@@ -105,6 +107,7 @@ func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Regi
 		core:       ingest.NewCore(ingest.Options{Dedup: o.Dedup, Track: o.Track, Detect: o.Detect, Places: o.Places, Open: true}),
 		heard:      newFeedLog(),
 		said:       newFeedLog(),
+		given:      make(map[string]givenProv),
 		shown:      make(map[uint32]shownIdentity),
 		idents:     make(map[identKey]store.IdentityRecord),
 		lastWarn:   make(map[string]time.Time),
@@ -117,6 +120,7 @@ func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Regi
 		p.holdMs = 0
 	}
 	p.reorder = make([]*ingest.Reorder, len(o.Feeds))
+	p.feedMax = make([]int64, len(o.Feeds))
 	for i, f := range o.Feeds {
 		if f.Reorder > 0 {
 			p.reorder[i] = ingest.NewReorder(f.Reorder, o.MaxHeld)

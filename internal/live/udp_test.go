@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"net"
+	"strings"
 	"testing"
 	"time"
 )
@@ -60,5 +61,47 @@ func TestUDPManySenders(t *testing.T) {
 	}
 	if s.Reports != senders {
 		t.Errorf("%d static reports decoded of %d sent", s.Reports, senders)
+	}
+}
+
+// TestTCPClientFeedSaysWhy: a TCP client feed whose server refuses it
+// shows why in its stats while it keeps trying, and the pipeline stops
+// without an error: a feed that goes on has not failed.
+func TestTCPClientFeedSaysWhy(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	st := openStore(t)
+	p, err := New(Options{Feeds: []Feed{{Name: "up", Kind: TCPClient, Address: addr}},
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Millisecond):
+				return nil
+			}
+		}}, st, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- p.Run(ctx) }()
+	var fs FeedStats
+	for i := 0; i < 5000; i++ {
+		if fs = p.Stats().Feeds[0]; fs.Err != "" {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+	if !strings.Contains(fs.Err, "refused") || fs.State == "connected" {
+		t.Errorf("feed stats %+v: want the refusal", fs)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/picket-ais/picket/internal/detect"
+	"github.com/picket-ais/picket/internal/detection"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/ingest"
@@ -46,6 +47,13 @@ type AnalyzeOptions struct {
 	// Tracks, when set, is given every tracked fix (to write the tracks
 	// out with the events). Default nil: fixes are not kept.
 	Tracks *Tracks
+	// Detections are files of satellite vessel detections (CSV: GFW's
+	// SAR layout or the like) and Scenes files of their scenes'
+	// footprints; when given, the run keeps its tracks, correlates every
+	// detection with them and reports dark_vessel events. Correlate
+	// configures that (zero value: the defaults).
+	Detections, Scenes []string
+	Correlate          detection.Options
 	// Progress, when set, is called now and then with the bytes read of
 	// all inputs and their total size.
 	Progress func(done, total int64)
@@ -78,6 +86,10 @@ type AnalyzeResult struct {
 	// Coverage is what each input delivered over time (by input index):
 	// its spans of reception and its outages.
 	Coverage detect.Coverage
+	// Detections is what the detection files held (nil without them),
+	// and Correlation the outcome for each of its detections.
+	Detections  *detection.Set
+	Correlation []detection.Result
 }
 
 // InputSummary accounts for one input's lines or rows.
@@ -153,6 +165,16 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 			f.Close()
 		}
 	}()
+	var dets *detection.Set
+	if len(opts.Detections) > 0 {
+		var err error
+		if dets, err = readDetections(opts.Detections, opts.Scenes); err != nil {
+			return nil, err
+		}
+		if opts.Tracks == nil {
+			opts.Tracks = NewTracks()
+		}
+	}
 	var total int64
 	for _, p := range inputs {
 		f, err := source.Open(p)
@@ -217,6 +239,9 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 	res.Events = core.Finish()
 	res.Counts = core.Counts()
 	res.Coverage = core.Coverage()
+	if dets != nil {
+		correlate(res, dets, opts.Tracks, opts.Correlate)
+	}
 	if opts.Progress != nil {
 		opts.Progress(total, total)
 	}

@@ -98,26 +98,10 @@ func AppendProvenance(b []byte, msg *nmea.Message) []byte {
 	}
 	if len(msg.Source) > 0 {
 		b = append(b, `,"source":`...)
-		b = appendJSONString(b, msg.Source)
+		b = ais.AppendJSONString(b, msg.Source)
 	}
 	return b
 }
 
 // Flush writes out buffered output.
 func (d *Decoder) Flush() error { return d.out.Flush() }
-
-func appendJSONString(b, s []byte) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for _, c := range s {
-		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c < 0x20 || c >= 0x7f:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
-		default:
-			b = append(b, c)
-		}
-	}
-	return append(b, '"')
-}

@@ -35,7 +35,10 @@ const portEnterM = 3000
 // Load loads everything opts names. An error names the file it is about.
 func Load(opts Options) (detect.Places, error) {
 	var p detect.Places
-	p.ShoreM = geo.DefaultShore().DistanceToShore
+	shore := geo.DefaultShore()
+	// The grid's distance is signed (negative inland); the detectors'
+	// contract is 0 on land (a gap on the Seine read "-5 nm from shore").
+	p.ShoreM = func(lat, lon float64) float64 { return max(0, shore.DistanceToShore(lat, lon)) }
 	np, err := loadPorts(opts.Ports)
 	if err != nil {
 		return p, err

@@ -26,8 +26,15 @@ func (x *evIndex) of(i int) []int32 { return x.refs[x.off[i]:x.off[i+1]] }
 
 // involved calls f with each MMSI an event concerns: its own, the other
 // vessel of a pair, and the MMSI a flag change came from (the same hull
-// under its former identity).
+// under its former identity), and the candidates of a dark vessel (which
+// itself has no MMSI).
 func involved(e *event.Event, f func(uint32)) {
+	if e.Type == event.DarkVessel {
+		for _, c := range e.Candidates {
+			f(c)
+		}
+		return
+	}
 	f(e.MMSI)
 	if o := e.OtherMMSI; o != 0 && o != e.MMSI {
 		f(o)

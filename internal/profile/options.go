@@ -106,6 +106,12 @@ type Options struct {
 	// history. Counted once. Default 10.
 	NoIMO Weight
 
+	// DarkVesselLead: each satellite detection no AIS vessel explains that
+	// the vessel could have been (silent around it, able to reach it).
+	// A lead, not proof: several vessels may be candidates for one
+	// detection. Default 3 each, cap 9.
+	DarkVesselLead Weight
+
 	// Workers is how many goroutines build profiles. Default GOMAXPROCS.
 	Workers int
 }
@@ -130,6 +136,7 @@ func (o Options) withDefaults() Options {
 	def(&o.Encounter, 10, 30)
 	def(&o.DarkRendezvous, 25, 50)
 	def(&o.Loitering, 5, 15)
+	def(&o.DarkVesselLead, 3, 9)
 	def(&o.IntentionalGap, 0.5, 30)
 	def(&o.CoverageGap, 0.05, 5)
 	def(&o.SharedMMSI, 30, 30)

@@ -37,6 +37,7 @@ const (
 	CodeShipTypeChange   = "shiptype_change"
 	CodeWatchlistContact = "watchlist_contact"
 	CodeNoIMO            = "no_imo"
+	CodeDarkVesselLead   = "dark_vessel_candidate"
 )
 
 // Watchlist match strengths, strongest first.
@@ -99,6 +100,7 @@ type bucket struct {
 	encounter     []int32
 	dark          []int32
 	loiter        []int32
+	darkSeen      []int32 // dark_vessel detections it is a candidate for
 	intentional   []int32
 	coverage      []int32
 	intentionalH  float64
@@ -118,6 +120,7 @@ func (b *bucket) reset() {
 		b.watch[i] = b.watch[i][:0]
 	}
 	b.encounter, b.dark, b.loiter = b.encounter[:0], b.dark[:0], b.loiter[:0]
+	b.darkSeen = b.darkSeen[:0]
 	b.intentional, b.coverage = b.intentional[:0], b.coverage[:0]
 	b.intentionalH, b.coverageH = 0, 0
 	b.shared, b.jumps, b.badMMSI, b.badIMO = b.shared[:0], b.jumps[:0], b.badMMSI[:0], b.badIMO[:0]
@@ -167,6 +170,10 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 		case event.Loitering:
 			if own {
 				b.loiter = append(b.loiter, i)
+			}
+		case event.DarkVessel:
+			if slices.Contains(e.Candidates, mmsi) {
+				b.darkSeen = append(b.darkSeen, i)
 			}
 		case event.Gap:
 			if own {
@@ -250,6 +257,9 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 	})
 	add(CodeEncounter, w.Encounter, float64(len(b.encounter)), b.encounter, func() string {
 		return plural(len(b.encounter), "encounter", "encounters") + " at sea with another vessel (possible ship-to-ship transfer)"
+	})
+	add(CodeDarkVesselLead, w.DarkVesselLead, float64(len(b.darkSeen)), b.darkSeen, func() string {
+		return "could have been " + plural(len(b.darkSeen), "satellite detection", "satellite detections") + " no AIS vessel explains, while its AIS was silent (a lead)"
 	})
 	add(CodeLoitering, w.Loitering, float64(len(b.loiter)), b.loiter, func() string {
 		return "loitered at sea " + plural(len(b.loiter), "time", "times")

@@ -342,7 +342,7 @@ func TestEndToEnd(t *testing.T) {
 	p.Store().Events(store.EventFilter{Clearance: store.AllFeeds}, func(e event.Event, prov store.Provenance) bool {
 		stored++
 		if prov.Feeds == 0 || prov.Feeds > 3 || prov.OtherFeeds > 3 || (prov.OtherFeeds == 0) != (e.OtherMMSI == 0 && e.PreviousMMSI() == 0) {
-			t.Errorf("event %s with provenance %+v", e.ID, prov)
+			t.Errorf("event %s with provenance %+v: %+v", e.ID, prov, e)
 		}
 		return true
 	})

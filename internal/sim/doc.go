@@ -154,6 +154,14 @@
 //   - watchlist: one per MMSI and matching watchlist.csv row, from the
 //     first message carrying the matched key (the MMSI, or the IMO number
 //     or name of a static report) to the MMSI's last message.
+//   - dark_vessel (with Options.SAR, sar.go): one per satellite radar
+//     detection (detections.csv, GFW's SAR layout; footprints in
+//     scenes.csv) of a ship the feed does not show around the pass (its
+//     AIS off, or not heard within 10 min nor on both sides within an
+//     hour), with that ship as its candidate, and one per detection of a
+//     ship that never transmits; mmsi 0, sensor sar, the scene's time and
+//     the detection's position. Drawn from a PCG source of its own after
+//     the feed is written: the feed is the same bytes without it.
 //
 // Events the feed does not show (a call at a port no receiver heard) are
 // counted in scenario.json's notes instead. Confounders raise none of the

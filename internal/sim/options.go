@@ -37,6 +37,11 @@ type Options struct {
 	// confounders) to place. Default one per 100 vessels, at least 1;
 	// negative: none, a feed of ordinary traffic only.
 	Sets int
+	// SAR stages satellite radar passes (sar.go): scenes with footprints,
+	// detections of the ships in them and of ships that never transmit,
+	// and their dark_vessel truth. Default off: the feed and the other
+	// truth are the same with it or without.
+	SAR bool
 }
 
 // withDefaults returns the options with defaults filled in, or an error

@@ -34,6 +34,8 @@ type Result struct {
 	Stats Stats
 	// Info is scenario.json.
 	Info Info
+	// SAR is the satellite radar passes, with Options.SAR; nil without.
+	SAR *SAR
 
 	zones []Zone
 	watch []watchEntry
@@ -117,6 +119,12 @@ func Generate(opts Options, feed io.Writer) (*Result, error) {
 	}
 	res := &Result{Options: s.opts, Stats: g.stats, zones: s.r.Zones, watch: s.watch}
 	res.Truth = g.truth()
+	if s.opts.SAR {
+		var truth []event.Event
+		res.SAR, truth = g.sar()
+		res.Truth = append(res.Truth, truth...)
+		sortTruth(res.Truth)
+	}
 	for _, typ := range event.Types {
 		if n := g.unseen[typ]; n > 0 {
 			s.notes = append(s.notes, fmt.Sprintf("%d %s events left out of the truth: the feed does not show them", n, typ))
@@ -127,7 +135,8 @@ func Generate(opts Options, feed io.Writer) (*Result, error) {
 }
 
 // WriteDir generates the scenario into dir (created if needed): feed.nmea,
-// truth.jsonl, zones.geojson, watchlist.csv and scenario.json.
+// truth.jsonl, zones.geojson, watchlist.csv and scenario.json; with
+// Options.SAR also detections.csv and scenes.csv.
 func WriteDir(opts Options, dir string) (*Result, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("sim: %w", err)
@@ -152,6 +161,13 @@ func WriteDir(opts Options, dir string) (*Result, error) {
 	} {
 		if err := writeFile(filepath.Join(dir, f.name), f.write); err != nil {
 			return nil, err
+		}
+	}
+	if res.SAR != nil {
+		for name, write := range map[string]func(io.Writer) error{DetectionsFile: res.SAR.WriteDetections, ScenesFile: res.SAR.WriteScenes} {
+			if err := writeFile(filepath.Join(dir, name), write); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return res, nil

@@ -49,11 +49,16 @@ func (g *gen) truth() []event.Event {
 		}
 		e.SetID()
 	}
+	sortTruth(out)
+	_ = s
+	return out
+}
+
+// sortTruth orders the truth by start, type, vessels and id.
+func sortTruth(out []event.Event) {
 	slices.SortStableFunc(out, func(a, b event.Event) int {
 		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Type, b.Type), cmp.Compare(a.MMSI, b.MMSI), cmp.Compare(a.OtherMMSI, b.OtherMMSI), cmp.Compare(a.ID, b.ID))
 	})
-	_ = s
-	return out
 }
 
 // gapTruth: every hole of 6 h or more in a transmitter's heard positions

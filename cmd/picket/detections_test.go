@@ -1,0 +1,45 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/picket-ais/picket/internal/sim"
+)
+
+// --detections and --scenes: the files `picket simulate` writes go through
+// `picket analyze` and come out as dark_vessel events.
+func TestAnalyzeDetectionsFlags(t *testing.T) {
+	dir, out := t.TempDir(), t.TempDir()
+	res, err := sim.WriteDir(sim.Options{Seed: 3, Vessels: 40, Hours: 8, SAR: true}, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dark := 0
+	for _, d := range res.SAR.Detections {
+		if d.Dark {
+			dark++
+		}
+	}
+	if dark == 0 {
+		t.Fatal("no dark detection staged: the test tests nothing")
+	}
+	fl := &analyzeFlags{out: out, quiet: true, detections: []string{filepath.Join(dir, sim.DetectionsFile)}, scenes: []string{filepath.Join(dir, sim.ScenesFile)}}
+	if err := runAnalyze([]string{filepath.Join(dir, sim.FeedFile)}, fl); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "events.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The quality test holds the correlation to 0.9; here, that the
+	// flags reach it.
+	if n := bytes.Count(b, []byte(`"type":"dark_vessel"`)); n*10 < dark*9 || n*10 > dark*11 {
+		t.Errorf("%d dark_vessel events, %d dark detections staged", n, dark)
+	}
+	if err := runAnalyze([]string{filepath.Join(dir, sim.FeedFile)}, &analyzeFlags{out: out, quiet: true, scenes: fl.scenes}); err == nil {
+		t.Error("--scenes without --detections: no error")
+	}
+}

@@ -1,0 +1,48 @@
+// Package detection reads vessel detections made by other sensors than
+// AIS (satellite radar, SAR) and correlates them with the AIS tracks of a
+// batch run: each detection is explained by an AIS vessel (matched, with
+// its MMSI and the distance) or is dark, and a dark detection becomes a
+// dark_vessel event naming the vessels in an AIS gap that could have been
+// there.
+//
+// # Input
+//
+// Detections are CSV with a header (csv.go). The columns of Global
+// Fishing Watch's published Sentinel-1 detections are read as they are:
+// detect_timestamp (or timestamp), detect_lat / detect_lon (or lat / lon),
+// length_m, presence_score (or presence, score), scene_id, detect_id and
+// mmsi (GFW's own match, kept but not trusted: picket matches against the
+// AIS it was given). heading, and a scene's footprint and acquisition time
+// (footprint_wkt, footprint, wkt or geometry, as WKT or a GeoJSON
+// polygon; scene_time) may be columns of the same file or rows of a
+// scenes file (ReadScenes: scene_id, time, footprint), which is how GFW
+// publishes its footprints. Every row is used or counted under a reason
+// with the first example, as picket's AIS CSV reader does; a detection
+// outside its scene's footprint is refused (counted), because the
+// footprint is what says where the satellite looked.
+//
+// # Correlation
+//
+// Correlate (correlate.go) places every AIS track at the detection's time
+// (interpolated between the fixes around it when they are close enough,
+// or carried on from the nearest fix within Options.Window), and takes the
+// tracks within Options.ToleranceM (1.5 km, as Skylight's correlation)
+// as possible explanations; length and heading break ties. Within a
+// scene each AIS track explains at most one detection: pairs are assigned
+// greedily, nearest first. A detection left unexplained is dark; its
+// candidates (candidates.go) are the MMSIs whose AIS gap covers its time
+// and whose reachable area (Options.MaxSpeedKn from the last fix before
+// and to the first fix after) contains it.
+//
+// # Scope
+//
+// Batch only: `picket analyze --detections` keeps the tracks of the run
+// and correlates once the AIS is read. The live server does not take
+// detections yet; radar tracks (TTM/TLL), optical and VIIRS detections
+// and dark encounters are not read or detected yet.
+//
+// # Concurrency
+//
+// Reading and correlating are plain functions over values; a Set is not
+// changed by Correlate and may be shared once read.
+package detection

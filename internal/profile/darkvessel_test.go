@@ -1,0 +1,44 @@
+package profile
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/picket-ais/picket/internal/event"
+)
+
+// A vessel named as a candidate for a dark satellite detection gets a
+// small lead with its reason; the dark vessel (MMSI 0) is nobody's
+// profile, and a vessel not named gets nothing from it.
+func TestDarkVesselCandidateIsALead(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	dv := event.Event{Type: event.DarkVessel, Start: at, End: at, Lat: 35, Lon: 125, Confidence: 0.9, Sensor: "sar", Candidates: []uint32{412000001}}
+	dv.SetID()
+	other := event.Event{Type: event.Loitering, MMSI: 412000002, Start: at, End: at.Add(3 * time.Hour), Lat: 35, Lon: 125, Confidence: 0.8}
+	other.SetID()
+	ps := Build(nil, []event.Event{dv, other}, Options{})
+	p := find(ps, 412000001, "")
+	if p == nil {
+		t.Fatal("no profile for the candidate")
+	}
+	var got *Reason
+	for i := range p.Risk.Reasons {
+		if p.Risk.Reasons[i].Code == CodeDarkVesselLead {
+			got = &p.Risk.Reasons[i]
+		}
+	}
+	if got == nil || got.Points != 3 || !strings.Contains(got.Reason, "satellite detection") {
+		t.Fatalf("candidate's risk %+v, want a dark_vessel_candidate reason of 3 points", p.Risk)
+	}
+	if q := find(ps, 0, ""); q != nil {
+		t.Errorf("a profile for MMSI 0: %+v", q)
+	}
+	if q := find(ps, 412000002, ""); q != nil {
+		for _, r := range q.Risk.Reasons {
+			if r.Code == CodeDarkVesselLead {
+				t.Errorf("a vessel not named got the lead: %+v", r)
+			}
+		}
+	}
+}
