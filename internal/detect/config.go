@@ -70,9 +70,20 @@ func LoadConfig(r io.Reader) (Options, error) {
 }
 
 // setOption sets one option from a YAML value; options in milliseconds
-// also take Go durations ("2h30m") under their name without "_ms".
+// also take Go durations ("2h30m") under their name without "_ms", and a
+// duration option also takes milliseconds under its name with "_ms" (the
+// name it had in files written before durations were durations).
 func setOption(sec reflect.Value, key string, v any) error {
 	f, ok := fieldBySnake(sec, key)
+	if !ok && strings.HasSuffix(key, "_ms") {
+		if d, found := fieldBySnake(sec, strings.TrimSuffix(key, "_ms")); found && d.Type() == durationType {
+			if n, isNum := number(v); isNum && n >= 0 {
+				d.SetInt(int64(n * float64(time.Millisecond)))
+				return nil
+			}
+			return fmt.Errorf("want milliseconds, got %v", v)
+		}
+	}
 	if !ok {
 		f, ok = fieldBySnake(sec, key+"_ms")
 		if !ok {

@@ -27,7 +27,7 @@ func TestConfigRoundTripAndOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Loitering.MinDurationMs != 4*3600*1000 || o.Loitering.MaxSpeedKn != 1.5 || o.Gap.MinGapMs != 3600*1000 || o.Gap.MinShoreNM != 50 {
+	if o.Loitering.MinDuration != 4*time.Hour || o.Loitering.MaxSpeedKn != 1.5 || o.Gap.MinGap != time.Hour || o.Gap.MinShoreNM != 50 {
 		t.Errorf("options %+v %+v", o.Loitering, o.Gap)
 	}
 }

@@ -119,7 +119,7 @@ type FeedCoverage struct {
 	Feed      uint16 // the feed's number (the input's index for `picket analyze`)
 	Positions int64
 	Spans     []CoverageSpan
-	// Outages are the silences of at least GapOptions.FeedOutageMs
+	// Outages are the silences of at least GapOptions.FeedOutage.Milliseconds()
 	// between its spans.
 	Outages []CoverageSpan
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/geo"
@@ -19,32 +20,32 @@ import (
 // seen only by satellite imagery); the defaults follow the encounter and
 // gap definitions they build on.
 type DarkRendezvousOptions struct {
-	// MinOverlapMs is how long both vessels must have been dark at once.
+	// MinOverlap is how long both vessels must have been dark at once.
 	// Default 2 h: the encounter detector's (GFW's) shortest encounter.
-	MinOverlapMs int64
-	// MinMeetMs is how long the two must have been able to stay together
+	MinOverlap time.Duration
+	// MinMeet is how long the two must have been able to stay together
 	// during the overlap (a transfer takes hours). Default 1 h.
-	MinMeetMs int64
+	MinMeet time.Duration
 	// MaxSpeedKn is the fastest either vessel is believed to have sailed
 	// while dark. Default 12 kn, a laden tanker's usual service speed. It
 	// bounds the meeting: each vessel must have been able to reach a
-	// common point from its last fix before its gap, stay MinMeetMs, and
+	// common point from its last fix before its gap, stay MinMeet, and
 	// reach its first fix after, at no more than this speed. There is no
 	// fixed bound on how far apart they went dark.
 	MaxSpeedKn float64
-	// SyncMs is how close in time two vessels must have gone dark, and
+	// Sync is how close in time two vessels must have gone dark, and
 	// reappeared, to be synchronised: strong evidence of a meeting
 	// arranged in advance. Default 2 h.
-	SyncMs int64
+	Sync time.Duration
 	// NearNM: a pair must have gone dark or reappeared within this of
 	// each other, or else be synchronised at both ends, have gone dark
 	// closing on each other and reappeared parting (by their reported
 	// speeds and courses): two vessels merely dark at the same time
 	// somewhere within reach are not a lead. Default 30 nm.
 	NearNM float64
-	// MaxGapMs ignores longer gaps: a vessel dark for days could have met
+	// MaxGap ignores longer gaps: a vessel dark for days could have met
 	// anyone. Default 3 days.
-	MaxGapMs int64
+	MaxGap time.Duration
 	// StayPutM: a vessel that reappeared within this of where it went dark
 	// stayed where it was (at anchor, moored, in a queue: ships waiting at
 	// an anchorage re-anchor 2-5 km away). Two such vessels more than this
@@ -73,32 +74,32 @@ type DarkRendezvousOptions struct {
 	// pairs first. A vessel meeting two others in one dark period then
 	// yields one of the two meetings.
 	AllPairs bool
-	// HoldMs is how long, in data time after the later of two gaps ends, a
+	// Hold is how long, in data time after the later of two gaps ends, a
 	// pair stays open: it is emitted as soon as the second vessel
 	// reappears (open), re-sent under the same id if its standing changes,
 	// withdrawn if a more plausible partner takes one of its gaps, and
-	// final after HoldMs. Default 6 h; 1 ms decides at once.
-	HoldMs int64
+	// final after Hold. Default 6 h; 1 ms decides at once.
+	Hold time.Duration
 }
 
 func (o *DarkRendezvousOptions) defaults() {
-	if o.MinOverlapMs <= 0 {
-		o.MinOverlapMs = 2 * hourMs
+	if o.MinOverlap <= 0 {
+		o.MinOverlap = time.Duration(2*hourMs) * time.Millisecond
 	}
-	if o.MinMeetMs <= 0 {
-		o.MinMeetMs = hourMs
+	if o.MinMeet <= 0 {
+		o.MinMeet = time.Duration(hourMs) * time.Millisecond
 	}
 	if o.MaxSpeedKn <= 0 {
 		o.MaxSpeedKn = 12
 	}
-	if o.SyncMs <= 0 {
-		o.SyncMs = 2 * hourMs
+	if o.Sync <= 0 {
+		o.Sync = time.Duration(2*hourMs) * time.Millisecond
 	}
 	if o.NearNM <= 0 {
 		o.NearNM = 30
 	}
-	if o.MaxGapMs <= 0 {
-		o.MaxGapMs = 3 * 24 * hourMs
+	if o.MaxGap <= 0 {
+		o.MaxGap = time.Duration(3*24*hourMs) * time.Millisecond
 	}
 	if o.StayPutM <= 0 {
 		o.StayPutM = 6000
@@ -112,8 +113,8 @@ func (o *DarkRendezvousOptions) defaults() {
 	if o.MinReception <= 0 {
 		o.MinReception = 8
 	}
-	if o.HoldMs <= 0 {
-		o.HoldMs = 6 * hourMs
+	if o.Hold <= 0 {
+		o.Hold = time.Duration(6*hourMs) * time.Millisecond
 	}
 }
 
@@ -124,16 +125,16 @@ func (o *DarkRendezvousOptions) defaults() {
 // stored gaps that went dark or reappeared within reach of where it did
 // (two grid hashes, one by start and one by end position, searched as far
 // as the two vessels could have sailed in their gaps), then stored itself.
-// A gap that ended more than MaxGapMs - MinOverlapMs before the newest
+// A gap that ended more than MaxGap - MinOverlap before the newest
 // cannot overlap any gap still to come and is forgotten, so memory holds
-// about MaxGapMs of gaps.
+// about MaxGap of gaps.
 //
-// A pair of gaps is a rendezvous when they overlap by MinOverlapMs, at
+// A pair of gaps is a rendezvous when they overlap by MinOverlap, at
 // least one gap looks intentional (or both happened where reception was
 // good: a shared coverage hole is not a meeting), neither had a feed
 // outage, the meeting would be at sea (not two ships waiting at anchor,
 // not a ship waiting at a port, not a canal or river, not on land), both
-// could have reached a common point and stayed there MinMeetMs without
+// could have reached a common point and stayed there MinMeet without
 // sailing faster than MaxSpeedKn, and they are synchronised at both ends
 // or went dark or reappeared within NearNM. The reachability test
 // intersects, at times spread over the overlap, the positions each vessel
@@ -141,7 +142,7 @@ func (o *DarkRendezvousOptions) defaults() {
 // it reports the least speed such a meeting needs.
 //
 // A plausible pair is emitted, open, when the second vessel reappears.
-// It stays open HoldMs of data time, then is final unless one of its gaps
+// It stays open Hold of data time, then is final unless one of its gaps
 // has gone to a more plausible pair (see AllPairs), when it is withdrawn,
 // so that a dozen ships dark in one area yield their likely meetings
 // rather than every pair of them.
@@ -197,7 +198,7 @@ type DarkRendezvousDetector struct {
 	added  int   // gaps added since the last compaction
 	stamp  uint64
 	cands  []drCand // found by the gap being added
-	held   []drCand // waiting for HoldMs, in order of at
+	held   []drCand // waiting for Hold, in order of at
 	order  []int    // scratch: held pairs by score
 	pass   uint64
 }
@@ -355,7 +356,7 @@ func (d *DarkRendezvousDetector) Add(ev *event.Event) {
 			g.segN = n
 		}
 	}
-	if dt := g.e - g.s; dt < d.opts.MinOverlapMs || dt > d.opts.MaxGapMs || g.outage {
+	if dt := g.e - g.s; dt < d.opts.MinOverlap.Milliseconds() || dt > d.opts.MaxGap.Milliseconds() || g.outage {
 		return
 	}
 	d.release(g.e)
@@ -383,7 +384,7 @@ func (d *DarkRendezvousDetector) Add(ev *event.Event) {
 	d.grid.visit(g.qlat, g.qlat, g.qlon, g.qlon, r, cand(d.ends))
 	for i := range d.cands {
 		c := &d.cands[i]
-		c.at = g.e + d.opts.HoldMs
+		c.at = g.e + d.opts.Hold.Milliseconds()
 		d.held = append(d.held, *c)
 		*c = drCand{}
 	}
@@ -405,7 +406,7 @@ func (d *DarkRendezvousDetector) compact(now int64) {
 		return
 	}
 	d.added = 0
-	horizon := now - d.opts.MaxGapMs + d.opts.MinOverlapMs
+	horizon := now - d.opts.MaxGap.Milliseconds() + d.opts.MinOverlap.Milliseconds()
 	kept := d.alive[:0]
 	d.maxDur = 0
 	for _, g := range d.alive {
@@ -484,12 +485,12 @@ func (d *DarkRendezvousDetector) judge(g, h *drGap) (c drCand, ok bool) {
 		return c, false
 	}
 	os, oe := max(g.s, h.s), min(g.e, h.e)
-	if oe-os < o.MinOverlapMs {
+	if oe-os < o.MinOverlap.Milliseconds() {
 		return c, false
 	}
 	startM := geo.Distance(g.plat, g.plon, h.plat, h.plon)
 	endM := geo.Distance(g.qlat, g.qlon, h.qlat, h.qlon)
-	syncStart, syncEnd := absMs(g.s-h.s) <= o.SyncMs, absMs(g.e-h.e) <= o.SyncMs
+	syncStart, syncEnd := absMs(g.s-h.s) <= o.Sync.Milliseconds(), absMs(g.e-h.e) <= o.Sync.Milliseconds()
 	if min(startM, endM) > o.NearNM*metresPerNM {
 		// Far apart at both ends: only two ships that went dark heading
 		// for each other and reappeared heading apart, in step at both
@@ -527,7 +528,7 @@ func (d *DarkRendezvousDetector) judge(g, h *drGap) (c drCand, ok bool) {
 	pl := newDrPlane((a.plat+a.qlat+b.plat+b.qlat)/4, a.plon+deltaLon(b.plon-a.plon)/2)
 	pa := drReach(pl, a)
 	pb := drReach(pl, b)
-	need, mx, my := drNeededKn(&pa, &pb, os, oe, o.MinMeetMs)
+	need, mx, my := drNeededKn(&pa, &pb, os, oe, o.MinMeet.Milliseconds())
 	if need > o.MaxSpeedKn {
 		return c, false
 	}
@@ -542,7 +543,7 @@ func (d *DarkRendezvousDetector) judge(g, h *drGap) (c drCand, ok bool) {
 
 	overlap := oe - os
 	// Confidence: synchronisation counts most (both went dark and
-	// reappeared within SyncMs of each other: arranged), then darkness
+	// reappeared within Sync of each other: arranged), then darkness
 	// (intentional gaps), closeness at one end, the length of the overlap
 	// and how easily they could have met.
 	sync := 0.0
@@ -559,10 +560,10 @@ func (d *DarkRendezvousDetector) judge(g, h *drGap) (c drCand, ok bool) {
 		0.25*sync +
 		0.25*darkness +
 		0.15*near +
-		0.1*ramp(float64(overlap), float64(o.MinOverlapMs), 4*float64(o.MinOverlapMs)) +
+		0.1*ramp(float64(overlap), float64(o.MinOverlap.Milliseconds()), 4*float64(o.MinOverlap.Milliseconds())) +
 		0.05*ramp(need, o.MaxSpeedKn, o.MaxSpeedKn/3)
 	why := [3]string{"neither gap looks intentional but reception was good", "one gap looks intentional", "both gaps look intentional"}[intent]
-	syncWhy := [3]string{"not synchronised", "synchronised at one end", "synchronised: dark and back within " + hours(o.SyncMs) + " of each other"}[int(sync*2)]
+	syncWhy := [3]string{"not synchronised", "synchronised at one end", "synchronised: dark and back within " + hours(o.Sync.Milliseconds()) + " of each other"}[int(sync*2)]
 	var ev []event.Fix
 	for _, x := range []*drGap{a, b} {
 		for _, f := range x.evidence {

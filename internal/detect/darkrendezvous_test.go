@@ -257,7 +257,7 @@ func TestDrNeededKn(t *testing.T) {
 	}
 }
 
-// TestDarkRendezvousLive: the rendezvous is decided HoldMs after the
+// TestDarkRendezvousLive: the rendezvous is decided Hold after the
 // second vessel reappears, before Finish.
 func TestDarkRendezvousLive(t *testing.T) {
 	var got []event.Event
@@ -365,7 +365,7 @@ func TestDarkRendezvousScale(t *testing.T) {
 	if len(got) != 1 || got[0].MMSI != 412000001 {
 		t.Fatalf("%d rendezvous: %v", len(got), got)
 	}
-	// About MaxGapMs of gaps are kept: a week of a year's 50,000.
+	// About MaxGap of gaps are kept: a week of a year's 50,000.
 	if len(d.alive) > 3*n*7/365 {
 		t.Errorf("%d gaps kept of %d", len(d.alive), n)
 	}

@@ -119,8 +119,8 @@ func checkEpisode(t *testing.T, ts []took) {
 }
 
 // TestEncounterEmittedWhileOpen: an encounter is emitted as soon as it
-// has lasted MinDurationMs, again as it grows, and a last time when the
-// pair has been apart MergeGapMs; batch keeps that last form, the same
+// has lasted MinDuration, again as it grows, and a last time when the
+// pair has been apart MergeGap; batch keeps that last form, the same
 // event as detectors emitting only at the end give.
 func TestEncounterEmittedWhileOpen(t *testing.T) {
 	var s scene

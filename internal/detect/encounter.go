@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/geo"
@@ -16,18 +17,18 @@ import (
 // one pair less than 4 h apart merged).
 //
 // Skylight's stricter "standard rendezvous" (within 250 m for more than 30
-// minutes) is MaxDistanceM: 250, MinDurationMs: 30 min, which
+// minutes) is MaxDistanceM: 250, MinDuration: 30 min, which
 // SkylightRendezvous returns; the other thresholds keep their defaults.
 type EncounterOptions struct {
 	// MaxDistanceM is how close two vessels must be to count as together.
 	// Default 500 m (GFW; Skylight's standard rendezvous: 250 m).
 	MaxDistanceM float64
-	// MinDurationMs is how long a pair must be together, summed over the
+	// MinDuration is how long a pair must be together, summed over the
 	// episodes merged into one encounter. Default 2 h (GFW; Skylight's
 	// standard rendezvous: 30 min). GFW drops each raw run shorter than
 	// this before merging; picket sums them, so that an encounter cut in
 	// two by a reception gap still counts.
-	MinDurationMs int64
+	MinDuration time.Duration
 	// MaxSpeedKn bounds the time-weighted median speed of the two vessels
 	// while together: their reported speed over ground, or the speed their
 	// positions imply when they report none. Default 2 kn (GFW, which uses
@@ -38,22 +39,22 @@ type EncounterOptions struct {
 	// whose mean position is nearer. Default 10 km (GFW). Ports are looked
 	// up within 20 km, so larger values act as 20 km.
 	MinPortM float64
-	// MergeGapMs merges episodes of the same pair less than this apart into
+	// MergeGap merges episodes of the same pair less than this apart into
 	// one encounter. Default 4 h (GFW's min_hours_between_encounters).
-	MergeGapMs int64
+	MergeGap time.Duration
 	// MaxFixSpeedKn is the fastest a fix may be and still take part: a
 	// faster fix takes its vessel out of the index and ends its episodes.
 	// Most traffic is faster and leaves the detector after this test.
 	// Default 2 × MaxSpeedKn (4 kn): pair trawlers towing at 3-4 kn stay in
 	// and are then rejected by their median speed, as GFW rejects them.
 	MaxFixSpeedKn float64
-	// MaxGapMs is the longest silence of either vessel across which its
+	// MaxGap is the longest silence of either vessel across which its
 	// position is interpolated, and the longest a pair may go without a
 	// measurement and stay in one episode. Default 3 h. GFW interpolates its
 	// 10-minute grid across at most 1 h; picket interpolates further so
 	// that satellite-only tracks (one fix every 1-2 h) are measured, and
 	// counts how dense the evidence was in the confidence.
-	MaxGapMs int64
+	MaxGap time.Duration
 	// MinSamples is the least number of measurements of the pair's
 	// distance an encounter needs. Default 3.
 	MinSamples int
@@ -76,15 +77,15 @@ type EncounterOptions struct {
 // SkylightRendezvous returns options for Skylight's "standard rendezvous":
 // two vessels within 250 m for more than 30 minutes.
 func SkylightRendezvous() EncounterOptions {
-	return EncounterOptions{MaxDistanceM: 250, MinDurationMs: 30 * minuteMs}
+	return EncounterOptions{MaxDistanceM: 250, MinDuration: 30 * time.Minute}
 }
 
 func (o *EncounterOptions) defaults() {
 	if o.MaxDistanceM <= 0 {
 		o.MaxDistanceM = 500
 	}
-	if o.MinDurationMs <= 0 {
-		o.MinDurationMs = 2 * hourMs
+	if o.MinDuration <= 0 {
+		o.MinDuration = time.Duration(2*hourMs) * time.Millisecond
 	}
 	if o.MaxSpeedKn <= 0 {
 		o.MaxSpeedKn = 2
@@ -92,14 +93,14 @@ func (o *EncounterOptions) defaults() {
 	if o.MinPortM <= 0 {
 		o.MinPortM = 10_000
 	}
-	if o.MergeGapMs <= 0 {
-		o.MergeGapMs = 4 * hourMs
+	if o.MergeGap <= 0 {
+		o.MergeGap = time.Duration(4*hourMs) * time.Millisecond
 	}
 	if o.MaxFixSpeedKn <= 0 {
 		o.MaxFixSpeedKn = 2 * o.MaxSpeedKn
 	}
-	if o.MaxGapMs <= 0 {
-		o.MaxGapMs = 3 * hourMs
+	if o.MaxGap <= 0 {
+		o.MaxGap = time.Duration(3*hourMs) * time.Millisecond
 	}
 	if o.MinSamples <= 0 {
 		o.MinSamples = 3
@@ -131,17 +132,17 @@ func (o *EncounterOptions) defaults() {
 // minutes by satellite are measured every 45. When one reports several
 // times between two fixes of the other, its last fix before the other's
 // is the one measured. Consecutive measurements
-// within MaxDistanceM and at most MaxGapMs apart make an episode; episodes
-// of a pair less than MergeGapMs apart make one encounter, judged (time
+// within MaxDistanceM and at most MaxGap apart make an episode; episodes
+// of a pair less than MergeGap apart make one encounter, judged (time
 // together, median distance and speed, port and land) and emitted final
-// when the pair has stayed apart for MergeGapMs, and in Finish. In an
+// when the pair has stayed apart for MergeGap, and in Finish. In an
 // engine that emits open episodes, an encounter that has lasted
-// MinDurationMs is also judged every encCheckMs of data time on what it
+// MinDuration is also judged every encCheckMs of data time on what it
 // holds so far and emitted as it stands (emission.go).
 //
 // Pairs are found through the grid and then followed through the partner
 // lists of the two vessels. A sweep every sweepMs of data time drops
-// vessels not heard for MaxGapMs and closes what they left open, so that
+// vessels not heard for MaxGap and closes what they left open, so that
 // memory holds only slow vessels heard lately and pairs that were close.
 
 // sweepMs is how often, in data time, stale vessels and pairs are swept.
@@ -278,7 +279,7 @@ func (d *EncounterDetector) Position(o *Obs) {
 		if f.Time <= v.last.t {
 			return // out of order or a repeat: interpolation needs time to move on
 		}
-		v.prev, v.hasPrev = v.last, f.Time-v.last.t <= d.opts.MaxGapMs
+		v.prev, v.hasPrev = v.last, f.Time-v.last.t <= d.opts.MaxGap.Milliseconds()
 		v.last = fx
 		d.place(v)
 	}
@@ -390,7 +391,7 @@ func (d *EncounterDetector) sample(p *encPair, w *encVessel, lat, lon, kn, dist 
 		p.epOpen = false
 		return
 	}
-	if p.epOpen && s-p.epLast > d.opts.MaxGapMs {
+	if p.epOpen && s-p.epLast > d.opts.MaxGap.Milliseconds() {
 		p.epOpen = false
 	}
 	a := &p.acc
@@ -399,7 +400,7 @@ func (d *EncounterDetector) sample(p *encPair, w *encVessel, lat, lon, kn, dist 
 		weight = max(s-p.epLast, 1000)
 		a.togetherMs += s - p.epLast
 	} else {
-		if p.hasAcc && s-a.end >= d.opts.MergeGapMs {
+		if p.hasAcc && s-a.end >= d.opts.MergeGap.Milliseconds() {
 			d.flush(p)
 		}
 		if !p.hasAcc {
@@ -418,7 +419,7 @@ func (d *EncounterDetector) sample(p *encPair, w *encVessel, lat, lon, kn, dist 
 	sec := uint32(min(weight/1000, math.MaxUint32/4))
 	a.dist[histBin(dist, d.opts.MaxDistanceM)] += sec
 	a.speed[histBin((kn+w.last.kn)/2, d.opts.MaxFixSpeedKn)] += sec
-	if d.opens && s >= p.checkAt && a.togetherMs >= d.opts.MinDurationMs && a.n >= d.opts.MinSamples {
+	if d.opens && s >= p.checkAt && a.togetherMs >= d.opts.MinDuration.Milliseconds() && a.n >= d.opts.MinSamples {
 		// Every encCheckMs of data time is soon enough for an alert; the
 		// port and shore look-ups and the event are made only when one
 		// is due.
@@ -435,7 +436,7 @@ func (d *EncounterDetector) sample(p *encPair, w *encVessel, lat, lon, kn, dist 
 }
 
 // encCheckMs is how often, in data time, an encounter that has lasted
-// MinDurationMs is judged while it goes on.
+// MinDuration is judged while it goes on.
 const encCheckMs = 10 * minuteMs
 
 // histBin maps v in [0, top] to a histogram bin.
@@ -469,7 +470,7 @@ func histMedian(h *[encBins]uint32, top float64) float64 {
 
 // remove takes v out of the index. ending closes the episodes of its pairs
 // (the vessel sped up or entered port); a vessel gone silent leaves them
-// to MaxGapMs.
+// to MaxGap.
 func (d *EncounterDetector) remove(v *encVessel, ending bool) {
 	for _, p := range v.pairs {
 		if ending {
@@ -544,23 +545,23 @@ func (d *EncounterDetector) unplace(v *encVessel) {
 	v.slot = -1
 }
 
-// sweep drops vessels not heard for MaxGapMs and settles the pairs whose
+// sweep drops vessels not heard for MaxGap and settles the pairs whose
 // time has come.
 func (d *EncounterDetector) sweep(now int64) {
 	d.sweepAt = now + sweepMs
 	clear(d.maybe[:])
 	for _, v := range d.vessels {
-		if now-v.last.t > d.opts.MaxGapMs {
+		if now-v.last.t > d.opts.MaxGap.Milliseconds() {
 			d.remove(v, false)
 		} else {
 			d.mark(v.key.mmsi)
 		}
 	}
 	for k, p := range d.pairs {
-		if p.epOpen && now-p.epLast > d.opts.MaxGapMs {
+		if p.epOpen && now-p.epLast > d.opts.MaxGap.Milliseconds() {
 			p.epOpen = false
 		}
-		if !p.epOpen && p.hasAcc && now-p.acc.end >= d.opts.MergeGapMs {
+		if !p.epOpen && p.hasAcc && now-p.acc.end >= d.opts.MergeGap.Milliseconds() {
 			d.flush(p)
 		}
 		if !p.epOpen && !p.hasAcc {
@@ -613,7 +614,7 @@ func (d *EncounterDetector) judge(p *encPair) (ev event.Event, why string) {
 		ev.Lat = a.sumLat / float64(a.n)
 		ev.Lon = geo.NormalizeLon(a.refLon + a.sumLon/float64(a.n))
 	}
-	if a.togetherMs < o.MinDurationMs || a.n < o.MinSamples {
+	if a.togetherMs < o.MinDuration.Milliseconds() || a.n < o.MinSamples {
 		return ev, "too short"
 	}
 	kn := histMedian(&a.speed, o.MaxFixSpeedKn)
@@ -669,7 +670,7 @@ func (d *EncounterDetector) confidence(a *encAcc, kn float64) float64 {
 	o := &d.opts
 	dist := histMedian(&a.dist, o.MaxDistanceM)
 	return clamp01(0.35 +
-		0.2*ramp(float64(a.togetherMs), float64(o.MinDurationMs), 4*float64(o.MinDurationMs)) +
+		0.2*ramp(float64(a.togetherMs), float64(o.MinDuration.Milliseconds()), 4*float64(o.MinDuration.Milliseconds())) +
 		0.15*ramp(dist, o.MaxDistanceM, 0.2*o.MaxDistanceM) +
 		0.1*ramp(kn, o.MaxSpeedKn, 0.25*o.MaxSpeedKn) +
 		0.2*encDensity(a))

@@ -495,7 +495,8 @@ func scRun(t *testing.T, path string, c scCase, defaultTypes string) string {
 		opts.Encounter.MaxDistanceM, _ = strconv.ParseFloat(s, 64)
 	}
 	if s, ok := a["min-duration"]; ok {
-		opts.Encounter.MinDurationMs, _ = scDur(s)
+		ms, _ := scDur(s)
+		opts.Encounter.MinDuration = time.Duration(ms) * time.Millisecond
 	}
 	w := &scWorld{truth: map[uint32][]scPoint{}, last: map[uint32]scPoint{}, every: map[uint32]int64{}}
 	for i, l := range c.input {
@@ -808,7 +809,7 @@ func TestEncounterHoustonBerths(t *testing.T) {
 	inHouston := func(e event.Event) bool {
 		return e.Lat > 29.3 && e.Lat < 29.8 && e.Lon > -95.35 && e.Lon < -94.65
 	}
-	opts := Options{Encounter: EncounterOptions{MinDurationMs: 15 * minuteMs}}
+	opts := Options{Encounter: EncounterOptions{MinDuration: 15 * time.Minute}}
 	count := func(places Places) (n int, sample string) {
 		for _, e := range scFeed(rs, opts, places) {
 			if e.Type == event.Encounter && inHouston(e) {

@@ -311,7 +311,7 @@ func (e *Engine) TakeEvents() []Emission {
 
 // Coverage returns each input or feed's coverage so far: the times it
 // delivered positions and its outages (silences from everyone of at least
-// GapOptions.FeedOutageMs), for a runner to show.
+// GapOptions.FeedOutage.Milliseconds()), for a runner to show.
 func (e *Engine) Coverage() Coverage { return e.gaps.Coverage() }
 
 // Close closes what every detector holds open, as at the end of the data

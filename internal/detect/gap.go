@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/geo"
@@ -20,12 +21,12 @@ import (
 // hear there — and while the feed that heard the vessel was hearing
 // anyone at all.
 type GapOptions struct {
-	MinGapMs         int64   // default 6 h
-	IntentionalMinMs int64   // default 12 h
-	MinShoreNM       float64 // default 50 nm
+	MinGap         time.Duration // default 6 h
+	IntentionalMin time.Duration // default 12 h
+	MinShoreNM     float64       // default 50 nm
 	// MinReception is the positions per vessel-day at which the other
 	// vessels within about one ReceptionCellDeg of where the vessel went
-	// dark were heard during the first IntentionalMinMs of the gap.
+	// dark were heard during the first IntentionalMin of the gap.
 	// Default 8: satellite coverage offshore (a pass about every 90 min)
 	// gives 10 to 30 and terrestrial coverage hundreds, while where
 	// nobody is being heard the vessels around are heard a few times a
@@ -40,31 +41,31 @@ type GapOptions struct {
 	// Default 14 (GFW). Where the area's reception gives vessels fewer
 	// (satellite alone: exactEarth's 2012 coverage of the Indian Ocean
 	// heard most vessels once or twice in 3 hours), half of what it gives
-	// them in IntentionalMinMs is enough, and never fewer than 3.
+	// them in IntentionalMin is enough, and never fewer than 3.
 	MinPositionsBefore int
 	// ReceptionCellDeg is the cell of the reception measure; the cell of
 	// the gap's start and its eight neighbours are counted. Default 1
 	// degree.
 	ReceptionCellDeg float64
-	// ReceptionKeepMs is how much reception history is kept: a gap is
+	// ReceptionKeep is how much reception history is kept: a gap is
 	// judged on reception at its start, which is this long ago at most
 	// before the vessel reappears. Older history is dropped, so a server
 	// running for months keeps a bounded map. Default 8 days.
-	ReceptionKeepMs int64
-	// FeedOutageMs is how long an input or feed must have delivered no
+	ReceptionKeep time.Duration
+	// FeedOutage is how long an input or feed must have delivered no
 	// position at all, from any vessel, to have had an outage. A gap
 	// during which the feeds that heard the vessel before and after it had
 	// an outage is a coverage hole, never intentional. Default 2 h: a
 	// satellite feed hears something at every pass, about every 90 min.
-	FeedOutageMs int64
+	FeedOutage time.Duration
 }
 
 func (o *GapOptions) defaults() {
-	if o.MinGapMs <= 0 {
-		o.MinGapMs = 6 * hourMs
+	if o.MinGap <= 0 {
+		o.MinGap = time.Duration(6*hourMs) * time.Millisecond
 	}
-	if o.IntentionalMinMs <= 0 {
-		o.IntentionalMinMs = 12 * hourMs
+	if o.IntentionalMin <= 0 {
+		o.IntentionalMin = time.Duration(12*hourMs) * time.Millisecond
 	}
 	if o.MinShoreNM <= 0 {
 		o.MinShoreNM = 50
@@ -81,11 +82,11 @@ func (o *GapOptions) defaults() {
 	if o.ReceptionCellDeg <= 0 {
 		o.ReceptionCellDeg = 1
 	}
-	if o.ReceptionKeepMs <= 0 {
-		o.ReceptionKeepMs = 8 * 24 * hourMs
+	if o.ReceptionKeep <= 0 {
+		o.ReceptionKeep = time.Duration(8*24*hourMs) * time.Millisecond
 	}
-	if o.FeedOutageMs <= 0 {
-		o.FeedOutageMs = 2 * hourMs
+	if o.FeedOutage <= 0 {
+		o.FeedOutage = time.Duration(2*hourMs) * time.Millisecond
 	}
 }
 
@@ -109,8 +110,8 @@ type GapDetector struct {
 func NewGapDetector(opts GapOptions, emit Emitter) *GapDetector {
 	opts.defaults()
 	return &GapDetector{opts: opts, emit: emit,
-		rx:  newReception(opts.ReceptionCellDeg, 2*opts.IntentionalMinMs),
-		cov: newFeedCoverage(opts.FeedOutageMs)}
+		rx:  newReception(opts.ReceptionCellDeg, 2*opts.IntentionalMin.Milliseconds()),
+		cov: newFeedCoverage(opts.FeedOutage.Milliseconds())}
 }
 
 // Coverage returns each feed's coverage so far: when it delivered
@@ -124,7 +125,7 @@ func (d *GapDetector) Position(o *Obs) {
 	}
 	d.cov.heard(f.Feed, f.Time)
 	if f.Time-d.forgotAt > 6*hourMs {
-		d.rx.forget(f.Time - d.opts.ReceptionKeepMs)
+		d.rx.forget(f.Time - d.opts.ReceptionKeep.Milliseconds())
 		d.forgotAt = f.Time
 	}
 	if o.notShip() {
@@ -132,7 +133,7 @@ func (d *GapDetector) Position(o *Obs) {
 	}
 	rc := &o.ss.recent
 	if o.HasPrev {
-		if dt := f.Time - o.Prev.Time; dt >= d.opts.MinGapMs {
+		if dt := f.Time - o.Prev.Time; dt >= d.opts.MinGap.Milliseconds() {
 			d.gap(o, rc)
 		}
 		// After judging: a gap is judged on the others' reception.
@@ -164,15 +165,15 @@ func (d *GapDetector) gap(o *Obs, rc *recent) {
 	dt := f.Time - p.Time
 	before := rc.before(p.Time)
 	shore := o.places.shoreAt(p.Lat, p.Lon)
-	rxTo := min(p.Time+d.opts.IntentionalMinMs, f.Time)
+	rxTo := min(p.Time+d.opts.IntentionalMin.Milliseconds(), f.Time)
 	rx, rxHours := d.rx.rate(p.Lat, p.Lon, p.Time, rxTo)
 	silent := d.cov.silentMs(p.Time, f.Time, p.Feed, f.Feed)
-	outage := silent >= d.opts.FeedOutageMs
+	outage := silent >= d.opts.FeedOutage.Milliseconds()
 	// Heard well before: GFW's count, or, where reception is sparse (by
 	// satellite alone), half of what the area's reception gives a vessel in
 	// that time, and never fewer than 3.
-	need := min(d.opts.MinPositionsBefore, max(3, int(math.Ceil(rx*float64(d.opts.IntentionalMinMs)/(24*hourMs)/2))))
-	intentional := !outage && dt >= d.opts.IntentionalMinMs && shore >= d.opts.MinShoreNM*metresPerNM &&
+	need := min(d.opts.MinPositionsBefore, max(3, int(math.Ceil(rx*float64(d.opts.IntentionalMin.Milliseconds())/(24*hourMs)/2))))
+	intentional := !outage && dt >= d.opts.IntentionalMin.Milliseconds() && shore >= d.opts.MinShoreNM*metresPerNM &&
 		rx >= d.opts.MinReception && rxHours >= d.opts.MinReceptionHours && before >= need
 	moved := geo.Distance(p.Lat, p.Lon, f.Lat, f.Lon)
 	conf := 0.4
@@ -183,7 +184,7 @@ func (d *GapDetector) gap(o *Obs, rc *recent) {
 		summary = fmt.Sprintf("%d unheard for %s: its feed heard nobody for %s of it (a coverage hole, not the vessel), reappeared %.0f nm away",
 			o.Vessel.MMSI, hours(dt), hours(silent), moved/metresPerNM)
 	case intentional:
-		conf = 0.6 + 0.2*ramp(float64(dt), float64(d.opts.IntentionalMinMs), 3*float64(d.opts.IntentionalMinMs)) + 0.2*ramp(rx, d.opts.MinReception, 3*d.opts.MinReception)
+		conf = 0.6 + 0.2*ramp(float64(dt), float64(d.opts.IntentionalMin.Milliseconds()), 3*float64(d.opts.IntentionalMin.Milliseconds())) + 0.2*ramp(rx, d.opts.MinReception, 3*d.opts.MinReception)
 		summary = fmt.Sprintf("%d dark for %s, %.0f nm from shore, reappeared %.0f nm away (likely intentional: others around heard %.0f times a day, it was heard %d times in the 12 h before)",
 			o.Vessel.MMSI, hours(dt), shore/metresPerNM, moved/metresPerNM, rx, before)
 	default:

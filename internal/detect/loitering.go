@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/geo"
@@ -10,29 +11,29 @@ import (
 
 // LoiteringOptions configures loitering detection. Defaults are Global
 // Fishing Watch's loitering events: average speed < 2 kn for >= 2 h,
-// >= 20 nm from shore (RFMO reports use 4 h: set MinDurationMs).
+// >= 20 nm from shore (RFMO reports use 4 h: set MinDuration).
 type LoiteringOptions struct {
-	MaxSpeedKn    float64 // default 2 kn (GFW)
-	MinDurationMs int64   // default 2 h (GFW)
-	MinShoreNM    float64 // default 20 nm (GFW)
-	// MaxIntervalMs is the longest silence a loitering run may contain:
+	MaxSpeedKn  float64       // default 2 kn (GFW)
+	MinDuration time.Duration // default 2 h (GFW)
+	MinShoreNM  float64       // default 20 nm (GFW)
+	// MaxInterval is the longest silence a loitering run may contain:
 	// beyond it the vessel's behaviour in between is unknown. Default 3 h.
-	MaxIntervalMs int64
-	MinFixes      int // default 3
+	MaxInterval time.Duration
+	MinFixes    int // default 3
 }
 
 func (o *LoiteringOptions) defaults() {
 	if o.MaxSpeedKn <= 0 {
 		o.MaxSpeedKn = 2
 	}
-	if o.MinDurationMs <= 0 {
-		o.MinDurationMs = 2 * hourMs
+	if o.MinDuration <= 0 {
+		o.MinDuration = time.Duration(2*hourMs) * time.Millisecond
 	}
 	if o.MinShoreNM <= 0 {
 		o.MinShoreNM = 20
 	}
-	if o.MaxIntervalMs <= 0 {
-		o.MaxIntervalMs = 3 * hourMs
+	if o.MaxInterval <= 0 {
+		o.MaxInterval = time.Duration(3*hourMs) * time.Millisecond
 	}
 	if o.MinFixes <= 0 {
 		o.MinFixes = 3
@@ -91,7 +92,7 @@ func (d *LoiteringDetector) Position(o *Obs) {
 	}
 	slow := !nan32(f.SOG) || o.HasPrev
 	slow = slow && speed < d.opts.MaxSpeedKn
-	if r != nil && (!slow || f.Time-r.last > d.opts.MaxIntervalMs) {
+	if r != nil && (!slow || f.Time-r.last > d.opts.MaxInterval.Milliseconds()) {
 		d.close(k, r)
 		o.ss.loiter, r = nil, nil
 	}
@@ -133,13 +134,13 @@ func (d *LoiteringDetector) Position(o *Obs) {
 
 // qualifies reports whether a run is loitering.
 func (d *LoiteringDetector) qualifies(r *loiterRun) bool {
-	return r.last-r.start >= d.opts.MinDurationMs && r.n >= d.opts.MinFixes
+	return r.last-r.start >= d.opts.MinDuration.Milliseconds() && r.n >= d.opts.MinFixes
 }
 
 func (d *LoiteringDetector) confidence(r *loiterRun) float64 {
 	dur := r.last - r.start
 	avg := r.sumSOG / float64(r.n)
-	return clamp01(0.5 + 0.3*ramp(float64(dur), float64(d.opts.MinDurationMs), 3*float64(d.opts.MinDurationMs)) + 0.2*ramp(avg, d.opts.MaxSpeedKn, 0))
+	return clamp01(0.5 + 0.3*ramp(float64(dur), float64(d.opts.MinDuration.Milliseconds()), 3*float64(d.opts.MinDuration.Milliseconds())) + 0.2*ramp(avg, d.opts.MaxSpeedKn, 0))
 }
 
 // event is a run's event as it stands.

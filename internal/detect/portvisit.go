@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/geo"
@@ -20,11 +21,11 @@ type PortVisitOptions struct {
 	// NoStop counts every entry, also without a stop; by default only
 	// visits with a stop count, as GFW's do.
 	NoStop bool
-	// ImpliedSpeedMs is the shortest time over which the speed of fixes
+	// ImpliedSpeed is the shortest time over which the speed of fixes
 	// that carry none (most CSV exports of positions) is measured from
 	// the distance moved: GPS noise of 10-20 m between fixes seconds apart
 	// reads as knots, over 10 minutes as less than 0.1 kn. Default 10 min.
-	ImpliedSpeedMs int64
+	ImpliedSpeed time.Duration
 }
 
 func (o *PortVisitOptions) defaults() {
@@ -40,8 +41,8 @@ func (o *PortVisitOptions) defaults() {
 	if o.StopEndKn <= 0 {
 		o.StopEndKn = 0.5
 	}
-	if o.ImpliedSpeedMs <= 0 {
-		o.ImpliedSpeedMs = 10 * minuteMs
+	if o.ImpliedSpeed <= 0 {
+		o.ImpliedSpeed = time.Duration(10*minuteMs) * time.Millisecond
 	}
 }
 
@@ -144,14 +145,14 @@ func (d *PortVisitDetector) Position(o *Obs) {
 }
 
 // speed is the fix's reported speed or, when it carries none, the speed
-// implied by the distance moved over at least ImpliedSpeedMs; NaN when
+// implied by the distance moved over at least ImpliedSpeed; NaN when
 // neither is known yet. since is when the vessel was first known to move
 // at that speed: the fix's time, or the start of the measure.
 func (d *PortVisitDetector) speed(v *visit, f *track.Fix) (kn float64, since int64) {
 	if !nan32(f.SOG) {
 		return float64(f.SOG), f.Time
 	}
-	if dt := f.Time - v.ref.Time; dt >= d.opts.ImpliedSpeedMs {
+	if dt := f.Time - v.ref.Time; dt >= d.opts.ImpliedSpeed.Milliseconds() {
 		v.implied = geo.Distance(v.ref.Lat, v.ref.Lon, f.Lat, f.Lon) / metresPerNM / (float64(dt) / hourMs)
 		v.impliedFrom, v.ref = v.ref.Time, *f
 	}

@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 	"maps"
+	"time"
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/geo"
@@ -17,17 +18,17 @@ import (
 //
 //   - impossible_speed: one transmitter whose reported position jumped and
 //     stayed: a track of StayFixes fixes, a jump of MinJumpM or more, then
-//     StayFixes fixes over StayMs from the new place while the old track
+//     StayFixes fixes over Stay from the new place while the old track
 //     is silent.
 //     It is alerted then, re-sent as more fixes confirm it, and final once
-//     SettleMs passed without the old track coming back alongside.
+//     Settle passed without the old track coming back alongside.
 //   - shared_mmsi: several transmitters at once: reports that hop between
 //     places MinJumpM or more apart SharedSwitches times, each hop within
-//     SettleMs of the last, coming back to at least two of those places
+//     Settle of the last, coming back to at least two of those places
 //     (A B A B): each is then a transmitter heard again, not a stray or
 //     stale fix. A jump on such an MMSI is one of its transmitters.
 //
-// A jump after more than MaxSilenceMs without a fix is not judged: the
+// A jump after more than MaxSilence without a fix is not judged: the
 // transmitter heard after a long silence far away is as likely another
 // one (placeholder MMSIs such as 1193046) as the same one moved.
 type SpoofingOptions struct {
@@ -43,18 +44,18 @@ type SpoofingOptions struct {
 	// impossible_speed: fewer is a stray or stale fix, not a vessel whose
 	// position moved. Default 3.
 	StayFixes int
-	// StayMs is how long the track must go on from the new place, the old
+	// Stay is how long the track must go on from the new place, the old
 	// one silent, for an impossible_speed. Default 30 min: a second
 	// transmitter heard while the first was between reports (a Class B
 	// at anchor reports every 3 min) would have shown itself by then.
-	StayMs int64
-	// SettleMs is how long after the last hop an episode is final (the
+	Stay time.Duration
+	// Settle is how long after the last hop an episode is final (the
 	// second transmitter, or the old track, may come back). Default 6 h.
-	SettleMs int64
-	// MaxSilenceMs is the longest silence before a jump for it to be an
+	Settle time.Duration
+	// MaxSilence is the longest silence before a jump for it to be an
 	// impossible_speed. Default 6 h: GNSS spoofing moves a position from
 	// one report to the next, and satellite passes come every ~90 min.
-	MaxSilenceMs int64
+	MaxSilence time.Duration
 }
 
 func (o *SpoofingOptions) defaults() {
@@ -67,14 +68,14 @@ func (o *SpoofingOptions) defaults() {
 	if o.StayFixes <= 0 {
 		o.StayFixes = 3
 	}
-	if o.StayMs <= 0 {
-		o.StayMs = 30 * minuteMs
+	if o.Stay <= 0 {
+		o.Stay = time.Duration(30*minuteMs) * time.Millisecond
 	}
-	if o.SettleMs <= 0 {
-		o.SettleMs = 6 * hourMs
+	if o.Settle <= 0 {
+		o.Settle = time.Duration(6*hourMs) * time.Millisecond
 	}
-	if o.MaxSilenceMs <= 0 {
-		o.MaxSilenceMs = 6 * hourMs
+	if o.MaxSilence <= 0 {
+		o.MaxSilence = time.Duration(6*hourMs) * time.Millisecond
 	}
 }
 
@@ -195,22 +196,22 @@ func (d *SpoofingDetector) Position(o *Obs) {
 			continue
 		case o.Segment == j.from:
 			j.returned = true
-		case o.Segment == j.to && f.Time-j.at <= d.opts.SettleMs:
+		case o.Segment == j.to && f.Time-j.at <= d.opts.Settle.Milliseconds():
 			j.toFixes++
 			j.end = f.Time
-			if !j.returned && j.fromFixes >= d.opts.StayFixes && j.toFixes >= d.opts.StayFixes && j.end-j.at >= d.opts.StayMs {
+			if !j.returned && j.fromFixes >= d.opts.StayFixes && j.toFixes >= d.opts.StayFixes && j.end-j.at >= d.opts.Stay.Milliseconds() {
 				j.stayed = true
 				d.report(mmsi, j, open)
 			}
 		}
-		if f.Time-max(j.at, st.hops.at) > d.opts.SettleMs {
+		if f.Time-max(j.at, st.hops.at) > d.opts.Settle.Milliseconds() {
 			d.settle(mmsi, j)
 			js = append(js[:i], js[i+1:]...)
 			continue
 		}
 		i++
 	}
-	if ep == nil && o.NewSegment && o.From != nil && o.JumpM >= d.opts.MinJumpM && f.Time-o.From.Last.Time <= d.opts.MaxSilenceMs {
+	if ep == nil && o.NewSegment && o.From != nil && o.JumpM >= d.opts.MinJumpM && f.Time-o.From.Last.Time <= d.opts.MaxSilence.Milliseconds() {
 		js = append(js, &jump{from: o.From, to: o.Segment, at: f.Time, lat: f.Lat, lon: f.Lon,
 			fromLat: o.From.Last.Lat, fromLon: o.From.Last.Lon, jumpKn: o.JumpKn, jumpM: o.JumpM,
 			fromFixes: o.From.Fixes, toFixes: 1, end: f.Time, before: o.From.Last, after: *f})
@@ -262,7 +263,7 @@ func (d *SpoofingDetector) hop(mmsi uint32, st *spoofState, o *Obs) {
 	if dM < d.opts.MinJumpM {
 		return
 	}
-	if h.n > 0 && f.Time-h.at > d.opts.SettleMs {
+	if h.n > 0 && f.Time-h.at > d.opts.Settle.Milliseconds() {
 		*h = hops{last: h.last}
 	}
 	if h.n == 0 {
@@ -310,7 +311,7 @@ func (d *SpoofingDetector) jumpEvent(mmsi uint32, j *jump) event.Event {
 	}
 }
 
-// settle decides a jump SettleMs after it (or after the vessel's last
+// settle decides a jump Settle after it (or after the vessel's last
 // hop): final if it stayed.
 func (d *SpoofingDetector) settle(mmsi uint32, j *jump) {
 	if j.stayed {
@@ -376,11 +377,11 @@ func (d *SpoofingDetector) update(ep *sharedEpisode) {
 	}
 }
 
-// closeShared emits the shared-use episodes quiet for SettleMs (all of
+// closeShared emits the shared-use episodes quiet for Settle (all of
 // them when all is set).
 func (d *SpoofingDetector) closeShared(now int64, all bool) {
 	for mmsi, ep := range d.shared {
-		if !all && now-ep.ev.End.UnixMilli() <= d.opts.SettleMs {
+		if !all && now-ep.ev.End.UnixMilli() <= d.opts.Settle.Milliseconds() {
 			continue
 		}
 		delete(d.shared, mmsi)

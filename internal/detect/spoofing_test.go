@@ -20,7 +20,7 @@ func TestSpoofingScenarios(t *testing.T) {
 	}
 }
 
-// A spoofed jump is alerted live once the new track has gone on for StayMs
+// A spoofed jump is alerted live once the new track has gone on for Stay
 // (30 min), not 6 h after: it is sent open, re-sent under the same id as
 // fixes confirm it, and final when it has settled. If the old track then
 // alternates with the new one, the MMSI is shared and the jump withdrawn.

@@ -1,12 +1,14 @@
 package fuse
 
+import "time"
+
 // DedupOptions configures a Deduper. The zero value means the defaults.
 type DedupOptions struct {
-	// WindowMs is how far apart in data time two copies of one payload may
+	// Window is how far apart in data time two copies of one payload may
 	// be heard and still count as one transmission: receivers' clocks and
 	// forwarding delays differ by seconds. A real repeat of an identical
 	// payload (static data every 6 minutes) comes much later. Default 30 s.
-	WindowMs int64
+	Window time.Duration
 }
 
 // Deduper recognises the same transmission heard by several receivers:
@@ -27,10 +29,10 @@ type entry struct {
 
 // NewDeduper returns a Deduper.
 func NewDeduper(opts DedupOptions) *Deduper {
-	if opts.WindowMs <= 0 {
-		opts.WindowMs = 30_000
+	if opts.Window <= 0 {
+		opts.Window = 30 * time.Second
 	}
-	return &Deduper{window: opts.WindowMs, cur: make(map[uint64]entry), prev: make(map[uint64]entry)}
+	return &Deduper{window: opts.Window.Milliseconds(), cur: make(map[uint64]entry), prev: make(map[uint64]entry)}
 }
 
 // Seen reports whether a transmission with key (see PayloadKey) was

@@ -6,12 +6,13 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/picket-ais/picket/internal/ais"
 )
 
 func TestDeduper(t *testing.T) {
-	d := NewDeduper(DedupOptions{WindowMs: 30_000})
+	d := NewDeduper(DedupOptions{Window: 30 * time.Second})
 	k1 := PayloadKey([]byte("13HOI:0P0000VOHLCnHQKwvL05Ip"), 0)
 	k2 := PayloadKey([]byte("13HOI:0P0000VOHLCnHQKwvL05Ip"), 2)
 	steps := []struct {

@@ -9,7 +9,7 @@ import (
 )
 
 // The feed log keeps 8 days of data time, as the gap detector keeps
-// reception (detect.GapOptions.ReceptionKeepMs), and so does the
+// reception (detect.GapOptions.ReceptionKeep.Milliseconds()), and so does the
 // provenance each event was given (Pipeline.given): an event older than
 // that keeps what it had, or has no feed. Both are trimmed once a minute.
 const (

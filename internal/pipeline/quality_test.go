@@ -113,7 +113,7 @@ func TestQualityOnSimulatedScenarios(t *testing.T) {
 		var out []event.Event
 		for _, e := range evs {
 			if e.Type == event.Gap && e.Intentional != nil && *e.Intentional &&
-				e.Details["shore_nm"] >= def.MinShoreNM && e.Duration().Milliseconds() >= def.IntentionalMinMs {
+				e.Details["shore_nm"] >= def.MinShoreNM && e.Duration().Milliseconds() >= def.IntentionalMin.Milliseconds() {
 				out = append(out, e)
 			}
 		}

@@ -512,8 +512,8 @@ func (s *scenario) stageImpossibleSpeed(set int) {
 			}
 			f := far[s.rng.IntN(len(far))]
 			// Long enough to be told from a stray fix (the detector's
-			// StayMs), short enough to come back within the scenario.
-			stay := detect.DefaultOptions().Spoofing.StayMs
+			// Stay), short enough to come back within the scenario.
+			stay := detect.DefaultOptions().Spoofing.Stay.Milliseconds()
 			sp := spoofPlan{at: t, until: t + 2*stay + t%hour, lat: f.Lat, lon: f.Lon, trueLat: lat, trueLon: lon}
 			ves := s.fleet[v]
 			ves.busy, ves.role = true, "reports false positions"

@@ -13,12 +13,12 @@ import (
 // detectors rule out); if a default moves, the staging must move with it.
 func TestThresholdsFollowDetectorDefaults(t *testing.T) {
 	d := detect.DefaultOptions()
-	if gapShoreM != d.Gap.MinShoreNM*nm || gapMinMs != d.Gap.IntentionalMinMs {
+	if gapShoreM != d.Gap.MinShoreNM*nm || gapMinMs != d.Gap.IntentionalMin.Milliseconds() {
 		t.Errorf("intentional gaps staged >= %.0f nm, >= %d ms; the gap detector wants %.0f nm, %d ms",
-			gapShoreM/nm, gapMinMs, d.Gap.MinShoreNM, d.Gap.IntentionalMinMs)
+			gapShoreM/nm, gapMinMs, d.Gap.MinShoreNM, d.Gap.IntentionalMin.Milliseconds())
 	}
-	if outageMinMs < d.Gap.MinGapMs || outageMinMs < d.Gap.FeedOutageMs {
-		t.Errorf("a staged outage of %d ms makes no gap or no outage (gaps from %d ms, outages from %d ms)", outageMinMs, d.Gap.MinGapMs, d.Gap.FeedOutageMs)
+	if outageMinMs < d.Gap.MinGap.Milliseconds() || outageMinMs < d.Gap.FeedOutage.Milliseconds() {
+		t.Errorf("a staged outage of %d ms makes no gap or no outage (gaps from %d ms, outages from %d ms)", outageMinMs, d.Gap.MinGap.Milliseconds(), d.Gap.FeedOutage.Milliseconds())
 	}
 	if 2*satDarkFromM <= d.DarkRendezvous.NearNM*nm {
 		t.Errorf("satellite-only meetings go dark %.0f nm apart at least, within NearNM (%.0f nm): they do not test reach", 2*satDarkFromM/nm, d.DarkRendezvous.NearNM)

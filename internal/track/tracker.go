@@ -2,6 +2,7 @@ package track
 
 import (
 	"math"
+	"time"
 
 	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/identity"
@@ -21,9 +22,9 @@ type Options struct {
 	// as 0 or 123456789 are shared by hundreds of transmitters); the one
 	// heard least recently is closed to make room. Default 8.
 	MaxOpen int
-	// IdleMs closes an open segment not heard for this long when another
+	// Idle closes an open segment not heard for this long when another
 	// segment of the same MMSI is heard. Default 72 h.
-	IdleMs int64
+	Idle time.Duration
 }
 
 // Tracker holds every vessel.
@@ -54,8 +55,8 @@ func New(opts Options) *Tracker {
 	if opts.MaxOpen <= 0 {
 		opts.MaxOpen = 8
 	}
-	if opts.IdleMs <= 0 {
-		opts.IdleMs = 72 * 3600 * 1000
+	if opts.Idle <= 0 {
+		opts.Idle = 72 * time.Hour
 	}
 	return &Tracker{opts: opts, vessels: make(map[uint32]*Vessel, 1<<12), byIMO: make(map[uint32][]imoUse)}
 }
@@ -214,7 +215,7 @@ func (t *Tracker) Position(r *fuse.Report) (u Update, ok bool) {
 	return u, true
 }
 
-// closeIdle closes the open segments other than keep not heard for IdleMs.
+// closeIdle closes the open segments other than keep not heard for Idle.
 func (t *Tracker) closeIdle(v *Vessel, now int64, keep *Segment) []*Segment {
 	if len(v.open) < 2 {
 		return nil
@@ -222,7 +223,7 @@ func (t *Tracker) closeIdle(v *Vessel, now int64, keep *Segment) []*Segment {
 	var closed []*Segment
 	for i := 0; i < len(v.open); {
 		s := v.open[i]
-		if s != keep && now-s.Last.Time > t.opts.IdleMs {
+		if s != keep && now-s.Last.Time > t.opts.Idle.Milliseconds() {
 			closed = append(closed, v.closeAt(i))
 			continue
 		}
