@@ -45,17 +45,42 @@ func (p *Places) feedName(feed uint16) string {
 }
 
 // vesselState is what the detectors keep per vessel, hung on the tracker's
-// Vessel so that no detector looks it up in a map of its own per fix.
+// Vessel so that no detector looks it up in a map of its own per fix:
+// what every detector may read (the last position, what the transmitter
+// is), kept by the engine, and a slot per detector that keeps state of
+// its own (its type and what it means are in the detector's file).
 type vesselState struct {
 	lastLat, lastLon float64
 	hasPos           bool
 	mmsiChecked      bool // invalid-identity check done
 	tx               txCache
-	badIMO           bool // invalid IMO reported
-	watchChecked     bool // matched by MMSI alone
-	watchHits        bool // has watchlist hits
-	spoof            *spoofState
-	imoPairs         []*imoPair // IMO numbers it shares with another MMSI
+	own              [numSlots]any
+}
+
+// The detectors with per-vessel state of their own, a slot each.
+const (
+	slotIdentity  = iota // *identityVessel (identity.go)
+	slotWatchlist        // *watchVessel (watchlist.go)
+	slotSharedIMO        // *imoVessel (sharedimo.go)
+	slotSpoofing         // *spoofState (spoofing.go)
+	numSlots
+)
+
+// own returns the state a detector keeps in its slot of vs, made on
+// first use.
+func own[T any](vs *vesselState, slot int) *T {
+	if p, ok := vs.own[slot].(*T); ok {
+		return p
+	}
+	p := new(T)
+	vs.own[slot] = p
+	return p
+}
+
+// peek returns the state a detector keeps in its slot of vs, or nil.
+func peek[T any](vs *vesselState, slot int) *T {
+	p, _ := vs.own[slot].(*T)
+	return p
 }
 
 // segState is what the detectors keep per segment.
@@ -273,10 +298,12 @@ func (e *Engine) Position(u *track.Update) {
 		e.now = u.Fix.Time
 	}
 	e.upd = *u
-	e.obs = Obs{Update: &e.upd, places: &e.places, vs: vstate(u.Vessel), ss: sstate(u.Segment)}
+	vs := vstate(u.Vessel)
+	e.obs = Obs{Update: &e.upd, places: &e.places, vs: vs, ss: sstate(u.Segment)}
 	for _, d := range e.detectors {
 		d.Position(&e.obs)
 	}
+	vs.lastLat, vs.lastLon, vs.hasPos = u.Fix.Lat, u.Fix.Lon, true
 }
 
 // Static runs the detectors on a static report.

@@ -126,7 +126,6 @@ func (d *IdentityDetector) Position(o *Obs) {
 		}
 		delete(d.waiting, mmsi)
 	}
-	vs.lastLat, vs.lastLon, vs.hasPos = o.Fix.Lat, o.Fix.Lon, true
 	if o.mmsiCheckDue() {
 		delete(d.unjudged, mmsi)
 		if tx := o.Transmitter(); tx.Err != nil {
@@ -152,8 +151,8 @@ func (d *IdentityDetector) place(vs *vesselState, ev event.Event) {
 func (d *IdentityDetector) Static(s *StaticObs) {
 	mmsi := s.Vessel.MMSI
 	vs := vstate(s.Vessel)
-	if info := s.Report.Info; info != nil && info.IMO != 0 && !vs.badIMO && !identity.ValidIMO(int(info.IMO)) {
-		vs.badIMO = true
+	if info := s.Report.Info; info != nil && info.IMO != 0 && !own[identityVessel](vs, slotIdentity).badIMO && !identity.ValidIMO(int(info.IMO)) {
+		own[identityVessel](vs, slotIdentity).badIMO = true
 		ev := event.Event{
 			Type: event.Spoofing, Subtype: event.InvalidIdentity, MMSI: mmsi,
 			Start: tm(s.Report.Time), End: tm(s.Report.Time), Lat: vs.lastLat, Lon: vs.lastLon,
@@ -325,7 +324,7 @@ func (d *IdentityDetector) count(v *track.Vessel, c *changeCand) int {
 // time there. Their type 5 reports make identity "changes" that are two
 // ships taking turns.
 func severalTransmitters(v *track.Vessel, vs *vesselState, from, to int64) bool {
-	if vs.spoof != nil && vs.spoof.shared {
+	if sharedMMSIOpen(vs) {
 		return true
 	}
 	segs, _ := v.Segments()
@@ -413,4 +412,9 @@ func (d *IdentityDetector) Finish(int64) {
 		}
 	}
 	d.pending = map[uint32]map[string]*changeCand{}
+}
+
+// identityVessel is what the identity detector keeps per vessel.
+type identityVessel struct {
+	badIMO bool // an invalid IMO number reported
 }

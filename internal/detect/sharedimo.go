@@ -63,8 +63,8 @@ func newSharedIMODetector(opts IdentityOptions, emit emitFunc, opens bool) *shar
 
 func (d *sharedIMODetector) Position(o *Obs) {
 	d.settle(o.Fix.Time)
-	if len(o.vs.imoPairs) > 0 {
-		d.heard(o.Vessel, o.vs.imoPairs, fixAt{o.Fix.Time, o.Fix.Lat, o.Fix.Lon, true})
+	if len(own[imoVessel](o.vs, slotSharedIMO).pairs) > 0 {
+		d.heard(o.Vessel, own[imoVessel](o.vs, slotSharedIMO).pairs, fixAt{o.Fix.Time, o.Fix.Lat, o.Fix.Lon, true})
 	}
 }
 
@@ -83,18 +83,19 @@ func (d *sharedIMODetector) Static(s *StaticObs) {
 		d.pairs = append(d.pairs, p)
 		for _, v := range [2]*track.Vessel{p.a, p.b} {
 			vs := vstate(v)
-			vs.imoPairs = append(vs.imoPairs, p)
+			iv := own[imoVessel](vs, slotSharedIMO)
+			iv.pairs = append(iv.pairs, p)
 		}
 		if d.opens && d.flagCandidate(p) {
 			d.due = append(d.due, p)
 		}
 	}
-	if vs := vstate(s.Vessel); len(vs.imoPairs) > 0 {
+	if vs := vstate(s.Vessel); len(own[imoVessel](vs, slotSharedIMO).pairs) > 0 {
 		f := fixAt{t: t}
 		if vs.hasPos {
 			f = fixAt{t, vs.lastLat, vs.lastLon, true}
 		}
-		d.heard(s.Vessel, vs.imoPairs, f)
+		d.heard(s.Vessel, own[imoVessel](vs, slotSharedIMO).pairs, f)
 	}
 }
 
@@ -204,7 +205,8 @@ func (d *sharedIMODetector) settle(now int64) {
 				p.done = true
 				for _, v := range [2]*track.Vessel{p.a, p.b} {
 					vs := vstate(v)
-					vs.imoPairs = slices.DeleteFunc(vs.imoPairs, func(x *imoPair) bool { return x == p })
+					iv := own[imoVessel](vs, slotSharedIMO)
+					iv.pairs = slices.DeleteFunc(iv.pairs, func(x *imoPair) bool { return x == p })
 				}
 				continue
 			}
@@ -281,8 +283,13 @@ func (d *sharedIMODetector) Finish(int64) {
 			d.emit(d.flagEvent(p), withdrawn)
 		}
 		for _, v := range [2]*track.Vessel{p.a, p.b} {
-			vstate(v).imoPairs = nil
+			own[imoVessel](vstate(v), slotSharedIMO).pairs = nil
 		}
 	}
 	d.pairs, d.due, d.held = nil, nil, nil
+}
+
+// imoVessel is what the shared-IMO detector keeps per vessel.
+type imoVessel struct {
+	pairs []*imoPair // IMO numbers it shares with another MMSI
 }

@@ -169,10 +169,7 @@ func (d *SpoofingDetector) Position(o *Obs) {
 	if d.fixes++; d.fixes%65536 == 0 {
 		d.closeShared(f.Time, false)
 	}
-	if o.vs.spoof == nil {
-		o.vs.spoof = &spoofState{}
-	}
-	st := o.vs.spoof
+	st := own[spoofState](o.vs, slotSpoofing)
 	if g := o.Glitch; g != nil {
 		d.forgetGlitch(st, g)
 	}
@@ -404,4 +401,12 @@ func (d *SpoofingDetector) Finish(now int64) {
 	}
 	d.pending = map[uint32]*spoofState{}
 	d.closeShared(now, true)
+}
+
+// sharedMMSIOpen reports whether a vessel has an open shared-MMSI episode:
+// other detectors (identity changes) do not read its alternating reports
+// as changes meanwhile.
+func sharedMMSIOpen(vs *vesselState) bool {
+	st := peek[spoofState](vs, slotSpoofing)
+	return st != nil && st.shared
 }

@@ -125,7 +125,7 @@ func (d *WatchlistDetector) record(vs *vesselState, mmsi uint32, entries []event
 	if len(entries) == 0 {
 		return
 	}
-	vs.watchHits = true
+	own[watchVessel](vs, slotWatchlist).hits = true
 	m := d.hits[mmsi]
 	if m == nil {
 		m = make(map[string]*watchHit)
@@ -155,11 +155,12 @@ func (d *WatchlistDetector) Position(o *Obs) {
 		return
 	}
 	mmsi := o.Vessel.MMSI
-	if !o.vs.watchChecked {
-		o.vs.watchChecked = true
+	w := own[watchVessel](o.vs, slotWatchlist)
+	if !w.checked {
+		w.checked = true
 		d.record(o.vs, mmsi, d.match(WatchQuery{MMSI: mmsi}), o.Fix.Time, &o.Fix)
 	}
-	if !o.vs.watchHits {
+	if !w.hits {
 		return
 	}
 	if m := d.hits[mmsi]; m != nil {
@@ -219,4 +220,10 @@ func (d *WatchlistDetector) Finish(int64) {
 		}
 	}
 	d.hits = map[uint32]map[string]*watchHit{}
+}
+
+// watchVessel is what the watchlist detector keeps per vessel.
+type watchVessel struct {
+	checked bool // matched by MMSI alone
+	hits    bool // has watchlist hits
 }
