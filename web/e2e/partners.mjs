@@ -76,7 +76,11 @@ try {
   };
   const panelFor = async (mmsi) => {
     const from = seen.length;
-    await page.evaluate((m) => window.picket.select(m), mmsi);
+    // Not awaiting select in the page: a later selection aborts it, and
+    // its promise would never settle.
+    await page.evaluate((m) => {
+      window.picket.select(m);
+    }, mmsi);
     const done = (p) => seen.slice(from).some((r) => r.path === p);
     await until(`the panel of ${mmsi}`, () => done(`/api/vessels/${mmsi}`) && done(`/api/vessels/${mmsi}/track`) && seen.slice(from).some((r) => r.path === "/api/events" && r.query.includes(`mmsi=${mmsi}`)));
     await page.waitForTimeout(400);
@@ -190,6 +194,37 @@ try {
     rule(!hidden.text.includes(c.other.name), `${tag}: the panel names ${c.other.name}`);
     const ownPanel = await panelFor(c.visible.mmsi);
     rule(ownPanel.loaded === "1" && ownPanel.text.includes(c.visible.name), `${tag}: the panel of ${c.visible.mmsi} ${JSON.stringify(ownPanel.text.slice(0, 200))}`);
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => document.getElementById("right").hidden, null, { timeout: 5000 });
+
+    // Deep links pasted into the address bar open as this user: its own
+    // vessel opens; the other feed's is refused as an MMSI never heard is,
+    // in the same words, with no panel.
+    const linkTo = async (m) => {
+      const from = seen.length;
+      await page.evaluate((m) => {
+        delete document.body.dataset.linkRefused;
+        document.getElementById("notice").textContent = "";
+        location.hash = `#vessel=${m}`;
+      }, m);
+      await until(`the link to ${m}`, () => seen.slice(from).some((r) => r.path === `/api/vessels/${m}`));
+      await page.waitForTimeout(1200);
+      return page.evaluate(() => ({
+        refused: document.body.dataset.linkRefused === "1",
+        notice: document.getElementById("notice").textContent,
+        panel: !document.getElementById("right").hidden,
+        shown: document.getElementById("profile").dataset.mmsi,
+      }));
+    };
+    const linkOther = await linkTo(c.other.mmsi);
+    const linkUnknown = await linkTo(c.unknown);
+    rule(linkOther.refused && !linkOther.panel && linkOther.notice.replaceAll(String(c.other.mmsi), "MMSI") === linkUnknown.notice.replaceAll(String(c.unknown), "MMSI"),
+      `${tag}: a link to ${c.other.mmsi} (other feed) ${JSON.stringify(linkOther)}, to ${c.unknown} (never heard) ${JSON.stringify(linkUnknown)}`);
+    rule(!linkOther.notice.includes(c.other.name), `${tag}: the refused link names ${c.other.name}`);
+    const linkOwn = await linkTo(c.visible.mmsi);
+    await page.waitForFunction(() => document.getElementById("profile").dataset.loaded === "1", null, { timeout: 10000 }).catch(() => {});
+    rule(!linkOwn.refused && linkOwn.panel && linkOwn.shown === String(c.visible.mmsi), `${tag}: a link to its own ${c.visible.mmsi}: ${JSON.stringify(linkOwn)}`);
+    step(`${tag} links`, { other: linkOther, own: linkOwn });
     await page.keyboard.press("Escape");
     await page.waitForFunction(() => document.getElementById("right").hidden, null, { timeout: 5000 });
 
