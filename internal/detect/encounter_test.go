@@ -436,6 +436,33 @@ func (w *scWorld) line(l string, n int) error {
 			p.t = at + d
 			w.add(mmsi, p, p.kn, 0, nil)
 		}
+	case "static":
+		// static MMSI TIME [name=A_NAME] [call=CS] [imo=N] [type=N]: a
+		// static report (underscores in a name are spaces).
+		if len(f) < 3 {
+			return fmt.Errorf("static MMSI TIME ...: %q", l)
+		}
+		t, err := scTime(f[2])
+		if err != nil {
+			return err
+		}
+		a := scArgs(f[3:])
+		info := &fuse.StaticInfo{}
+		if s, ok := a["name"]; ok {
+			info.Name, info.Has = strings.ReplaceAll(s, "_", " "), info.Has|fuse.HasName
+		}
+		if s, ok := a["call"]; ok {
+			info.CallSign, info.Has = s, info.Has|fuse.HasCallSign
+		}
+		if s, ok := a["imo"]; ok {
+			n, _ := strconv.ParseUint(s, 10, 32)
+			info.IMO, info.Has = uint32(n), info.Has|fuse.HasIMO
+		}
+		if s, ok := a["type"]; ok {
+			n, _ := strconv.ParseUint(s, 10, 8)
+			info.ShipType, info.Has = uint8(n), info.Has|fuse.HasShipType
+		}
+		w.reports = append(w.reports, fuse.Report{Time: t, MMSI: mmsi, Kind: fuse.Static, Class: fuse.ClassA, Type: 5, Info: info})
 	default:
 		return fmt.Errorf("unknown input %q", f[0])
 	}
@@ -469,6 +496,34 @@ func scPlaces(a map[string]string) (Places, error) {
 				return "", 0, false
 			}
 			return fmt.Sprintf("PORT %d", bi+1), best, true
+		}
+	}
+	if s, ok := a["zone"]; ok {
+		// zone=NAME:LAT1,LON1,LAT2,LON2, a box.
+		name, box, _ := strings.Cut(s, ":")
+		var v [4]float64
+		for i, x := range strings.Split(box, ",") {
+			if i < 4 {
+				v[i], _ = strconv.ParseFloat(x, 64)
+			}
+		}
+		p.Zones = func(lat, lon float64, dst []string) []string {
+			if lat >= min(v[0], v[2]) && lat <= max(v[0], v[2]) && lon >= min(v[1], v[3]) && lon <= max(v[1], v[3]) {
+				dst = append(dst, name)
+			}
+			return dst
+		}
+	}
+	if s, ok := a["watch"]; ok {
+		// watch=IMO:A_NAME, an entry matched by IMO number.
+		imo, name, _ := strings.Cut(s, ":")
+		n, _ := strconv.ParseUint(imo, 10, 32)
+		name = strings.ReplaceAll(name, "_", " ")
+		p.Watch = func(q WatchQuery) []event.Entry {
+			if q.IMO != 0 && q.IMO == uint32(n) {
+				return []event.Entry{{List: "TEST", ID: imo, Name: name, IMO: int(n), By: "imo"}}
+			}
+			return nil
 		}
 	}
 	return p, nil

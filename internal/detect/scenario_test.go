@@ -13,6 +13,10 @@ func TestScenarios(t *testing.T) {
 	for dir, types := range map[string]string{
 		"loitering": "loitering",
 		"portvisit": "port_visit",
+		"zone":      "zone_visit",
+		"gap":       "gap",
+		"watchlist": "watchlist",
+		"identity":  "identity_change",
 	} {
 		files, _ := filepath.Glob(filepath.Join("testdata", dir, "*.txt"))
 		if len(files) == 0 {
