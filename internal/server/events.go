@@ -5,20 +5,18 @@ import (
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/export"
-	"github.com/picket-ais/picket/internal/store"
 )
 
 // queryEvents returns the events q selects, in its order, at most its
 // limit.
 func (s *Server) queryEvents(q *eventQuery, v *view) ([]event.Event, error) {
 	f := q.store
-	f.Clearance = v.storeClearance()
 	exact := q.bbox == nil && q.minConf == 0
 	if exact && !q.desc {
 		f.Limit = q.limit // the store's order is ours: let it stop early
 	}
 	var out []event.Event
-	err := s.st.Events(f, func(e event.Event, _ store.Provenance) bool {
+	err := s.scope(v).Events(f, func(e event.Event) bool {
 		if q.match(&e) {
 			out = append(out, e)
 			if !q.desc && len(out) >= q.limit {

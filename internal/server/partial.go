@@ -26,13 +26,11 @@ import (
 func (s *Server) partialProfile(v *view, p *profile.Profile, recs []store.IdentityRecord) (*profile.Profile, error) {
 	cp := *p
 	n, first, last := 0, int64(0), int64(0)
-	err := s.st.Track(p.MMSI, math.MinInt64, math.MaxInt64, func(pos store.Position) bool {
-		if v.seesPos(pos.Feeds) {
-			if n == 0 {
-				first = pos.Time
-			}
-			n, last = n+1, pos.Time
+	err := s.scope(v).Track(p.MMSI, math.MinInt64, math.MaxInt64, func(pos store.Position) bool {
+		if n == 0 {
+			first = pos.Time
 		}
+		n, last = n+1, pos.Time
 		return true
 	})
 	if err != nil {
@@ -88,11 +86,11 @@ func (s *Server) namedNetworks(v *view, nets []network.Network) ([]network.Netwo
 			if m.Name != "" {
 				continue
 			}
-			recs, err := s.st.Identities(m.MMSI)
+			recs, err := s.scope(v).Identities(m.MMSI)
 			if err != nil {
 				return nil, err
 			}
-			id := currentIdentity(visibleIdentity(v, recs))
+			id := currentIdentity(recs)
 			m.Name = id[event.FieldName]
 			if m.IMO == "" {
 				m.IMO = id[event.FieldIMO]

@@ -1,6 +1,10 @@
 package server
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -69,5 +73,36 @@ func TestEveryRouteIsChecked(t *testing.T) {
 	}
 	for p := range protected {
 		t.Errorf("the access tests check %s, which the router does not have", p)
+	}
+}
+
+// TestHandlersReadThroughScope: no code of the server reads the store
+// but through a request's scope (scope.go), which applies the view's
+// clearance to every read, and the operator's health check (health.go,
+// whose details need an admin cleared for every feed). A handler that
+// reads the store itself could forget a partner's clearance; this test
+// names it.
+func TestHandlersReadThroughScope(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") || name == "scope.go" || name == "health.go" {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "st" {
+				if fn, ok := sel.X.(*ast.Ident); ok && fn.Name == "s" {
+					t.Errorf("%s: reads the store directly (s.st): read through s.scope(view)", fset.Position(sel.Pos()))
+				}
+			}
+			return true
+		})
 	}
 }

@@ -97,8 +97,8 @@ func (s *Server) props(p store.Position, pic *picture.Picture, v *view) (vesselP
 	vp := vesselProps{MMSI: p.MMSI, Flag: identity.FlagOf(p.MMSI), SOG: num(p.SOG), COG: num(p.COG), Heading: heading(p.Heading),
 		Status: p.Status, Time: time.UnixMilli(p.Time).UTC()}
 	var id map[string]string
-	if recs, err := s.st.Identities(p.MMSI); err == nil && len(recs) > 0 {
-		id = currentIdentity(visibleIdentity(v, recs))
+	if recs, err := s.scope(v).Identities(p.MMSI); err == nil && len(recs) > 0 {
+		id = currentIdentity(recs)
 		vp.Name = id[event.FieldName]
 		if v, ok := id[event.FieldShipType]; ok {
 			if n, err := strconv.Atoi(v); err == nil {
@@ -153,7 +153,7 @@ func (s *Server) vessels(w http.ResponseWriter, r *http.Request) error {
 	// ahead would empty every partner's map.
 	var latest []store.Position
 	newest := int64(0)
-	if err := s.st.LatestFor(world, 0, v.storeClearance(), func(p store.Position) bool {
+	if err := s.scope(v).Latest(world, 0, func(p store.Position) bool {
 		latest = append(latest, p)
 		newest = max(newest, p.Time)
 		return true
@@ -234,22 +234,21 @@ func (s *Server) vessel(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	vp := vesselProfile{MMSI: mmsi, Flag: identity.FlagOf(mmsi), Identity: map[string][]identityValue{}, Events: []event.Event{}, PortCalls: []event.Event{}, Networks: []string{}}
-	recs, err := s.st.Identities(mmsi)
+	recs, err := s.scope(v).Identities(mmsi)
 	if err != nil {
 		return err
 	}
-	recs = visibleIdentity(v, recs)
 	slices.SortStableFunc(recs, func(a, b store.IdentityRecord) int { return cmp.Compare(a.First, b.First) })
 	for _, rec := range recs {
 		vp.Identity[rec.Field] = append(vp.Identity[rec.Field], identityValue{Value: rec.Value, First: time.UnixMilli(rec.First).UTC(), Last: time.UnixMilli(rec.Last).UTC()})
 	}
 	vp.Name = currentIdentity(recs)[event.FieldName]
-	if p, ok := s.st.LatestOf(mmsi, v.storeClearance()); ok {
+	if p, ok := s.scope(v).LatestOf(mmsi); ok {
 		pos := toPosition(p)
 		vp.Latest = &pos
 	}
 	var all []event.Event
-	if err := s.st.Events(store.EventFilter{MMSI: mmsi, Clearance: v.storeClearance()}, func(e event.Event, _ store.Provenance) bool {
+	if err := s.scope(v).Events(store.EventFilter{MMSI: mmsi}, func(e event.Event) bool {
 		all = append(all, e)
 		return true
 	}); err != nil {
@@ -351,16 +350,9 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 	}
 	tf := trackFeature{Type: "Feature", Properties: trackProps{MMSI: mmsi, From: from, To: to}, Points: []position{}}
 	var coords [][2]float64
-	if _, ok := s.st.LatestOf(mmsi, v.storeClearance()); !ok {
-		// No position of it this view may see: answer as for a vessel
-		// never heard, without reading (and timing) positions it would
-		// throw away.
-		return writeJSON(w, "application/geo+json", tf)
-	}
-	err = s.st.Track(mmsi, from.UnixMilli(), to.UnixMilli(), func(p store.Position) bool {
-		if !v.seesPos(p.Feeds) {
-			return true
-		}
+	// A vessel this view sees no position of is answered as one never
+	// heard, without reading (and timing) positions (scope.Track).
+	err = s.scope(v).Track(mmsi, from.UnixMilli(), to.UnixMilli(), func(p store.Position) bool {
 		if len(tf.Points) >= s.opts.MaxTrackPoints {
 			tf.Properties.Truncated = true
 			return false
@@ -385,17 +377,7 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 
 // newestFor returns the time of the newest position a view may see
 // (Unix ms; 0 when none): the view's "now".
-func (s *Server) newestFor(v *view) (int64, error) {
-	if v.full {
-		return s.st.Stats().Watermark, nil
-	}
-	var newest int64
-	err := s.st.LatestFor(world, 0, v.storeClearance(), func(p store.Position) bool {
-		newest = max(newest, p.Time)
-		return true
-	})
-	return newest, err
-}
+func (s *Server) newestFor(v *view) (int64, error) { return s.scope(v).Newest() }
 
 // networks: GET /api/networks?mmsi= — the networks of the live risk
 // picture, those with the vessel when mmsi is given.

@@ -117,7 +117,7 @@ func (s *Server) pictureFor(ctx context.Context, v *view) (*picture.Picture, err
 		return p, nil
 	}
 	var evs []event.Event
-	if err := s.st.Events(store.EventFilter{Clearance: v.clearance}, func(e event.Event, _ store.Provenance) bool {
+	if err := s.scope(v).Events(store.EventFilter{}, func(e event.Event) bool {
 		if !e.Withdrawn() { // as the pipeline's own picture: a withdrawn encounter is no finding
 			evs = append(evs, e)
 		}
