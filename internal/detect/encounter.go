@@ -196,6 +196,9 @@ type encAcc struct {
 	refLon     float64
 	dist       [encBins]uint32 // time-weighted: seconds in each bin
 	speed      [encBins]uint32
+	// first and last are the evidence: each vessel's fix nearest the
+	// first and the last measurement (a and b as in the pair's key).
+	first, last [2]encFix
 }
 
 // EncounterDetector finds two vessels close and slow together at sea.
@@ -301,7 +304,7 @@ func (d *EncounterDetector) measure(v *encVessel) {
 		w.stamp = d.stamp
 		if t := w.last.t; t >= from && t <= v.last.t && t > p.lastSample {
 			lat, lon, kn := v.at(t)
-			d.sample(p, w, lat, lon, kn, flatDist(kx, lat, lon, w.last.lat, w.last.lon))
+			d.sample(p, v, w, lat, lon, kn, flatDist(kx, lat, lon, w.last.lat, w.last.lon))
 		}
 	}
 	// Neighbours: any vessel whose last fix is within MaxDistanceM of v's
@@ -331,9 +334,18 @@ func (d *EncounterDetector) measure(v *encVessel) {
 			if dist > d.opts.MaxDistanceM {
 				continue
 			}
-			d.sample(d.pair(v, w), w, lat, lon, kn, dist)
+			d.sample(d.pair(v, w), v, w, lat, lon, kn, dist)
 		}
 	})
+}
+
+// fixes are the real fixes of the pair's two vessels now, a first: v's
+// newest and w's, the one measured against.
+func (p *encPair) fixes(v, w *encVessel) [2]encFix {
+	if v.key == p.key.a {
+		return [2]encFix{v.last, w.last}
+	}
+	return [2]encFix{w.last, v.last}
 }
 
 // pair returns the pair of v and w, attached to both.
@@ -384,7 +396,7 @@ func (v *encVessel) at(t int64) (lat, lon, kn float64) {
 
 // sample records the distance dist of pair p at w's last fix, when the
 // other vessel was at lat, lon at kn.
-func (d *EncounterDetector) sample(p *encPair, w *encVessel, lat, lon, kn, dist float64) {
+func (d *EncounterDetector) sample(p *encPair, v, w *encVessel, lat, lon, kn, dist float64) {
 	s := w.last.t
 	p.lastSample = s
 	if dist > d.opts.MaxDistanceM {
@@ -406,9 +418,11 @@ func (d *EncounterDetector) sample(p *encPair, w *encVessel, lat, lon, kn, dist 
 		if !p.hasAcc {
 			p.hasAcc = true
 			*a = encAcc{start: s, refLon: w.last.lon}
+			a.first = p.fixes(v, w)
 		}
 		p.epOpen = true
 	}
+	a.last = p.fixes(v, w)
 	p.epLast = s
 	a.end = s
 	a.n++
@@ -609,6 +623,8 @@ func (d *EncounterDetector) judge(p *encPair) (ev event.Event, why string) {
 	ev = event.Event{
 		Type: event.Encounter, MMSI: k.a.mmsi, OtherMMSI: k.b.mmsi, Segment: segName(k.a.mmsi, k.a.n),
 		Start: tm(a.start), End: tm(a.end),
+		Evidence: []event.Fix{encEvidence(a.first[0], k.a.mmsi, event.First), encEvidence(a.first[1], k.b.mmsi, event.First),
+			encEvidence(a.last[0], k.a.mmsi, event.Last), encEvidence(a.last[1], k.b.mmsi, event.Last)},
 	}
 	if a.n > 0 {
 		ev.Lat = a.sumLat / float64(a.n)
@@ -782,4 +798,13 @@ func (g cellGrid) visit(lat0, lat1, lon0, lon1, marginM float64, f func(cell uin
 			f(cellKey(r, cc))
 		}
 	}
+}
+
+// encEvidence is one vessel's fix as an encounter's evidence.
+func encEvidence(f encFix, mmsi uint32, role string) event.Fix {
+	e := event.Fix{Time: tm(f.t), Lat: f.lat, Lon: f.lon, MMSI: mmsi, Role: role}
+	if !math.IsNaN(f.kn) {
+		e.SOG = event.Ptr(math.Round(f.kn*10) / 10)
+	}
+	return e
 }

@@ -2,8 +2,10 @@ package detect
 
 import (
 	"testing"
+	"time"
 
 	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/geo"
 )
 
 // TestEvidence: an episode carries the fixes that open and close it, so
@@ -47,5 +49,37 @@ func TestEvidence(t *testing.T) {
 			!e.Evidence[0].Time.Equal(e.Start) || !e.Evidence[1].Time.Equal(e.End) || e.Evidence[0].Feed != "0" {
 			t.Errorf("%s %s..%s: evidence %+v", typ, e.Start, e.End, e.Evidence)
 		}
+	}
+}
+
+// TestEncounterEvidence: an encounter carries each vessel's fix at its
+// first and last measurement, named by MMSI, within minutes of its start
+// and end and within the encounter distance of each other.
+func TestEncounterEvidence(t *testing.T) {
+	var s scene
+	lat, lon := 20.0, 112.0
+	blat, blon := geo.Destination(lat, lon, 90, 80)
+	s.sail(412000011, 0, lat, lon, 45, 0.3, minute, 5*hourMs)
+	s.sail(636000022, 30*1000, blat, blon, 45, 0.3, 3*minute, 5*hourMs)
+	encs := only(s.run(Places{ShoreM: farFromShore}), event.Encounter)
+	if len(encs) != 1 {
+		t.Fatalf("%d encounters", len(encs))
+	}
+	e := encs[0]
+	if len(e.Evidence) != 4 {
+		t.Fatalf("evidence %+v", e.Evidence)
+	}
+	for i, f := range e.Evidence {
+		wantMMSI := []uint32{e.MMSI, e.OtherMMSI}[i%2]
+		wantRole, at := event.First, e.Start
+		if i >= 2 {
+			wantRole, at = event.Last, e.End
+		}
+		if f.MMSI != wantMMSI || f.Role != wantRole || f.Time.Sub(at).Abs() > 5*time.Minute {
+			t.Errorf("evidence %d: %+v (event %s..%s)", i, f, e.Start, e.End)
+		}
+	}
+	if d := geo.Distance(e.Evidence[0].Lat, e.Evidence[0].Lon, e.Evidence[1].Lat, e.Evidence[1].Lon); d > 500 {
+		t.Errorf("first fixes %.0f m apart", d)
 	}
 }
