@@ -831,7 +831,9 @@ export class App {
     );
     if (sig.aborted) return;
     const f = this.vessels.get(mmsi);
-    if (f && !opts.keepEvent && !opts.keepNetwork && !this.map.getBounds().contains(f.geometry.coordinates))
+    // A camera already on its way (the search flies to the vessel) is not
+    // cut short: an ease here stopped the flight at its first zoom.
+    if (f && !opts.keepEvent && !opts.keepNetwork && !this.map.isMoving() && !this.map.getBounds().contains(f.geometry.coordinates))
       this.map.easeTo({ center: f.geometry.coordinates, duration: 800 });
     setTracks(this.map, this.tracks, this.replay.live ? undefined : this.cursor);
     this.renderPanel();
