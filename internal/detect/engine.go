@@ -6,6 +6,7 @@ import (
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/identity"
 	"github.com/picket-ais/picket/internal/track"
 )
 
@@ -121,6 +122,7 @@ type Obs struct {
 	portDone  bool
 	portName  string
 	portM     float64
+	tx        *identity.Transmitter // what the vessel is, once asked
 }
 
 // portSearchM is how far Obs looks for a port: the largest port-related
