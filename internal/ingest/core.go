@@ -54,7 +54,9 @@ type Counts struct {
 
 // Core takes reports in time order through de-duplication, tracking and
 // every detector. It is the one implementation of that path: the batch
-// job, the live pipeline and the detector tests all run it.
+// job (and so the quality test) and the live pipeline run it; the detect
+// package's own tests, which cannot import this package, mirror it in one
+// harness (feedTaking).
 type Core struct {
 	tracked func(u *track.Update)
 	dd      *fuse.Deduper
