@@ -97,7 +97,18 @@ func (p *Pipeline) inputFeeds(mmsi uint32, e *event.Event) uint64 {
 			return f
 		}
 	}
-	return p.heard.feeds(mmsi, from, to)
+	f := p.heard.feeds(mmsi, from, to)
+	// An event over a silence (a dark rendezvous spans the time both
+	// vessels were unheard) has no position inside its span: its inputs
+	// are the fixes it rests on, its evidence (the last fix before and
+	// the first after each silence). Without this it reached no partner.
+	for _, x := range e.Evidence {
+		if x.MMSI == mmsi || (x.MMSI == 0 && mmsi == e.MMSI) {
+			t := x.Time.UnixMilli()
+			f |= p.heard.feeds(mmsi, t, t)
+		}
+	}
+	return f
 }
 
 // trimGiven forgets the provenance of events the feed log has forgotten

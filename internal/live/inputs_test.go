@@ -219,3 +219,36 @@ func TestFeedLogKeepsEachFeedsOwnTime(t *testing.T) {
 		t.Errorf("the live feed's recent run: %b", f)
 	}
 }
+
+// TestSilenceEventTakesItsEvidenceFeeds: a dark rendezvous spans the time
+// both vessels were unheard, so no feed heard either inside its span; its
+// provenance is the feeds that heard the fixes it rests on (its evidence:
+// each vessel's last fix before and first after). It had none, and
+// reached no partner.
+func TestSilenceEventTakesItsEvidenceFeeds(t *testing.T) {
+	p, err := New(Options{Feeds: []Feed{
+		{Name: "kor", Kind: TCPListener, Address: "127.0.0.1:0"}, // bit 1
+		{Name: "jpn", Kind: TCPListener, Address: "127.0.0.1:0"}, // bit 2
+	}}, openStore(t), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	const v, w = 412000001, 445000002
+	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	before, after := t0, t0.Add(20*time.Hour)
+	p.heard.add(v, before.UnixMilli(), 1)
+	p.heard.add(v, after.UnixMilli(), 1)
+	p.heard.add(w, before.Add(time.Hour).UnixMilli(), 2)
+	p.heard.add(w, after.Add(-time.Hour).UnixMilli(), 2)
+	ev := event.Event{ID: "dr", Type: event.DarkRendezvous, MMSI: v, OtherMMSI: w,
+		Start: before.Add(2 * time.Hour), End: after.Add(-2 * time.Hour),
+		Evidence: []event.Fix{
+			{Time: before, MMSI: v, Role: event.LastBefore}, {Time: after, MMSI: v, Role: event.FirstAfter},
+			{Time: before.Add(time.Hour), MMSI: w, Role: event.LastBefore}, {Time: after.Add(-time.Hour), MMSI: w, Role: event.FirstAfter},
+		}}
+	p.newEvent(detect.Emission{Event: ev})
+	if got := p.pendEv[len(p.pendEv)-1].prov; got != (store.Provenance{Feeds: 1, OtherFeeds: 2}) {
+		t.Errorf("provenance %+v, want kor's for one vessel and jpn's for the other", got)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/live"
 )
 
@@ -133,5 +134,25 @@ func TestConfigHostileFiles(t *testing.T) {
 	var ce *ConfigError
 	if !errors.As(err, &ce) || strings.Contains(err.Error(), "s3cr3t") || strings.Contains(err.Error(), "root:x") {
 		t.Errorf("a config pointed at a password file: %v", err)
+	}
+}
+
+// TestLiveSkip: the demo's scenario starts playing in its own time a
+// couple of minutes before the first staged encounter after 12 h of
+// history qualifies (2 h together), so that its alert comes in while the
+// user watches; without one, for the last hour.
+func TestLiveSkip(t *testing.T) {
+	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	truth := []event.Event{
+		{Type: event.Encounter, Start: start.Add(3 * time.Hour)},  // too early: no history before it
+		{Type: event.Gap, Start: start.Add(13 * time.Hour)},       // not an encounter
+		{Type: event.Encounter, Start: start.Add(17 * time.Hour)}, // the one
+		{Type: event.Encounter, Start: start.Add(20 * time.Hour)}, // later
+	}
+	if got, want := liveSkip(truth, start), 19*time.Hour-2*time.Minute; got != want {
+		t.Errorf("skip %v, want %v", got, want)
+	}
+	if got := liveSkip(truth[:2], start); got != 23*time.Hour {
+		t.Errorf("no encounter after 12 h: skip %v, want 23h", got)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/picket-ais/picket/internal/access"
+	"github.com/picket-ais/picket/internal/detect"
+	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/server"
 	"github.com/picket-ais/picket/internal/sim"
 )
@@ -28,10 +30,12 @@ func Demo(data string, logger *slog.Logger) (cfg *Config, dir string, logins []L
 	return cfg, dir, logins, nil
 }
 
-// demoConfig makes the demo: a simulated scenario generated now (24 h
-// ending an hour from now, its first 23 h played at once so that its
-// staged events are there from the start) and the bundled real logs
-// replayed as live, their times moved to now.
+// demoConfig makes the demo: a simulated scenario generated now, its
+// first hours played at once so that its staged events are there from the
+// start and the rest played in its own time, moved to now, beginning a
+// couple of minutes before a staged ship-to-ship meeting qualifies, so
+// that an alert comes in while the user watches (liveSkip); and the
+// bundled real logs replayed as live, their times moved to now.
 func demoConfig(data string, logger *slog.Logger) (*Config, string, error) {
 	tmp, err := os.MkdirTemp("", "picket-demo-")
 	if err != nil {
@@ -56,7 +60,7 @@ func demoConfig(data string, logger *slog.Logger) (*Config, string, error) {
 		Zones:      filepath.Join(tmp, "sim", sim.ZonesFile),
 		Watchlists: []string{filepath.Join(tmp, "sim", sim.WatchlistFile)},
 		Feeds: []FeedConfig{{Name: "sim-korea", Partner: "KOR", Label: "REL TO KOR, JPN, USA", Kind: "file",
-			File: filepath.Join(tmp, "sim", sim.FeedFile), Speed: 1, Skip: "23h"}},
+			File: filepath.Join(tmp, "sim", sim.FeedFile), Speed: 1, Skip: liveSkip(res.Truth, start).String(), Rebase: true}},
 	}
 	// The real logs ship with the source tree, not the binary: run the
 	// demo from the repository to have them.
@@ -130,4 +134,34 @@ func demoAccess(cfg *Config) ([]Login, error) {
 		return nil
 	})
 	return out, err
+}
+
+// Where the demo's scenario starts playing in its own time: at least
+// liveMinHistory of it played at once before (the map has ships and
+// events from the start), and liveLead before the first staged encounter
+// after that qualifies (Global Fishing Watch's 2 h together, the
+// detector's default), so that its alert comes in a couple of minutes
+// after the demo starts. Without such an encounter, the last hour plays
+// live.
+const (
+	liveMinHistory = 12 * time.Hour
+	liveLead       = 2 * time.Minute
+)
+
+func liveSkip(truth []event.Event, start time.Time) time.Duration {
+	qualify := detect.DefaultOptions().Encounter.MinDuration
+	best := time.Duration(0)
+	for _, e := range truth {
+		if e.Type != event.Encounter {
+			continue
+		}
+		skip := e.Start.Add(qualify).Sub(start) - liveLead
+		if skip >= liveMinHistory && (best == 0 || skip < best) {
+			best = skip
+		}
+	}
+	if best == 0 {
+		return 23 * time.Hour
+	}
+	return best.Truncate(time.Second)
 }
