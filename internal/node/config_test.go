@@ -138,21 +138,24 @@ func TestConfigHostileFiles(t *testing.T) {
 }
 
 // TestLiveSkip: the demo's scenario starts playing in its own time a
-// couple of minutes before the first staged encounter after 12 h of
-// history qualifies (2 h together), so that its alert comes in while the
-// user watches; without one, for the last hour.
+// couple of minutes before the first staged behaviour after 12 h of
+// history is alerted (an encounter once 2 h together, a gap when the
+// vessel reappears, a jump 30 min on), so that its alert comes in while
+// the user watches; without one, for the last hour.
 func TestLiveSkip(t *testing.T) {
 	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	at := func(h float64) time.Time { return start.Add(time.Duration(h * float64(time.Hour))) }
 	truth := []event.Event{
-		{Type: event.Encounter, Start: start.Add(3 * time.Hour)},  // too early: no history before it
-		{Type: event.Gap, Start: start.Add(13 * time.Hour)},       // not an encounter
-		{Type: event.Encounter, Start: start.Add(17 * time.Hour)}, // the one
-		{Type: event.Encounter, Start: start.Add(20 * time.Hour)}, // later
+		{Type: event.Encounter, Start: at(3), End: at(9)},                                  // alerted at 5 h: no history before it
+		{Type: event.PortVisit, Start: at(13), End: at(14)},                                // not a behaviour alert
+		{Type: event.Encounter, Start: at(17), End: at(20)},                                // alerted at 19 h
+		{Type: event.Gap, Start: at(6), End: at(18)},                                       // alerted at 18 h: the one
+		{Type: event.Spoofing, Subtype: event.ImpossibleSpeed, Start: at(18), End: at(19)}, // 18.5 h
 	}
-	if got, want := liveSkip(truth, start), 19*time.Hour-2*time.Minute; got != want {
+	if got, want := liveSkip(truth, start), 18*time.Hour-2*time.Minute; got != want {
 		t.Errorf("skip %v, want %v", got, want)
 	}
 	if got := liveSkip(truth[:2], start); got != 23*time.Hour {
-		t.Errorf("no encounter after 12 h: skip %v, want 23h", got)
+		t.Errorf("nothing alerted after 12 h: skip %v, want 23h", got)
 	}
 }

@@ -33,8 +33,9 @@ func Demo(data string, logger *slog.Logger) (cfg *Config, dir string, logins []L
 // demoConfig makes the demo: a simulated scenario generated now, its
 // first hours played at once so that its staged events are there from the
 // start and the rest played in its own time, moved to now, beginning a
-// couple of minutes before a staged ship-to-ship meeting qualifies, so
-// that an alert comes in while the user watches (liveSkip); and the
+// couple of minutes before a staged behaviour is alerted (a jump, a ship
+// reappearing from a dark period, a meeting that qualifies), so that an
+// alert comes in while the user watches (liveSkip); and the
 // bundled real logs replayed as live, their times moved to now.
 func demoConfig(data string, logger *slog.Logger) (*Config, string, error) {
 	tmp, err := os.MkdirTemp("", "picket-demo-")
@@ -138,24 +139,35 @@ func demoAccess(cfg *Config) ([]Login, error) {
 
 // Where the demo's scenario starts playing in its own time: at least
 // liveMinHistory of it played at once before (the map has ships and
-// events from the start), and liveLead before the first staged encounter
-// after that qualifies (Global Fishing Watch's 2 h together, the
-// detector's default), so that its alert comes in a couple of minutes
-// after the demo starts. Without such an encounter, the last hour plays
-// live.
+// events from the start), and liveLead before the first staged behaviour
+// after that is alerted, so that its alert comes in a couple of minutes
+// after the demo starts. Without one, the last hour plays live.
 const (
 	liveMinHistory = 12 * time.Hour
 	liveLead       = 2 * time.Minute
 )
 
 func liveSkip(truth []event.Event, start time.Time) time.Duration {
-	qualify := detect.DefaultOptions().Encounter.MinDuration
+	d := detect.DefaultOptions()
 	best := time.Duration(0)
 	for _, e := range truth {
-		if e.Type != event.Encounter {
+		// When a server alerts it: an episode once it qualifies, a
+		// silence when the vessel reappears, a jump once the track has
+		// gone on from the new place.
+		var at time.Time
+		switch {
+		case e.Type == event.Encounter:
+			at = e.Start.Add(d.Encounter.MinDuration)
+		case e.Type == event.Loitering:
+			at = e.Start.Add(d.Loitering.MinDuration)
+		case e.Type == event.Gap || e.Type == event.DarkRendezvous:
+			at = e.End
+		case e.Type == event.Spoofing && e.Subtype == event.ImpossibleSpeed:
+			at = e.Start.Add(d.Spoofing.Stay)
+		default:
 			continue
 		}
-		skip := e.Start.Add(qualify).Sub(start) - liveLead
+		skip := at.Sub(start) - liveLead
 		if skip >= liveMinHistory && (best == 0 || skip < best) {
 			best = skip
 		}
