@@ -328,21 +328,7 @@ func (s *scenario) stageDarkRendezvous(set int) {
 		s.patrol(sd.pl, sd.dark, 6e3, sd.td, 6)
 	}
 	// A waits at the meeting point; B comes alongside.
-	pa, pb := sides[0].pl, sides[1].pl
-	pa.sailTo(m.Lat, m.Lon, 6, statusUnderWay)
-	tb := pb.t + int64(geo.Distance(pb.lat, pb.lon, m.Lat, m.Lon)/(6*kn)*1000)
-	meet := max(pa.t, tb) + 10*min_
-	dur := s.hours(3, 6)
-	pa.drift(meet+dur, statusUnderWay, s.randomBearing(), s.rng, 0.8)
-	dist := 60 + 120*s.rng.Float64()
-	brg := s.randomBearing()
-	offN, offE := dist*math.Cos(brg*math.Pi/180), dist*math.Sin(brg*math.Pi/180)
-	var h int
-	lat, lon := s.fp.pos(a, meet, &h)
-	mlat, mlon := offsetPos(lat, lon, offN, offE)
-	pb.sailTo(mlat, mlon, 6, statusUnderWay)
-	pb.still(meet, statusUnderWay, 0, 0)
-	pb.follow(a, meet+dur, offN, offE, statusRestricted)
+	meet, dur, dist := s.comeAlongside(a, sides[0].pl, sides[1].pl, m, 6)
 	for _, sd := range sides {
 		sd.pl.sailTo(sd.resume.Lat, sd.resume.Lon, 5, statusUnderWay)
 		sd.tr = max(sd.td+gapMinMs+30*min_+int64(s.rng.IntN(120))*min_, sd.pl.t+30*min_)
@@ -359,6 +345,29 @@ func (s *scenario) stageDarkRendezvous(set int) {
 	}
 	s.witnesses(m, 3)
 	s.inj = append(s.inj, &injection{kind: injDarkRendezvous, a: a, b: b, at: m, from: meet, to: meet + dur, relaxed: relaxed, shoreNM: c.ShoreM / nm, distM: dist})
+}
+
+// comeAlongside stages a meeting at sea: A (vessel a, planned by pa)
+// sails to m at knots and drifts there for 3-6 h; B (pb) comes alongside
+// 60-180 m off at the same speed and keeps station on A meanwhile. It
+// returns when the meeting began, how long it lasted and how far apart
+// the two lay.
+func (s *scenario) comeAlongside(a int, pa, pb *planner, m pt, knots float64) (meet, dur int64, dist float64) {
+	pa.sailTo(m.Lat, m.Lon, knots, statusUnderWay)
+	tb := pb.t + int64(geo.Distance(pb.lat, pb.lon, m.Lat, m.Lon)/(knots*kn)*1000)
+	meet = max(pa.t, tb) + 10*min_
+	dur = s.hours(3, 6)
+	pa.drift(meet+dur, statusUnderWay, s.randomBearing(), s.rng, 0.8)
+	dist = 60 + 120*s.rng.Float64()
+	brg := s.randomBearing()
+	offN, offE := dist*math.Cos(brg*math.Pi/180), dist*math.Sin(brg*math.Pi/180)
+	var h int
+	lat, lon := s.fp.pos(a, meet, &h)
+	mlat, mlon := offsetPos(lat, lon, offN, offE)
+	pb.sailTo(mlat, mlon, knots, statusUnderWay)
+	pb.still(meet, statusUnderWay, 0, 0)
+	pb.follow(a, meet+dur, offN, offE, statusRestricted)
+	return meet, dur, dist
 }
 
 // stageConfounders places what must not alert: ships moored side by side

@@ -124,21 +124,7 @@ func (s *scenario) stageSatDarkRendezvous(set int) {
 		p.legs[len(p.legs)-1].t1 = sd.td
 	}
 	// A waits at the meeting point; B comes alongside.
-	pa, pb := sides[0].pl, sides[1].pl
-	pa.sailTo(m.Lat, m.Lon, knots, statusUnderWay)
-	tb := pb.t + int64(geo.Distance(pb.lat, pb.lon, m.Lat, m.Lon)/(knots*kn)*1000)
-	meet := max(pa.t, tb) + 10*min_
-	dur := s.hours(3, 6)
-	pa.drift(meet+dur, statusUnderWay, s.randomBearing(), s.rng, 0.8)
-	dist := 60 + 120*s.rng.Float64()
-	brg := s.randomBearing()
-	offN, offE := dist*math.Cos(brg*math.Pi/180), dist*math.Sin(brg*math.Pi/180)
-	var h int
-	lat, lon := s.fp.pos(a, meet, &h)
-	mlat, mlon := offsetPos(lat, lon, offN, offE)
-	pb.sailTo(mlat, mlon, knots, statusUnderWay)
-	pb.still(meet, statusUnderWay, 0, 0)
-	pb.follow(a, meet+dur, offN, offE, statusRestricted)
+	meet, dur, dist := s.comeAlongside(a, sides[0].pl, sides[1].pl, m, knots)
 	// Part, each on its way, and reappear 26-42 nm out heading off, in
 	// step (both >= 12 h dark, within two hours of each other).
 	tr := max(td+gapMinMs+30*min_, meet+dur+int64((satDarkToM/(knots*kn))*1000)) + int64(s.rng.IntN(40))*min_
