@@ -94,7 +94,14 @@ func (set *Set) Read(r io.Reader, name string) error {
 	if !hasTime && !(hasSceneTime || hasScene) {
 		return fmt.Errorf("%w: %s: no time column (detect_timestamp, timestamp or time) and no scene to take it from", ErrHeader, name)
 	}
-	var line int
+	return set.rows(cr, name, func(rec []string, line int) *fuse.CSVError { return set.row(rec, col, name, line) })
+}
+
+// rows reads the rows of a file after its header and hands each to row
+// with the line it starts on (a quoted field, a footprint, may span
+// lines); every row is counted, and one that does not parse or that row
+// refuses is counted under its reason.
+func (set *Set) rows(cr *csv.Reader, name string, row func(rec []string, line int) *fuse.CSVError) error {
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -104,13 +111,13 @@ func (set *Set) Read(r io.Reader, name string) error {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				set.bad(&fuse.CSVError{Line: pe.StartLine, Field: "row", Value: "", Err: errMalformed})
+				set.bad(&fuse.CSVError{Line: pe.StartLine, Field: "row", Err: errMalformed})
 				continue
 			}
 			return fmt.Errorf("detection: %s: %w", name, err)
 		}
-		line, _ = cr.FieldPos(0) // a quoted field (a footprint) may span lines
-		if ce := set.row(rec, col, name, line); ce != nil {
+		line, _ := cr.FieldPos(0)
+		if ce := row(rec, line); ce != nil {
 			set.bad(ce)
 		}
 	}
@@ -248,31 +255,14 @@ func (set *Set) ReadScenes(r io.Reader, name string) error {
 			return fmt.Errorf("%w: %s: a scenes file needs scene_id and footprint_wkt (or footprint) columns", ErrHeader, name)
 		}
 	}
-	var line int
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return nil
-		}
-		set.Rows++
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				set.bad(&fuse.CSVError{Line: pe.StartLine, Field: "row", Err: errMalformed})
-				continue
-			}
-			return fmt.Errorf("detection: %s: %w", name, err)
-		}
-		line, _ = cr.FieldPos(0)
+	return set.rows(cr, name, func(rec []string, line int) *fuse.CSVError {
 		id := field(rec, col, colScene)
 		if id == "" {
-			set.bad(&fuse.CSVError{Line: line, Field: "scene_id", Err: errEmpty})
-			continue
+			return &fuse.CSVError{Line: line, Field: "scene_id", Err: errEmpty}
 		}
 		mp, perr := parseFootprint(field(rec, col, colFootprint))
 		if perr != nil {
-			set.bad(&fuse.CSVError{Line: line, Field: colFootprint, Value: short(field(rec, col, colFootprint)), Err: perr})
-			continue
+			return &fuse.CSVError{Line: line, Field: colFootprint, Value: short(field(rec, col, colFootprint)), Err: perr}
 		}
 		sc := set.Scenes[id]
 		if sc == nil {
@@ -283,12 +273,12 @@ func (set *Set) ReadScenes(r io.Reader, name string) error {
 		if s := field(rec, col, colTime); s != "" {
 			t, err := parseTime(s)
 			if err != nil {
-				set.bad(&fuse.CSVError{Line: line, Field: colTime, Value: s, Err: err})
-				continue
+				return &fuse.CSVError{Line: line, Field: colTime, Value: s, Err: err}
 			}
 			sc.Time = t
 		}
-	}
+		return nil
+	})
 }
 
 // Check settles what only all files together say, once every file is
