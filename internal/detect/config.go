@@ -61,12 +61,26 @@ func LoadConfig(r io.Reader) (Options, error) {
 			return o, fmt.Errorf("%w: unknown section %q (have %s)", ErrConfig, section, strings.Join(snakeNames(root), ", "))
 		}
 		for key, v := range values {
+			if why, gone := retired[section+"."+key]; gone {
+				return o, fmt.Errorf("%w: %s.%s: retired: %s", ErrConfig, section, key, why)
+			}
 			if err := setOption(sec, key, v); err != nil {
 				return o, fmt.Errorf("%w: %s.%s: %v", ErrConfig, section, key, err)
 			}
 		}
 	}
 	return o, nil
+}
+
+// retired names the options of earlier thresholds files whose measure
+// changed, so that no value of theirs means the same now, with what
+// replaced them. A file that sets one is refused with this reason rather
+// than read with a silently different meaning.
+var retired = map[string]string{
+	"gap.min_density":              "reception is judged by positions per vessel-day around the vessel; set min_reception",
+	"gap.density_window_ms":        "reception is judged by positions per vessel-day around the vessel; set min_reception_hours",
+	"gap.density_window":           "reception is judged by positions per vessel-day around the vessel; set min_reception_hours",
+	"dark_rendezvous.max_apart_nm": "a meeting is bounded by what both vessels could reach at max_speed_kn; the nearer end must lie within near_nm",
 }
 
 // setOption sets one option from a YAML value; options in milliseconds

@@ -60,3 +60,19 @@ func TestConfigDurations(t *testing.T) {
 		t.Errorf("a number for a duration: %v", err)
 	}
 }
+
+// A thresholds file written for an earlier picket names options that were
+// retired when their measure changed; the error says what replaced them,
+// not only that the option is unknown.
+func TestConfigRetiredOptions(t *testing.T) {
+	for in, want := range map[string]string{
+		"gap:\n  min_density: 0.5\n":             `gap.min_density: retired: reception is judged by positions per vessel-day around the vessel; set min_reception`,
+		"gap:\n  density_window_ms: 21600000\n":  `gap.density_window_ms: retired: reception is judged by positions per vessel-day around the vessel; set min_reception_hours`,
+		"dark_rendezvous:\n  max_apart_nm: 50\n": `dark_rendezvous.max_apart_nm: retired: a meeting is bounded by what both vessels could reach at max_speed_kn; the nearer end must lie within near_nm`,
+	} {
+		_, err := LoadConfig(strings.NewReader(in))
+		if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want %q", in, err, want)
+		}
+	}
+}
