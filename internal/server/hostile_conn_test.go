@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -122,4 +123,62 @@ func TestHostileConnections(t *testing.T) {
 		code, _ := c.healthz()
 		return code == http.StatusOK
 	})
+}
+
+// TestHostileUnreadBody: a body no handler reads ends its connection
+// after the answer, which comes at once: the server neither drains it
+// (a body announced and never sent held the answer and the connection
+// until the read timeout) nor reads the next request from what is left.
+// A body read whole keeps the connection for the next request.
+func TestHostileUnreadBody(t *testing.T) {
+	// A read timeout far past the hang guard of the connections below:
+	// an answer or a close that waited for it fails the test.
+	f := newFixture(t, Options{RatePerSecond: 1e6, RateBurst: 1 << 20, LoginsPerMinute: 1e6, ReadTimeout: time.Hour})
+
+	// A large body announced, one byte of it sent, no token.
+	c := f.dialFrom(t, "127.0.0.1")
+	io.WriteString(c, "POST /api/events HTTP/1.1\r\nHost: picket\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{")
+	resp, err := http.ReadResponse(c.r, nil)
+	if err != nil {
+		t.Fatalf("a body announced and not sent: no answer: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || !resp.Close {
+		t.Errorf("a body announced and not sent: %d, close %v; want 401 and the connection closed", resp.StatusCode, resp.Close)
+	}
+	if err := c.closedByServer(); err != nil {
+		t.Errorf("a body announced and not sent: %v", err)
+	}
+
+	// A small body sent whole that no handler reads.
+	c = f.dialFrom(t, "127.0.0.1")
+	io.WriteString(c, "POST /api/vessels HTTP/1.1\r\nHost: picket\r\nAuthorization: Bearer "+f.secrets["jpn-viewer"]+"\r\nContent-Length: 5\r\n\r\nhello")
+	resp, err = http.ReadResponse(c.r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if !resp.Close {
+		t.Errorf("an unread body: %d, the connection kept open", resp.StatusCode)
+	}
+	if err := c.closedByServer(); err != nil {
+		t.Errorf("an unread body: %v", err)
+	}
+
+	// A login reads its body whole: the connection serves the next request.
+	c = f.dialFrom(t, "127.0.0.1")
+	body := `{"user":"nobody","password":"wrong"}`
+	io.WriteString(c, "POST /api/login HTTP/1.1\r\nHost: picket\r\nContent-Type: application/json\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body)
+	resp, err = http.ReadResponse(c.r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.Close {
+		t.Errorf("a login read whole (%d) closed its connection", resp.StatusCode)
+	}
+	if code, err := c.healthz(); code != http.StatusOK {
+		t.Errorf("the request after a login on its connection: %d %v", code, err)
+	}
 }

@@ -313,6 +313,12 @@ func (s *Server) Handler() http.Handler {
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
 		}
+		// A body left unread closes the connection rather than being
+		// drained before the answer (body.go).
+		w = watchBody(w, r)
+		if u, ok := w.(*unreadCloser); ok {
+			defer u.finish()
+		}
 		// Find the route to authorise; ServeHTTP then matches it again
 		// (that sets the path values).
 		_, pattern := s.mux.Handler(r)
