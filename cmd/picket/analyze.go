@@ -61,7 +61,7 @@ the AIS tracks: each detection no AIS vessel explains is a dark_vessel event.
 
 A summary goes to standard error.`,
 		Example: `  picket analyze --out out/ testdata/aivdm/vernon_seine_2016/*.log.gz --tz Europe/Paris
-  picket analyze --out out/ --zones zones.geojson --watchlist sdn.csv feed.nmea
+  picket analyze --out out/ --zones zones.geojson --watchlist un1718 --watchlist sdn.csv feed.nmea
   picket analyze --out out/ --assume-times 2015-10-06T00:00:00Z/3m aishub_sample.nmea.gz
   picket analyze --out out/ --detections detections.csv --scenes scenes.csv feed.nmea`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -80,7 +80,7 @@ A summary goes to standard error.`,
 	f := c.Flags()
 	f.StringVar(&fl.out, "out", "", "directory to write events.jsonl, vessels.jsonl and networks.json into (created if missing)")
 	f.StringVar(&fl.zones, "zones", "", "GeoJSON FeatureCollection of polygons with a \"name\" property (EEZs, STS hotspots)")
-	f.StringArrayVar(&fl.watchlists, "watchlist", nil, "watchlist CSV (columns imo, mmsi, name) or OFAC SDN vessel extract; repeatable")
+	f.StringArrayVar(&fl.watchlists, "watchlist", nil, "built-in sanctions list (un1718: UN 1718 Committee vessels; eu: EU designated vessels; ofac: OFAC SDN vessels), or a watchlist CSV (columns imo, mmsi, name) or OFAC SDN vessel extract; repeatable")
 	f.StringVar(&fl.ports, "ports", "", "ports CSV name,lat,lon[,radius_km] instead of the built-in world port and anchorage list")
 	f.StringVar(&fl.csvColumns, "csv-columns", "", "map CSV columns: mmsi=MMSI,time=BaseDateTime,lat=LAT,lon=LON,...; id=HEADER for a vessel identifier that is not an MMSI")
 	f.StringVar(&fl.csvTime, "csv-time-format", "", "layout of CSV times in strftime form, as pandas takes it (e.g. '%d/%m/%Y %H:%M'); default: epoch s/ms, ISO 8601 with or without seconds and zone, YYYY-MM-DD HH:MM[:SS]")

@@ -15,6 +15,7 @@ import (
 
 	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/server"
+	"github.com/picket-ais/picket/internal/watchlist"
 )
 
 // ConfigError is a mistake in a config: the command that read it exits
@@ -114,7 +115,7 @@ stale_after: 1h                # vessels not heard for this long leave the map
 #   max_conns: 4096            # connections open at once, in total
 #   max_conns_per_address: 64  # and per client address (IPv6: per /64)
 # detect: thresholds.yaml      # picket analyze --print-config
-# watchlists: [sdn.csv]
+# watchlists: [un1718, eu, ofac, sdn.csv]   # built-in lists by name, or files
 # zones: zones.geojson
 # ports: ports.csv
 # map:                         # the web map works offline; an online basemap is optional
@@ -194,8 +195,10 @@ func LoadConfig(path string) (*Config, error) {
 	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
 		return nil, configError(fmt.Errorf("%s: tls needs both cert and key", path))
 	}
-	for i := range c.Watchlists {
-		c.Watchlists[i] = rel(c.Watchlists[i])
+	for i, w := range c.Watchlists {
+		if !watchlist.IsBuiltin(w) {
+			c.Watchlists[i] = rel(w)
+		}
 	}
 	for i := range c.Feeds {
 		c.Feeds[i].File = rel(c.Feeds[i].File)
@@ -206,6 +209,9 @@ func LoadConfig(path string) (*Config, error) {
 	}{{"detect", c.Detect, maxConfigBytes}, {"zones", c.Zones, maxDataBytes}, {"ports", c.Ports, maxDataBytes},
 		{"tls cert", c.TLS.Cert, maxConfigBytes}, {"tls key", c.TLS.Key, maxConfigBytes}}
 	for _, w := range c.Watchlists {
+		if watchlist.IsBuiltin(w) {
+			continue
+		}
 		inputs = append(inputs, struct {
 			what, path string
 			max        int64

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -88,6 +89,21 @@ func TestConfigErrors(t *testing.T) {
 	}
 	if _, err := LoadConfig(filepath.Join(t.TempDir(), "missing.yaml")); err == nil {
 		t.Error("missing file: no error")
+	}
+}
+
+// TestConfigBuiltinWatchlists: the built-in lists are names, not files
+// next to the config; any other name is still a file.
+func TestConfigBuiltinWatchlists(t *testing.T) {
+	c, err := LoadConfig(writeConfig(t, "watchlists: [un1718, EU, ofac]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.Watchlists, []string{"un1718", "EU", "ofac"}) {
+		t.Errorf("watchlists %q", c.Watchlists)
+	}
+	if _, err := LoadConfig(writeConfig(t, "watchlists: [un1719]\n")); err == nil || !strings.Contains(err.Error(), "un1719") {
+		t.Errorf("a missing file: %v", err)
 	}
 }
 

@@ -149,7 +149,7 @@ func TestAnalyzeAISHubNoIdentityChange(t *testing.T) {
 // hit, and no risk from one. The hits by IMO number (SARVIN, ALVAN,
 // PASSAT) and MMSI (DOWNY) stay.
 func TestAnalyzeAISHubWatchlistNameOnly(t *testing.T) {
-	p, err := places.Load(places.Options{Watchlists: []string{filepath.Join("..", "watchlist", "testdata", "ofac_sdn_vessels_2021-07.csv")}})
+	p, err := places.Load(places.Options{Watchlists: []string{filepath.Join("..", "watchlist", "lists", "ofac_sdn_vessels_2021-07.csv")}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,9 @@ type Options struct {
 	// Zones is a GeoJSON FeatureCollection of polygons with a "name"
 	// property (EEZs, territorial seas, STS hotspots).
 	Zones string
-	// Watchlists are watchlist CSVs or OFAC SDN extracts, merged.
+	// Watchlists are built-in list names (un1718, eu, ofac: see
+	// watchlist.Builtin) or paths of watchlist CSVs or OFAC SDN extracts,
+	// merged.
 	Watchlists []string
 	// Warn, when set, is told of each watchlist row that was skipped
 	// (with the file it is in); rows are never skipped silently.
@@ -100,7 +102,7 @@ func loadPorts(path string) (func(lat, lon, maxM float64) (string, float64, bool
 func loadWatchlists(paths []string, warn func(string, error)) (func(q detect.WatchQuery) []event.Entry, error) {
 	var lists []*watchlist.List
 	for _, path := range paths {
-		l, err := watchlist.LoadFile(path, watchlist.Options{})
+		l, err := watchlist.Open(path, watchlist.Options{})
 		if err != nil {
 			return nil, err
 		}

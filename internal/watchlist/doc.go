@@ -10,7 +10,11 @@
 //   - A plain watchlist: any of the columns imo, mmsi and name (in any
 //     order, any one may be empty on a row), optionally id, program and
 //     aliases (separated by '|'). Other columns are kept as text in
-//     Entry.Extra. imo takes "9074729" or "IMO 9074729".
+//     Entry.Extra. imo takes "9074729" or "IMO 9074729". In place of name,
+//     a names column gives all a vessel's names, '|'-separated, the first
+//     its entry name and the others aliases (its former names); in place
+//     of mmsi, an mmsis column gives several MMSIs, each of which matches
+//     (Entry.MMSIs). The UN 1718 and EU vessel lists are in this form.
 //   - OFAC's SDN vessel extract (ent_num, name, programs, call_sign, ...,
 //     imo, mmsi, aliases, remarks): one entry per designated vessel, with
 //     OFAC's programs (DPRK, IRAN, ...) and aliases ("a.k.a."). When the
@@ -31,6 +35,15 @@
 // Every row is accounted for: it is an entry, or it is counted in Skipped
 // with a warning saying why (ErrFieldCount, ErrEmptyEntry). A header that
 // fits no format (ErrHeader) or broken CSV quoting fails the load.
+//
+// # Built-in lists
+//
+// Builtin loads a list compiled into picket by name: un1718 (the UN
+// Security Council 1718 Committee's Designated Vessels List, DPRK), eu
+// (the EU's designated vessels, Regulation 833/2014 Annex XLII) and ofac
+// (OFAC's SDN vessels). lists/SOURCES.md gives each one's edition and
+// origin. Open takes a built-in name or a file's path, as --watchlist
+// does; a file called like a built-in list is reached by its path (./eu).
 //
 // # Matching
 //

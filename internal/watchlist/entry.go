@@ -25,6 +25,10 @@ type Entry struct {
 	Kind     Kind
 	IMO      int // 0 when the list gives none or a bad one (see Warnings)
 	MMSI     int // 0 when none
+	// MMSIs are all the MMSIs the list gives when it gives several (the
+	// UN 1718 list quotes each one a vessel was heard with), MMSI first;
+	// nil when it gives one or none. Each matches.
+	MMSIs []int
 	Name     string
 	Aliases  []string
 	Extra    []Field // the list's other non-empty columns, in file order

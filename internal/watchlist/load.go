@@ -46,6 +46,10 @@ type Options struct {
 	Name string
 	// Format skips header recognition. Default FormatAuto.
 	Format Format
+	// Programs are the sanctions programmes of every entry of a list
+	// whose rows name none, e.g. ["DPRK"] for the UN 1718 Committee's
+	// vessels. Default none.
+	Programs []string
 	// Strict fails the load on the first bad value. Default false: one
 	// mistyped IMO in a list of hundreds should not blind the watch to
 	// the rest; the bad values are in Warnings.
@@ -161,6 +165,10 @@ type loader struct {
 	imo, mmsi, name, id, programs, aliases, remarks int
 	// progSep and aliasSep split multi-valued columns.
 	progSep, aliasSep string
+	// multiName: the name column holds all the vessel's names, the
+	// first its entry name and the others aliases; multiMMSI: the mmsi
+	// column holds several MMSIs.
+	multiName, multiMMSI bool
 	used              []bool // columns not copied to Extra
 }
 
@@ -204,6 +212,19 @@ func (ld *loader) mapColumns(format Format) error {
 	case FormatCSV:
 		ld.imo, ld.mmsi, ld.name = col("imo"), col("mmsi"), col("name")
 		ld.id, ld.aliases = col("id"), col("aliases")
+		// The UN 1718 and EU vessel lists give every name a vessel has
+		// had in one names column, and the UN list every MMSI it used in
+		// an mmsis column, both '|'-separated.
+		if ld.name < 0 {
+			if ld.name = col("names"); ld.name >= 0 {
+				ld.multiName = true
+			}
+		}
+		if ld.mmsi < 0 {
+			if ld.mmsi = col("mmsis"); ld.mmsi >= 0 {
+				ld.multiMMSI = true
+			}
+		}
 		if ld.programs = col("program"); ld.programs == -1 {
 			ld.programs = col("programs")
 		}
@@ -252,7 +273,16 @@ func (ld *loader) row(line int, rec []string) error {
 		e.ID = "line " + strconv.Itoa(line)
 	}
 	e.Programs = split(get(ld.programs), ld.progSep)
+	if e.Programs == nil && len(ld.opts.Programs) > 0 {
+		e.Programs = slices.Clone(ld.opts.Programs)
+	}
 	e.Aliases = split(get(ld.aliases), ld.aliasSep)
+	if ld.multiName {
+		if names := split(e.Name, "|"); len(names) > 0 {
+			e.Name = names[0]
+			e.Aliases = append(names[1:len(names):len(names)], e.Aliases...)
+		}
+	}
 
 	// IMO. The UN list may quote several company numbers for one entity;
 	// the first valid one is the entry's and the others become aliases of
@@ -290,15 +320,31 @@ func (ld *loader) row(line int, rec []string) error {
 		e.IMO = imos[0]
 	}
 
-	if s := get(ld.mmsi); s != "" && s != "0" {
+	rawMMSI := []string{get(ld.mmsi)}
+	if ld.multiMMSI {
+		rawMMSI = split(rawMMSI[0], "|")
+	}
+	var mmsis []int
+	for _, s := range rawMMSI {
+		if s == "" || s == "0" {
+			continue
+		}
 		n, ok := parseMMSI(s)
 		if !ok {
 			if err := ld.warn(&ParseError{Line: line, Field: ld.cols[ld.mmsi], Value: s, Err: ErrBadMMSI}); err != nil {
 				return err
 			}
-		} else {
-			e.MMSI = n
+			continue
 		}
+		if !slices.Contains(mmsis, n) {
+			mmsis = append(mmsis, n)
+		}
+	}
+	if len(mmsis) > 0 {
+		e.MMSI = mmsis[0]
+	}
+	if len(mmsis) > 1 {
+		e.MMSIs = mmsis
 	}
 
 	for i, v := range rec {

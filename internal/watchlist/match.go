@@ -95,6 +95,11 @@ func (l *List) index() {
 		if e.MMSI != 0 {
 			l.byMMSI[e.MMSI] = append(l.byMMSI[e.MMSI], i)
 		}
+		for _, m := range e.MMSIs {
+			if m != e.MMSI {
+				l.byMMSI[m] = append(l.byMMSI[m], i)
+			}
+		}
 		addName(names, i, e.Name, ByName)
 		for _, a := range e.Aliases {
 			addName(names, i, a, ByAlias)

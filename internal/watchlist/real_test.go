@@ -10,7 +10,7 @@ import (
 )
 
 const (
-	ofacFile = "testdata/ofac_sdn_vessels_2021-07.csv"
+	ofacFile = "lists/ofac_sdn_vessels_2021-07.csv"
 	unFile   = "testdata/un_consolidated_2026-02-27_entities_with_imo.csv"
 )
 
