@@ -28,11 +28,11 @@ type Entry struct {
 	// MMSIs are all the MMSIs the list gives when it gives several (the
 	// UN 1718 list quotes each one a vessel was heard with), MMSI first;
 	// nil when it gives one or none. Each matches.
-	MMSIs []int
-	Name     string
-	Aliases  []string
-	Extra    []Field // the list's other non-empty columns, in file order
-	Line     int     // line of the row in its file
+	MMSIs   []int
+	Name    string
+	Aliases []string
+	Extra   []Field // the list's other non-empty columns, in file order
+	Line    int     // line of the row in its file
 }
 
 // Field is a column name and its text.

@@ -169,7 +169,7 @@ type loader struct {
 	// first its entry name and the others aliases; multiMMSI: the mmsi
 	// column holds several MMSIs.
 	multiName, multiMMSI bool
-	used              []bool // columns not copied to Extra
+	used                 []bool // columns not copied to Extra
 }
 
 func (ld *loader) mapColumns(format Format) error {
