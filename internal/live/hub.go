@@ -29,12 +29,15 @@ type Position struct {
 // Message is one item of the live stream: a position or an alert (an
 // event of the contract, as the detectors emit it). HideName and
 // HideShipType say that the subscriber is not cleared for the feeds that
-// said the position's name or ship type.
+// said the position's name or ship type. Prov is an alert's provenance,
+// by which it was released to the subscriber (a consumer that keeps the
+// alert checks it again when the clearance narrows).
 type Message struct {
 	Position     *Position
 	HideName     bool
 	HideShipType bool
 	Alert        *event.Event
+	Prov         store.Provenance
 }
 
 // Filter selects what a subscriber receives. The zero value selects
@@ -134,7 +137,17 @@ func NewHub(buffer int) *Hub {
 // Subscribe adds a subscriber with filter f. On a closed hub the
 // subscription's channel is closed at once.
 func (h *Hub) Subscribe(f Filter) *Subscription {
-	c := make(chan Message, h.buf)
+	return h.SubscribeBuffer(f, h.buf)
+}
+
+// SubscribeBuffer is Subscribe with a buffer of its own: a consumer
+// that must not lose messages to a burst (the alert rules) waits for
+// more than a map does.
+func (h *Hub) SubscribeBuffer(f Filter, buffer int) *Subscription {
+	if buffer <= 0 {
+		buffer = h.buf
+	}
+	c := make(chan Message, buffer)
 	s := &Subscription{C: c, c: c, filter: f, hub: h}
 	if f.MinInterval > 0 {
 		s.last = make(map[uint32]int64)
@@ -204,7 +217,7 @@ func (h *Hub) publishAlert(e *event.Event, prov store.Provenance) {
 	defer h.mu.RUnlock()
 	for s := range h.subs {
 		if s.filter.matchAlert(e, prov) {
-			h.send(s, Message{Alert: e})
+			h.send(s, Message{Alert: e, Prov: prov})
 		}
 	}
 }
