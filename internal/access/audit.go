@@ -23,6 +23,8 @@ const (
 	ActionLogin       = "login"        // a password login that opened a session
 	ActionLoginFailed = "login_failed" // a login refused
 	ActionAdmin       = "admin"        // a change of partners, users or tokens
+	ActionRule        = "rule"         // an alert rule added or deleted
+	ActionAlert       = "alert"        // an alert acknowledged, assigned or dismissed
 )
 
 // AuditEntry is one line of the audit log: who did what, and what came
@@ -41,6 +43,9 @@ type AuditEntry struct {
 	Bytes  int64  `json:"bytes"`
 	Remote string `json:"remote,omitempty"`
 	Action string `json:"action"`
+	// Detail says what a change changed (the rule added, the alert
+	// assigned and to whom).
+	Detail string `json:"detail,omitempty"`
 }
 
 // Audit appends AuditEntry records to a JSON Lines file, one object per
@@ -155,6 +160,7 @@ func (a *Audit) Record(e AuditEntry) {
 	e.User = clipAudit(e.User, maxAuditField)
 	e.Method = clipAudit(e.Method, maxAuditField)
 	e.Remote = clipAudit(e.Remote, maxAuditField)
+	e.Detail = clipAudit(e.Detail, maxAuditPath)
 	b, err := json.Marshal(e)
 	if err != nil {
 		panic("access: an AuditEntry does not marshal: " + err.Error())

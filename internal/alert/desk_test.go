@@ -250,8 +250,16 @@ func TestRuleReleasability(t *testing.T) {
 	r.next("GBR", "GBR's vessel leaves, for GBR", of(onlyG, KindExit))
 	r.send("jpn-coast", cross(t, onlyJ, 2*time.Minute, 10)...)
 	r.next("JPN", "JPN's vessel leaves, for JPN", of(onlyJ, KindExit))
-	for _, a := range r.d.Alerts("JPN", bitJ, Query{}) {
-		if a.MMSI == onlyG {
+	// Every alert JPN's rule raised, before the inbox's own check of
+	// the clearance.
+	r.d.mu.Lock()
+	raised := slices.Clone(r.d.alerts["JPN"])
+	r.d.mu.Unlock()
+	if len(raised) != 2 {
+		t.Errorf("JPN's rule raised %d alerts, want 2", len(raised))
+	}
+	for _, a := range raised {
+		if a.MMSI != onlyJ {
 			t.Errorf("JPN's rule fired on a vessel only gbr-sat heard: %+v", a)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/picket-ais/picket/internal/alert"
 	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/server"
 	"github.com/picket-ais/picket/internal/watchlist"
@@ -54,6 +55,11 @@ type Config struct {
 		Cert string `yaml:"cert"`
 		Key  string `yaml:"key"`
 	} `yaml:"tls"`
+	// Alerts configures the watch floor: the webhooks users' alert rules
+	// may post to (each for one partner's rules).
+	Alerts struct {
+		Webhooks []alert.Webhook `yaml:"webhooks"`
+	} `yaml:"alerts"`
 	// Limits bound what one client may ask.
 	Limits struct {
 		// RatePerSecond and Burst: requests per token. Defaults 50 and 200.
@@ -118,6 +124,14 @@ stale_after: 1h                # vessels not heard for this long leave the map
 # watchlists: [un1718, eu, ofac, sdn.csv]   # built-in lists by name, or files
 # zones: zones.geojson
 # ports: ports.csv
+# alerts:                      # users' alert rules post to these (docs/web.md)
+#   webhooks:
+#     - name: jpn-ops           # what a rule names
+#       partner: JPN            # whose rules may use it (they see only what JPN may)
+#       url: https://ops.example.org/picket
+#       secret: change-me       # signs each body: X-Picket-Signature: sha256=<hex HMAC>
+#       # queue: 1000           # alerts waiting at most; more are dropped and counted
+#       # attempts: 6           # tries per alert, waiting 1 s, 2 s, 4 s... between
 # map:                         # the web map works offline; an online basemap is optional
 #   tiles: https://tiles.example.org/{z}/{x}/{y}.png
 #   tiles_attribution: "© the tile provider"

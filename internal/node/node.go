@@ -16,11 +16,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/picket-ais/picket/internal/access"
+	"github.com/picket-ais/picket/internal/alert"
 	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/places"
 	"github.com/picket-ais/picket/internal/server"
 	"github.com/picket-ais/picket/internal/store"
+	"github.com/picket-ais/picket/internal/zone"
 )
 
 // Options configures Run.
@@ -202,6 +204,22 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 		MaxStreamsPerToken: cfg.Limits.MaxStreamsPerToken, MaxConns: cfg.Limits.MaxConns, MaxConnsPerAddr: cfg.Limits.MaxConnsPerAddress,
 		TLS: tlsConf}
 	sopts.UI = opts.UI
+	var zones *zone.Set
+	if cfg.Zones != "" {
+		if zones, err = zone.LoadFile(cfg.Zones); err != nil {
+			ln.Close()
+			p.Close()
+			return err
+		}
+	}
+	desk, err := alert.Open(alert.Options{Dir: cfg.Data, Zones: zones, Webhooks: cfg.Alerts.Webhooks,
+		Logger: logger.With("component", "alert"), Registerer: reg})
+	if err != nil {
+		ln.Close()
+		p.Close()
+		return configError(err)
+	}
+	sopts.Alerts = desk
 	srv := server.New(p, sopts, logger.With("component", "server"), reg)
 
 	url := scheme + "://" + ln.Addr().String() + "/"

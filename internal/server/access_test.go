@@ -1498,6 +1498,8 @@ var protectedRoutes = []struct {
 	{"/api/config", access.Viewer},
 	{"/api/me", access.Viewer},
 	{"/api/stream", access.Viewer},
+	{"/api/rules", access.Viewer},
+	{"/api/alerts", access.Viewer},
 	{"/api/networks", access.Analyst},
 	{"/api/export/events.geojson", access.Analyst},
 	{"/api/export/events.kml", access.Analyst},

@@ -122,6 +122,9 @@ func (s *Server) audit(r *http.Request, v *view, action string, code int, n int6
 	if v != nil {
 		e.User, e.Partner, e.Role, e.TokenID = v.who.User, v.who.Partner, v.who.Role, v.who.TokenID
 	}
+	if d, ok := r.Context().Value(noteKey{}).(*string); ok && code < 300 {
+		e.Detail = *d
+	}
 	s.opts.Audit.Record(e)
 }
 

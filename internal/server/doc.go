@@ -9,7 +9,10 @@
 //	GET /api/vessels/{mmsi}/track?from=&to=      GeoJSON LineString and the points
 //	GET /api/events?type=&from=&to=&bbox=&mmsi=&min_confidence=&limit=&order=
 //	GET /api/networks?mmsi=                      networks of linked vessels
-//	GET /api/stream?bbox=&types=&min_interval=   SSE: event: position, event: alert
+//	GET /api/stream?bbox=&types=&min_interval=   SSE: event: position, event: alert, event: rule_alert
+//	GET, POST /api/rules; DELETE /api/rules/{id} the partner's alert rules (package alert)
+//	GET /api/alerts?status=&limit=               the partner's alert inbox
+//	POST /api/alerts/{id}/{acknowledge,assign,dismiss}
 //	GET /api/export/events.{geojson,kml,csv,parquet}  the /api/events filters; parquet is GeoParquet 1.1
 //	GET /api/feeds, /api/config, /healthz, /metrics
 //
@@ -21,7 +24,10 @@
 // Every error is a JSON object {"error": "..."} with a 4xx code for a
 // mistake in the request (a bad bbox, time, type or MMSI) and 5xx for
 // the server's own trouble. Request bodies are limited
-// (Options.MaxBodyBytes); the API takes none.
+// (Options.MaxBodyBytes); only a login and the watch floor's changes
+// (a rule, an action on an alert) take one. Serve runs the alert rules
+// (Options.Alerts) over the pipeline's hub, each partner's with its
+// clearance now.
 //
 // # Concurrency
 //

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/picket-ais/picket/internal/access"
+	"github.com/picket-ais/picket/internal/alert"
 	"github.com/picket-ais/picket/internal/export"
 	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/store"
@@ -101,6 +102,10 @@ type Options struct {
 	// and 15 min.
 	LoginFreeFailures int
 	LoginBackoffMax   time.Duration
+	// Alerts keeps the partners' alert rules and inboxes (the node's,
+	// in its data directory). Serve runs it over the pipeline's hub.
+	// Default: one that keeps them in memory.
+	Alerts *alert.Desk
 }
 
 func (o Options) withDefaults() Options {
@@ -215,6 +220,8 @@ type Server struct {
 	clearances map[string]uint64  // by partner, at clearGen
 
 	pics pictures
+
+	alerts *alert.Desk
 }
 
 // New returns a server answering from p and its store. Metrics are
@@ -233,6 +240,10 @@ func New(p *live.Pipeline, opts Options, logger *slog.Logger, reg prometheus.Reg
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "picket_http_request_seconds", Help: "HTTP request duration by route (live streams excluded).",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"route"}),
+	}
+	s.alerts = s.opts.Alerts
+	if s.alerts == nil {
+		s.alerts, _ = alert.Open(alert.Options{Logger: logger}) // in memory: nothing to fail
 	}
 	s.csp = contentSecurityPolicy(s.opts.Map.Tiles)
 	s.conns = newConnLimiter(s.opts.MaxConns, s.opts.MaxConnsPerAddr)
@@ -277,6 +288,21 @@ func (s *Server) route() {
 	for _, f := range export.Formats {
 		api("/api/export/"+f.File, access.Analyst, "export", s.exportHandler(f))
 	}
+	// The watch floor: a partner's rules and alert inbox. Changes need
+	// an analyst, and come from the map's own pages or no browser page.
+	change := func(pattern string, role access.Role, action string, h func(http.ResponseWriter, *http.Request) error) {
+		handle(pattern, route{role: role, action: action}, s.apiHandler(func(w http.ResponseWriter, r *http.Request) error {
+			if !sameOrigin(r) {
+				return &httpError{code: http.StatusForbidden, msg: "cross-site request refused"}
+			}
+			return h(w, r)
+		}))
+	}
+	api("/api/rules", access.Viewer, "read", s.rules)
+	change("POST /api/rules", access.Analyst, access.ActionRule, s.addRule)
+	change("DELETE /api/rules/{id}", access.Analyst, access.ActionRule, s.deleteRule)
+	api("/api/alerts", access.Viewer, "read", s.alertList)
+	change("POST /api/alerts/{id}/{action}", access.Analyst, access.ActionAlert, s.act)
 	handle("GET /api/feeds", route{role: access.Admin, action: "admin", whole: true}, s.apiHandler(s.feeds))
 	api("/api/config", access.Viewer, "", s.config)
 	api("/api/me", access.Viewer, "", s.me)
@@ -339,6 +365,7 @@ func (s *Server) Handler() http.Handler {
 				return
 			}
 			r = withView(r, v)
+			r = r.WithContext(context.WithValue(r.Context(), noteKey{}, new(string)))
 			defer func() { s.audit(r, v, rt.action, rec.code, rec.n) }()
 		}
 		s.mux.ServeHTTP(rec, r)
@@ -374,6 +401,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if s.opts.TLS != nil {
 		ln = tls.NewListener(ln, s.opts.TLS)
 	}
+	// The alert rules run while the server serves.
+	actx, stopAlerts := context.WithCancel(ctx)
+	alertsDone := make(chan struct{})
+	go func() { s.alerts.Run(actx, s.live.Hub(), s.clearanceOf); close(alertsDone) }()
+	defer func() { stopAlerts(); <-alertsDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/picket-ais/picket/internal/alert"
 	"github.com/picket-ais/picket/internal/live"
 )
 
@@ -27,14 +29,15 @@ type livePosition struct {
 }
 
 // parseStreamFilter reads bbox, min_interval and types: event types,
-// "position" and "alert" (every event type). No types: everything.
+// "position", "alert" (every event type) and "rule_alert" (the alerts
+// of the partner's rules, wantsRuleAlerts). No types: everything.
 func parseStreamFilter(r *http.Request) (live.Filter, error) {
 	q := r.URL.Query()
 	box, err := parseBBox(q.Get("bbox"))
 	if err != nil {
 		return live.Filter{}, err
 	}
-	types, words, err := parseTypes("types", q.Get("types"), "position", "alert")
+	types, words, err := parseTypes("types", q.Get("types"), "position", "alert", ruleAlert)
 	if err != nil {
 		return live.Filter{}, err
 	}
@@ -57,10 +60,23 @@ func parseStreamFilter(r *http.Request) (live.Filter, error) {
 	return f, nil
 }
 
+// ruleAlert is the live stream's word for the alerts of the partner's
+// rules (package alert).
+const ruleAlert = "rule_alert"
+
+// wantsRuleAlerts reports whether a stream's types (parsed without error
+// by parseStreamFilter) select the alerts of the partner's rules.
+func wantsRuleAlerts(r *http.Request) bool {
+	v := r.URL.Query().Get("types")
+	return v == "" || slices.Contains(strings.Split(strings.ReplaceAll(v, " ", ""), ","), ruleAlert)
+}
+
 // stream: GET /api/stream?bbox=&types=&min_interval= — Server-Sent Events:
 //
 //	event: position   data: a livePosition
 //	event: alert      data: an event of the contract
+//	event: rule_alert data: an alert of one of the partner's rules (alert.Alert),
+//	                  when raised and after each action on it
 //	event: dropped    data: {"dropped": n} when the client lagged and lost n messages
 //	event: closed     data: {"reason": "..."} before the server ends the stream
 //
@@ -106,6 +122,19 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	f.Clearance = v.storeClearance()
 	sub := s.live.Hub().Subscribe(f)
 	defer func() { sub.Close() }()
+	// The partner's rule alerts: a channel that never delivers when the
+	// stream does not want them.
+	var rules <-chan alert.Alert
+	var asub *alert.Subscription
+	if wantsRuleAlerts(r) {
+		asub = s.alerts.Subscribe(v.who.Partner, v.storeClearance())
+		rules = asub.C
+	}
+	defer func() {
+		if asub != nil {
+			asub.Close()
+		}
+	}()
 	bw.WriteString("retry: 3000\n: picket live stream\n\n")
 	if flush() != nil {
 		return
@@ -132,6 +161,11 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 			sub.Close()
 			f.Clearance = nv.storeClearance()
 			sub = s.live.Hub().Subscribe(f)
+			if asub != nil {
+				asub.Close()
+				asub = s.alerts.Subscribe(nv.who.Partner, nv.storeClearance())
+				rules = asub.C
+			}
 		}
 		v = nv
 		return true
@@ -177,6 +211,19 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			bw.WriteString(": keep-alive\n\n")
+		case a := <-rules:
+			old := asub
+			if !current() {
+				flush()
+				return
+			}
+			if asub != old {
+				continue // a was chosen for the clearance of before
+			}
+			buf, _ = json.Marshal(a)
+			bw.WriteString("event: rule_alert\ndata: ")
+			bw.Write(buf)
+			bw.WriteString("\n\n")
 		case m, ok := <-sub.C:
 			if !ok {
 				flush()
