@@ -24,6 +24,13 @@ type Candidate struct {
 	NextTime int64
 }
 
+// Candidates lists the vessels in an AIS gap that could have been d (see
+// candidates), with opts' reachability.
+func Candidates(d *Detection, tracks []Track, opts Options) []Candidate {
+	opts.defaults()
+	return candidates(d, tracks, &opts)
+}
+
 // candidates lists the vessels silent around d's time (for at least
 // MinGap, or since their last fix and not heard again within MaxOpenGap)
 // that could have sailed from their last fix to d, and from d to their

@@ -36,6 +36,9 @@ type Options struct {
 	// MaxOpenGap is how long after its last fix a vessel never heard again
 	// stays a candidate. Default 24 h.
 	MaxOpenGap time.Duration
+	// NoCandidates leaves the candidates of dark detections out (a caller
+	// that wants them for a few only asks Candidates itself).
+	NoCandidates bool
 }
 
 func (o *Options) defaults() {
@@ -210,7 +213,7 @@ func Correlate(set *Set, tracks []Track, opts Options) []Result {
 		}
 	}
 	for i := range res {
-		if res[i].Dark() {
+		if res[i].Dark() && !opts.NoCandidates {
 			res[i].Candidates = candidates(&set.Detections[i], tracks, &opts)
 		}
 	}

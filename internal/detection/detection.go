@@ -9,8 +9,16 @@ import (
 	"github.com/picket-ais/picket/internal/fuse"
 )
 
-// SensorSAR names satellite radar detections in events.
-const SensorSAR = "sar"
+// The sensors of detections, as events name them.
+const (
+	// SensorSAR is a satellite radar image's detection.
+	SensorSAR = "sar"
+	// SensorRadar is a ship's or coast station's radar track (ARPA).
+	SensorRadar = "radar"
+	// SensorVIIRS is a night-light detection of NOAA's VIIRS boat
+	// detection product.
+	SensorVIIRS = "viirs"
+)
 
 // Detection is one vessel a sensor saw.
 type Detection struct {
@@ -35,7 +43,7 @@ type Detection struct {
 	// column), 0 when none. Kept for comparison, not used: picket matches
 	// against the AIS it was given.
 	SourceMMSI uint32
-	// Sensor is what saw it (SensorSAR).
+	// Sensor is what saw it (SensorSAR, SensorRadar, SensorVIIRS).
 	Sensor string
 }
 

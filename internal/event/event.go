@@ -29,10 +29,15 @@ const (
 	// vessel) that no AIS vessel explains. Its MMSI is 0: nobody
 	// identified it; Candidates names the vessels that could be it.
 	DarkVessel Type = "dark_vessel"
+	// DarkEncounter is an AIS vessel (MMSI) alongside something only a
+	// sensor saw (a dark radar track, or dark detections in repeated
+	// satellite passes) long enough to be a transfer with a partner that
+	// does not transmit; Sensor says which.
+	DarkEncounter Type = "dark_encounter"
 )
 
 // Types lists every type in a stable order.
-var Types = []Type{Encounter, DarkRendezvous, Loitering, Gap, Spoofing, IdentityChange, PortVisit, ZoneVisit, Watchlist, DarkVessel}
+var Types = []Type{Encounter, DarkRendezvous, Loitering, Gap, Spoofing, IdentityChange, PortVisit, ZoneVisit, Watchlist, DarkVessel, DarkEncounter}
 
 // Spoofing subtypes.
 const (

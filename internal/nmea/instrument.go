@@ -286,3 +286,14 @@ func (r *InstrumentReader) Line(b []byte) (*Instrument, Reason, error) {
 	}
 	return in, Decoded, nil
 }
+
+// Checksummed returns "$" + body + "*hh" with body's checksum: body is the
+// sentence without its '$' and checksum ("RATTM,01,...").
+func Checksummed(body string) string {
+	var sum byte
+	for i := 0; i < len(body); i++ {
+		sum ^= body[i]
+	}
+	const hex = "0123456789ABCDEF"
+	return "$" + body + "*" + string([]byte{hex[sum>>4], hex[sum&15]})
+}

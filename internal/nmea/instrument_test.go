@@ -148,11 +148,4 @@ func TestInstrumentErrors(t *testing.T) {
 }
 
 // withSum appends the checksum a sentence of a test case needs.
-func withSum(s string) string {
-	var sum byte
-	for i := 1; i < len(s); i++ {
-		sum ^= s[i]
-	}
-	const hex = "0123456789ABCDEF"
-	return s + "*" + string([]byte{hex[sum>>4], hex[sum&15]})
-}
+func withSum(s string) string { return Checksummed(s[1:]) }
