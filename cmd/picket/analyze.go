@@ -37,6 +37,7 @@ type analyzeFlags struct {
 	exports    []string
 	detections []string
 	scenes     []string
+	radars     []string
 }
 
 func analyzeCommand() *cobra.Command {
@@ -58,12 +59,18 @@ time the data carries, and writes into --out:
 With --detections, satellite vessel detections (CSV; Global Fishing Watch's
 SAR layout is read as is, --scenes gives their footprints) are matched against
 the AIS tracks: each detection no AIS vessel explains is a dark_vessel event.
+With --radar, a radar's NMEA output (TTM/TLL tracked targets, placed from the
+own ship's GGA/RMC, or from a fixed site given as FILE@LAT,LON) is matched the
+same way, track by track. An AIS vessel alongside a dark radar track, or
+alongside dark detections in repeated passes, for the encounter duration is
+a dark_encounter event.
 
 A summary goes to standard error.`,
 		Example: `  picket analyze --out out/ testdata/aivdm/vernon_seine_2016/*.log.gz --tz Europe/Paris
   picket analyze --out out/ --zones zones.geojson --watchlist un1718 --watchlist sdn.csv feed.nmea
   picket analyze --out out/ --assume-times 2015-10-06T00:00:00Z/3m aishub_sample.nmea.gz
-  picket analyze --out out/ --detections detections.csv --scenes scenes.csv feed.nmea`,
+  picket analyze --out out/ --detections detections.csv --scenes scenes.csv feed.nmea
+  picket analyze --out out/ --radar bridge.nmea --radar coast.nmea@37.5,126.5 feed.nmea`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if fl.print {
 				return detect.WriteConfig(os.Stdout, detect.DefaultOptions())
@@ -93,6 +100,7 @@ A summary goes to standard error.`,
 	f.BoolVar(&fl.tracks, "tracks", false, "also write tracks.geojson: every vessel's track, a line per transmitter (segment), to open next to the events in a GIS")
 	f.StringArrayVar(&fl.detections, "detections", nil, "satellite vessel detections CSV (time, lat, lon[, length_m, heading, score, scene_id]; GFW's SAR columns as published); repeatable")
 	f.StringArrayVar(&fl.scenes, "scenes", nil, "scene footprints CSV for --detections (scene_id, time, footprint_wkt as WKT or GeoJSON); repeatable")
+	f.StringArrayVar(&fl.radars, "radar", nil, "a radar's NMEA output (TTM/TLL with the own ship's GGA/RMC/HDT), FILE, or FILE@LAT,LON for a fixed site; repeatable")
 	return c
 }
 
@@ -168,6 +176,13 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 		return usageError{errors.New("--scenes without --detections: the footprints are those of detections")}
 	}
 	opts.Detections, opts.Scenes = fl.detections, fl.scenes
+	for _, r := range fl.radars {
+		in, err := parseRadarFlag(r)
+		if err != nil {
+			return usageError{err}
+		}
+		opts.Radars = append(opts.Radars, in)
+	}
 	res, err := pipeline.Analyze(inputs, opts)
 	if tty {
 		fmt.Fprint(os.Stderr, "\r\033[K")
@@ -201,6 +216,7 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 	if !fl.quiet {
 		pipeline.WriteSummary(os.Stderr, res)
 		pipeline.WriteDetectionSummary(os.Stderr, res)
+		pipeline.WriteRadarSummary(os.Stderr, res)
 		detect.WriteCoverage(os.Stderr, res.Coverage, opts.Places.FeedName)
 		writeTopRisk(os.Stderr, ps)
 		fmt.Fprintf(os.Stderr, "wrote     %s\n", fl.out)
@@ -257,4 +273,21 @@ func writeIDs(dir string, ids *fuse.IDTable) error {
 		cw.Flush()
 		return cw.Error()
 	})
+}
+
+// parseRadarFlag reads --radar FILE or FILE@LAT,LON.
+func parseRadarFlag(v string) (pipeline.RadarInput, error) {
+	file, site, ok := strings.Cut(v, "@")
+	in := pipeline.RadarInput{File: file}
+	if !ok {
+		return in, nil
+	}
+	la, lo, ok := strings.Cut(site, ",")
+	lat, err1 := strconv.ParseFloat(strings.TrimSpace(la), 64)
+	lon, err2 := strconv.ParseFloat(strings.TrimSpace(lo), 64)
+	if !ok || err1 != nil || err2 != nil || lat < -90 || lat > 90 || lon < -180 || lon > 180 {
+		return in, fmt.Errorf("--radar %q: the site after @ must be LAT,LON in degrees", v)
+	}
+	in.Site, in.HasSite = [2]float64{lat, lon}, true
+	return in, nil
 }

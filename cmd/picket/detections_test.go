@@ -43,3 +43,18 @@ func TestAnalyzeDetectionsFlags(t *testing.T) {
 		t.Error("--scenes without --detections: no error")
 	}
 }
+
+func TestParseRadarFlag(t *testing.T) {
+	in, err := parseRadarFlag("coast.nmea@37.5, 126.25")
+	if err != nil || !in.HasSite || in.Site != [2]float64{37.5, 126.25} || in.File != "coast.nmea" {
+		t.Errorf("fixed site: %+v %v", in, err)
+	}
+	if in, err := parseRadarFlag("bridge.nmea"); err != nil || in.HasSite || in.File != "bridge.nmea" {
+		t.Errorf("ship: %+v %v", in, err)
+	}
+	for _, bad := range []string{"x@37.5", "x@95,10", "x@a,b", "x@10,190"} {
+		if _, err := parseRadarFlag(bad); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+}

@@ -37,9 +37,12 @@
 // # Scope
 //
 // Batch only: `picket analyze --detections` keeps the tracks of the run
-// and correlates once the AIS is read. The live server does not take
-// detections yet; radar tracks (TTM/TLL), optical and VIIRS detections
-// and dark encounters are not read or detected yet.
+// and correlates once the AIS is read. Radar tracks (package radar) are
+// correlated through Correlate too, plot by plot. DarkEncounters
+// (encounter.go) finds AIS vessels alongside dark objects (a dark radar
+// track, or a sensor's dark detections taken together) for the
+// encounter duration: dark_encounter events. The live server does not
+// take detections yet; optical and VIIRS detections are not read yet.
 //
 // # Concurrency
 //

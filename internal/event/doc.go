@@ -16,8 +16,11 @@
 //	port_visit       port
 //	zone_visit       zone
 //	watchlist        entry (the list entry matched, by IMO, MMSI or name)
-//	dark_vessel      a satellite detection no AIS vessel explains; mmsi 0, sensor ("sar"),
-//	                 scene, candidates (MMSIs in an AIS gap that could have been there)
+//	dark_vessel      a satellite detection or radar track no AIS vessel explains; mmsi 0,
+//	                 sensor ("sar", "radar"), scene (image or radar track id), candidates
+//	                 (MMSIs in an AIS gap that could have been there)
+//	dark_encounter   an AIS vessel alongside a dark radar track or repeated dark detections
+//	                 for the encounter duration; sensor, scene (the radar track id)
 //
 // Any event may carry evidence: the fixes it rests on (time, position,
 // speed, course, the feed that delivered each), for a gap the last fix

@@ -17,6 +17,7 @@ import (
 	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/ingest"
 	"github.com/picket-ais/picket/internal/nmea"
+	"github.com/picket-ais/picket/internal/radar"
 	"github.com/picket-ais/picket/internal/source"
 	"github.com/picket-ais/picket/internal/track"
 )
@@ -54,6 +55,11 @@ type AnalyzeOptions struct {
 	// configures that (zero value: the defaults).
 	Detections, Scenes []string
 	Correlate          detection.Options
+	// Radars are radar outputs (NMEA TTM/TLL): their tracks are
+	// correlated with the AIS tracks like detections; dark ones are
+	// dark_vessel events. With detections or radars, AIS vessels
+	// alongside dark ones are dark_encounter events.
+	Radars []RadarInput
 	// Progress, when set, is called now and then with the bytes read of
 	// all inputs and their total size.
 	Progress func(done, total int64)
@@ -90,6 +96,11 @@ type AnalyzeResult struct {
 	// and Correlation the outcome for each of its detections.
 	Detections  *detection.Set
 	Correlation []detection.Result
+	// RadarTracks are the radar inputs' tracks (nil without them),
+	// RadarMatches the outcome for each, Radars each input's accounting.
+	RadarTracks  []radar.Track
+	RadarMatches []radar.Match
+	Radars       []RadarSummary
 }
 
 // InputSummary accounts for one input's lines or rows.
@@ -175,6 +186,17 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 			opts.Tracks = NewTracks()
 		}
 	}
+	var radarTracks []radar.Track
+	var radarSums []RadarSummary
+	if len(opts.Radars) > 0 {
+		var err error
+		if radarTracks, radarSums, err = readRadars(opts.Radars, &opts); err != nil {
+			return nil, err
+		}
+		if opts.Tracks == nil {
+			opts.Tracks = NewTracks()
+		}
+	}
 	var total int64
 	for _, p := range inputs {
 		f, err := source.Open(p)
@@ -239,8 +261,17 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 	res.Events = core.Finish()
 	res.Counts = core.Counts()
 	res.Coverage = core.Coverage()
-	if dets != nil {
-		correlate(res, dets, opts.Tracks, opts.Correlate)
+	if dets != nil || radarTracks != nil {
+		ais := opts.Tracks.correlationTracks(res.Tracker)
+		if dets != nil {
+			correlate(res, dets, ais, opts.Correlate)
+		}
+		if radarTracks != nil {
+			res.RadarTracks, res.Radars = radarTracks, radarSums
+			correlateRadar(res, ais, &opts)
+		}
+		darkEncounters(res, ais, &opts)
+		event.Sort(res.Events)
 	}
 	if opts.Progress != nil {
 		opts.Progress(total, total)

@@ -5,7 +5,6 @@ import (
 	"io"
 
 	"github.com/picket-ais/picket/internal/detection"
-	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/source"
 	"github.com/picket-ais/picket/internal/track"
 )
@@ -63,11 +62,10 @@ func (t *Tracks) correlationTracks(tr *track.Tracker) []detection.Track {
 
 // correlate matches the run's detections against its tracks and adds a
 // dark_vessel event for each detection no AIS vessel explains.
-func correlate(res *AnalyzeResult, set *detection.Set, tracks *Tracks, opts detection.Options) {
+func correlate(res *AnalyzeResult, set *detection.Set, ais []detection.Track, opts detection.Options) {
 	res.Detections = set
-	res.Correlation = detection.Correlate(set, tracks.correlationTracks(res.Tracker), opts)
+	res.Correlation = detection.Correlate(set, ais, opts)
 	res.Events = append(res.Events, detection.Events(set, res.Correlation)...)
-	event.Sort(res.Events)
 }
 
 // WriteDetectionSummary says what became of the detections of a run:
