@@ -36,7 +36,7 @@ func (p *Pipeline) detectLoop() {
 			p.process(b)
 		case <-tick.C:
 			p.releaseReordered(false)
-			p.flush(false, nil)
+			p.flush(nil)
 			if now := p.nowMs(); now-p.heardTrimmed > heardTrimEveryMs {
 				p.heardTrimmed = now
 				p.heard.trim(p.forgettable)
@@ -117,11 +117,15 @@ func (p *Pipeline) track(r *fuse.Report, bs *batchState) {
 	case ingest.Duplicate:
 		switch r.Kind {
 		case fuse.Position:
-			// Subscribers cleared for this feed and none that heard it
-			// first get it now.
-			if held, prior, ok := p.prov.merge(r.Key, bit); ok && bs.pub && prior&bit == 0 {
-				held.Feeds = bit
-				bs.live = append(bs.live, p.livePosition(held, prior))
+			// The stored position gets this feed too; subscribers
+			// cleared for this feed and none that heard it first get it
+			// now.
+			if held, prior, ok := p.prov.merge(r.Key, bit); ok && prior&bit == 0 {
+				p.pendFeeds = append(p.pendFeeds, store.Position{MMSI: held.MMSI, Time: held.Time, Lat: held.Lat, Lon: held.Lon, Feeds: bit})
+				if bs.pub {
+					held.Feeds = bit
+					bs.live = append(bs.live, p.livePosition(held, prior))
+				}
 			}
 		case fuse.Static:
 			p.noteIdentity(r, bit)
@@ -145,7 +149,12 @@ func (p *Pipeline) track(r *fuse.Report, bs *batchState) {
 			bs.invalid++
 			p.m.invalid.WithLabelValues(reason).Inc()
 		} else {
-			p.prov.add(r.Key, pos, bs.wall)
+			// Written on arrival (end); copies other feeds hear later add
+			// their feeds to it.
+			p.pendPos = append(p.pendPos, pos)
+			if p.holdMs > 0 && r.Key != 0 {
+				p.prov.add(r.Key, pos, bs.wall)
+			}
 		}
 		if tracked && bs.pub {
 			bs.live = append(bs.live, p.livePosition(pos, 0))
@@ -166,7 +175,7 @@ func (p *Pipeline) end(bs *batchState) {
 	if len(bs.live) > 0 {
 		p.hub.publishPositions(bs.live)
 	}
-	p.pendPos = p.prov.release(p.pendPos, bs.wall-p.holdMs, p.opts.MaxHeld, false)
+	p.prov.expire(bs.wall-p.holdMs, p.opts.MaxHeld)
 	p.held.Store(int64(p.prov.len()))
 	var waiting int
 	for _, rb := range p.reorder {
@@ -175,7 +184,11 @@ func (p *Pipeline) end(bs *batchState) {
 		}
 	}
 	p.reordering.Store(int64(waiting))
-	if len(p.pendPos) >= p.opts.StoreBatch {
+	// What was tracked goes to the store now, unless more reports are
+	// queued: then it goes with theirs (a batch of up to StoreBatch
+	// positions, one write), so that a busy feed is written in large
+	// batches and a quiet one at once.
+	if len(p.reports) == 0 || len(p.pendPos)+len(p.pendFeeds) >= p.opts.StoreBatch {
 		p.sendStore(nil)
 	}
 }
@@ -204,7 +217,7 @@ func (p *Pipeline) finish() {
 	// Every position, then every event: the risk picture is read back
 	// from the store once they are written.
 	written := make(chan struct{})
-	p.flush(true, written)
+	p.flush(written)
 	<-written // the store goroutine runs until this one has returned
 	if evs, err := p.riskEvents(); err == nil {
 		p.buildSnapshot(evs)

@@ -6,8 +6,9 @@
 //	                 file) ──batches of fuse.Report──► report queue
 //	report queue ──► detect goroutine: ingest.Reorder per feed with a window,
 //	                 ingest.Core (de-duplication, tracking, detection; the
-//	                 feed bits of copies ORed into the held position)
-//	             ──► store queue ──► store goroutine: Append, PutIdentity, PutEvent
+//	                 feed bits of copies added to the written position)
+//	             ──► store queue ──► store goroutine: Append, AddFeeds,
+//	                 PutIdentity, PutEvent
 //	             ──► Hub: positions and alerts to live subscribers
 //
 // # Feeds
@@ -18,8 +19,11 @@
 // fast as possible), optionally skipping a first stretch and rebasing its
 // times to the clock. Each feed has a name, an owning partner and a
 // releasability label, and an index: every stored position carries
-// 1<<index in store.Position.Feeds, ORed with the bits of every other
-// feed that heard the same transmission within Options.ProvenanceHold;
+// 1<<index in store.Position.Feeds. A position is written on arrival
+// with the bit of the feed that heard it first; every other feed that
+// hears the same transmission within Options.ProvenanceHold adds its bit
+// to the stored position (store.AddFeeds), which only widens who may see
+// it among the partners cleared for a feed that heard it;
 // every event carries the bits of the feeds that heard the vessels it
 // involves (a vessel-level approximation of the data it came from): those
 // that heard their positions, or for an event made of identities their
@@ -42,10 +46,9 @@
 // nothing that has been taken, and the pipeline keeps no copy either: the
 // risk picture (Snapshot) reads the events back from the store, earlier
 // runs' included, so the store is the one place they are held. An event
-// goes to the store only after the positions it was made of have left the
-// provenance hold, in the same batch or a later one, after them: a crash
-// never leaves an event without its positions (docs/store.md says what a
-// kill -9 loses).
+// goes to the store after the positions it was made of, in the same batch
+// or a later one: a crash never leaves an event without its positions
+// (docs/store.md says what a kill -9 loses).
 //
 // # Use
 //

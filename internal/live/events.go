@@ -27,10 +27,6 @@ type givenProv struct {
 type storedEvent struct {
 	ev   event.Event
 	prov store.Provenance
-	// after is how many positions had entered the provenance hold when
-	// the event was emitted: it goes to the store once they have all
-	// left it, never ahead of the positions it was made of.
-	after int64
 }
 
 // takeEvents picks up the events the detectors emitted since last time.
@@ -70,7 +66,7 @@ func (p *Pipeline) newEvent(em detect.Emission) {
 			"id", e.ID, "type", e.Type, "mmsi", e.MMSI, "start", e.Start)
 	}
 	p.given[e.ID] = givenProv{prov: prov, end: e.End.UnixMilli()}
-	p.pendEv = append(p.pendEv, storedEvent{ev: e, prov: prov, after: p.prov.entered()})
+	p.pendEv = append(p.pendEv, storedEvent{ev: e, prov: prov})
 	if em.First {
 		p.nEvents.Add(1)
 		p.m.events.WithLabelValues(string(e.Type)).Inc()

@@ -244,27 +244,26 @@ func TestProvenanceHold(t *testing.T) {
 	h.init()
 	h.add(1, store.Position{MMSI: 1, Feeds: 1}, 100)
 	h.add(2, store.Position{MMSI: 2, Feeds: 1}, 200)
-	h.add(0, store.Position{MMSI: 3, Feeds: 4}, 300) // no key
+	h.add(3, store.Position{MMSI: 3, Feeds: 4}, 300)
 	if pos, prior, ok := h.merge(1, 2); !ok || prior != 1 || pos.Feeds != 3 || pos.MMSI != 1 {
 		t.Fatalf("merge: %+v, prior %b, %v", pos, prior, ok)
 	}
+	if pos, prior, ok := h.merge(1, 2); !ok || prior != 3 || pos.Feeds != 3 {
+		t.Fatalf("merge again: %+v, prior %b, %v", pos, prior, ok)
+	}
 	if _, _, ok := h.merge(9, 2); ok {
-		t.Fatal("merged into a transmission never held")
+		t.Fatal("merged into a transmission never written")
 	}
-	out := h.release(nil, 150, 10, false)
-	if len(out) != 1 || out[0].MMSI != 1 || out[0].Feeds != 3 {
-		t.Fatalf("release by time: %+v", out)
+	h.expire(150, 10) // by time
+	if _, _, ok := h.merge(1, 4); ok || h.len() != 2 {
+		t.Errorf("merged into a position expired, or %d remembered", h.len())
 	}
-	if _, _, ok := h.merge(1, 4); ok {
-		t.Error("merged into a position already released")
+	h.expire(0, 1) // over the bound: the oldest goes
+	if _, _, ok := h.merge(2, 4); ok || h.len() != 1 {
+		t.Errorf("merged into a position over the bound, or %d remembered", h.len())
 	}
-	out = h.release(nil, 0, 1, false) // over the bound: the oldest goes
-	if len(out) != 1 || out[0].MMSI != 2 {
-		t.Fatalf("release by bound: %+v", out)
-	}
-	out = h.release(nil, 0, 10, true)
-	if len(out) != 1 || out[0].MMSI != 3 || h.len() != 0 {
-		t.Fatalf("release all: %+v, %d held", out, h.len())
+	if pos, _, ok := h.merge(3, 1); !ok || pos.Feeds != 5 {
+		t.Errorf("the newest position: %+v %v", pos, ok)
 	}
 }
 

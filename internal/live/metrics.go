@@ -19,6 +19,7 @@ type metrics struct {
 	invalid    *prometheus.CounterVec // reason
 	storeErrs  *prometheus.CounterVec // what
 	stored     prometheus.Counter
+	provLate   prometheus.Counter
 }
 
 // feedMetrics are one feed's children, looked up once.
@@ -59,6 +60,8 @@ func newMetrics(p *Pipeline, reg prometheus.Registerer) *metrics {
 			Name: "picket_store_errors_total", Help: "Failed store writes, by kind."}, []string{"what"}),
 		stored: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "picket_store_positions_total", Help: "Positions written to the store."}),
+		provLate: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "picket_live_provenance_late_total", Help: "Feeds a copy of a transmission could not add to its stored position, sealed already (the position keeps the feeds it had)."}),
 	}
 	for _, f := range p.feeds {
 		f.fm = &feedMetrics{
@@ -81,12 +84,12 @@ func newMetrics(p *Pipeline, reg prometheus.Registerer) *metrics {
 	counter := func(name, help string, f func() float64) prometheus.Collector {
 		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, f)
 	}
-	cs := []prometheus.Collector{m.lines, m.nmeaLines, m.reports, m.reconnects, m.events, m.invalid, m.storeErrs, m.stored,
+	cs := []prometheus.Collector{m.lines, m.nmeaLines, m.reports, m.reconnects, m.events, m.invalid, m.storeErrs, m.stored, m.provLate,
 		gauge("picket_live_queue_depth", "Items waiting in a queue of the live pipeline.", prometheus.Labels{"queue": "reports"},
 			func() float64 { return float64(len(p.reports)) }),
 		gauge("picket_live_queue_depth", "Items waiting in a queue of the live pipeline.", prometheus.Labels{"queue": "store"},
 			func() float64 { return float64(len(p.storeq)) }),
-		gauge("picket_live_queue_depth", "Items waiting in a queue of the live pipeline.", prometheus.Labels{"queue": "provenance"},
+		gauge("picket_live_queue_depth", "Items waiting in a queue of the live pipeline.", prometheus.Labels{"queue": "provenance"}, // written; copies may still add feeds
 			func() float64 { return float64(p.held.Load()) }),
 		gauge("picket_live_queue_depth", "Items waiting in a queue of the live pipeline.", prometheus.Labels{"queue": "reorder"},
 			func() float64 { return float64(p.reordering.Load()) }),

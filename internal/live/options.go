@@ -110,16 +110,17 @@ type Options struct {
 	// StoreBatch is how many positions the tracker hands the store at
 	// once at most. Default 4096.
 	StoreBatch int
-	// ProvenanceHold is how long (wall clock) a position waits before it
-	// goes to the store, so that copies of it heard by other feeds add
-	// their bits to its provenance. Copies later than that are still
-	// dropped as duplicates, counted, and their feed is not noted.
-	// Default 2 s, or none with a single feed (nothing can merge). The
-	// live stream does not wait for it; what a crash loses does (see
-	// docs/store.md).
+	// ProvenanceHold is how long (wall clock) after a position is written
+	// to the store copies of its transmission heard by other feeds add
+	// their bits to its provenance (store.AddFeeds). Nothing waits for
+	// it: a position is written on arrival with the feed that heard it
+	// first. Copies later than that are still dropped as duplicates,
+	// counted, and their feed is not noted. Default 2 s, or none with a
+	// single feed (nothing can merge).
 	ProvenanceHold time.Duration
-	// MaxHeld bounds the positions waiting for ProvenanceHold; past it the
-	// oldest go to the store at once. Default 262,144.
+	// MaxHeld bounds the positions remembered for ProvenanceHold (past it
+	// the oldest are forgotten early) and the reports a reorder window
+	// holds. Default 262,144.
 	MaxHeld int
 	// KeepRunning keeps Run going after every feed has stopped (replays at
 	// their end, listeners that failed), until its context is done: a

@@ -65,8 +65,9 @@ type Pipeline struct {
 	shown  map[uint32]shownIdentity
 	idents map[identKey]store.IdentityRecord
 	//   - what waits for the store goroutine (storewriter.go).
-	pendPos []store.Position
-	pendEv  []storedEvent
+	pendPos   []store.Position
+	pendFeeds []store.Position // feeds added to positions written before
+	pendEv    []storedEvent
 
 	// The risk picture (snapshot.go): snap is read by anyone. Lock
 	// order: snapMu is never held while waiting on the detect goroutine
@@ -115,8 +116,8 @@ func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Regi
 	p.prov.init()
 	p.holdMs = o.ProvenanceHold.Milliseconds()
 	if opts.ProvenanceHold == 0 && len(o.Feeds) == 1 {
-		// One feed's copies of a transmission add no feed: holding its
-		// positions would only widen what a crash loses.
+		// One feed's copies of a transmission add no feed: nothing to
+		// remember.
 		p.holdMs = 0
 	}
 	p.reorder = make([]*ingest.Reorder, len(o.Feeds))
@@ -264,8 +265,9 @@ func (p *Pipeline) request(ctx context.Context, fn func()) (bool, error) {
 	}
 }
 
-// Flush hands everything tracked so far to the store, without waiting for
-// ProvenanceHold, and returns when the store has it: what the feeds
+// Flush hands everything tracked so far to the store (positions, the
+// feeds their copies added, identities, events), and returns when the
+// store has it: what the feeds
 // delivered before Flush is then visible to queries. Lines still in a
 // feed's socket or decoder are not included.
 func (p *Pipeline) Flush(ctx context.Context) error {
@@ -275,7 +277,7 @@ func (p *Pipeline) Flush(ctx context.Context) error {
 	var written chan struct{}
 	ok, err := p.request(ctx, func() {
 		written = make(chan struct{})
-		p.flush(true, written)
+		p.flush(written)
 	})
 	if err != nil || !ok {
 		return err
@@ -304,7 +306,7 @@ type Stats struct {
 	// Queue depths now and their capacities.
 	ReportQueue, ReportQueueCap int
 	StoreQueue, StoreQueueCap   int
-	Held                        int // positions waiting for their provenance
+	Held                        int // positions written whose copies may still add a feed (ProvenanceHold)
 	Reordering                  int // reports waiting in reorder windows
 	Subscribers                 int
 	Feeds                       []FeedStats

@@ -2,11 +2,17 @@ package live
 
 import "github.com/picket-ais/picket/internal/store"
 
-// provenance holds positions for a while before they are stored, so that
-// the copies of a transmission other feeds hear add their bits to its
-// Feeds. Positions leave in arrival order.
+// provenance remembers the positions written in the last ProvenanceHold
+// by the transmission they came from, so that a copy another feed hears
+// of the same transmission adds that feed to the stored position's Feeds
+// (store.AddFeeds). Positions are not held back: each is written on
+// arrival with the feed that heard it first, and copies widen it after.
+// A position is visible to a partner cleared for any one of its feeds
+// (docs/security.md), so until a copy's feed is added the position is
+// visible to fewer partners, never to one cleared for no feed that heard
+// it. Entries expire in arrival order.
 type provenance struct {
-	q    []heldPos
+	q    []recentPos
 	head int
 	// base is the sequence number of q[head]; idx maps a transmission's
 	// key to the sequence number of its position.
@@ -14,7 +20,7 @@ type provenance struct {
 	idx  map[uint64]int64
 }
 
-type heldPos struct {
+type recentPos struct {
 	pos  store.Position
 	key  uint64
 	wall int64 // arrival, Unix ms
@@ -24,22 +30,16 @@ func (h *provenance) init() { h.idx = make(map[uint64]int64) }
 
 func (h *provenance) len() int { return len(h.q) - h.head }
 
-// entered is how many positions have been held so far; left is how many
-// of them have been released. Positions leave in the order they came.
-func (h *provenance) entered() int64 { return h.base + int64(h.len()) }
-func (h *provenance) left() int64    { return h.base }
-
-// add holds a position heard at wall time (Unix ms).
+// add remembers a position written at wall time (Unix ms) as the
+// transmission key.
 func (h *provenance) add(key uint64, p store.Position, wall int64) {
-	if key != 0 {
-		h.idx[key] = h.base + int64(h.len())
-	}
-	h.q = append(h.q, heldPos{pos: p, key: key, wall: wall})
+	h.idx[key] = h.base + int64(h.len())
+	h.q = append(h.q, recentPos{pos: p, key: key, wall: wall})
 }
 
-// merge adds feed bits to the held position of a transmission and
+// merge adds feed bits to the remembered position of a transmission and
 // returns it with the feeds it had before; it reports false when the
-// position has already left.
+// transmission is not remembered (never written, or expired).
 func (h *provenance) merge(key uint64, feeds uint64) (store.Position, uint64, bool) {
 	seq, ok := h.idx[key]
 	if !ok || seq < h.base {
@@ -51,19 +51,18 @@ func (h *provenance) merge(key uint64, feeds uint64) (store.Position, uint64, bo
 	return *pos, prior, true
 }
 
-// release appends to out the positions held since before cutoff (wall
-// Unix ms), or beyond max held, or all of them when all is set.
-func (h *provenance) release(out []store.Position, cutoff int64, max int, all bool) []store.Position {
+// expire forgets the positions written before cutoff (wall Unix ms), and
+// the oldest beyond max remembered.
+func (h *provenance) expire(cutoff int64, max int) {
 	for h.head < len(h.q) {
 		e := &h.q[h.head]
-		if !all && e.wall > cutoff && h.len() <= max {
+		if e.wall > cutoff && h.len() <= max {
 			break
 		}
-		out = append(out, e.pos)
-		if e.key != 0 && h.idx[e.key] == h.base {
+		if h.idx[e.key] == h.base {
 			delete(h.idx, e.key)
 		}
-		*e = heldPos{}
+		*e = recentPos{}
 		h.head++
 		h.base++
 	}
@@ -73,5 +72,4 @@ func (h *provenance) release(out []store.Position, cutoff int64, max int, all bo
 		n := copy(h.q, h.q[h.head:])
 		h.q, h.head = h.q[:n], 0
 	}
-	return out
 }

@@ -50,10 +50,9 @@ func (p *Pipeline) pictureOptions() picture.Options {
 }
 
 // Snapshot returns a snapshot no older than maxAge, building one when
-// the last is older. The events emitted so far whose positions have
-// left the provenance hold (ProvenanceHold) are handed to the store after
-// those positions, and read back from it on the caller's goroutine (an
-// event younger than that is in the next picture); building the profiles
+// the last is older. The events emitted so far are handed to the store,
+// after the positions tracked before them, and read back from it on the
+// caller's goroutine; building the profiles
 // then runs on the tracker's goroutine and holds up ingest for its
 // duration (milliseconds for thousands of vessels): give a maxAge of
 // seconds for anything polled.
@@ -73,7 +72,7 @@ func (p *Pipeline) Snapshot(ctx context.Context, maxAge time.Duration) (*Snapsho
 	var written chan struct{}
 	ok, err := p.request(ctx, func() {
 		written = make(chan struct{})
-		p.sendStore(written) // the events whose positions are stored
+		p.sendStore(written) // the events, after their positions
 	})
 	if err != nil {
 		return nil, err

@@ -10,25 +10,27 @@ import (
 // storeBatch is what the detect goroutine hands the store goroutine.
 type storeBatch struct {
 	pos    []store.Position
+	feeds  []store.Position // feeds added to positions written before (store.AddFeeds)
 	idents []identity
 	events []storedEvent
 	done   chan struct{} // closed once written (Flush)
 }
 
-// flush hands the store what is due: held positions past
-// ProvenanceHold (all of them when all is set), identities and events.
-// done, when not nil, is closed once the store has written it.
-func (p *Pipeline) flush(all bool, done chan struct{}) {
-	p.pendPos = p.prov.release(p.pendPos, p.nowMs()-p.holdMs, p.opts.MaxHeld, all)
+// flush hands the store whatever is pending and forgets the positions
+// whose copies can no longer add a feed. done, when not nil, is closed
+// once the store has written it.
+func (p *Pipeline) flush(done chan struct{}) {
+	p.prov.expire(p.nowMs()-p.holdMs, p.opts.MaxHeld)
 	p.held.Store(int64(p.prov.len()))
 	p.sendStore(done)
 }
 
-// sendStore sends the pending positions, identities and the events whose
-// positions have left the provenance hold to the store goroutine, in that
-// order, waiting while its queue is full. An event still waiting for its
-// positions stays pending: were it stored first, a crash could leave the
-// event without them.
+// sendStore sends the pending positions, the feeds their copies added,
+// the identities and the events to the store goroutine, in that order,
+// waiting while its queue is full. Every position an event was made of
+// was tracked before the event was emitted, so it is in this batch or an
+// earlier one, ahead of the event: a crash never leaves an event without
+// its positions.
 func (p *Pipeline) sendStore(done chan struct{}) {
 	for len(p.pendPos) > p.opts.StoreBatch {
 		n := p.opts.StoreBatch
@@ -38,7 +40,10 @@ func (p *Pipeline) sendStore(done chan struct{}) {
 	b := &storeBatch{done: done}
 	if len(p.pendPos) > 0 {
 		b.pos = p.pendPos
-		p.pendPos = make([]store.Position, 0, p.opts.StoreBatch)
+		p.pendPos = make([]store.Position, 0, min(p.opts.StoreBatch, 2*len(b.pos)))
+	}
+	if len(p.pendFeeds) > 0 {
+		b.feeds, p.pendFeeds = p.pendFeeds, nil
 	}
 	if len(p.idents) > 0 {
 		b.idents = make([]identity, 0, len(p.idents))
@@ -47,16 +52,10 @@ func (p *Pipeline) sendStore(done chan struct{}) {
 		}
 		clear(p.idents)
 	}
-	n := 0
-	for n < len(p.pendEv) && p.pendEv[n].after <= p.prov.left() {
-		n++ // emitted in order, so the ready ones come first
-	}
-	if n == len(p.pendEv) {
+	if len(p.pendEv) > 0 {
 		b.events, p.pendEv = p.pendEv, nil
-	} else if n > 0 {
-		b.events, p.pendEv = p.pendEv[:n:n], slices.Clone(p.pendEv[n:])
 	}
-	if len(b.pos) == 0 && len(b.idents) == 0 && len(b.events) == 0 && done == nil {
+	if len(b.pos) == 0 && len(b.feeds) == 0 && len(b.idents) == 0 && len(b.events) == 0 && done == nil {
 		return
 	}
 	p.storeq <- b
@@ -68,6 +67,16 @@ func (p *Pipeline) storeLoop() {
 	for b := range p.storeq {
 		if len(b.pos) > 0 {
 			p.appendPositions(b.pos)
+		}
+		if len(b.feeds) > 0 {
+			// Feeds are added to positions still in the store's memory;
+			// a position already sealed keeps the feeds it had.
+			n, err := p.st.AddFeeds(b.feeds)
+			if err != nil {
+				p.storeErr("feeds", err)
+			} else if late := len(b.feeds) - n; late > 0 {
+				p.m.provLate.Add(float64(late))
+			}
 		}
 		for _, id := range b.idents {
 			if err := p.st.PutIdentity(id.mmsi, id.rec); err != nil {

@@ -6,6 +6,7 @@
 //
 //	s, err := store.Open(dir, store.Options{Retention: 90 * 24 * time.Hour})
 //	err = s.Append(batch)                       // []store.Position
+//	n, err := s.AddFeeds(copies)                // feeds that heard stored positions too
 //	err = s.Track(mmsi, from, to, func(p store.Position) bool { ...; return true })
 //	err = s.Latest(bbox, nowMs-30*60_000, fn)   // vessels in a box now
 //	err = s.PutIdentity(mmsi, store.IdentityRecord{Field: "name", Value: "EVER GIVEN", First: t, Last: t, Feeds: 1})
@@ -38,7 +39,7 @@
 //
 // # Durability
 //
-// Append, PutIdentity and PutEvent return after their data is written to
+// Append, AddFeeds, PutIdentity and PutEvent return after their data is written to
 // the write-ahead log with one write(2), so:
 //
 //   - a crash of the process (kill -9, panic, out of memory) loses nothing

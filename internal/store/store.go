@@ -331,6 +331,14 @@ func (s *Store) replay(t byte, p []byte) error {
 		for p = p[k:]; len(p) > 0; p = p[posWireBytes:] {
 			s.applyPos(readPos(p))
 		}
+	case recFeeds:
+		n, k := binary.Uvarint(p)
+		if k <= 0 || n != uint64(len(p)-k)/posWireBytes || uint64(len(p)-k)%posWireBytes != 0 {
+			return fmt.Errorf("%w: feeds record", ErrCorrupt)
+		}
+		for p = p[k:]; len(p) > 0; p = p[posWireBytes:] {
+			s.applyFeeds(readPos(p))
+		}
 	case recIdentity:
 		mmsi, r, rest, err := readIdentity(p)
 		if err != nil {

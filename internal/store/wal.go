@@ -17,7 +17,7 @@ import (
 //
 //	uint32 length of type+payload, little endian
 //	uint32 CRC-32C of type+payload
-//	byte   type (recPositions, recIdentity, recEventProv)
+//	byte   type (recPositions, recIdentity, recEventProv, recFeeds)
 //	       payload
 //
 // A record is written with one write(2), so once Append returns it is in
@@ -31,6 +31,7 @@ const (
 	recIdentity
 	recEvent     // earlier stores: one feed mask for every input
 	recEventProv // an event with its Provenance
+	recFeeds     // feeds added to positions already stored (AddFeeds)
 )
 
 const (
@@ -302,7 +303,7 @@ func resyncWAL(f *os.File, from, size int64) (int64, error) {
 				continue
 			}
 			switch b[i+walHeader] {
-			case recPositions:
+			case recPositions, recFeeds:
 				k, m := binary.Uvarint(b[i+walHeader+1 : min(len(b), i+ahead)])
 				if m <= 0 || k > maxRecord/posWireBytes || int64(k)*posWireBytes != n-1-int64(m) {
 					continue
