@@ -334,10 +334,12 @@ func TestEngineKeepsNoEvents(t *testing.T) {
 				kinds[em.Event.Type] = true
 			}
 		}
-		maxOpen = max(maxOpen, len(eng.open))
-		maxFound = max(maxFound, len(eng.gaps.Found))
-		if len(eng.pending) != 0 || len(eng.at) != 0 {
-			t.Fatalf("%d events pending after a take", len(eng.pending))
+		maxOpen = max(maxOpen, len(eng.open)+len(eng.pairs.open))
+		maxFound = max(maxFound, len(eng.pairs.gaps.Found))
+		for _, side := range []*outbox{&eng.outbox, &eng.pairs.outbox} {
+			if len(side.pending) != 0 || len(side.at) != 0 {
+				t.Fatalf("%d events pending after a take", len(side.pending))
+			}
 		}
 	}
 	for _, typ := range []event.Type{event.Gap, event.Loitering, event.ZoneVisit} {

@@ -195,6 +195,16 @@ type Emitter func(e event.Event)
 
 // Engine runs every detector.
 //
+// It runs them in two sides. The vessel side (loitering, port visits,
+// zones, watchlists, identity, shared IMO numbers, spoofing) reads the
+// tracker's vessels and segments. The pair side (Pairs: dark periods with
+// the coverage and reception they are judged on, encounters, dark
+// rendezvous) measures vessels against each other and against what every
+// feed heard, from a copy of each position (PairFix): it can run on a
+// goroutine of its own, fed the positions in the order the vessel side
+// saw them, and finds the same events (ingest.Core does so for a batch
+// run).
+//
 // The events the detectors emit wait in the engine until taken
 // (TakeEvents, Finish): the engine keeps the latest version of each event
 // emitted since the last take, and the IDs of open episodes, nothing
@@ -202,16 +212,38 @@ type Emitter func(e event.Event)
 // amount however long it runs.
 type Engine struct {
 	places    Places
-	detectors []Detector
+	detectors []Detector // the vessel side
 	now       int64
 	obs       Obs
 	upd       track.Update // the update being looked at: a copy, so the caller's stays on its stack
-	// Gaps is shared with the dark-rendezvous detector.
-	gaps *GapDetector
+	outbox
+	pairs *Pairs
+}
 
+// Pairs is the engine's pair side: the detectors that measure vessels
+// against each other or against every feed (dark periods, encounters,
+// dark rendezvous). It takes PairFix copies in the order the vessel side
+// made them, on one goroutine, which may be another than the vessel
+// side's.
+type Pairs struct {
+	places    Places
+	detectors []Detector
+	now       int64
+	obs       Obs
+	upd       track.Update
+	gaps      *GapDetector // shared with the dark-rendezvous detector
+	outbox
+}
+
+// outbox holds what detectors emitted and has not been taken.
+type outbox struct {
 	pending []Emission          // emitted since the last take
 	at      map[string]int      // index in pending by event ID
 	open    map[string]struct{} // events emitted open and not yet final
+}
+
+func newOutbox() outbox {
+	return outbox{at: make(map[string]int), open: make(map[string]struct{})}
 }
 
 // NewEngine returns an engine running every detector with opts, which
@@ -228,12 +260,9 @@ func NewEngine(opts Options, places Places) *Engine { return newEngine(opts, pla
 func NewBatchEngine(opts Options, places Places) *Engine { return newEngine(opts, places, false) }
 
 func newEngine(opts Options, places Places, opens bool) *Engine {
-	e := &Engine{places: places, at: make(map[string]int), open: make(map[string]struct{})}
-	emit := func(ev event.Event) { e.emit(ev, final) }
+	e := &Engine{places: places, outbox: newOutbox()}
 	e.obs.places = &e.places
-	e.gaps = NewGapDetector(opts.Gap, emit)
 	e.detectors = []Detector{
-		e.gaps,
 		newLoiteringDetector(opts.Loitering, e.emit, opens),
 		newPortVisitDetector(opts.PortVisit, e.emit, opens),
 		newZoneDetector(places.Zones, e.emit, opens),
@@ -241,9 +270,16 @@ func newEngine(opts Options, places Places, opens bool) *Engine {
 		newIdentityDetector(opts.Identity, e.emit, opens),
 		newSharedIMODetector(opts.Identity, e.emit, opens),
 		newSpoofingDetector(opts.Spoofing, e.emit, opens),
-		newEncounterDetector(opts.Encounter, e.emit, opens),
 	}
-	e.detectors = append(e.detectors, newDarkRendezvousDetector(opts.DarkRendezvous, e.gaps, e.emit, opens))
+	p := &Pairs{places: places, outbox: newOutbox()}
+	p.obs.places = &p.places
+	p.gaps = NewGapDetector(opts.Gap, func(ev event.Event) { p.emit(ev, final) })
+	p.detectors = []Detector{
+		p.gaps,
+		newEncounterDetector(opts.Encounter, p.emit, opens),
+		newDarkRendezvousDetector(opts.DarkRendezvous, p.gaps, p.emit, opens),
+	}
+	e.pairs = p
 	return e
 }
 
@@ -263,7 +299,7 @@ var (
 )
 
 // emit takes in one emission of a detector.
-func (e *Engine) emit(ev event.Event, s state) {
+func (e *outbox) emit(ev event.Event, s state) {
 	for k, v := range ev.Details {
 		if math.IsInf(v, 0) || math.IsNaN(v) {
 			delete(ev.Details, k) // JSON has no infinity: "unknown" is absence
@@ -294,8 +330,18 @@ func (e *Engine) emit(ev event.Event, s state) {
 	}
 }
 
-// Position runs the detectors on a tracked position.
+// Position runs the detectors on a tracked position: the vessel side,
+// then the pair side on the copy the vessel side makes.
 func (e *Engine) Position(u *track.Update) {
+	var pf PairFix
+	e.PositionVessel(u, &pf)
+	e.pairs.Position(&pf)
+}
+
+// PositionVessel runs the vessel side's detectors on a tracked position
+// and fills pf with what the pair side needs of it, for Pairs.Position
+// (on this goroutine or another, in the order made).
+func (e *Engine) PositionVessel(u *track.Update, pf *PairFix) {
 	if u.Fix.Time > e.now {
 		e.now = u.Fix.Time
 	}
@@ -306,7 +352,61 @@ func (e *Engine) Position(u *track.Update) {
 		d.Position(&e.obs)
 	}
 	vs.lastLat, vs.lastLon, vs.hasPos = u.Fix.Lat, u.Fix.Lon, true
+	o := &e.obs
+	*pf = PairFix{vessel: u.Vessel, segment: u.Segment, ss: o.ss, fix: u.Fix, prev: u.Prev, hasPrev: u.HasPrev,
+		tx: *o.Transmitter(), shoreDone: o.shoreDone, shoreM: o.shoreM, portDone: o.portDone, portName: o.portName, portM: o.portM}
 }
+
+// PairFix is what the pair side needs of one tracked position, copied by
+// the vessel side so that the pair side reads nothing the tracker and the
+// vessel side go on changing: of the vessel and segment, only their MMSI
+// and number, which never change; of the segment's detector state, only
+// the positions counted per hour for the gap detector, which only the
+// pair side touches; what the transmitter is, and the shore and port
+// distances if the vessel side looked them up.
+type PairFix struct {
+	vessel              *track.Vessel
+	segment             *track.Segment
+	ss                  *segState
+	fix, prev           track.Fix
+	hasPrev             bool
+	tx                  identity.Transmitter
+	shoreDone, portDone bool
+	shoreM, portM       float64
+	portName            string
+}
+
+// Pairs returns the engine's pair side.
+func (e *Engine) Pairs() *Pairs { return e.pairs }
+
+// Position runs the pair side's detectors on a position copied by
+// Engine.PositionVessel.
+func (p *Pairs) Position(pf *PairFix) {
+	if pf.fix.Time > p.now {
+		p.now = pf.fix.Time
+	}
+	p.upd = track.Update{Vessel: pf.vessel, Segment: pf.segment, Fix: pf.fix, Prev: pf.prev, HasPrev: pf.hasPrev}
+	p.obs = Obs{Update: &p.upd, places: &p.places, ss: pf.ss, tx: &pf.tx,
+		shoreDone: pf.shoreDone, shoreM: pf.shoreM, portDone: pf.portDone, portName: pf.portName, portM: pf.portM}
+	for _, d := range p.detectors {
+		d.Position(&p.obs)
+	}
+}
+
+// Close closes what the pair side holds open, as at the end of the data
+// (now: the last event time the engine saw).
+func (p *Pairs) Close(now int64) {
+	for _, d := range p.detectors {
+		d.Finish(max(now, p.now))
+	}
+}
+
+// TakeEvents returns what the pair side emitted since the last call
+// (Engine.TakeEvents takes both sides' on one goroutine).
+func (p *Pairs) TakeEvents() []Emission { return p.take() }
+
+// Coverage returns each input or feed's coverage so far (Engine.Coverage).
+func (p *Pairs) Coverage() Coverage { return p.gaps.Coverage() }
 
 // Static runs the detectors on a static report.
 func (e *Engine) Static(s *StaticObs) {
@@ -319,11 +419,25 @@ func (e *Engine) Static(s *StaticObs) {
 }
 
 // TakeEvents returns what was emitted since the last call, in the order
-// first emitted, each event in its latest version, and forgets it. A
-// server calls it after every position or static report and hands each
-// emission to its store (which replaces an event by ID) and its
-// subscribers.
+// first emitted (the vessel side's, then the pair side's), each event in
+// its latest version, and forgets it. A server calls it after every
+// position or static report and hands each emission to its store (which
+// replaces an event by ID) and its subscribers. Both sides must be on
+// the caller's goroutine.
 func (e *Engine) TakeEvents() []Emission {
+	out := e.take()
+	if more := e.pairs.take(); len(more) > 0 {
+		out = append(out, more...)
+	}
+	return out
+}
+
+// TakeVessel returns what the vessel side emitted since the last call,
+// for a runner whose pair side runs on another goroutine.
+func (e *Engine) TakeVessel() []Emission { return e.take() }
+
+// take returns what was emitted since the last call and forgets it.
+func (e *outbox) take() []Emission {
 	if len(e.pending) == 0 {
 		return nil
 	}
@@ -341,15 +455,20 @@ func (e *Engine) TakeEvents() []Emission {
 // Coverage returns each input or feed's coverage so far: the times it
 // delivered positions and its outages (silences from everyone of at least
 // GapOptions.FeedOutage.Milliseconds()), for a runner to show.
-func (e *Engine) Coverage() Coverage { return e.gaps.Coverage() }
+func (e *Engine) Coverage() Coverage { return e.pairs.Coverage() }
 
 // Close closes what every detector holds open, as at the end of the data
 // (the last event time seen); what they emit is then taken with
 // TakeEvents.
-func (e *Engine) Close() {
+func (e *Engine) Close() { e.pairs.Close(e.CloseVessel()) }
+
+// CloseVessel closes what the vessel side holds open, as at the end of
+// the data, and returns the last event time it saw, for Pairs.Close.
+func (e *Engine) CloseVessel() int64 {
 	for _, d := range e.detectors {
 		d.Finish(e.now)
 	}
+	return e.now
 }
 
 // Finish closes every detector (Close) and returns the final version of
