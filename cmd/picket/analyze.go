@@ -33,6 +33,7 @@ type analyzeFlags struct {
 	config     string
 	print      bool
 	quiet      bool
+	workers    int
 	tracks     bool
 	exports    []string
 	detections []string
@@ -96,6 +97,7 @@ A summary goes to standard error.`,
 	f.StringVar(&fl.config, "config", "", "YAML file of detector thresholds over the defaults (see --print-config and docs/detection.md)")
 	f.BoolVar(&fl.print, "print-config", false, "print every detector threshold with its default, as a --config file, and exit")
 	f.BoolVar(&fl.quiet, "quiet", false, "no progress bar and no summary")
+	f.IntVar(&fl.workers, "workers", 0, "goroutines for tracking and detection: 1 runs them on one; default: the CPUs Go uses (GOMAXPROCS); the events are the same")
 	f.StringSliceVar(&fl.exports, "export", nil, "also write the events as events.geojson, events.kml, events.csv or events.parquet (GeoParquet): --export geojson,csv")
 	f.BoolVar(&fl.tracks, "tracks", false, "also write tracks.geojson: every vessel's track, a line per transmitter (segment), to open next to the events in a GIS")
 	f.StringArrayVar(&fl.detections, "detections", nil, "satellite vessel detections CSV (time, lat, lon[, length_m, heading, score, scene_id]; GFW's SAR columns as published); repeatable")
@@ -105,7 +107,10 @@ A summary goes to standard error.`,
 }
 
 func runAnalyze(inputs []string, fl *analyzeFlags) error {
-	opts := pipeline.AnalyzeOptions{}
+	opts := pipeline.AnalyzeOptions{Workers: fl.workers}
+	if fl.workers < 0 {
+		return usageError{fmt.Errorf("--workers %d: want 1 or more (0: the CPUs Go uses)", fl.workers)}
+	}
 	if fl.tz != "" {
 		loc, err := time.LoadLocation(fl.tz)
 		if err != nil {

@@ -23,6 +23,15 @@ type Options struct {
 	// analysts watch them go on. Default false: each event is emitted
 	// once, final, as a run over archived data wants (detect.NewBatchEngine).
 	Open bool
+	// Workers is how many goroutines the core runs on. 1 (and 0): the
+	// caller's alone, which a live runner wants, since it takes the events
+	// of each report as soon as it has given it. 2 or more: the detectors
+	// that measure vessels against each other (dark periods, encounters,
+	// dark rendezvous: detect.Pairs) run on a goroutine of their own, fed
+	// in the order the caller's goroutine tracked the positions, with the
+	// same events; their events are then taken after Close (or with
+	// Finish), for a batch run. More goroutines are not used yet.
+	Workers int
 }
 
 // Outcome is what the core did with a report.
@@ -62,6 +71,7 @@ type Core struct {
 	dd      *fuse.Deduper
 	tr      *track.Tracker
 	eng     *detect.Engine
+	pairs   *pairRunner // the pair side's goroutine, nil when none
 	n       Counts
 }
 
@@ -72,6 +82,9 @@ func NewCore(opts Options) *Core {
 		c.eng = detect.NewEngine(opts.Detect, opts.Places)
 	} else {
 		c.eng = detect.NewBatchEngine(opts.Detect, opts.Places)
+	}
+	if opts.Workers > 1 {
+		c.pairs = startPairs(c.eng.Pairs())
 	}
 	return c
 }
@@ -106,7 +119,11 @@ func (c *Core) Report(r *fuse.Report) Outcome {
 		return OutOfOrder
 	}
 	c.n.Tracked++
-	c.eng.Position(&u)
+	if c.pairs != nil {
+		c.pairs.position(c.eng, &u)
+	} else {
+		c.eng.Position(&u)
+	}
 	if c.tracked != nil {
 		c.tracked(&u)
 	}
@@ -115,19 +132,36 @@ func (c *Core) Report(r *fuse.Report) Outcome {
 
 // TakeEvents returns what the detectors emitted since the last call
 // (detect.Engine.TakeEvents): a live runner calls it after every report.
-func (c *Core) TakeEvents() []detect.Emission { return c.eng.TakeEvents() }
+// With Workers > 1, what the pair side emitted is taken only after Close.
+func (c *Core) TakeEvents() []detect.Emission {
+	if c.pairs != nil {
+		return c.eng.TakeVessel()
+	}
+	return c.eng.TakeEvents()
+}
 
 // Close closes what the detectors hold open, as at the end of the data;
-// what they emit is then taken with TakeEvents.
-func (c *Core) Close() { c.eng.Close() }
+// what they emit is then taken with TakeEvents. With Workers > 1 it
+// waits for the pair side to have seen every position; the core then
+// runs on the caller's goroutine alone.
+func (c *Core) Close() {
+	if c.pairs != nil {
+		c.pairs.stop()
+		c.pairs = nil
+	}
+	c.eng.Close()
+}
 
 // Finish closes what is open and returns every event not taken yet, each
 // once in its final version, ordered by start then id: all the events of
 // a batch run.
-func (c *Core) Finish() []event.Event { return c.eng.Finish() }
+func (c *Core) Finish() []event.Event {
+	c.Close()
+	return detect.Final(c.eng.TakeEvents())
+}
 
 // Coverage returns what each feed delivered over time and its outages
-// (detect.Engine.Coverage).
+// (detect.Engine.Coverage); with Workers > 1, only once closed.
 func (c *Core) Coverage() detect.Coverage { return c.eng.Coverage() }
 
 // Tracker is the core's tracker, for reading vessels' state once the

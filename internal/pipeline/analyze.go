@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -63,6 +64,10 @@ type AnalyzeOptions struct {
 	// Progress, when set, is called now and then with the bytes read of
 	// all inputs and their total size.
 	Progress func(done, total int64)
+	// Workers is how many goroutines tracking and detection run on
+	// (ingest.Options.Workers): 1 for one, 0 for as many as Go has CPUs
+	// (runtime.GOMAXPROCS). The events are the same.
+	Workers int
 }
 
 // ErrNoRows is returned for a CSV input none of whose rows could be read;
@@ -219,7 +224,10 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 		}(uint16(i))
 	}
 
-	copts := ingest.Options{Track: opts.Track, Detect: opts.Detect, Places: opts.Places}
+	copts := ingest.Options{Track: opts.Track, Detect: opts.Detect, Places: opts.Places, Workers: opts.Workers}
+	if copts.Workers <= 0 {
+		copts.Workers = runtime.GOMAXPROCS(0)
+	}
 	if opts.Tracks != nil {
 		copts.Tracked = opts.Tracks.Add
 	}
