@@ -14,7 +14,9 @@ import (
 // receiver) is counted under invalid "future" and not tracked, detected
 // or stored, so that it cannot move the vessel's track, or any view's
 // "now", ahead of everything else. It is well within the store's
-// MaxFuture (1 h), which would refuse the whole batch.
+// MaxFuture (1 h), which would refuse the whole batch. A line within it
+// but far ahead of its own feed's recent time is judged against that
+// (ahead.go).
 const maxFutureMs = int64(10 * time.Minute / time.Millisecond)
 
 // detectLoop is the single owner of the tracker and the detectors. It
@@ -63,29 +65,67 @@ func (p *Pipeline) begin() *batchState {
 }
 
 // process tracks one batch of reports and runs the detectors on it;
-// reports of feeds with a reorder window wait in it first.
+// a network feed's reports stamped far ahead of the feed's own recent
+// time wait until the feed confirms them (ahead.go), and reports of
+// feeds with a reorder window wait in it.
 func (p *Pipeline) process(b []fuse.Report) {
 	bs := p.begin()
 	bs.all = int64(len(b))
 	for i := range b {
 		r := &b[i]
-		if rb := p.reorder[r.Feed]; rb != nil {
-			rb.Push(r, bs.wall)
-			p.released = rb.Release(p.released[:0], bs.wall, false)
-			for i := range p.released {
-				p.track(&p.released[i], bs)
+		if g := p.ahead[r.Feed]; g != nil && r.Time <= bs.maxT {
+			var dropped int
+			p.admitted, dropped = g.admit(p.admitted[:0], r, bs.wall)
+			p.countAhead(bs, dropped)
+			for i := range p.admitted {
+				p.take(&p.admitted[i], bs)
 			}
 			continue
 		}
-		p.track(r, bs)
+		p.take(r, bs)
 	}
 	p.end(bs)
 }
 
+// take tracks a report, or puts it in its feed's reorder window.
+func (p *Pipeline) take(r *fuse.Report, bs *batchState) {
+	rb := p.reorder[r.Feed]
+	if rb == nil {
+		p.track(r, bs)
+		return
+	}
+	rb.Push(r, bs.wall)
+	p.released = rb.Release(p.released[:0], bs.wall, false)
+	for i := range p.released {
+		p.track(&p.released[i], bs)
+	}
+}
+
+// countAhead counts n reports dropped because they were stamped far
+// ahead of their feed and the feed never confirmed them.
+func (p *Pipeline) countAhead(bs *batchState, n int) {
+	if n > 0 {
+		bs.invalid += int64(n)
+		p.m.invalid.WithLabelValues("ahead").Add(float64(n))
+	}
+}
+
 // releaseReordered tracks what the reorder windows let go: by time on a
-// tick, everything at the end.
+// tick, everything at the end. Reports held for being far ahead of their
+// feed that nothing contradicted in aheadWaitMs are taken; at the end,
+// those still held are counted and dropped.
 func (p *Pipeline) releaseReordered(all bool) {
 	bs := p.begin()
+	for _, g := range p.ahead {
+		if g != nil {
+			var dropped int
+			p.admitted, dropped = g.expire(p.admitted[:0], bs.wall-aheadWaitMs, all)
+			p.countAhead(bs, dropped)
+			for i := range p.admitted {
+				p.take(&p.admitted[i], bs)
+			}
+		}
+	}
 	for _, rb := range p.reorder {
 		if rb != nil {
 			p.released = rb.Release(p.released[:0], bs.wall, all)
@@ -184,6 +224,13 @@ func (p *Pipeline) end(bs *batchState) {
 		}
 	}
 	p.reordering.Store(int64(waiting))
+	waiting = 0
+	for _, g := range p.ahead {
+		if g != nil {
+			waiting += len(g.held)
+		}
+	}
+	p.aheadHeld.Store(int64(waiting))
 	// What was tracked goes to the store now, unless more reports are
 	// queued: then it goes with theirs (a batch of up to StoreBatch
 	// positions, one write), so that a busy feed is written in large

@@ -55,7 +55,7 @@ func newMetrics(p *Pipeline, reg prometheus.Registerer) *metrics {
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "picket_detect_events_total", Help: "Events found by the detectors, by type (an episode re-emitted as it grows counts once)."}, []string{"type"}),
 		invalid: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "picket_live_invalid_positions_total", Help: "Positions the store cannot take, by reason (mmsi over nine digits, time out of range)."}, []string{"reason"}),
+			Name: "picket_live_invalid_positions_total", Help: "Reports not tracked or stored, by reason: mmsi (over nine digits), time (out of range), future (stamped over 10 min ahead of the clock), ahead (stamped over an hour ahead of its feed's own time, and shown stray by the feed or still held at the stop)."}, []string{"reason"}),
 		storeErrs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "picket_store_errors_total", Help: "Failed store writes, by kind."}, []string{"what"}),
 		stored: prometheus.NewCounter(prometheus.CounterOpts{
@@ -93,6 +93,8 @@ func newMetrics(p *Pipeline, reg prometheus.Registerer) *metrics {
 			func() float64 { return float64(p.held.Load()) }),
 		gauge("picket_live_queue_depth", "Items waiting in a queue of the live pipeline.", prometheus.Labels{"queue": "reorder"},
 			func() float64 { return float64(p.reordering.Load()) }),
+		gauge("picket_live_queue_depth", "Items waiting in a queue of the live pipeline.", prometheus.Labels{"queue": "ahead"},
+			func() float64 { return float64(p.aheadHeld.Load()) }),
 		gauge("picket_live_queue_capacity", "Capacity of a queue of the live pipeline.", prometheus.Labels{"queue": "reports"},
 			func() float64 { return float64(cap(p.reports)) }),
 		gauge("picket_live_queue_capacity", "Capacity of a queue of the live pipeline.", prometheus.Labels{"queue": "store"},

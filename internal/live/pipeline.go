@@ -42,7 +42,7 @@ type Pipeline struct {
 	// Counters: written by the detect and store goroutines, read by
 	// Stats from any goroutine.
 	nReports, nDups, nTracked, nOutOfOrder, nRedelivered, nEvents, nStored, nInvalid, nStoreErr atomic.Int64
-	held, reordering                                                                            atomic.Int64
+	held, reordering, aheadHeld                                                                 atomic.Int64
 
 	// Owned by the detect goroutine (and by whoever holds snapMu once it
 	// has returned), by what it does:
@@ -50,6 +50,8 @@ type Pipeline struct {
 	core     *ingest.Core
 	reorder  []*ingest.Reorder // by feed index; nil for feeds without a window
 	released []fuse.Report     // scratch: what the reorder windows let go
+	ahead    []*aheadGuard     // by feed index; nil for file replays (ahead.go)
+	admitted []fuse.Report     // scratch: what the ahead guards let go
 	maxTime  int64             // newest data time tracked, Unix ms
 	feedMax  []int64           // newest data time of each feed, by feed index
 	//   - provenance: which feeds heard what, when (events.go, provenance.go);
@@ -121,10 +123,14 @@ func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Regi
 		p.holdMs = 0
 	}
 	p.reorder = make([]*ingest.Reorder, len(o.Feeds))
+	p.ahead = make([]*aheadGuard, len(o.Feeds))
 	p.feedMax = make([]int64, len(o.Feeds))
 	for i, f := range o.Feeds {
 		if f.Reorder > 0 {
 			p.reorder[i] = ingest.NewReorder(f.Reorder, o.MaxHeld)
+		}
+		if f.Kind != FileReplay {
+			p.ahead[i] = &aheadGuard{}
 		}
 		bit := i
 		if o.FeedBits != nil {
@@ -301,15 +307,18 @@ type Stats struct {
 	Redelivered int64
 	Events      int64 // events found (an episode re-emitted as it grows counts once)
 	Stored      int64 // positions written to the store
-	Invalid     int64 // positions the store cannot take (MMSI over nine digits, time out of range), reports stamped over 10 min ahead
+	Invalid     int64 // positions the store cannot take (MMSI over nine digits, time out of range), reports stamped over 10 min ahead of the clock, or of their feed and never confirmed by it
 	StoreErrs   int64 // failed store writes
 	// Queue depths now and their capacities.
 	ReportQueue, ReportQueueCap int
 	StoreQueue, StoreQueueCap   int
 	Held                        int // positions written whose copies may still add a feed (ProvenanceHold)
 	Reordering                  int // reports waiting in reorder windows
-	Subscribers                 int
-	Feeds                       []FeedStats
+	// Ahead is the reports held for being stamped far ahead of their
+	// feed's own recent time, until the feed confirms them (see Invalid).
+	Ahead       int
+	Subscribers int
+	Feeds       []FeedStats
 }
 
 // FeedStats describes one feed.
@@ -338,7 +347,7 @@ func (p *Pipeline) Stats() Stats {
 		Invalid: p.nInvalid.Load(), StoreErrs: p.nStoreErr.Load(),
 		ReportQueue: len(p.reports), ReportQueueCap: cap(p.reports),
 		StoreQueue: len(p.storeq), StoreQueueCap: cap(p.storeq),
-		Held: int(p.held.Load()), Reordering: int(p.reordering.Load()), Subscribers: p.hub.Subscribers(),
+		Held: int(p.held.Load()), Reordering: int(p.reordering.Load()), Ahead: int(p.aheadHeld.Load()), Subscribers: p.hub.Subscribers(),
 	}
 	for _, f := range p.feeds {
 		s.Feeds = append(s.Feeds, f.stats())

@@ -34,6 +34,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 			"store":      {st.StoreQueue, st.StoreQueueCap},
 			"provenance": {st.Held, 0},
 			"reorder":    {st.Reordering, 0},
+			"ahead":      {st.Ahead, 0},
 		}}
 	if ss.Watermark > 0 {
 		t := time.UnixMilli(ss.Watermark).UTC()
