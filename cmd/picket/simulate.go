@@ -35,6 +35,11 @@ illicit maritime trade staged in it, and the events picket should find:
                   and of dark ships (in a staged AIS silence, or never
                   transmitting); their dark_vessel events are in the truth
   scenes.csv      the images' footprints (scene_id, time, footprint_wkt)
+  radar_*.nmea    with --radar (default): the output of coast stations' and
+                  patrol ships' radars (TTM/TLL every minute or 30 s, 24 or
+                  12 nm), tracking AIS ships, ships that never transmit and
+                  dark partners alongside slow AIS ships; their dark_vessel
+                  and dark_encounter events are in the truth
 
 Ships sail between the region's real ports on routes kept at sea, report at
 the ITU-R M.1371-5 intervals (times --rate), and are heard by coastal
@@ -42,7 +47,8 @@ receivers and passing satellites. The same flags always give the same bytes.
 
 Run the analysis on the same scenario with
   picket analyze --zones DIR/zones.geojson --watchlist DIR/watchlist.csv \
-    --detections DIR/detections.csv --scenes DIR/scenes.csv DIR/feed.nmea`,
+    --detections DIR/detections.csv --scenes DIR/scenes.csv DIR/feed.nmea
+(and, with radars, the --radar flags simulate prints).`,
 		Example: `  picket simulate --seed 1 --out sim/
   picket simulate --region gulf --vessels 500 --hours 48 --out gulf/
   picket simulate --vessels 5000 --hours 24 --rate 1 --out load/   # tens of millions of lines`,
@@ -92,6 +98,13 @@ Run the analysis on the same scenario with
 			for _, s := range skipped {
 				fmt.Fprintf(os.Stderr, "picket simulate: left out %s\n", s)
 			}
+			if res.Radar != nil {
+				var flags []string
+				for i := range res.Radar.Sites {
+					flags = append(flags, "--radar "+res.Radar.Sites[i].Flag(out))
+				}
+				fmt.Fprintf(os.Stderr, "picket simulate: radars: %s\n", strings.Join(flags, " "))
+			}
 			return nil
 		},
 	}
@@ -104,6 +117,7 @@ Run the analysis on the same scenario with
 	f.Float64Var(&opts.Rate, "rate", 1, "multiply every reporting interval by this (2 = half as many reports)")
 	f.IntVar(&opts.Sets, "sets", 0, "copies of each staged behaviour and confounder: 0 one per 100 vessels, -1 none (ordinary traffic only)")
 	f.BoolVar(&opts.SAR, "sar", true, "stage satellite radar passes: detections.csv, scenes.csv and dark_vessel truth (the feed is the same without)")
+	f.BoolVar(&opts.Radar, "radar", true, "stage radars on coast stations and patrol ships: radar_*.nmea and their dark_vessel and dark_encounter truth (the feed is the same without)")
 	f.StringVar(&start, "start", "", "first instant, RFC 3339 (default 2026-03-01T00:00:00Z)")
 	return c
 }

@@ -169,7 +169,41 @@ func DarkEncounters(darks []Dark, tracks []Track, opts EncounterOptions, match O
 			flush(k)
 		}
 	}
+	out = mergeEncounters(out)
 	event.Sort(out)
+	return out
+}
+
+// mergeEncounters keeps one event of one AIS vessel's encounters that
+// overlap in time within MaxDistanceM of each other's place (a partner
+// seen by two radars, or whose track a radar lost and took up again):
+// the first, stretched to cover the others, its sightings summed.
+func mergeEncounters(evs []event.Event) []event.Event {
+	slices.SortStableFunc(evs, func(a, b event.Event) int {
+		if a.MMSI != b.MMSI {
+			return int(a.MMSI) - int(b.MMSI)
+		}
+		return a.Start.Compare(b.Start)
+	})
+	var out []event.Event
+	for _, e := range evs {
+		if n := len(out); n > 0 {
+			p := &out[n-1]
+			if p.MMSI == e.MMSI && !e.Start.After(p.End) && geo.Distance(p.Lat, p.Lon, e.Lat, e.Lon) < 5e3 {
+				if e.End.After(p.End) {
+					p.End = e.End
+					p.Details["hours"] = math.Round(p.End.Sub(p.Start).Hours()*100) / 100
+				}
+				p.Details["sightings"] += e.Details["sightings"]
+				p.Evidence = append(p.Evidence, e.Evidence...)
+				if e.Scene != "" && e.Scene != p.Scene {
+					p.Summary += "; also " + e.Scene
+				}
+				continue
+			}
+		}
+		out = append(out, e)
+	}
 	return out
 }
 

@@ -71,3 +71,15 @@ func TestDarkEncounters(t *testing.T) {
 		t.Errorf("near a port: %+v", evs)
 	}
 }
+
+// One dark partner seen by two radars (two tracks alongside one AIS
+// vessel at once) is one dark_encounter.
+func TestDarkEncountersMerged(t *testing.T) {
+	slow := sailing(111, 35, 125, 0.5, -60, 300, 2)
+	a, b := beside(slow, 200, 0, 180, 1), beside(slow, 220, 60, 240, 1)
+	b.ID = "r2/4/1"
+	evs := DarkEncounters([]Dark{a, b}, []Track{slow}, EncounterOptions{}, Options{})
+	if len(evs) != 1 || evs[0].Duration() != 4*time.Hour || evs[0].Details["sightings"] != 181+181 {
+		t.Errorf("%+v", evs)
+	}
+}

@@ -20,7 +20,9 @@ import (
 // gaps, intentional gaps and dark rendezvous at least 0.95 (the hard
 // cases are staged: meetings far offshore heard by satellite alone,
 // queues at anchorages, a feed outage). Satellite radar passes are staged
-// too, so dark_vessel is held to the same bar.
+// too, and radars on coast stations and patrol ships, so dark_vessel and
+// dark_encounter are held to the same bar, and the radar tracks of heard
+// AIS ships must be matched to their own MMSI (>= 0.9).
 
 // simPlaces is what `picket analyze --zones --watchlist` gives the
 // detectors, for a simulated scenario directory: the same loader.
@@ -38,6 +40,7 @@ func TestQualityOnSimulatedScenarios(t *testing.T) {
 		t.Skip("simulated scenarios take a few seconds")
 	}
 	var truth, found []event.Event
+	var right, ais int
 	for _, sc := range []struct {
 		region string
 		seed   uint64
@@ -47,15 +50,18 @@ func TestQualityOnSimulatedScenarios(t *testing.T) {
 		// Long enough for a feed outage after the dark periods.
 		{"korea", 9, 56, 1}} {
 		dir := t.TempDir()
-		res, err := sim.WriteDir(sim.Options{Seed: sc.seed, Region: sc.region, Vessels: 200, Hours: sc.hours, Sets: sc.sets, SAR: true}, dir)
+		res, err := sim.WriteDir(sim.Options{Seed: sc.seed, Region: sc.region, Vessels: 200, Hours: sc.hours, Sets: sc.sets, SAR: true, Radar: true}, dir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		an, err := Analyze([]string{filepath.Join(dir, sim.FeedFile)}, AnalyzeOptions{Places: simPlaces(t, dir),
-			Detections: []string{filepath.Join(dir, sim.DetectionsFile)}, Scenes: []string{filepath.Join(dir, sim.ScenesFile)}})
+			Detections: []string{filepath.Join(dir, sim.DetectionsFile)}, Scenes: []string{filepath.Join(dir, sim.ScenesFile)},
+			Radars: simRadars(dir, res)})
 		if err != nil {
 			t.Fatal(err)
 		}
+		_, r, a := scoreRadar(res, an)
+		right, ais = right+r, ais+a
 		if an.Tally.Accounted() != an.Tally.Lines {
 			t.Errorf("%s/%d: lines accounted %d of %d", sc.region, sc.seed, an.Tally.Accounted(), an.Tally.Lines)
 		}
@@ -80,8 +86,25 @@ func TestQualityOnSimulatedScenarios(t *testing.T) {
 		truth = append(truth, res.Truth...)
 		found = append(found, an.Events...)
 	}
+	bySensor := func(evs []event.Event, sensor string) []event.Event {
+		var out []event.Event
+		for _, e := range evs {
+			if e.Sensor == sensor {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	for _, sensor := range []string{"sar", "radar"} {
+		r := sim.Match(bySensor(truth, sensor), bySensor(found, sensor))
+		t.Logf("all scenarios, %s only\n%s", sensor, r.Table())
+	}
 	rep := sim.Match(truth, found)
 	t.Logf("all scenarios\n%s", rep.Table())
+	t.Logf("radar tracks of heard AIS ships: %d, matched to their own MMSI: %d (%.2f)", ais, right, float64(right)/float64(max(ais, 1)))
+	if ais == 0 || float64(right) < 0.9*float64(ais) {
+		t.Errorf("%d of %d radar tracks of heard AIS ships matched to their own MMSI (want >= 0.9)", right, ais)
+	}
 	for _, r := range rep.Rows {
 		bar := 0.9
 		if r.Type == event.Gap || r.Type == event.DarkRendezvous {

@@ -56,13 +56,14 @@ type Match struct {
 // Dark reports whether no AIS vessel explains the track.
 func (m *Match) Dark() bool { return m.MMSI == 0 }
 
-// Samples returns the plots of t that Correlate matches: the first, then
-// each one at least every apart from the last taken, and the last.
+// Samples returns the plots of t that Correlate matches: the first of
+// each slot of time `every` long (slots counted from the Unix epoch, so
+// that the tracks of one radar share them: a slot is a sweep).
 func Samples(t *Track, every time.Duration) []Plot {
 	var out []Plot
 	ms := every.Milliseconds()
-	for i, p := range t.Plots {
-		if i == 0 || p.Time-out[len(out)-1].Time >= ms || (i == len(t.Plots)-1 && p.Time > out[len(out)-1].Time) {
+	for _, p := range t.Plots {
+		if len(out) == 0 || p.Time/ms != out[len(out)-1].Time/ms {
 			out = append(out, p)
 		}
 	}

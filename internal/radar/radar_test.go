@@ -58,7 +58,7 @@ func TestReaderOnAShip(t *testing.T) {
 	own := [2]float64{35, 125}
 	var lines []string
 	lines = append(lines, "$RATTM,01,1.0,090.0,T,10.0,000.0,T,,,N,,T,,,A*00") // before any date: bad checksum
-	lines = append(lines, ttm(1, t0, 1, 90, "T", 10, 0, "T"))                  // before any fix
+	lines = append(lines, ttm(1, t0, 1, 90, "T", 10, 0, "T"))                 // before any fix
 	for s := int64(0); s <= 120; s += 10 {
 		ms := t0 + s*1000
 		la, lo := geo.Destination(own[0], own[1], 0, geo.KnotsToMetresPerSecond(12)*float64(s))

@@ -42,6 +42,12 @@ type Options struct {
 	// and their dark_vessel truth. Default off: the feed and the other
 	// truth are the same with it or without.
 	SAR bool
+	// Radar stages radars (radar.go): coast stations and patrol ships
+	// writing TTM/TLL for every ship in range, ships that never transmit,
+	// dark partners alongside slow AIS ships, and their dark_vessel and
+	// dark_encounter truth. Default off: the feed and the other truth are
+	// the same with it or without.
+	Radar bool
 }
 
 // withDefaults returns the options with defaults filled in, or an error

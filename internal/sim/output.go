@@ -36,6 +36,9 @@ type Result struct {
 	Info Info
 	// SAR is the satellite radar passes, with Options.SAR; nil without.
 	SAR *SAR
+	// Radar is the radars' outputs and tracks, with Options.Radar; nil
+	// without.
+	Radar *Radar
 
 	zones []Zone
 	watch []watchEntry
@@ -125,6 +128,12 @@ func Generate(opts Options, feed io.Writer) (*Result, error) {
 		res.Truth = append(res.Truth, truth...)
 		sortTruth(res.Truth)
 	}
+	if s.opts.Radar {
+		var truth []event.Event
+		res.Radar, truth = g.radars()
+		res.Truth = append(res.Truth, truth...)
+		sortTruth(res.Truth)
+	}
 	for _, typ := range event.Types {
 		if n := g.unseen[typ]; n > 0 {
 			s.notes = append(s.notes, fmt.Sprintf("%d %s events left out of the truth: the feed does not show them", n, typ))
@@ -136,7 +145,8 @@ func Generate(opts Options, feed io.Writer) (*Result, error) {
 
 // WriteDir generates the scenario into dir (created if needed): feed.nmea,
 // truth.jsonl, zones.geojson, watchlist.csv and scenario.json; with
-// Options.SAR also detections.csv and scenes.csv.
+// Options.SAR also detections.csv and scenes.csv; with Options.Radar a
+// radar_<name>.nmea per radar.
 func WriteDir(opts Options, dir string) (*Result, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("sim: %w", err)
@@ -166,6 +176,14 @@ func WriteDir(opts Options, dir string) (*Result, error) {
 	if res.SAR != nil {
 		for name, write := range map[string]func(io.Writer) error{DetectionsFile: res.SAR.WriteDetections, ScenesFile: res.SAR.WriteScenes} {
 			if err := writeFile(filepath.Join(dir, name), write); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if res.Radar != nil {
+		for i := range res.Radar.Sites {
+			r := &res.Radar.Sites[i]
+			if err := writeFile(filepath.Join(dir, r.File), func(w io.Writer) error { _, err := r.WriteTo(w); return err }); err != nil {
 				return nil, err
 			}
 		}
