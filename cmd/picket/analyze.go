@@ -56,6 +56,7 @@ time the data carries, and writes into --out:
   networks.json   groups of vessels linked by encounters, dark rendezvous and shared identities
   events.<ext>    with --export: the events as GeoJSON, KML, CSV or GeoParquet
   tracks.geojson  with --tracks: every track, a line per transmitter, with the time of each fix
+  manifest.json   picket's version and the SHA-256 of every input, for 'picket report'
 
 With --detections, satellite vessel detections (CSV; Global Fishing Watch's
 SAR layout is read as is, --scenes gives their footprints) are matched against
@@ -211,6 +212,9 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 		}
 	}
 	if err := writeIDs(fl.out, res.IDs); err != nil {
+		return err
+	}
+	if err := writeManifest(fl.out, inputs); err != nil {
 		return err
 	}
 	ps, err := writeProfiles(fl.out, res)

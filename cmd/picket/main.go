@@ -10,8 +10,9 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/spf13/cobra"
 	_ "time/tzdata" // --tz must work on machines without a zoneinfo database
+
+	"github.com/spf13/cobra"
 )
 
 // usageError marks a mistake in how picket was called: exit status 2.
@@ -32,6 +33,7 @@ func main() {
 	})
 	root.AddCommand(decodeCommand())
 	root.AddCommand(analyzeCommand())
+	root.AddCommand(reportCommand())
 	root.AddCommand(simulateCommand())
 	root.AddCommand(serveCommand())
 	root.AddCommand(accessCommands()...)

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
 	"time"
 
+	"github.com/picket-ais/picket/internal/casefile"
 	"github.com/picket-ais/picket/internal/network"
 	"github.com/picket-ais/picket/internal/picture"
 	"github.com/picket-ais/picket/internal/pipeline"
@@ -48,4 +50,31 @@ func writeTopRisk(w io.Writer, ps []profile.Profile) {
 			break
 		}
 	}
+}
+
+// writeManifest writes manifest.json: picket's version and the SHA-256
+// of every input, so that a report made from the run can say what it
+// rests on.
+func writeManifest(dir string, inputs []string) error {
+	type input struct {
+		Name   string `json:"name"`
+		Bytes  int64  `json:"bytes"`
+		SHA256 string `json:"sha256"`
+	}
+	m := struct {
+		Picket string  `json:"picket"`
+		Inputs []input `json:"inputs"`
+	}{Picket: casefile.Version(version)}
+	for _, p := range inputs {
+		in, err := casefile.HashFile(p, "")
+		if err != nil {
+			return err
+		}
+		m.Inputs = append(m.Inputs, input{Name: p, Bytes: in.Bytes, SHA256: in.SHA256})
+	}
+	return pipeline.WriteFileAtomic(filepath.Join(dir, "manifest.json"), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", " ")
+		return enc.Encode(m)
+	})
 }

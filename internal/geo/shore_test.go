@@ -9,7 +9,7 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/picket-ais/picket/internal/geo/internal/topojson"
+	"github.com/picket-ais/picket/internal/geo/topojson"
 )
 
 const nm = MetresPerNauticalMile

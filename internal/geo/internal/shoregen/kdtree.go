@@ -4,7 +4,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/picket-ais/picket/internal/geo/internal/topojson"
+	"github.com/picket-ais/picket/internal/geo/topojson"
 )
 
 type vec3 [3]float64

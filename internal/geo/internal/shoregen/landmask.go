@@ -4,7 +4,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/picket-ais/picket/internal/geo/internal/topojson"
+	"github.com/picket-ais/picket/internal/geo/topojson"
 )
 
 // landMask decides for every node whether it lies on land. Along each row it toggles at

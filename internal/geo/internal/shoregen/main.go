@@ -30,7 +30,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/picket-ais/picket/internal/geo/internal/topojson"
+	"github.com/picket-ais/picket/internal/geo/topojson"
 )
 
 // These mirror the constants in geo/shore.go; the header written below carries them so that
