@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/picket-ais/picket/internal/casefile"
 	"github.com/picket-ais/picket/internal/node"
 )
 
@@ -80,7 +81,7 @@ func runServe(ctx context.Context, fl *serveFlags, ready func(url string)) error
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	opts := node.Options{Logger: logger}
+	opts := node.Options{Logger: logger, Version: casefile.Version(version)}
 	if webUI != nil {
 		opts.UI = webUI()
 	}

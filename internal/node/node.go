@@ -38,6 +38,9 @@ type Options struct {
 	// Logger receives the node's logs, a child per component. Default:
 	// discard.
 	Logger *slog.Logger
+	// Version is picket's version, for the manifest of evidence
+	// packages. Default: the build's.
+	Version string
 }
 
 // placesOf loads the places a config names.
@@ -202,7 +205,7 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 		RatePerSecond: cfg.Limits.RatePerSecond, RateBurst: cfg.Limits.Burst, LoginsPerMinute: cfg.Limits.LoginsPerMinute,
 		MaxBodyBytes: cfg.Limits.MaxBodyBytes, MaxStreams: cfg.Limits.MaxStreams, MaxStreamsPerUser: cfg.Limits.MaxStreamsPerUser,
 		MaxStreamsPerToken: cfg.Limits.MaxStreamsPerToken, MaxConns: cfg.Limits.MaxConns, MaxConnsPerAddr: cfg.Limits.MaxConnsPerAddress,
-		TLS: tlsConf}
+		TLS: tlsConf, Version: opts.Version}
 	sopts.UI = opts.UI
 	var zones *zone.Set
 	if cfg.Zones != "" {

@@ -1501,6 +1501,7 @@ var protectedRoutes = []struct {
 	{"/api/rules", access.Viewer},
 	{"/api/alerts", access.Viewer},
 	{"/api/networks", access.Analyst},
+	{"/api/case?mmsi=" + mmsiPath(mOnlyJ), access.Analyst},
 	{"/api/export/events.geojson", access.Analyst},
 	{"/api/export/events.kml", access.Analyst},
 	{"/api/export/events.csv", access.Analyst},

@@ -25,6 +25,13 @@ func (sc scope) Events(f store.EventFilter, fn func(e event.Event) bool) error {
 	return sc.st.Events(f, func(e event.Event, _ store.Provenance) bool { return fn(e) })
 }
 
+// EventsProv is Events with each event's provenance, for what must say
+// which feeds its content rests on (an evidence package's marking).
+func (sc scope) EventsProv(f store.EventFilter, fn func(e event.Event, p store.Provenance) bool) error {
+	f.Clearance = sc.v.storeClearance()
+	return sc.st.Events(f, fn)
+}
+
 // Latest calls fn with each vessel's latest position the view may see,
 // inside b and no older than since (Unix ms).
 func (sc scope) Latest(b store.BBox, since int64, fn func(store.Position) bool) error {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/picket-ais/picket/internal/access"
 	"github.com/picket-ais/picket/internal/alert"
+	"github.com/picket-ais/picket/internal/casefile"
 	"github.com/picket-ais/picket/internal/export"
 	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/store"
@@ -106,11 +107,17 @@ type Options struct {
 	// in its data directory). Serve runs it over the pipeline's hub.
 	// Default: one that keeps them in memory.
 	Alerts *alert.Desk
+	// Version is picket's version, written in the manifest of an
+	// evidence package. Default: the build's (casefile.Version).
+	Version string
 }
 
 func (o Options) withDefaults() Options {
 	if o.StaleAfter <= 0 {
 		o.StaleAfter = time.Hour
+	}
+	if o.Version == "" {
+		o.Version = casefile.Version("")
 	}
 	if o.SnapshotMaxAge <= 0 {
 		o.SnapshotMaxAge = 5 * time.Second
@@ -285,6 +292,7 @@ func (s *Server) route() {
 	api("/api/vessels/{mmsi}/track", access.Viewer, "read", s.track)
 	api("/api/events", access.Viewer, "read", s.events)
 	api("/api/networks", access.Analyst, "read", s.networks)
+	api("/api/case", access.Analyst, "export", s.caseFile)
 	for _, f := range export.Formats {
 		api("/api/export/"+f.File, access.Analyst, "export", s.exportHandler(f))
 	}
