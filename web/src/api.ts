@@ -533,6 +533,17 @@ export async function exportEvents(format: string, q: EventQuery): Promise<{ blo
   return { blob: await r.blob(), name };
 }
 
+/**
+ * The evidence package of a vessel, an event or a network (the analyst
+ * role): one self-contained HTML file, marked with its releasability.
+ */
+export async function exportCase(param: string): Promise<{ blob: Blob; name: string }> {
+  const r = await request(`/api/case?${param}`);
+  const cd = r.headers.get("Content-Disposition") ?? "";
+  const name = /filename="?([^";]+)"?/.exec(cd)?.[1] ?? "case.html";
+  return { blob: await r.blob(), name };
+}
+
 /** A position of the stream, flat ({mmsi, lat, lon, ...}) or as a Feature. */
 export function asFeature(p: any): VesselFeature | undefined {
   if (!p || typeof p !== "object") return undefined;

@@ -14,7 +14,7 @@ import {
   addLayers, setEvents, setHighlight, setNetwork, setSelection, setTracks, setVessels, LINK_COLORS,
   type ColorBy, type Link, type TrackPart,
 } from "./layers";
-import { eventRow, network as networkHTML, render as renderPanel } from "./panel";
+import { eventRow, network as networkHTML, render as renderPanel, setCaseExport } from "./panel";
 import {
   CATEGORY_COLORS, CATEGORY_LABELS, EVENT_COLORS, EVENT_LABELS, EVENT_TYPES, LINK_LABELS, esc, ms, riskColor, zclock, zshort,
   type Category,
@@ -178,6 +178,7 @@ export class App {
    */
   async begin(s: api.Session): Promise<void> {
     this.session = s;
+    setCaseExport(api.allowed(this.session, "exports"));
     this.gate.render(s);
     this.gate.hide();
     if (!this.cfg) {
@@ -285,6 +286,7 @@ export class App {
   /** Drops the session and all data shown for it. */
   private forget(): void {
     this.session = null;
+    setCaseExport(api.allowed(this.session, "exports"));
     api.abortAll();
     clearTimeout(this.restartTimer);
     this.stopStream();
@@ -342,6 +344,7 @@ export class App {
     }
     if (s && s.role !== cur.role) {
       this.session = s;
+      setCaseExport(api.allowed(this.session, "exports"));
       this.gate.render(s);
       this.loadNetworks();
     }
@@ -955,6 +958,35 @@ export class App {
     }
   }
 
+  /** Saves the evidence package of /api/case?param (a vessel, an event or a network). */
+  async exportCase(param: string, button: HTMLButtonElement): Promise<void> {
+    const msg = button.parentElement?.querySelector<HTMLElement>(".casemsg");
+    const say = (t: string, bad = false) => {
+      if (!msg) return;
+      msg.textContent = t;
+      msg.classList.toggle("bad", bad);
+    };
+    button.disabled = true;
+    say("Preparing…");
+    try {
+      const { blob, name } = await api.exportCase(param);
+      const a = document.createElement("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = name;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+      say(`Saved ${name}`);
+    } catch (e: any) {
+      if (api.quiet(e)) return say("");
+      if (e?.status === 403) {
+        say(api.needs("exports"), true);
+        this.checkSession();
+      } else say(`Export failed: ${e?.detail || e?.message || e}`, true);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
   async showNetwork(id: string): Promise<void> {
     const n = this.networks.find((x) => x.id === id);
     if (!n) return;
@@ -1170,6 +1202,12 @@ export class App {
       if (evl) {
         ev.preventDefault();
         this.openEventById(evl.dataset.event!);
+        return;
+      }
+      const cb = el.closest<HTMLButtonElement>(".casebtn");
+      if (cb) {
+        ev.preventDefault();
+        this.exportCase(cb.dataset.case!, cb);
         return;
       }
       const sn = el.closest<HTMLElement>(".shownet");

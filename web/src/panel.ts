@@ -20,6 +20,19 @@ export interface PanelData {
   networksLocked?: string;
 }
 
+/** Whether "Export case" buttons are drawn: the analyst role. */
+let caseExport = false;
+
+export function setCaseExport(ok: boolean): void {
+  caseExport = ok;
+}
+
+/** An "Export case" button for /api/case?param, when the role allows. */
+export function caseButton(param: string, what: string): string {
+  if (!caseExport) return "";
+  return `<button class="btn casebtn" data-case="${esc(param)}" title="Save an evidence package (one HTML file, offline, printable) on this ${esc(what)}">Export case</button>`;
+}
+
 export function render(d: PanelData): string {
   const p = d.profile ?? undefined;
   const v = d.vessel?.properties;
@@ -53,6 +66,7 @@ export function render(d: PanelData): string {
     </dl>`);
   }
   if (d.trackInfo) parts.push(`<div class="muted small">${esc(d.trackInfo)}</div>`);
+  if (caseExport) parts.push(`<div class="caserow">${caseButton(`mmsi=${d.mmsi}`, "vessel")}<span class="xmsg casemsg" role="status"></span></div>`);
 
   if (d.profileError) parts.push(`<div class="warn">Profile unavailable: ${esc(d.profileError)}</div>`);
   else if (p === undefined) parts.push(`<div class="muted">Loading profile…</div>`);
@@ -191,7 +205,8 @@ function details(e: PicketEvent): string {
   for (const [k, v] of Object.entries(e.details ?? {}).slice(0, 8))
     rows.push(`<dt>${esc(k.replace(/_/g, " "))}</dt><dd class="mono">${esc(Number.isInteger(v) ? v : v.toFixed(2))}</dd>`);
   rows.push(`<dt>Id</dt><dd class="mono muted">${esc(e.id)}</dd>`);
-  return `<dl class="kv evdetails">${rows.join("")}</dl>`;
+  const btn = caseButton(`event=${encodeURIComponent(e.id)}`, "event");
+  return `<dl class="kv evdetails">${rows.join("")}</dl>${btn ? `<div class="caserow">${btn}<span class="xmsg casemsg" role="status"></span></div>` : ""}`;
 }
 
 export function network(n: Network, self?: number): string {
@@ -212,5 +227,6 @@ export function network(n: Network, self?: number): string {
       .map((l) => `<li><span class="lk" data-kind="${esc(l.kind)}">${esc(LINK_LABELS[l.kind] ?? l.kind)}</span> ${nm(l.a)} — ${nm(l.b)}${l.events?.length ? ` <span class="muted">(${l.events.length} ev)</span>` : ""}</li>`)
       .join("")}</ul>
     <button class="btn shownet" data-network="${esc(n.id)}">Show network on map</button>
+    ${caseButton(`network=${encodeURIComponent(n.id)}`, "network")}<span class="xmsg casemsg" role="status"></span>
   </div>`;
 }
