@@ -59,7 +59,8 @@ time the data carries, and writes into --out:
   manifest.json   picket's version and the SHA-256 of every input, for 'picket report'
 
 With --detections, satellite vessel detections (CSV; Global Fishing Watch's
-SAR layout is read as is, --scenes gives their footprints) are matched against
+SAR layout and NOAA EOG's VIIRS boat detections are read as they are,
+--scenes gives their footprints) are matched against
 the AIS tracks: each detection no AIS vessel explains is a dark_vessel event.
 With --radar, a radar's NMEA output (TTM/TLL tracked targets, placed from the
 own ship's GGA/RMC, or from a fixed site given as FILE@LAT,LON) is matched the
@@ -101,7 +102,7 @@ A summary goes to standard error.`,
 	f.IntVar(&fl.workers, "workers", 0, "goroutines for tracking and detection: 1 runs them on one; default: the CPUs Go uses (GOMAXPROCS); the events are the same")
 	f.StringSliceVar(&fl.exports, "export", nil, "also write the events as events.geojson, events.kml, events.csv or events.parquet (GeoParquet): --export geojson,csv")
 	f.BoolVar(&fl.tracks, "tracks", false, "also write tracks.geojson: every vessel's track, a line per transmitter (segment), to open next to the events in a GIS")
-	f.StringArrayVar(&fl.detections, "detections", nil, "satellite vessel detections CSV (time, lat, lon[, length_m, heading, score, scene_id]; GFW's SAR columns as published); repeatable")
+	f.StringArrayVar(&fl.detections, "detections", nil, "satellite vessel detections CSV (time, lat, lon[, length_m, heading, score, scene_id]; GFW's SAR and NOAA EOG's VIIRS boat detection columns as published); repeatable")
 	f.StringArrayVar(&fl.scenes, "scenes", nil, "scene footprints CSV for --detections (scene_id, time, footprint_wkt as WKT or GeoJSON); repeatable")
 	f.StringArrayVar(&fl.radars, "radar", nil, "a radar's NMEA output (TTM/TLL with the own ship's GGA/RMC/HDT), FILE, or FILE@LAT,LON for a fixed site; repeatable")
 	return c

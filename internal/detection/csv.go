@@ -29,6 +29,12 @@ var detColumns = map[string]string{
 	"mmsi":          colMMSI,
 	"footprint_wkt": colFootprint, "footprint": colFootprint, "wkt": colFootprint, "geometry": colFootprint, "polygon": colFootprint,
 	"scene_time": colSceneTime, "scene_timestamp": colSceneTime, "acquisition_time": colSceneTime,
+	// NOAA Earth Observation Group's VIIRS boat detections (VBD): id_Key,
+	// Date_Mscan (UTC at the middle of the scan), Lat_DNB, Lon_DNB,
+	// QF_Detect (the quality flag: boat or what else), File_DNB (the
+	// granule, a 6-minute scene).
+	"id_key": colID, "date_mscan": colTime, "lat_dnb": colLat, "lon_dnb": colLon,
+	"qf_detect": colQF, "file_dnb": colScene,
 }
 
 const (
@@ -43,7 +49,24 @@ const (
 	colMMSI      = "mmsi"
 	colFootprint = "footprint"
 	colSceneTime = "scene_time"
+	colQF        = "QF_Detect"
 )
+
+// VIIRS boat detection quality flags (QF_Detect, EOG's VBD): which rows
+// are lit vessels and which are not. Boats are kept with a confidence
+// by how clear the detection was; the rest are counted by what they are.
+var viirsFlags = map[int]struct {
+	what  string
+	score float64 // 0: not a vessel
+}{
+	1: {"boat", 0.9}, 2: {"weak detection", 0.6}, 3: {"blurry detection", 0.6}, 10: {"weak and blurry detection", 0.5},
+	4: {"gas flare", 0}, 5: {"high-energy particle (South Atlantic anomaly)", 0}, 6: {"lunar glint", 0},
+	7: {"glow around a bright source", 0}, 8: {"recurring light", 0}, 9: {"sensor crosstalk", 0}, 11: {"offshore platform", 0},
+}
+
+// ErrNotBoat: a VIIRS detection whose quality flag says it is no lit
+// vessel (a gas flare, a recurring light, a platform, a false detection).
+var ErrNotBoat = errors.New("is not a boat")
 
 // Why a detection row is not used.
 var (
@@ -150,6 +173,20 @@ func number(rec []string, col map[string]int, c string, line int, lo, hi float64
 // row reads one detection row; a non-nil error says why it is not used.
 func (set *Set) row(rec []string, col map[string]int, name string, line int) *fuse.CSVError {
 	d := Detection{File: name, Line: line, Sensor: SensorSAR, ID: field(rec, col, colID), Scene: field(rec, col, colScene)}
+	if _, viirs := col[colQF]; viirs {
+		d.Sensor = SensorVIIRS
+		s := field(rec, col, colQF)
+		q, err := strconv.Atoi(s)
+		f, known := viirsFlags[q]
+		switch {
+		case err != nil || !known:
+			return &fuse.CSVError{Line: line, Field: colQF, Value: s, Err: errOutOfRange}
+		case f.score == 0:
+			// Each kind its own reason: how many flares, how many platforms.
+			return &fuse.CSVError{Line: line, Field: colQF + " " + s + " (" + f.what + ")", Value: s, Err: ErrNotBoat}
+		}
+		d.Score = f.score
+	}
 	lat, ce := number(rec, col, colLat, line, -90, 90)
 	if ce != nil {
 		return ce
@@ -175,8 +212,10 @@ func (set *Set) row(rec []string, col map[string]int, name string, line int) *fu
 	if d.Heading, ce = number(rec, col, colHeading, line, 0, 360); ce != nil {
 		return ce
 	}
-	if d.Score, ce = number(rec, col, colScore, line, 0, 1); ce != nil {
-		return ce
+	if d.Sensor != SensorVIIRS {
+		if d.Score, ce = number(rec, col, colScore, line, 0, 1); ce != nil {
+			return ce
+		}
 	}
 	if s := field(rec, col, colMMSI); s != "" {
 		// GFW writes the MMSI of matched detections, empty otherwise;

@@ -127,3 +127,34 @@ func TestReadLineNumbers(t *testing.T) {
 		t.Errorf("%d detections; bad rows %+v (want the outside one at line 4, the broken one at 5)", len(set.Detections), set.BadRows)
 	}
 }
+
+// NOAA EOG's VIIRS boat detections: boats kept (confidence by how clear),
+// gas flares, recurring lights and platforms counted by what they are, an
+// unknown flag refused; the granule is the scene.
+func TestReadVIIRSLayout(t *testing.T) {
+	set := readFiles(t, "testdata/viirs_vbd.csv", "")
+	if set.Rows != 7 || len(set.Detections) != 3 || set.Bad != 4 {
+		t.Fatalf("%d rows, %d detections, %d bad (%v)", set.Rows, len(set.Detections), set.Bad, set.BadRows)
+	}
+	d := set.Detections[0]
+	want := time.Date(2024, 3, 5, 17, 21, 43, 0, time.UTC).UnixMilli()
+	if d.Sensor != SensorVIIRS || d.Time != want || d.Lat != 37.418 || d.Lon != 124.6122 || d.Score != 0.9 || d.Scene != "SVDNB_npp_d20240305_t1721_e1726" || d.ID != "VBD_npp_d20240305_t1721_001" {
+		t.Errorf("first detection %+v", d)
+	}
+	if set.Detections[1].Score != 0.6 || set.Detections[2].Score != 0.5 {
+		t.Errorf("weak %v, weak and blurry %v", set.Detections[1].Score, set.Detections[2].Score)
+	}
+	reasons := map[string]int{}
+	for _, b := range set.BadRows {
+		reasons[b.Reason] = b.Rows
+	}
+	for _, r := range []string{"QF_Detect 4 (gas flare) is not a boat", "QF_Detect 8 (recurring light) is not a boat", "QF_Detect 11 (offshore platform) is not a boat", "QF_Detect is out of range"} {
+		if reasons[r] != 1 {
+			t.Errorf("reason %q: %d rows; all %v", r, reasons[r], reasons)
+		}
+	}
+	evs := Events(set, Correlate(set, nil, Options{}))
+	if len(evs) != 3 || evs[0].Sensor != "viirs" {
+		t.Errorf("events %+v", evs)
+	}
+}

@@ -21,6 +21,14 @@
 // outside its scene's footprint is refused (counted), because the
 // footprint is what says where the satellite looked.
 //
+// NOAA Earth Observation Group's VIIRS boat detections (night lights) are
+// read in their published columns too: id_Key, Date_Mscan, Lat_DNB,
+// Lon_DNB, QF_Detect and File_DNB (the granule, taken as the scene). The
+// quality flag keeps boats (1 strong, 2 weak, 3 blurry, 10 weak and
+// blurry, confidence 0.9, 0.6, 0.6, 0.5) and counts the rest by what they
+// are (4 gas flare, 8 recurring light, 11 platform, 5-7 and 9 false
+// detections); their sensor is "viirs".
+//
 // # Correlation
 //
 // Correlate (correlate.go) places every AIS track at the detection's time
@@ -42,7 +50,8 @@
 // (encounter.go) finds AIS vessels alongside dark objects (a dark radar
 // track, or a sensor's dark detections taken together) for the
 // encounter duration: dark_encounter events. The live server does not
-// take detections yet; optical and VIIRS detections are not read yet.
+// take detections yet; optical detections are read as SAR ones (sensor
+// "sar"), not told apart yet.
 //
 // # Concurrency
 //
