@@ -83,6 +83,9 @@ try {
     }, mmsi);
     const done = (p) => seen.slice(from).some((r) => r.path === p);
     await until(`the panel of ${mmsi}`, () => done(`/api/vessels/${mmsi}`) && done(`/api/vessels/${mmsi}/track`) && seen.slice(from).some((r) => r.path === "/api/events" && r.query.includes(`mmsi=${mmsi}`)));
+    // The panel is drawn once every answer is in; on a busy machine that
+    // takes longer than the answers do.
+    await page.waitForFunction(() => !document.getElementById("profile").textContent.includes("Loading"), null, { timeout: 15000 }).catch(() => {});
     await page.waitForTimeout(400);
     return { text: await text("#profile"), loaded: await page.evaluate(() => document.getElementById("profile").dataset.loaded) };
   };
