@@ -296,6 +296,9 @@ func (s *Server) route() {
 	for _, f := range export.Formats {
 		api("/api/export/"+f.File, access.Analyst, "export", s.exportHandler(f))
 	}
+	for _, f := range export.TrackFormats {
+		api("/api/export/"+f.File, access.Analyst, "export", s.trackExportHandler(f))
+	}
 	// The watch floor: a partner's rules and alert inbox. Changes need
 	// an analyst, and come from the map's own pages or no browser page.
 	change := func(pattern string, role access.Role, action string, h func(http.ResponseWriter, *http.Request) error) {
