@@ -106,6 +106,19 @@ try {
   check(v.requests.length === 0, `the case file asked the network for ${v.requests}`);
   check(v.pdf > 10000, `printed to ${v.pdf} bytes`);
 
+  // The shown track, from the panel's Track buttons: CSV and KML.
+  const csvPath = await download(page, page.locator('#profile .trackbtn[data-format="csv"]'), "track.csv");
+  const csvRows = readFileSync(csvPath, "utf8").trim().split("\n");
+  const trackInfo = await page.evaluate(() => window.picket.trackInfo);
+  const shown = Number(/Track: (\d+) fixes/.exec(trackInfo)?.[1] ?? -1);
+  step("track csv", { rows: csvRows.length - 1, shown });
+  check(csvRows[0] === "mmsi,name,time,lat,lon,sog,cog,heading", `track csv header ${csvRows[0]}`);
+  check(csvRows.length - 1 === shown && csvRows.slice(1).every((r) => r.startsWith(`${mmsi},`)), `track csv: ${csvRows.length - 1} rows, the panel shows ${shown} fixes`);
+  const kmlPath = await download(page, page.locator('#profile .trackbtn[data-format="kml"]'), "track.kml");
+  const kml = readFileSync(kmlPath, "utf8");
+  const whens = (kml.match(/<when>/g) ?? []).length;
+  check(whens === shown && (kml.match(/<gx:coord>/g) ?? []).length === shown, `track kml: ${whens} when for ${shown} fixes`);
+
   // The event's own case, from its details.
   await page.evaluate((id) => window.picket.openEventById(id), ev.id);
   const ebtn = page.locator(`li.ev.sel .casebtn, .evdetails + .caserow .casebtn`).first();

@@ -538,9 +538,18 @@ export async function exportEvents(format: string, q: EventQuery): Promise<{ blo
  * role): one self-contained HTML file, marked with its releasability.
  */
 export async function exportCase(param: string): Promise<{ blob: Blob; name: string }> {
-  const r = await request(`/api/case?${param}`);
+  return download(`/api/case?${param}`, "case.html");
+}
+
+/** A vessel's track as a file (the analyst role): /api/export/tracks.{format}. */
+export async function exportTrack(format: string, param: string): Promise<{ blob: Blob; name: string }> {
+  return download(`/api/export/tracks.${format}?${param}`, `tracks.${format}`);
+}
+
+async function download(url: string, fallback: string): Promise<{ blob: Blob; name: string }> {
+  const r = await request(url);
   const cd = r.headers.get("Content-Disposition") ?? "";
-  const name = /filename="?([^";]+)"?/.exec(cd)?.[1] ?? "case.html";
+  const name = /filename="?([^";]+)"?/.exec(cd)?.[1] ?? fallback;
   return { blob: await r.blob(), name };
 }
 

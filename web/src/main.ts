@@ -74,6 +74,8 @@ export class App {
   vesselEvents: PicketEvent[] | null = null;
   tracks: TrackPart[] = [];
   trackInfo = "";
+  /** The query of the main track shown (mmsi=&from=&to=), for its exports. */
+  trackQuery = "";
   partner: number | null = null;
 
   private stream: EventSource | null = null;
@@ -767,6 +769,7 @@ export class App {
     this.tracks = [];
     setTracks(this.map, []);
     this.trackInfo = "";
+    this.trackQuery = "";
     $("right").hidden = false;
     document.body.classList.add("panel-open");
     this.renderPanel();
@@ -817,6 +820,7 @@ export class App {
           const fixes = await api.track(m, from, to, sig);
           if (sig.aborted) return;
           this.tracks.push({ role, fixes });
+          if (role === "main") this.trackQuery = fixes.length ? `mmsi=${m}&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}` : "";
           if (role === "main") this.trackInfo = fixes.length ? `Track: ${fixes.length} fixes, ${zshort(from)} – ${zshort(to)}` : `No track between ${zshort(from)} and ${zshort(to)}`;
           // A vessel off the loaded box still gets a mark at its last fix.
           if (!this.vessels.has(m) && fixes.length) {
@@ -874,6 +878,7 @@ export class App {
       ref: this.ref,
       selectedEvent: this.selectedEvent?.id,
       trackInfo: this.trackInfo,
+      trackQuery: this.trackQuery,
       networksLocked: api.allowed(this.session, "networks") ? undefined : api.needs("networks"),
     });
     $("profile").dataset.mmsi = String(this.selected);
@@ -958,8 +963,8 @@ export class App {
     }
   }
 
-  /** Saves the evidence package of /api/case?param (a vessel, an event or a network). */
-  async exportCase(param: string, button: HTMLButtonElement): Promise<void> {
+  /** Saves the file fetch gets (an evidence package, a track), saying so beside the button. */
+  async save(fetch: () => Promise<{ blob: Blob; name: string }>, button: HTMLButtonElement): Promise<void> {
     const msg = button.parentElement?.querySelector<HTMLElement>(".casemsg");
     const say = (t: string, bad = false) => {
       if (!msg) return;
@@ -969,7 +974,7 @@ export class App {
     button.disabled = true;
     say("Preparing…");
     try {
-      const { blob, name } = await api.exportCase(param);
+      const { blob, name } = await fetch();
       const a = document.createElement("a");
       a.href = URL.createObjectURL(blob);
       a.download = name;
@@ -1207,7 +1212,13 @@ export class App {
       const cb = el.closest<HTMLButtonElement>(".casebtn");
       if (cb) {
         ev.preventDefault();
-        this.exportCase(cb.dataset.case!, cb);
+        this.save(() => api.exportCase(cb.dataset.case!), cb);
+        return;
+      }
+      const tb = el.closest<HTMLButtonElement>(".trackbtn");
+      if (tb) {
+        ev.preventDefault();
+        this.save(() => api.exportTrack(tb.dataset.format!, tb.dataset.q!), tb);
         return;
       }
       const sn = el.closest<HTMLElement>(".shownet");

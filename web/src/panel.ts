@@ -1,6 +1,7 @@
 // The vessel panel: who the vessel says it is and has said it was, how
 // risky it looks and why, what it did, and whom it is tied to.
 import type { IdentityValue, Network, PicketEvent, Profile, VesselFeature } from "./api";
+import { EXPORT_FORMATS } from "./api";
 import {
   EVENT_COLORS, EVENT_LABELS, LINK_LABELS, ago, category, CATEGORY_COLORS, deg, dur, esc, eventLabel, knots, latlon,
   ms, riskColor, shipTypeName, zdt, zshort,
@@ -18,6 +19,8 @@ export interface PanelData {
   trackInfo?: string;
   /** Why networks are not shown (the role), if they are not. */
   networksLocked?: string;
+  /** The shown track's query (mmsi=&from=&to=), for its exports. */
+  trackQuery?: string;
 }
 
 /** Whether "Export case" buttons are drawn: the analyst role. */
@@ -66,7 +69,12 @@ export function render(d: PanelData): string {
     </dl>`);
   }
   if (d.trackInfo) parts.push(`<div class="muted small">${esc(d.trackInfo)}</div>`);
-  if (caseExport) parts.push(`<div class="caserow">${caseButton(`mmsi=${d.mmsi}`, "vessel")}<span class="xmsg casemsg" role="status"></span></div>`);
+  if (caseExport) {
+    const track = d.trackQuery
+      ? `<span class="muted small">Track:</span>${EXPORT_FORMATS.map(([f, label, what]) => `<button class="btn trackbtn" data-format="${esc(f)}" data-q="${esc(d.trackQuery!)}" title="The track shown, ${esc(what)}">${esc(label)}</button>`).join("")}`
+      : "";
+    parts.push(`<div class="caserow">${caseButton(`mmsi=${d.mmsi}`, "vessel")}${track}<span class="xmsg casemsg" role="status"></span></div>`);
+  }
 
   if (d.profileError) parts.push(`<div class="warn">Profile unavailable: ${esc(d.profileError)}</div>`);
   else if (p === undefined) parts.push(`<div class="muted">Loading profile…</div>`);
