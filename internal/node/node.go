@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -74,6 +75,11 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 	}
 	if cfg.Listen == "" {
 		cfg.Listen = "127.0.0.1:8080"
+	}
+	if err := checkListen(cfg.Listen); err != nil {
+		// Before anything is opened or written: a typo in the port
+		// must not leave a store and an access.json behind.
+		return configError(err)
 	}
 	var retention, stale time.Duration
 	var err error
@@ -284,4 +290,26 @@ func checkFeedLabels(r *access.Registry, feeds []live.Feed) error {
 		return fmt.Errorf("%w (add partners with picket partner add)", err)
 	}
 	return nil
+}
+
+// checkListen refuses an HTTP address that cannot be listened on for
+// its form: not host:port, or a port that is not a number from 0 to
+// 65535.
+func checkListen(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("listen %q: want host:port", clipValue(addr))
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("listen %q: port %q: want a number from 0 to 65535", clipValue(addr), clipValue(port))
+	}
+	return nil
+}
+
+// clipValue bounds what an error repeats of a bad value.
+func clipValue(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "..."
+	}
+	return s
 }

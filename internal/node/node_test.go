@@ -3,8 +3,11 @@ package node
 import (
 	"cmp"
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,6 +102,25 @@ func TestServeMatchesAnalyze(t *testing.T) {
 			if !slices.Contains(want, k) {
 				t.Errorf("only serve: %+v", k)
 			}
+		}
+	}
+}
+
+// TestRunRefusesABadListenAddress: an HTTP address whose port is not a
+// port is refused before anything is opened or written: the data
+// directory stays empty (it used to get a store and an access.json, and
+// serve then failed at listening).
+func TestRunRefusesABadListenAddress(t *testing.T) {
+	for _, listen := range []string{"127.0.0.1:99999", "127.0.0.1:-1", "127.0.0.1:http-ish", "localhost"} {
+		data := filepath.Join(t.TempDir(), "data")
+		cfg := &Config{Listen: listen, Data: data}
+		err := Run(context.Background(), Options{Config: cfg}, func(Ready) { t.Errorf("%s: the node started", listen) })
+		var ce *ConfigError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), "listen") {
+			t.Errorf("%s: %v, want a config error about listen", listen, err)
+		}
+		if _, err := os.Stat(data); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s: the data directory was made (%v)", listen, err)
 		}
 	}
 }

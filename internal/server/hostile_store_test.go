@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -91,5 +92,49 @@ func TestHealthStoreDamage(t *testing.T) {
 	json.Unmarshal(body, &h)
 	if code != http.StatusServiceUnavailable || !strings.Contains(h.Status, filepath.Base(segs[0])) {
 		t.Errorf("/healthz with a damaged segment: %d %q, want 503 naming %s", code, h.Status, filepath.Base(segs[0]))
+	}
+}
+
+// TestHostileTrackReadsNothingHidden: the track of a vessel the asking
+// partner sees no position of is answered without reading its positions,
+// so that the time taken cannot tell it from a vessel never heard (a
+// hidden vessel answered 0.4-0.6 ms slower). No timing is measured: the
+// vessel's block on disk is damaged, and a read of it would find and
+// report the damage. JPN's request finds none; KOR's, cleared for the
+// feed that heard it, reads the block and does.
+func TestHostileTrackReadsNothingHidden(t *testing.T) {
+	f := newFixture(t, Options{RatePerSecond: 1e6, RateBurst: 1 << 20})
+	const hidden, other = 440900001, 431900002
+	var ps []store.Position
+	for m := range 30 {
+		ps = append(ps, store.Position{MMSI: hidden, Time: f.t0.Add(time.Duration(m) * time.Minute).UnixMilli(), Lat: 35 + float64(m)/1000, Lon: 129, Heading: -1, Feeds: fK})
+	}
+	// Later data seals the hidden vessel's hour into a segment of its own.
+	ps = append(ps, store.Position{MMSI: other, Time: f.t0.Add(3 * time.Hour).UnixMilli(), Lat: 34, Lon: 135, Heading: -1, Feeds: fJ})
+	if err := f.st.Append(ps); err != nil {
+		t.Fatal(err)
+	}
+	segs, _ := filepath.Glob(filepath.Join(f.dir, "store", "seg-*.pks"))
+	if len(segs) != 1 {
+		t.Fatalf("%d segments, want the hidden vessel's hour sealed", len(segs))
+	}
+	b, err := os.ReadFile(segs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/4] ^= 0xff // in the vessel's block, the first thing in the file
+	if err := os.WriteFile(segs[0], b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := "/api/vessels/" + strconv.Itoa(hidden) + "/track?from=" + f.t0.Add(-time.Hour).Format(time.RFC3339) + "&to=" + f.t0.Add(2*time.Hour).Format(time.RFC3339)
+	if r := f.get(t, path, f.secrets["jpn-viewer"]); r.code != http.StatusNotFound && r.code != http.StatusOK {
+		t.Fatalf("JPN's track of the hidden vessel: %d %s", r.code, r.body)
+	}
+	if d := f.st.Damages(); len(d) != 0 {
+		t.Fatalf("JPN's request for a vessel it sees nothing of read its positions: %+v", d)
+	}
+	f.get(t, path, f.secrets["kor-viewer"])
+	if d := f.st.Damages(); len(d) == 0 {
+		t.Fatal("KOR's track read the damaged block and found nothing: the test shows nothing")
 	}
 }
