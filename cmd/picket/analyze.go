@@ -54,7 +54,9 @@ time the data carries, and writes into --out:
   events.jsonl    every detected event, in picket's event contract
   vessels.jsonl   one line per vessel: identity history, counts, risk and why
   networks.json   groups of vessels linked by encounters, dark rendezvous and shared identities
-  events.<ext>    with --export: the events as GeoJSON, KML, CSV or GeoParquet
+  events.<ext>    with --export: the events as GeoJSON, KML, CSV, GeoParquet or NVG 2.0
+                  (events.nvg, a NATO Vector Graphics overlay, also holds the
+                  tracks with --tracks and the zones with --zones)
   tracks.geojson  with --tracks: every track, a line per transmitter, with the time of each fix
   manifest.json   picket's version and the SHA-256 of every input, for 'picket report'
 
@@ -100,7 +102,7 @@ A summary goes to standard error.`,
 	f.BoolVar(&fl.print, "print-config", false, "print every detector threshold with its default, as a --config file, and exit")
 	f.BoolVar(&fl.quiet, "quiet", false, "no progress bar and no summary")
 	f.IntVar(&fl.workers, "workers", 0, "goroutines for tracking and detection: 1 runs them on one; default: the CPUs Go uses (GOMAXPROCS); the events are the same")
-	f.StringSliceVar(&fl.exports, "export", nil, "also write the events as events.geojson, events.kml, events.csv or events.parquet (GeoParquet): --export geojson,csv")
+	f.StringSliceVar(&fl.exports, "export", nil, "also write the events as events.geojson, events.kml, events.csv, events.parquet (GeoParquet) or events.nvg (NVG 2.0 overlay, with the tracks and zones): --export geojson,csv")
 	f.BoolVar(&fl.tracks, "tracks", false, "also write tracks.geojson: every vessel's track, a line per transmitter (segment), to open next to the events in a GIS")
 	f.StringArrayVar(&fl.detections, "detections", nil, "satellite vessel detections CSV (time, lat, lon[, length_m, heading, score, scene_id]; GFW's SAR and NOAA EOG's VIIRS boat detection columns as published); repeatable")
 	f.StringArrayVar(&fl.scenes, "scenes", nil, "scene footprints CSV for --detections (scene_id, time, footprint_wkt as WKT or GeoJSON); repeatable")
@@ -203,7 +205,15 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 		return err
 	}
 	for _, f := range formats {
-		if err := pipeline.WriteFileAtomic(filepath.Join(fl.out, f.File), func(w io.Writer) error { return f.Write(w, res.Events) }); err != nil {
+		write := func(w io.Writer) error { return f.Write(w, res.Events) }
+		if f.Name == "nvg" {
+			overlay, err := nvgOverlay(res.Events, opts.Tracks, fl.zones)
+			if err != nil {
+				return err
+			}
+			write = func(w io.Writer) error { return export.WriteNVG(w, overlay) }
+		}
+		if err := pipeline.WriteFileAtomic(filepath.Join(fl.out, f.File), write); err != nil {
 			return err
 		}
 	}

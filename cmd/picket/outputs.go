@@ -4,14 +4,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"time"
 
 	"github.com/picket-ais/picket/internal/casefile"
+	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/export"
 	"github.com/picket-ais/picket/internal/network"
 	"github.com/picket-ais/picket/internal/picture"
 	"github.com/picket-ais/picket/internal/pipeline"
 	"github.com/picket-ais/picket/internal/profile"
+	"github.com/picket-ais/picket/internal/zone"
 )
 
 // writeProfiles writes vessels.jsonl and networks.json and keeps the
@@ -77,4 +81,42 @@ func writeManifest(dir string, inputs []string) error {
 		enc.SetIndent("", " ")
 		return enc.Encode(m)
 	})
+}
+
+// nvgOverlay is what analyze's events.nvg holds: the events, the tracks
+// when kept (--tracks), the zones when given (--zones).
+func nvgOverlay(evs []event.Event, tracks *pipeline.Tracks, zonesFile string) (export.Overlay, error) {
+	o := export.Overlay{Events: evs}
+	if tracks != nil {
+		tracks.Points(func(mmsi uint32, times []int64, lat, lon []float64) {
+			t := export.Track{MMSI: mmsi}
+			for i := range times {
+				t.Points = append(t.Points, export.TrackPoint{Time: time.UnixMilli(times[i]).UTC(), Lat: lat[i], Lon: lon[i],
+					SOG: math.NaN(), COG: math.NaN(), Heading: -1})
+			}
+			o.Tracks = append(o.Tracks, t)
+		})
+	}
+	if zonesFile != "" {
+		zs, err := zone.LoadFile(zonesFile)
+		if err != nil {
+			return o, err
+		}
+		for _, z := range zs.Zones {
+			ez := export.Zone{Name: z.Name}
+			for _, poly := range z.Shape {
+				var rings [][][2]float64
+				for _, ring := range poly {
+					r := make([][2]float64, len(ring))
+					for i, p := range ring {
+						r[i] = [2]float64{p[0], p[1]}
+					}
+					rings = append(rings, r)
+				}
+				ez.Polygons = append(ez.Polygons, rings)
+			}
+			o.Zones = append(o.Zones, ez)
+		}
+	}
+	return o, nil
 }

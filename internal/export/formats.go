@@ -20,14 +20,20 @@ type Format struct {
 	ContentType string
 	// Write writes the events in the format.
 	Write func(w io.Writer, evs []event.Event) error
+	// WriteMarked, for a format that carries a releasability marking
+	// (NVG's classification), writes the events with it.
+	WriteMarked func(w io.Writer, evs []event.Event, marking string) error
 }
 
 // Formats are the export formats, in the order they are listed.
 var Formats = []Format{
-	{"geojson", "events.geojson", "application/geo+json", WriteGeoJSON},
-	{"kml", "events.kml", "application/vnd.google-earth.kml+xml", WriteKML},
-	{"csv", "events.csv", "text/csv; charset=utf-8", WriteCSV},
-	{"parquet", "events.parquet", "application/vnd.apache.parquet", WriteGeoParquet},
+	{"geojson", "events.geojson", "application/geo+json", WriteGeoJSON, nil},
+	{"kml", "events.kml", "application/vnd.google-earth.kml+xml", WriteKML, nil},
+	{"csv", "events.csv", "text/csv; charset=utf-8", WriteCSV, nil},
+	{"parquet", "events.parquet", "application/vnd.apache.parquet", WriteGeoParquet, nil},
+	{"nvg", "events.nvg", "application/xml", WriteEventsNVG, func(w io.Writer, evs []event.Event, marking string) error {
+		return WriteNVG(w, Overlay{Events: evs, Marking: marking})
+	}},
 }
 
 // Lookup returns the format named name.

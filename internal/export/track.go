@@ -40,15 +40,21 @@ type TrackFormat struct {
 	File        string
 	ContentType string
 	Write       func(w io.Writer, tracks []Track) error
+	// WriteMarked, for a format that carries a releasability marking,
+	// writes the tracks with it.
+	WriteMarked func(w io.Writer, tracks []Track, marking string) error
 }
 
 // TrackFormats are the track export formats, in the order they are
 // listed: the formats of events.
 var TrackFormats = []TrackFormat{
-	{"geojson", "tracks.geojson", "application/geo+json", WriteTracksGeoJSON},
-	{"kml", "tracks.kml", "application/vnd.google-earth.kml+xml", WriteTracksKML},
-	{"csv", "tracks.csv", "text/csv; charset=utf-8", WriteTracksCSV},
-	{"parquet", "tracks.parquet", "application/vnd.apache.parquet", WriteTracksGeoParquet},
+	{"geojson", "tracks.geojson", "application/geo+json", WriteTracksGeoJSON, nil},
+	{"kml", "tracks.kml", "application/vnd.google-earth.kml+xml", WriteTracksKML, nil},
+	{"csv", "tracks.csv", "text/csv; charset=utf-8", WriteTracksCSV, nil},
+	{"parquet", "tracks.parquet", "application/vnd.apache.parquet", WriteTracksGeoParquet, nil},
+	{"nvg", "tracks.nvg", "application/xml", WriteTracksNVG, func(w io.Writer, tracks []Track, marking string) error {
+		return WriteNVG(w, Overlay{Tracks: tracks, Marking: marking})
+	}},
 }
 
 func optVal(x float64) *float64 {

@@ -112,3 +112,22 @@ func (t *Tracks) WriteGeoJSON(w io.Writer) error {
 	bw.WriteString("\n]}\n")
 	return bw.Flush()
 }
+
+// Points calls fn with each segment's MMSI and its fixes' times (Unix
+// ms) and positions, in MMSI then segment order: what the track exports
+// need (export.Track), without this package knowing their formats.
+func (t *Tracks) Points(fn func(mmsi uint32, times []int64, lat, lon []float64)) {
+	segs := make([]*segTrack, 0, len(t.segs))
+	for _, s := range t.segs {
+		segs = append(segs, s)
+	}
+	slices.SortFunc(segs, func(a, b *segTrack) int {
+		if a.mmsi != b.mmsi {
+			return int(int64(a.mmsi) - int64(b.mmsi))
+		}
+		return a.n - b.n
+	})
+	for _, s := range segs {
+		fn(s.mmsi, s.times, s.lat, s.lon)
+	}
+}

@@ -1506,6 +1506,8 @@ var protectedRoutes = []struct {
 	{"/api/export/events.kml", access.Analyst},
 	{"/api/export/events.csv", access.Analyst},
 	{"/api/export/events.parquet", access.Analyst},
+	{"/api/export/events.nvg", access.Analyst},
+	{"/api/export/tracks.nvg?mmsi=" + mmsiPath(mOnlyJ), access.Analyst},
 	{"/api/export/tracks.geojson?mmsi=" + mmsiPath(mOnlyJ), access.Analyst},
 	{"/api/export/tracks.kml?mmsi=" + mmsiPath(mOnlyJ), access.Analyst},
 	{"/api/export/tracks.csv?mmsi=" + mmsiPath(mOnlyJ), access.Analyst},

@@ -5,6 +5,7 @@ import (
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/export"
+	"github.com/picket-ais/picket/internal/store"
 )
 
 // queryEvents returns the events q selects, in its order, at most its
@@ -77,7 +78,43 @@ func (s *Server) exportHandler(f export.Format) func(http.ResponseWriter, *http.
 		if err != nil {
 			return err
 		}
+		if f.WriteMarked != nil {
+			marking, err := s.eventsMarking(r, evs)
+			if err != nil {
+				return err
+			}
+			attachment(w, f.ContentType, f.File)
+			return f.WriteMarked(w, evs, marking)
+		}
 		attachment(w, f.ContentType, f.File)
 		return f.Write(w, evs)
 	}
+}
+
+// eventsMarking is the releasability of exported events: whom every one
+// of them is released to, by the feeds it rests on (marking).
+func (s *Server) eventsMarking(r *http.Request, evs []event.Event) (string, error) {
+	v := viewOf(r)
+	want := make(map[string]bool, len(evs))
+	for i := range evs {
+		want[evs[i].ID] = true
+	}
+	q, err := parseEventQuery(r.URL.Query(), s.opts.MaxExport, s.opts.MaxExport)
+	if err != nil {
+		return "", err
+	}
+	f := q.store
+	f.Limit = 0
+	records := map[uint64]bool{}
+	err = s.scope(v).EventsProv(f, func(e event.Event, p store.Provenance) bool {
+		if want[e.ID] {
+			for _, feeds := range []uint64{p.Feeds, p.OtherFeeds} {
+				if f := feeds & v.clearance; f != 0 {
+					records[f] = true
+				}
+			}
+		}
+		return true
+	})
+	return s.marking(v, records).Text, err
 }

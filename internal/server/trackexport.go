@@ -66,6 +66,7 @@ func (s *Server) trackExportHandler(f export.TrackFormat) func(http.ResponseWrit
 		sc := s.scope(v)
 		var tracks []export.Track
 		total, truncated := 0, false
+		records := map[uint64]bool{} // the visible feeds of each position, for a marked format
 		for _, m := range mmsis {
 			tr := export.Track{MMSI: m}
 			err := sc.Track(m, from.UnixMilli(), to.UnixMilli(), func(p store.Position) bool {
@@ -74,6 +75,9 @@ func (s *Server) trackExportHandler(f export.TrackFormat) func(http.ResponseWrit
 					return false
 				}
 				total++
+				if f := p.Feeds & v.clearance; f != 0 {
+					records[f] = true
+				}
 				tr.Points = append(tr.Points, export.TrackPoint{Time: time.UnixMilli(p.Time).UTC(), Lat: p.Lat, Lon: p.Lon,
 					SOG: float64(p.SOG), COG: float64(p.COG), Heading: int(p.Heading)})
 				return true
@@ -92,6 +96,9 @@ func (s *Server) trackExportHandler(f export.TrackFormat) func(http.ResponseWrit
 		attachment(w, f.ContentType, f.File)
 		if truncated {
 			w.Header().Set("X-Picket-Truncated", strconv.Itoa(s.opts.MaxTrackPoints))
+		}
+		if f.WriteMarked != nil {
+			return f.WriteMarked(w, tracks, s.marking(v, records).Text)
 		}
 		return f.Write(w, tracks)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/picket-ais/picket/internal/access"
@@ -69,5 +70,16 @@ func TestTrackExport(t *testing.T) {
 	}
 	if r := f.get(t, "/api/export/tracks.csv?mmsi="+mmsiPath(mOnlyJ), f.secrets[userName("JPN", access.Viewer)]); r.code != http.StatusForbidden {
 		t.Errorf("a viewer: %d", r.code)
+	}
+
+	// NVG carries the marking of what it holds in its classification.
+	r := f.get(t, "/api/export/tracks.nvg?mmsi="+mmsiPath(mOnlyJ)+","+mmsiPath(mOnlyG)+window, tok)
+	if r.code != http.StatusOK || !strings.Contains(string(r.body), `classification="REL TO JPN, OPS, USA"`) ||
+		!strings.Contains(string(r.body), "urn:picket:track:431100001") || strings.Contains(string(r.body), "232200002") {
+		t.Errorf("JPN's tracks.nvg: %d %.300s", r.code, r.body)
+	}
+	r = f.get(t, "/api/export/events.nvg?type=encounter", f.secrets[userName("USA", access.Analyst)])
+	if r.code != http.StatusOK || !strings.Contains(string(r.body), "urn:picket:event:evt-enc-jg") || !strings.Contains(string(r.body), `classification="REL TO OPS, USA"`) {
+		t.Errorf("USA's events.nvg: %d %.300s", r.code, r.body)
 	}
 }

@@ -246,7 +246,7 @@ try {
       const x = await get("/api/export/events.csv");
       check(n.status === 403 && x.status === 403, `${tag}: networks ${n.status}, export ${x.status}, want 403`);
     } else {
-      check((await page.locator("#export .xbtn").count()) === 4 && (await formats.isVisible()), `${tag}: no export buttons`);
+      check((await page.locator("#export .xbtn").count()) === 5 && (await formats.isVisible()), `${tag}: no export buttons (GeoJSON, KML, CSV, Parquet, NVG)`);
       check((await netTab.getAttribute("aria-disabled")) !== "true", `${tag}: networks locked`);
       const members = await page.evaluate(() => window.picket.networks.flatMap((n) => n.members.map((m) => m.mmsi)));
       networks = await page.evaluate(() => window.picket.networks.length);

@@ -523,6 +523,7 @@ export const EXPORT_FORMATS: [string, string, string][] = [
   ["kml", "KML", "for Google Earth, with a time span per event"],
   ["csv", "CSV", "for spreadsheets"],
   ["parquet", "Parquet", "GeoParquet, for DuckDB and GeoPandas"],
+  ["nvg", "NVG", "NATO Vector Graphics 2.0, an overlay for coalition C2 systems, marked"],
 ];
 
 /** The events matching q as a file (the analyst role); its name from Content-Disposition. */
