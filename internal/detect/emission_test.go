@@ -34,10 +34,12 @@ func feedTaking(reports []fuse.Report, opts Options, places Places) (*Engine, []
 		if r.Kind == fuse.Position {
 			if u, ok := tr.Position(r); ok {
 				eng.Position(&u)
+			} else {
+				eng.Untracked(u.Vessel)
 			}
 		} else {
-			v, ch, share := tr.Static(r)
-			eng.Static(&StaticObs{Vessel: v, Report: r, Changes: ch, Share: share})
+			v, ch := tr.Static(r)
+			eng.Static(&StaticObs{Vessel: v, Report: r, Changes: ch})
 		}
 		for _, em := range eng.TakeEvents() {
 			out = append(out, took{r.Time, em})

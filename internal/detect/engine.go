@@ -2,6 +2,7 @@ package detect
 
 import (
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/picket-ais/picket/internal/event"
@@ -54,6 +55,7 @@ type vesselState struct {
 	lastLat, lastLon float64
 	hasPos           bool
 	mmsiChecked      bool // invalid-identity check done
+	mirrored         bool // broadcast a hull's IMO number: the pair side keeps a copy (pairs.go)
 	tx               txCache
 	own              [numSlots]any
 }
@@ -187,7 +189,6 @@ type StaticObs struct {
 	Vessel  *track.Vessel
 	Report  *fuse.Report
 	Changes []track.Change
-	Share   *track.IMOShare
 }
 
 // Emitter receives events.
@@ -211,6 +212,8 @@ type Emitter func(e event.Event)
 // more, so that a server taking events as they come holds a bounded
 // amount however long it runs.
 type Engine struct {
+	opts      Options
+	opens     bool
 	places    Places
 	detectors []Detector // the vessel side
 	now       int64
@@ -218,21 +221,6 @@ type Engine struct {
 	upd       track.Update // the update being looked at: a copy, so the caller's stays on its stack
 	outbox
 	pairs *Pairs
-}
-
-// Pairs is the engine's pair side: the detectors that measure vessels
-// against each other or against every feed (dark periods, encounters,
-// dark rendezvous). It takes PairFix copies in the order the vessel side
-// made them, on one goroutine, which may be another than the vessel
-// side's.
-type Pairs struct {
-	places    Places
-	detectors []Detector
-	now       int64
-	obs       Obs
-	upd       track.Update
-	gaps      *GapDetector // shared with the dark-rendezvous detector
-	outbox
 }
 
 // outbox holds what detectors emitted and has not been taken.
@@ -260,7 +248,14 @@ func NewEngine(opts Options, places Places) *Engine { return newEngine(opts, pla
 func NewBatchEngine(opts Options, places Places) *Engine { return newEngine(opts, places, false) }
 
 func newEngine(opts Options, places Places, opens bool) *Engine {
-	e := &Engine{places: places, outbox: newOutbox()}
+	e := newVesselSide(opts, places, opens)
+	e.pairs = newPairs(opts, places, opens)
+	return e
+}
+
+// newVesselSide returns an engine's vessel side, without its pair side.
+func newVesselSide(opts Options, places Places, opens bool) *Engine {
+	e := &Engine{opts: opts, opens: opens, places: places, outbox: newOutbox()}
 	e.obs.places = &e.places
 	e.detectors = []Detector{
 		newLoiteringDetector(opts.Loitering, e.emit, opens),
@@ -268,19 +263,19 @@ func newEngine(opts Options, places Places, opens bool) *Engine {
 		newZoneDetector(places.Zones, e.emit, opens),
 		newWatchlistDetector(places.Watch, e.emit, opens),
 		newIdentityDetector(opts.Identity, e.emit, opens),
-		newSharedIMODetector(opts.Identity, e.emit, opens),
 		newSpoofingDetector(opts.Spoofing, e.emit, opens),
 	}
-	p := &Pairs{places: places, outbox: newOutbox()}
-	p.obs.places = &p.places
-	p.gaps = NewGapDetector(opts.Gap, func(ev event.Event) { p.emit(ev, final) })
-	p.detectors = []Detector{
-		p.gaps,
-		newEncounterDetector(opts.Encounter, p.emit, opens),
-		newDarkRendezvousDetector(opts.DarkRendezvous, p.gaps, p.emit, opens),
-	}
-	e.pairs = p
 	return e
+}
+
+// Shard returns another vessel side feeding e's pair side, for the
+// vessels of another shard (MMSIs by ingest.Partition): each vessel side
+// on a goroutine of its own, with a tracker of its own, and every
+// PairFix they make handed to the one pair side in tracking order.
+func (e *Engine) Shard() *Engine {
+	s := newVesselSide(e.opts, e.places, e.opens)
+	s.pairs = e.pairs
+	return s
 }
 
 // Every detector implements Detector: the engine runs them through it
@@ -292,7 +287,6 @@ var (
 	_ Detector = (*ZoneDetector)(nil)
 	_ Detector = (*WatchlistDetector)(nil)
 	_ Detector = (*IdentityDetector)(nil)
-	_ Detector = (*sharedIMODetector)(nil)
 	_ Detector = (*SpoofingDetector)(nil)
 	_ Detector = (*EncounterDetector)(nil)
 	_ Detector = (*DarkRendezvousDetector)(nil)
@@ -335,12 +329,12 @@ func (e *outbox) emit(ev event.Event, s state) {
 func (e *Engine) Position(u *track.Update) {
 	var pf PairFix
 	e.PositionVessel(u, &pf)
-	e.pairs.Position(&pf)
+	e.pairs.Take(&pf)
 }
 
 // PositionVessel runs the vessel side's detectors on a tracked position
-// and fills pf with what the pair side needs of it, for Pairs.Position
-// (on this goroutine or another, in the order made).
+// and fills pf with what the pair side needs of it, for Pairs.Take (on
+// this goroutine or another, in the order made).
 func (e *Engine) PositionVessel(u *track.Update, pf *PairFix) {
 	if u.Fix.Time > e.now {
 		e.now = u.Fix.Time
@@ -351,71 +345,67 @@ func (e *Engine) PositionVessel(u *track.Update, pf *PairFix) {
 	for _, d := range e.detectors {
 		d.Position(&e.obs)
 	}
-	vs.lastLat, vs.lastLon, vs.hasPos = u.Fix.Lat, u.Fix.Lon, true
 	o := &e.obs
-	*pf = PairFix{vessel: u.Vessel, segment: u.Segment, ss: o.ss, fix: u.Fix, prev: u.Prev, hasPrev: u.HasPrev,
-		tx: *o.Transmitter(), shoreDone: o.shoreDone, shoreM: o.shoreM, portDone: o.portDone, portName: o.portName, portM: o.portM}
+	*pf = PairFix{kind: pairPosition, vessel: u.Vessel, segment: u.Segment, ss: o.ss, fix: u.Fix, prev: u.Prev, hasPrev: u.HasPrev,
+		tx: *o.Transmitter(), shoreDone: o.shoreDone, shoreM: o.shoreM, portDone: o.portDone, portName: o.portName, portM: o.portM,
+		mirrored: vs.mirrored, last: u.Vessel.Last}
+	vs.lastLat, vs.lastLon, vs.hasPos = u.Fix.Lat, u.Fix.Lon, true
 }
 
-// PairFix is what the pair side needs of one tracked position, copied by
-// the vessel side so that the pair side reads nothing the tracker and the
-// vessel side go on changing: of the vessel and segment, only their MMSI
-// and number, which never change; of the segment's detector state, only
-// the positions counted per hour for the gap detector, which only the
-// pair side touches; what the transmitter is, and the shore and port
-// distances if the vessel side looked them up.
-type PairFix struct {
-	vessel              *track.Vessel
-	segment             *track.Segment
-	ss                  *segState
-	fix, prev           track.Fix
-	hasPrev             bool
-	tx                  identity.Transmitter
-	shoreDone, portDone bool
-	shoreM, portM       float64
-	portName            string
-}
-
-// Pairs returns the engine's pair side.
-func (e *Engine) Pairs() *Pairs { return e.pairs }
-
-// Position runs the pair side's detectors on a position copied by
-// Engine.PositionVessel.
-func (p *Pairs) Position(pf *PairFix) {
-	if pf.fix.Time > p.now {
-		p.now = pf.fix.Time
-	}
-	p.upd = track.Update{Vessel: pf.vessel, Segment: pf.segment, Fix: pf.fix, Prev: pf.prev, HasPrev: pf.hasPrev}
-	p.obs = Obs{Update: &p.upd, places: &p.places, ss: pf.ss, tx: &pf.tx,
-		shoreDone: pf.shoreDone, shoreM: pf.shoreM, portDone: pf.portDone, portName: pf.portName, portM: pf.portM}
-	for _, d := range p.detectors {
-		d.Position(&p.obs)
+// Untracked tells the detectors of a position the tracker counted but
+// did not track (out of order, or a re-delivery): the vessel was heard.
+func (e *Engine) Untracked(v *track.Vessel) {
+	var pf PairFix
+	if e.UntrackedVessel(v, &pf) {
+		e.pairs.Take(&pf)
 	}
 }
 
-// Close closes what the pair side holds open, as at the end of the data
-// (now: the last event time the engine saw).
-func (p *Pairs) Close(now int64) {
-	for _, d := range p.detectors {
-		d.Finish(max(now, p.now))
+// UntrackedVessel is Untracked's vessel side: it fills pf and returns
+// true when the pair side is to be told (Pairs.Take).
+func (e *Engine) UntrackedVessel(v *track.Vessel, pf *PairFix) bool {
+	vs, ok := v.Ext.(*vesselState)
+	if !ok || !vs.mirrored {
+		return false
 	}
+	*pf = PairFix{kind: pairHeard, vessel: v, mirrored: true, last: v.Last}
+	return true
 }
 
-// TakeEvents returns what the pair side emitted since the last call
-// (Engine.TakeEvents takes both sides' on one goroutine).
-func (p *Pairs) TakeEvents() []Emission { return p.take() }
-
-// Coverage returns each input or feed's coverage so far (Engine.Coverage).
-func (p *Pairs) Coverage() Coverage { return p.gaps.Coverage() }
-
-// Static runs the detectors on a static report.
+// Static runs the detectors on a static report: the vessel side, then
+// the pair side (IMO numbers shared between MMSIs).
 func (e *Engine) Static(s *StaticObs) {
-	if s.Report.Time > e.now {
-		e.now = s.Report.Time
+	var pf PairFix
+	e.StaticVessel(s, &pf)
+	e.pairs.Take(&pf)
+}
+
+// StaticVessel runs the vessel side's detectors on a static report and
+// fills pf for the pair side (Pairs.Take).
+func (e *Engine) StaticVessel(s *StaticObs, pf *PairFix) {
+	t := s.Report.Time
+	if t > e.now {
+		e.now = t
 	}
 	for _, d := range e.detectors {
 		d.Static(s)
 	}
+	v := s.Vessel
+	vs := vstate(v)
+	*pf = PairFix{kind: pairStatic, vessel: v, last: v.Last}
+	pf.fix.Time = t
+	if info := s.Report.Info; info != nil && info.Has&fuse.HasIMO != 0 {
+		pf.hasIMO, pf.imo = true, info.IMO
+		if !vs.mirrored && identity.HullIMO(int(info.IMO)) {
+			// From now on the pair side keeps a copy of what the shared
+			// IMO detector reads of the vessel.
+			vs.mirrored = true
+			imos := v.ID.IMOs
+			imos.Values = slices.Clone(imos.Values)
+			pf.start = &mirrorStart{imos: imos, hasPos: vs.hasPos, lat: vs.lastLat, lon: vs.lastLon}
+		}
+	}
+	pf.mirrored = vs.mirrored
 }
 
 // TakeEvents returns what was emitted since the last call, in the order
@@ -460,15 +450,20 @@ func (e *Engine) Coverage() Coverage { return e.pairs.Coverage() }
 // Close closes what every detector holds open, as at the end of the data
 // (the last event time seen); what they emit is then taken with
 // TakeEvents.
-func (e *Engine) Close() { e.pairs.Close(e.CloseVessel()) }
+func (e *Engine) Close() {
+	e.CloseVessel(e.now)
+	e.pairs.Close(e.now)
+}
+
+// Now is the latest event time the vessel side saw.
+func (e *Engine) Now() int64 { return e.now }
 
 // CloseVessel closes what the vessel side holds open, as at the end of
-// the data, and returns the last event time it saw, for Pairs.Close.
-func (e *Engine) CloseVessel() int64 {
+// the data at now: the latest event time of every shard (Now).
+func (e *Engine) CloseVessel(now int64) {
 	for _, d := range e.detectors {
-		d.Finish(e.now)
+		d.Finish(now)
 	}
-	return e.now
 }
 
 // Finish closes every detector (Close) and returns the final version of

@@ -61,19 +61,28 @@ func newSharedIMODetector(opts IdentityOptions, emit emitFunc, opens bool) *shar
 	return &sharedIMODetector{opts: opts, emit: emit, opens: opens}
 }
 
-func (d *sharedIMODetector) Position(o *Obs) {
-	d.settle(o.Fix.Time)
-	if len(own[imoVessel](o.vs, slotSharedIMO).pairs) > 0 {
-		d.heard(o.Vessel, own[imoVessel](o.vs, slotSharedIMO).pairs, fixAt{o.Fix.Time, o.Fix.Lat, o.Fix.Lon, true})
+// position takes in a tracked position of v, the pair side's mirror of
+// its vessel (Pairs), nil when the vessel broadcast no hull's IMO number.
+func (d *sharedIMODetector) position(v *track.Vessel, f fixAt) {
+	d.settle(f.t)
+	if v == nil {
+		return
+	}
+	if iv := peek[imoVessel](vstate(v), slotSharedIMO); iv != nil && len(iv.pairs) > 0 {
+		d.heard(v, iv.pairs, f)
 	}
 }
 
-func (d *sharedIMODetector) Static(s *StaticObs) {
-	t := s.Report.Time
+// static takes in a static report of v at t (a mirror, or nil as for
+// position) and the IMO number it took up from another MMSI, if so.
+func (d *sharedIMODetector) static(v *track.Vessel, t int64, sh *track.IMOShare) {
 	d.settle(t)
-	if sh := s.Share; sh != nil && sh.Other != nil && sh.Other != s.Vessel {
-		p := &imoPair{imo: sh.IMO, imoStr: strconv.FormatUint(uint64(sh.IMO), 10), a: sh.Other, b: s.Vessel, tB: sh.Time, aLast: sh.OtherLast}
-		if vs := vstate(s.Vessel); vs.hasPos {
+	if v == nil {
+		return
+	}
+	if sh != nil && sh.Other != nil && sh.Other != v {
+		p := &imoPair{imo: sh.IMO, imoStr: strconv.FormatUint(uint64(sh.IMO), 10), a: sh.Other, b: v, tB: sh.Time, aLast: sh.OtherLast}
+		if vs := vstate(v); vs.hasPos {
 			p.bPos = fixAt{t, vs.lastLat, vs.lastLon, true}
 			p.at = p.bPos
 		}
@@ -90,12 +99,12 @@ func (d *sharedIMODetector) Static(s *StaticObs) {
 			d.due = append(d.due, p)
 		}
 	}
-	if vs := vstate(s.Vessel); len(own[imoVessel](vs, slotSharedIMO).pairs) > 0 {
+	if vs := vstate(v); len(own[imoVessel](vs, slotSharedIMO).pairs) > 0 {
 		f := fixAt{t: t}
 		if vs.hasPos {
 			f = fixAt{t, vs.lastLat, vs.lastLon, true}
 		}
-		d.heard(s.Vessel, own[imoVessel](vs, slotSharedIMO).pairs, f)
+		d.heard(v, own[imoVessel](vs, slotSharedIMO).pairs, f)
 	}
 }
 

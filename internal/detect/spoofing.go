@@ -166,6 +166,15 @@ func (d *SpoofingDetector) Position(o *Obs) {
 	}
 	mmsi := o.Vessel.MMSI
 	f := &o.Fix
+	// A shared-use episode quiet for Settle is over: closed at the
+	// vessel's next fix, so that what becomes of it depends on the
+	// vessel's own reports alone (the same in a run tracked in shards by
+	// MMSI); the others quiet that long are closed now and then, to free
+	// memory, which changes nothing.
+	if ep := d.shared[mmsi]; ep != nil && f.Time-ep.ev.End.UnixMilli() > d.opts.Settle.Milliseconds() {
+		delete(d.shared, mmsi)
+		d.emit(ep.event(), final)
+	}
 	if d.fixes++; d.fixes%65536 == 0 {
 		d.closeShared(f.Time, false)
 	}
@@ -389,6 +398,7 @@ func (d *SpoofingDetector) closeShared(now int64, all bool) {
 func (d *SpoofingDetector) Static(*StaticObs) {}
 
 func (d *SpoofingDetector) Finish(now int64) {
+	d.closeShared(now, false) // over, as at the vessel's next fix
 	for mmsi, st := range d.pending {
 		for _, j := range st.jumps {
 			if d.shared[mmsi] != nil {

@@ -25,7 +25,7 @@ func TestWorkersSameEvents(t *testing.T) {
 		opts  func(t *testing.T) AnalyzeOptions
 	}
 	real := func(t *testing.T) AnalyzeOptions {
-		p, err := places.Load(places.Options{Watchlists: []string{filepath.Join("..", "watchlist", "testdata", "ofac_sdn_vessels_2021-07.csv")}})
+		p, err := places.Load(places.Options{Watchlists: []string{filepath.Join("..", "watchlist", "lists", "ofac_sdn_vessels_2021-07.csv")}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/picket-ais/picket/internal/fuse"
-	"github.com/picket-ais/picket/internal/identity"
 )
 
 // Options configures a Tracker. The zero value means the defaults.
@@ -31,17 +30,9 @@ type Options struct {
 type Tracker struct {
 	opts     Options
 	vessels  map[uint32]*Vessel
-	byIMO    map[uint32][]imoUse
 	outOfOrd int64
 	glitches int64
 	redeliv  int64
-}
-
-// imoUse is one MMSI broadcasting an IMO number: when it did first and
-// last.
-type imoUse struct {
-	mmsi        uint32
-	first, last int64
 }
 
 // New returns an empty Tracker.
@@ -58,7 +49,7 @@ func New(opts Options) *Tracker {
 	if opts.Idle <= 0 {
 		opts.Idle = 72 * time.Hour
 	}
-	return &Tracker{opts: opts, vessels: make(map[uint32]*Vessel, 1<<12), byIMO: make(map[uint32][]imoUse)}
+	return &Tracker{opts: opts, vessels: make(map[uint32]*Vessel, 1<<12)}
 }
 
 // Vessel returns the vessel with mmsi, or nil.
@@ -243,32 +234,15 @@ type Change struct {
 	Seen int
 }
 
-// IMOShare is an MMSI starting to broadcast an IMO number that another
-// MMSI broadcast before: the same hull under a new MMSI (a flag change)
-// if the other fell silent for good, two MMSIs claiming one hull if both
-// go on. The tracker cannot tell yet; the detectors watch what follows.
-type IMOShare struct {
-	IMO       uint32
-	OtherMMSI uint32
-	Other     *Vessel
-	// Time is when this MMSI first broadcast the number; OtherLast is when
-	// the other was last heard (any report) before it.
-	Time, OtherLast int64
-}
-
-// maxIMOUsers bounds the MMSIs remembered per IMO number: beyond a few,
-// the number is a default typed into many transponders.
-const maxIMOUsers = 8
-
 // Static tracks a static report and returns the identity changes it made
-// (a field's first value is not a change) and, when this MMSI starts
-// broadcasting an IMO number another MMSI broadcast before, that share.
-func (t *Tracker) Static(r *fuse.Report) (v *Vessel, changes []Change, share *IMOShare) {
+// (a field's first value is not a change). IMO numbers taken up by
+// another MMSI are found over every vessel by an IMOIndex.
+func (t *Tracker) Static(r *fuse.Report) (v *Vessel, changes []Change) {
 	v = t.vessel(r)
 	v.Statics++
 	s := r.Info
 	if s == nil {
-		return v, nil, nil
+		return v, nil
 	}
 	id := &v.ID
 	note := func(field string, h *History, val string) {
@@ -289,7 +263,6 @@ func (t *Tracker) Static(r *fuse.Report) (v *Vessel, changes []Change, share *IM
 	}
 	if s.Has&fuse.HasIMO != 0 {
 		note("imo", &id.IMOs, uitoa(uint64(s.IMO)))
-		share = t.useIMO(v, s.IMO, r.Time)
 	}
 	if s.Has&fuse.HasShipType != 0 {
 		note("shiptype", &id.ShipTypes, uitoa(uint64(s.ShipType)))
@@ -303,39 +276,19 @@ func (t *Tracker) Static(r *fuse.Report) (v *Vessel, changes []Change, share *IM
 	if s.Has&fuse.HasDestination != 0 {
 		note("destination", &id.Destinations, s.Destination)
 	}
-	return v, changes, share
+	return v, changes
 }
 
-// useIMO records that v broadcast imo and returns a share when v starts
-// broadcasting a number another MMSI broadcast before (the one heard
-// last). Only a number that can stand for a hull is recorded: a
-// placeholder (0, 2^30-1, 1234567) or a number failing its check digit
-// is carried by unrelated ships and ties none of them together.
-func (t *Tracker) useIMO(v *Vessel, imo uint32, now int64) *IMOShare {
-	if !identity.HullIMO(int(imo)) {
-		return nil
+// Absorb takes in the vessels of o, a tracker of other MMSIs (another
+// shard's), and its counts: a run tracked in shards is read as one.
+func (t *Tracker) Absorb(o *Tracker) {
+	for m, v := range o.vessels {
+		t.vessels[m] = v
 	}
-	us := t.byIMO[imo]
-	latest := -1
-	for i := range us {
-		if us[i].mmsi == v.MMSI {
-			us[i].last = max(us[i].last, now)
-			return nil
-		}
-		if latest < 0 || us[i].last > us[latest].last {
-			latest = i
-		}
-	}
-	var share *IMOShare
-	if latest >= 0 {
-		if o := t.vessels[us[latest].mmsi]; o != nil {
-			share = &IMOShare{IMO: imo, OtherMMSI: o.MMSI, Other: o, Time: now, OtherLast: o.Last}
-		}
-	}
-	if len(us) < maxIMOUsers {
-		t.byIMO[imo] = append(us, imoUse{mmsi: v.MMSI, first: now, last: now})
-	}
-	return share
+	t.outOfOrd += o.outOfOrd
+	t.glitches += o.glitches
+	t.redeliv += o.redeliv
+	o.vessels = nil
 }
 
 func uitoa(v uint64) string {

@@ -81,15 +81,15 @@ func static(mmsi uint32, t int64, name, call string, imo uint32) *fuse.Report {
 
 func TestIdentityChanges(t *testing.T) {
 	tr := New(Options{})
-	_, ch, _ := tr.Static(static(412000002, 0, "OCEAN STAR", "BXYZ", 9074729))
+	_, ch := tr.Static(static(412000002, 0, "OCEAN STAR", "BXYZ", 9074729))
 	if len(ch) != 0 {
 		t.Errorf("first values reported as changes: %+v", ch)
 	}
-	_, ch, _ = tr.Static(static(412000002, 6*minute, "OCEAN STAR", "BXYZ", 9074729))
+	_, ch = tr.Static(static(412000002, 6*minute, "OCEAN STAR", "BXYZ", 9074729))
 	if len(ch) != 0 {
 		t.Errorf("repeat reported as change: %+v", ch)
 	}
-	_, ch, _ = tr.Static(static(412000002, 12*minute, "SEA BIRD", "BXYZ", 9074729))
+	_, ch = tr.Static(static(412000002, 12*minute, "SEA BIRD", "BXYZ", 9074729))
 	if len(ch) != 1 || ch[0].Field != "name" || ch[0].From != "OCEAN STAR" || ch[0].To != "SEA BIRD" {
 		t.Errorf("changes %+v", ch)
 	}
@@ -108,22 +108,30 @@ func TestIdentityChanges(t *testing.T) {
 // digit ties nobody (exactEarth 2012: 1073741823 on 26 vessels).
 func TestIMOUse(t *testing.T) {
 	tr := New(Options{})
+	x := NewIMOIndex(tr.Vessel)
+	st := func(mmsi uint32, at int64, name, cs string, imo uint32) *IMOShare {
+		v, _ := tr.Static(static(mmsi, at, name, cs, imo))
+		return x.Use(v, imo, at)
+	}
 	tr.Position(pos(412000003, 0, 30, 125, 10, 0))
-	tr.Static(static(412000003, minute, "JI SONG 6", "BJS6", 8898740))
+	st(412000003, minute, "JI SONG 6", "BJS6", 8898740)
 	tr.Position(pos(412000003, 2*minute, 30, 125, 10, 0))
 	// Days later a Togo-flagged MMSI broadcasts the same IMO.
-	_, ch, share := tr.Static(static(671000004, 5*24*60*minute, "JI SONG 6", "5VJS", 8898740))
-	if len(ch) != 0 || share == nil || share.OtherMMSI != 412000003 || share.Other != tr.Vessel(412000003) ||
+	share := st(671000004, 5*24*60*minute, "JI SONG 6", "5VJS", 8898740)
+	if share == nil || share.OtherMMSI != 412000003 || share.Other != tr.Vessel(412000003) ||
 		share.OtherLast != 2*minute || share.Time != 5*24*60*minute {
-		t.Fatalf("changes %+v share %+v", ch, share)
+		t.Fatalf("share %+v", share)
+	}
+	if _, ch := tr.Static(static(671000004, 5*24*60*minute, "JI SONG 6", "5VJS", 8898740)); len(ch) != 0 {
+		t.Errorf("changes %+v", ch)
 	}
 	// Once per MMSI: its next report of the number is no news.
-	if _, _, share = tr.Static(static(671000004, 5*24*60*minute+minute, "JI SONG 6", "5VJS", 8898740)); share != nil {
+	if share = st(671000004, 5*24*60*minute+minute, "JI SONG 6", "5VJS", 8898740); share != nil {
 		t.Errorf("repeat share %+v", share)
 	}
 	for i, imo := range []uint32{1<<30 - 1, 1234567, 8898741} {
-		tr.Static(static(uint32(412000010+i), 0, "A", "B", imo))
-		if _, _, share := tr.Static(static(uint32(512000010+i), minute, "C", "D", imo)); share != nil {
+		st(uint32(412000010+i), 0, "A", "B", imo)
+		if share := st(uint32(512000010+i), minute, "C", "D", imo); share != nil {
 			t.Errorf("IMO %d tied %+v", imo, share)
 		}
 	}

@@ -1,0 +1,124 @@
+package ingest
+
+import (
+	"sync"
+
+	"github.com/picket-ais/picket/internal/detect"
+	"github.com/picket-ais/picket/internal/fuse"
+)
+
+// roundSize is how many reports the caller's goroutine hands out at once:
+// enough that handing over costs nothing per report, few enough to keep
+// every goroutine busy.
+const roundSize = 4096
+
+// roundsInFlight is how many rounds may be on their way through the
+// shards and the pair side: how far the caller may run ahead.
+const roundsInFlight = 4
+
+// round is a run of reports, in the order given, split by shard.
+type round struct {
+	in    [][]fuse.Report    // by shard: its reports, in order
+	out   [][]detect.PairFix // by shard: what it made of each, for the pair side
+	route []uint16           // the shard of each report, in the order given
+	wg    sync.WaitGroup     // the shards done with the round
+}
+
+// workers runs a core on several goroutines: one per shard, each
+// tracking its vessels and running their detectors, and one for the pair
+// side, which takes what the shards made of each report in the order the
+// reports were given, round after round, and so sees exactly what a run
+// on one goroutine would have shown it.
+type workers struct {
+	c       *Core
+	cur     *round
+	shardIn []chan *round
+	pairIn  chan *round
+	free    chan *round
+	done    chan struct{}
+}
+
+func startWorkers(c *Core) *workers {
+	n := len(c.shards)
+	w := &workers{c: c, pairIn: make(chan *round, roundsInFlight), free: make(chan *round, roundsInFlight), done: make(chan struct{})}
+	for range roundsInFlight {
+		w.free <- &round{in: make([][]fuse.Report, n), out: make([][]detect.PairFix, n), route: make([]uint16, 0, roundSize)}
+	}
+	for i := range n {
+		ch := make(chan *round, roundsInFlight)
+		w.shardIn = append(w.shardIn, ch)
+		go w.shard(c.shards[i], i, ch)
+	}
+	go w.pair()
+	w.cur = <-w.free
+	return w
+}
+
+// hand gives r to its vessel's shard.
+func (w *workers) hand(r *fuse.Report) {
+	i := Partition(r.MMSI, len(w.shardIn))
+	w.cur.in[i] = append(w.cur.in[i], *r)
+	w.cur.route = append(w.cur.route, uint16(i))
+	if len(w.cur.route) == roundSize {
+		w.send()
+		w.cur = <-w.free
+	}
+}
+
+func (w *workers) send() {
+	r := w.cur
+	r.wg.Add(len(w.shardIn))
+	for _, ch := range w.shardIn {
+		ch <- r
+	}
+	w.pairIn <- r
+}
+
+func (w *workers) shard(s *shard, i int, in chan *round) {
+	for r := range in {
+		rs := r.in[i]
+		out := r.out[i]
+		if cap(out) < len(rs) {
+			out = make([]detect.PairFix, len(rs))
+		}
+		out = out[:len(rs)]
+		for j := range rs {
+			s.report(&rs[j], &out[j])
+		}
+		r.out[i] = out
+		r.wg.Done()
+	}
+}
+
+func (w *workers) pair() {
+	defer close(w.done)
+	next := make([]int, len(w.shardIn))
+	for r := range w.pairIn {
+		r.wg.Wait()
+		clear(next)
+		for _, i := range r.route {
+			w.c.take(&r.out[i][next[i]])
+			next[i]++
+		}
+		for i := range r.in {
+			clear(r.in[i]) // let go of what the reports and copies point to
+			clear(r.out[i])
+			r.in[i], r.out[i] = r.in[i][:0], r.out[i][:0]
+		}
+		r.route = r.route[:0]
+		w.free <- r
+	}
+}
+
+// stop hands out what is left and waits for every report to have gone
+// through the shards and the pair side.
+func (w *workers) stop() {
+	if len(w.cur.route) > 0 {
+		w.send()
+	}
+	for _, ch := range w.shardIn {
+		close(ch)
+	}
+	close(w.pairIn)
+	<-w.done
+}

@@ -1,0 +1,73 @@
+package track
+
+import "github.com/picket-ais/picket/internal/identity"
+
+// IMOShare is an MMSI starting to broadcast an IMO number that another
+// MMSI broadcast before: the same hull under a new MMSI (a flag change)
+// if the other fell silent for good, two MMSIs claiming one hull if both
+// go on. The index cannot tell yet; the detectors watch what follows.
+type IMOShare struct {
+	IMO       uint32
+	OtherMMSI uint32
+	Other     *Vessel
+	// Time is when this MMSI first broadcast the number; OtherLast is when
+	// the other was last heard (any report) before it.
+	Time, OtherLast int64
+}
+
+// maxIMOUsers bounds the MMSIs remembered per IMO number: beyond a few,
+// the number is a default typed into many transponders.
+const maxIMOUsers = 8
+
+// IMOIndex remembers which MMSIs broadcast each IMO number, across every
+// vessel however they are tracked (in one tracker or in shards by MMSI),
+// so that an MMSI taking up another's number is noticed.
+type IMOIndex struct {
+	byIMO  map[uint32][]imoUse
+	vessel func(mmsi uint32) *Vessel
+}
+
+// imoUse is one MMSI broadcasting an IMO number: when it did first and
+// last.
+type imoUse struct {
+	mmsi        uint32
+	first, last int64
+}
+
+// NewIMOIndex returns an empty index; vessel finds the vessel of an MMSI
+// in it (as the index's user keeps it), for IMOShare.Other.
+func NewIMOIndex(vessel func(mmsi uint32) *Vessel) *IMOIndex {
+	return &IMOIndex{byIMO: make(map[uint32][]imoUse), vessel: vessel}
+}
+
+// Use records that v broadcast imo at now and returns a share when v
+// starts broadcasting a number another MMSI broadcast before (the one
+// heard last). Only a number that can stand for a hull is recorded: a
+// placeholder (0, 2^30-1, 1234567) or a number failing its check digit
+// is carried by unrelated ships and ties none of them together.
+func (x *IMOIndex) Use(v *Vessel, imo uint32, now int64) *IMOShare {
+	if !identity.HullIMO(int(imo)) {
+		return nil
+	}
+	us := x.byIMO[imo]
+	latest := -1
+	for i := range us {
+		if us[i].mmsi == v.MMSI {
+			us[i].last = max(us[i].last, now)
+			return nil
+		}
+		if latest < 0 || us[i].last > us[latest].last {
+			latest = i
+		}
+	}
+	var share *IMOShare
+	if latest >= 0 {
+		if o := x.vessel(us[latest].mmsi); o != nil {
+			share = &IMOShare{IMO: imo, OtherMMSI: o.MMSI, Other: o, Time: now, OtherLast: o.Last}
+		}
+	}
+	if len(us) < maxIMOUsers {
+		x.byIMO[imo] = append(us, imoUse{mmsi: v.MMSI, first: now, last: now})
+	}
+	return share
+}
