@@ -23,5 +23,11 @@
 // each event once, the same events. The engine keeps only what has not
 // been taken.
 //
-// An Engine is not safe for concurrent use.
+// The engine has two sides (engine.go, pairs.go): the vessel side runs
+// the detectors that follow one vessel, on the tracker's vessels, and can
+// be sharded by MMSI (Engine.Shard); the pair side (Pairs) runs those
+// that measure vessels against each other or against every feed, from a
+// copy of each report, on one goroutine that may be another.
+//
+// An Engine is not safe for concurrent use; nor is one side.
 package detect

@@ -197,14 +197,15 @@ type Emitter func(e event.Event)
 // Engine runs every detector.
 //
 // It runs them in two sides. The vessel side (loitering, port visits,
-// zones, watchlists, identity, shared IMO numbers, spoofing) reads the
-// tracker's vessels and segments. The pair side (Pairs: dark periods with
-// the coverage and reception they are judged on, encounters, dark
-// rendezvous) measures vessels against each other and against what every
-// feed heard, from a copy of each position (PairFix): it can run on a
-// goroutine of its own, fed the positions in the order the vessel side
-// saw them, and finds the same events (ingest.Core does so for a batch
-// run).
+// zones, watchlists, identity, spoofing) reads the tracker's vessels and
+// segments, and may be one of several, each for the vessels of one
+// shard (Shard). The pair side (Pairs: dark periods with the coverage
+// and reception they are judged on, encounters, dark rendezvous, IMO
+// numbers shared between MMSIs) measures vessels against each other and
+// against what every feed heard, from a copy of each report (PairFix): it
+// can run on a goroutine of its own, fed the copies in the order the
+// reports were tracked, and finds the same events (ingest.Core does so
+// with Options.Workers).
 //
 // The events the detectors emit wait in the engine until taken
 // (TakeEvents, Finish): the engine keeps the latest version of each event

@@ -18,49 +18,73 @@ import (
 // shore. Decoding is not in it (BenchmarkCore in internal/pipeline).
 // Reported: ns/report, and the live heap per vessel after the run. The
 // cost per report should not grow with the fleet; see docs/benchmarks.md.
+// workers=1 is the live runner's core (open episodes, events taken after
+// every report); workers=N a batch run's on N shards (Options.Workers,
+// events taken at the end), N being GOMAXPROCS, and workers=1batch the
+// same batch run on one goroutine, to compare with it.
 func BenchmarkCoreFleet(b *testing.B) {
 	shore := geo.DefaultShore()
+	type mode struct {
+		name    string
+		workers int
+		open    bool
+	}
+	modes := []mode{{"1", 1, true}, {"1batch", 1, false}}
+	if n := runtime.GOMAXPROCS(0); n > 1 {
+		modes = append(modes, mode{fmt.Sprint(n), n, false})
+	}
 	for _, vessels := range []int{1_000, 5_000, 20_000, 100_000} {
-		b.Run(fmt.Sprintf("vessels=%d", vessels), func(b *testing.B) {
-			const reportsPerVessel = 60 // 10 minutes of a ship under way
-			rng := rand.New(rand.NewPCG(1, uint64(vessels)))
-			type ship struct{ lat, lon, sog, cog float64 }
-			ships := make([]ship, vessels)
+		for _, m := range modes {
+			benchFleet(b, shore, vessels, m.name, m.workers, m.open)
+		}
+	}
+}
+
+func benchFleet(b *testing.B, shore *geo.Shore, vessels int, name string, workers int, open bool) {
+	b.Run(fmt.Sprintf("vessels=%d/workers=%s", vessels, name), func(b *testing.B) {
+		const reportsPerVessel = 60 // 10 minutes of a ship under way
+		rng := rand.New(rand.NewPCG(1, uint64(vessels)))
+		type ship struct{ lat, lon, sog, cog float64 }
+		ships := make([]ship, vessels)
+		for i := range ships {
+			ships[i] = ship{rng.Float64()*100 - 50, rng.Float64()*360 - 180, 8 + rng.Float64()*8, rng.Float64() * 360}
+			if i%3 == 0 {
+				ships[i].sog = rng.Float64()
+			}
+		}
+		reports := make([]fuse.Report, 0, vessels*reportsPerVessel)
+		for step := 0; step < reportsPerVessel; step++ {
 			for i := range ships {
-				ships[i] = ship{rng.Float64()*100 - 50, rng.Float64()*360 - 180, 8 + rng.Float64()*8, rng.Float64() * 360}
-				if i%3 == 0 {
-					ships[i].sog = rng.Float64()
-				}
+				s := &ships[i]
+				t := int64(step)*10_000 + int64(i%10_000)
+				reports = append(reports, fuse.Report{Time: t, MMSI: uint32(200_000_000 + i), Kind: fuse.Position, Class: fuse.ClassA,
+					Lat: s.lat, Lon: s.lon, SOG: float32(s.sog), COG: float32(s.cog), Heading: -1, Heard: 1, Key: uint64(step)<<32 | uint64(i) + 1})
+				s.lat, s.lon = geo.Destination(s.lat, s.lon, s.cog, s.sog*1852*10/3600)
 			}
-			reports := make([]fuse.Report, 0, vessels*reportsPerVessel)
-			for step := 0; step < reportsPerVessel; step++ {
-				for i := range ships {
-					s := &ships[i]
-					t := int64(step)*10_000 + int64(i%10_000)
-					reports = append(reports, fuse.Report{Time: t, MMSI: uint32(200_000_000 + i), Kind: fuse.Position, Class: fuse.ClassA,
-						Lat: s.lat, Lon: s.lon, SOG: float32(s.sog), COG: float32(s.cog), Heading: -1, Heard: 1, Key: uint64(step)<<32 | uint64(i) + 1})
-					s.lat, s.lon = geo.Destination(s.lat, s.lon, s.cog, s.sog*1852*10/3600)
-				}
-			}
-			b.ReportAllocs()
-			var heap float64
-			for b.Loop() {
-				runtime.GC()
-				var before runtime.MemStats
-				runtime.ReadMemStats(&before)
-				c := NewCore(Options{Places: detect.Places{ShoreM: shore.DistanceToShore}, Open: true})
-				for i := range reports {
-					c.Report(&reports[i])
+		}
+		b.ReportAllocs()
+		var heap float64
+		for b.Loop() {
+			runtime.GC()
+			var before runtime.MemStats
+			runtime.ReadMemStats(&before)
+			c := NewCore(Options{Places: detect.Places{ShoreM: shore.DistanceToShore}, Open: open, Workers: workers})
+			for i := range reports {
+				c.Report(&reports[i])
+				if open {
 					c.TakeEvents()
 				}
-				runtime.GC()
-				var after runtime.MemStats
-				runtime.ReadMemStats(&after)
-				heap = float64(after.HeapAlloc-before.HeapAlloc) / float64(vessels)
-				runtime.KeepAlive(c)
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(reports)), "ns/report")
-			b.ReportMetric(heap, "B/vessel")
-		})
-	}
+			if !open {
+				c.Close() // the shards' goroutines done; what is closed is still held
+			}
+			runtime.GC()
+			var after runtime.MemStats
+			runtime.ReadMemStats(&after)
+			heap = float64(after.HeapAlloc-before.HeapAlloc) / float64(vessels)
+			runtime.KeepAlive(c)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(reports)), "ns/report")
+		b.ReportMetric(heap, "B/vessel")
+	})
 }

@@ -18,4 +18,12 @@
 // A Stream belongs to one input (a file, a connection, a UDP sender): it
 // holds the fragments of multi-sentence messages. A Reorder and a Core
 // belong to one goroutine each. None of them is safe for concurrent use.
+//
+// A Core may itself run on several goroutines (Options.Workers): the
+// caller's de-duplicates and hands each report to its vessel's shard
+// (Partition), each shard tracks its vessels and runs their detectors on
+// a goroutine of its own, and one more goroutine runs the detectors that
+// measure vessels against each other, fed in the order the reports were
+// given. partition.go says how the work is divided, for a cluster to
+// divide it the same way; the events are those of one goroutine.
 package ingest

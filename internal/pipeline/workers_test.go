@@ -58,7 +58,7 @@ func TestWorkersSameEvents(t *testing.T) {
 			seed   uint64
 			hours  float64
 			sets   int
-		}{{"korea", 1, 30, 0}, {"gulf", 3, 30, 0}, {"korea", 9, 56, 1}} {
+		}{{"korea", 1, 30, 0}, {"korea", 9, 56, 1}} {
 			dir := t.TempDir()
 			if _, err := sim.WriteDir(sim.Options{Seed: sc.seed, Region: sc.region, Vessels: 200, Hours: sc.hours, Sets: sc.sets, SAR: true}, dir); err != nil {
 				t.Fatal(err)

@@ -13,7 +13,11 @@
 // first and last heard; the flag comes from the MMSI's MID. Position and
 // Static return what changed so that detectors can react.
 //
-// A Tracker is not safe for concurrent use: one goroutine owns it (the
-// goroutine that runs ingest.Core). Updates are on event time, never the
+// A Tracker is not safe for concurrent use: one goroutine owns it. The
+// core (ingest.Core) shards vessels by MMSI (ingest.Partition), a
+// tracker per shard on a goroutine of its own, and reads them as one
+// when done (Tracker.Absorb); IMO numbers shared between MMSIs, which
+// cross shards, are found by an IMOIndex over every vessel (the
+// detectors' pair side keeps it). Updates are on event time, never the
 // wall clock.
 package track
