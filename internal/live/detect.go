@@ -199,6 +199,9 @@ func (p *Pipeline) track(r *fuse.Report, bs *batchState) {
 		if tracked && bs.pub {
 			bs.live = append(bs.live, p.livePosition(pos, 0))
 		}
+		if tracked {
+			p.radarFix(r, bit)
+		}
 	}
 	p.takeEvents()
 }

@@ -65,7 +65,12 @@ func (p *Pipeline) runFeed(ctx context.Context, f *feedState) error {
 		},
 		Conns: func(d int) { f.conns.Add(int64(d)) },
 		Error: func(e string) { f.lastErr.Store(e) },
-		Open:  func() source.Lines { return p.newStream(f) },
+		Open: func() source.Lines {
+			if f.cfg.Kind == Radar {
+				return p.newRadarStream(f)
+			}
+			return p.newStream(f)
+		},
 	})
 }
 

@@ -3,11 +3,12 @@ package live
 import (
 	"time"
 
+	"math/rand/v2"
+	"testing"
+
 	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/store"
-	"math/rand/v2"
-	"testing"
 )
 
 // TestFeedLog checks the runs against a plain map of bucket to feeds,

@@ -27,6 +27,7 @@ const (
 	TCPListener = source.TCPListener // receivers connect to Address and push lines
 	UDPListener = source.UDPListener // receivers send datagrams to Address
 	FileReplay  = source.FileReplay  // replay File as if it were live
+	Radar       = source.Radar       // a radar's NMEA output: File replayed, or Address connected to
 )
 
 // MaxFeeds is the most feeds a pipeline takes: provenance is one bit per
@@ -78,6 +79,9 @@ type Feed struct {
 	// segment's last (it is still stored). It adds as much latency.
 	// Default 0: none. At most Options.MaxHeld reports are held.
 	Reorder time.Duration
+	// Site is a fixed radar's [lat, lon] (radar only); nil for a ship's
+	// radar, whose output gives the ship's position.
+	Site *[2]float64
 }
 
 // Options configures a Pipeline. The zero value means the defaults.
@@ -255,7 +259,7 @@ func checkFeedName(name string) error {
 
 // sourceConfig is what the feed's source needs of it.
 func (f *Feed) sourceConfig() source.Config {
-	return source.Config{Name: f.Name, Kind: f.Kind, Address: f.Address, File: f.File, Speed: f.Speed, Skip: f.Skip, Rebase: f.Rebase, Silence: f.Silence}
+	return source.Config{Name: f.Name, Kind: f.Kind, Address: f.Address, File: f.File, Speed: f.Speed, Skip: f.Skip, Rebase: f.Rebase, Silence: f.Silence, Site: f.Site}
 }
 
 // discard is the logger used when none is given.

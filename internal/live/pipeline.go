@@ -15,6 +15,7 @@ import (
 	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/ingest"
 	"github.com/picket-ais/picket/internal/picture"
+	"github.com/picket-ais/picket/internal/radar"
 	"github.com/picket-ais/picket/internal/source"
 	"github.com/picket-ais/picket/internal/store"
 )
@@ -70,6 +71,9 @@ type Pipeline struct {
 	pendPos   []store.Position
 	pendFeeds []store.Position // feeds added to positions written before
 	pendEv    []storedEvent
+	//   - radar plots matched against the AIS picture (radar.go); nil
+	//     without a radar feed.
+	radar *radar.Live
 
 	// The risk picture (snapshot.go): snap is read by anyone. Lock
 	// order: snapMu is never held while waiting on the detect goroutine
@@ -116,6 +120,7 @@ func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Regi
 		lastWarn:   make(map[string]time.Time),
 	}
 	p.prov.init()
+	p.newRadarLive()
 	p.holdMs = o.ProvenanceHold.Milliseconds()
 	if opts.ProvenanceHold == 0 && len(o.Feeds) == 1 {
 		// One feed's copies of a transmission add no feed: nothing to

@@ -84,17 +84,19 @@ type Config struct {
 
 // FeedConfig is one feed of a Config.
 type FeedConfig struct {
-	Name    string  `yaml:"name"`
-	Partner string  `yaml:"partner"`
-	Label   string  `yaml:"label"`
-	Kind    string  `yaml:"kind"` // tcp, tcp-listen, udp, file
-	Address string  `yaml:"address"`
-	File    string  `yaml:"file"`
-	Speed   float64 `yaml:"speed"`
-	Skip    string  `yaml:"skip"`
-	Rebase  bool    `yaml:"rebase"`
-	TZ      string  `yaml:"tz"`
-	Reorder string  `yaml:"reorder"`
+	Name    string `yaml:"name"`
+	Partner string `yaml:"partner"`
+	Label   string `yaml:"label"`
+	Kind    string `yaml:"kind"` // tcp, tcp-listen, udp, file, radar
+	Address string `yaml:"address"`
+	// Site is a fixed radar's [lat, lon] (radar only).
+	Site    []float64 `yaml:"site"`
+	File    string    `yaml:"file"`
+	Speed   float64   `yaml:"speed"`
+	Skip    string    `yaml:"skip"`
+	Rebase  bool      `yaml:"rebase"`
+	TZ      string    `yaml:"tz"`
+	Reorder string    `yaml:"reorder"`
 }
 
 // Example is an example config file, every setting explained
@@ -163,6 +165,12 @@ feeds:
     # rebase: true             # shift the log's times to now (speed must be at most 1)
     # tz: Europe/Paris         # for logs stamped in local time
     # reorder: 30m             # any feed: hold reports this long to put them back in time order (satellite)
+  - name: coast-radar
+    partner: KOR
+    label: REL TO KOR, USA
+    kind: radar                # an ARPA radar's NMEA output (TTM/TLL): dark vessels, dark encounters
+    address: radar.example.org:10110   # its output over TCP; or file: radar.nmea (replayed as file is)
+    site: [37.45, 126.6]       # a coast station's [lat, lon]; leave out for a ship's radar (its GGA/RMC)
 `
 
 // ParseDays reads a Go duration or a number of days ("90d").
@@ -294,6 +302,12 @@ func (c *Config) LiveFeeds() ([]live.Feed, error) {
 	for i, f := range c.Feeds {
 		lf := live.Feed{Name: f.Name, Partner: f.Partner, Label: f.Label, Kind: live.Kind(f.Kind), Address: f.Address,
 			File: f.File, Speed: f.Speed, Rebase: f.Rebase}
+		switch {
+		case len(f.Site) == 2:
+			lf.Site = &[2]float64{f.Site[0], f.Site[1]}
+		case len(f.Site) != 0:
+			return nil, fmt.Errorf("feed %d (%s): site %v: want [lat, lon]", i+1, f.Name, f.Site)
+		}
 		if f.Skip != "" {
 			d, err := ParseDays(f.Skip)
 			if err != nil {

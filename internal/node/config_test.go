@@ -30,18 +30,21 @@ func TestConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Listen != "127.0.0.1:8080" || c.Data != "/var/lib/picket" || c.Retention != "90d" || len(c.Feeds) != 4 {
+	if c.Listen != "127.0.0.1:8080" || c.Data != "/var/lib/picket" || c.Retention != "90d" || len(c.Feeds) != 5 {
 		t.Fatalf("config %+v", c)
 	}
 	feeds, err := c.LiveFeeds()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []live.Kind{live.TCPClient, live.TCPListener, live.UDPListener, live.FileReplay}
+	want := []live.Kind{live.TCPClient, live.TCPListener, live.UDPListener, live.FileReplay, live.Radar}
 	for i, f := range feeds {
 		if f.Kind != want[i] || f.Name == "" || f.Partner == "" || f.Label == "" {
 			t.Errorf("feed %d: %+v", i, f)
 		}
+	}
+	if s := feeds[4].Site; s == nil || *s != [2]float64{37.45, 126.6} || feeds[3].Site != nil {
+		t.Errorf("radar site %v, file's %v", s, feeds[3].Site)
 	}
 	if feeds[0].Label != "REL TO JPN, USA" {
 		t.Errorf("label %q", feeds[0].Label)

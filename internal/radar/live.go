@@ -162,10 +162,10 @@ func (l *Live) Plot(feed, id string, p Plot) []Emission {
 	}
 	var cands []near
 	l.pic.Near(p.Lat, p.Lon, func(f *Fix) {
-		if abs(p.Time-f.Time) > win {
+		la, lo, ok := f.place(p.Time, win)
+		if !ok {
 			return
 		}
-		la, lo := f.at(p.Time)
 		if d := geo.Distance(p.Lat, p.Lon, la, lo); d <= l.opts.Correlate.Match.ToleranceM {
 			cands = append(cands, near{f, d, la, lo})
 		}

@@ -11,6 +11,7 @@ type Fix struct {
 	SOG, COG float64
 	// Feeds are the provenance bits of the feeds that heard it.
 	Feeds uint64
+	hist  []histFix // the last hour of fixes, oldest first, the latest included
 }
 
 // at carries the fix to time t at its reported speed and course (it
@@ -26,6 +27,51 @@ func (f *Fix) at(t int64) (lat, lon float64) {
 	lat = f.Lat + d*math.Cos(rad)/111_320
 	lon = f.Lon + d*math.Sin(rad)/(111_320*math.Max(0.01, math.Cos(f.Lat*math.Pi/180)))
 	return lat, lon
+}
+
+// histMs and histMax bound the recent fixes a picture keeps of each
+// vessel, to place it at a plot's time when the radar's output comes a
+// little behind or ahead of the AIS: an hour, at most 64 fixes.
+const (
+	histMs  = 3_600_000
+	histMax = 64
+)
+
+// place returns where the vessel was at t: interpolated between the
+// recent fixes around t, or carried from the nearest within win (ms) at
+// its speed and course; ok false when no fix is that near.
+func (f *Fix) place(t, win int64) (lat, lon float64, ok bool) {
+	h := f.hist
+	// Most plots are near the latest fix.
+	if len(h) == 0 || t >= f.Time {
+		if t-f.Time > win {
+			return 0, 0, false
+		}
+		lat, lon = f.at(t)
+		return lat, lon, true
+	}
+	i := len(h) - 1
+	for i > 0 && h[i-1].time > t {
+		i--
+	}
+	b := h[i]
+	if i == 0 || h[i-1].time > t {
+		if b.time-t > win {
+			return 0, 0, false
+		}
+		return b.lat, b.lon, true
+	}
+	a := h[i-1]
+	if t-a.time > win && b.time-t > win && b.time-a.time > histMs/2 {
+		return 0, 0, false
+	}
+	x := float64(t-a.time) / float64(max(1, b.time-a.time))
+	return a.lat + x*(b.lat-a.lat), a.lon + x*(b.lon-a.lon), true
+}
+
+type histFix struct {
+	time     int64
+	lat, lon float64
 }
 
 // cellDeg is the size of the picture's grid cells: a vessel near a plot
@@ -63,6 +109,15 @@ func (p *Picture) Update(f Fix) {
 		if f.Time < old.Time {
 			return
 		}
+		h := append(old.hist, histFix{f.Time, f.Lat, f.Lon})
+		k := 0
+		for k < len(h)-1 && (f.Time-h[k].time > histMs || len(h)-k > histMax) {
+			k++
+		}
+		if k > 0 {
+			h = append(h[:0], h[k:]...)
+		}
+		f.hist = h
 		if c := cellOf(old.Lat, old.Lon); c != cellOf(f.Lat, f.Lon) {
 			p.remove(c, old)
 			*old = f
@@ -72,6 +127,7 @@ func (p *Picture) Update(f Fix) {
 		*old = f
 		return
 	}
+	f.hist = []histFix{{f.Time, f.Lat, f.Lon}}
 	nf := &f
 	p.fixes[f.MMSI] = nf
 	c := cellOf(f.Lat, f.Lon)

@@ -6,8 +6,10 @@
 //   - Feeds, one kind a file, each registered by name (Register): a TCP
 //     client that connects to a server and reconnects with backoff
 //     ("tcp", tcpclient.go), a TCP listener that receivers push to
-//     ("tcp-listen", tcplisten.go), a UDP listener ("udp", udp.go), and a
-//     file replayed as live ("file", replay.go). A Source hands its lines
+//     ("tcp-listen", tcplisten.go), a UDP listener ("udp", udp.go), a
+//     file replayed as live ("file", replay.go), and a radar's NMEA
+//     output, a file replayed or a TCP connection ("radar", radar.go),
+//     whose lines the runner reads as radar tracks, not AIS. A Source hands its lines
 //     to a stream (Lines) per connection, per UDP sender or per file, so
 //     that every stream gets its own framer; the runner (package live)
 //     provides the streams and everything else a source needs (Env).

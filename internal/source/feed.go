@@ -39,6 +39,10 @@ type Config struct {
 	// the connection for dead and reconnects. Default 2 min: AIS feeds
 	// carry several reports a second.
 	Silence time.Duration
+	// Site is a fixed radar's position, [lat, lon] in degrees (radar
+	// only): its targets' ranges and bearings are taken from there. Nil:
+	// the radar is on a ship and its output gives the ship's position.
+	Site *[2]float64
 }
 
 // Lines is where a source delivers the lines of one stream: a connection,

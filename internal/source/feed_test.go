@@ -33,7 +33,7 @@ func TestPace(t *testing.T) {
 // TestKinds: the four kinds of feed are registered, each checks its
 // config, and an unknown kind is refused with the list of known ones.
 func TestKinds(t *testing.T) {
-	if got := Kinds(); !slices.Equal(got, []Kind{FileReplay, TCPClient, TCPListener, UDPListener}) {
+	if got := Kinds(); !slices.Equal(got, []Kind{FileReplay, Radar, TCPClient, TCPListener, UDPListener}) {
 		t.Errorf("kinds %v", got)
 	}
 	for _, c := range []struct {
@@ -158,5 +158,27 @@ func TestTCPClientRefusedSaysWhy(t *testing.T) {
 	src.Run(ctx, env)
 	if !strings.Contains(got, "refused") {
 		t.Errorf("error %q, want the refusal", got)
+	}
+}
+
+// A radar feed reads a file or connects to an address, one of them, and
+// a fixed site is a position.
+func TestRadarKindCheck(t *testing.T) {
+	site := [2]float64{37.45, 126.6}
+	bad := [2]float64{97, 126.6}
+	for _, c := range []struct {
+		cfg Config
+		ok  bool
+	}{
+		{Config{Kind: Radar, Address: "radar:10110", Site: &site}, true},
+		{Config{Kind: Radar, File: "radar.nmea"}, true},
+		{Config{Kind: Radar}, false},
+		{Config{Kind: Radar, File: "radar.nmea", Address: "radar:10110"}, false},
+		{Config{Kind: Radar, Address: "radar:10110", Site: &bad}, false},
+		{Config{Kind: Radar, Address: "radar"}, false},
+	} {
+		if err := Check(c.cfg); (err == nil) != c.ok {
+			t.Errorf("%+v: %v", c.cfg, err)
+		}
 	}
 }
