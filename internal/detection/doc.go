@@ -44,7 +44,7 @@
 //
 // # Scope
 //
-// Batch only: `picket analyze --detections` keeps the tracks of the run
+// `picket analyze --detections` keeps the tracks of the run
 // and correlates once the AIS is read. Radar tracks (package radar) are
 // correlated through Correlate too, plot by plot. DarkEncounters
 // (encounter.go) finds AIS vessels alongside dark objects (a dark radar

@@ -39,6 +39,13 @@
 // (Feed.Reorder): its reports wait that long to be tracked in time order,
 // as `picket analyze` does for each input.
 //
+// A radar feed (kind radar: a file replayed or a TCP connection) is not
+// AIS: its lines go to a radar stream (radar.go), whose plots the detect
+// goroutine matches against the AIS it tracked (radar.Live); the
+// dark_vessel events that makes carry the radar feed's bit, the
+// dark_encounter events the AIS vessel's feeds and the radar's as the
+// other input.
+//
 // # Events
 //
 // The detect goroutine takes the engine's emissions after every report

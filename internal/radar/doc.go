@@ -38,6 +38,15 @@
 // with the vessels in an AIS gap that could have been there, and a dark
 // object for detection.DarkEncounters.
 //
+// # Live
+//
+// Live (live.go) matches plots as they come against a Picture of the AIS
+// vessels' recent fixes (picture.go), one plot a minute per track, an AIS
+// vessel explaining at most one target of a radar in a minute; it reports
+// a track dark after LiveOptions.MinDark without AIS explaining half its
+// minutes (and withdraws it if AIS comes to), and dark encounters as they
+// qualify and grow. Package live feeds it from `kind: radar` feeds.
+//
 // # Concurrency
 //
 // A Reader is not safe for concurrent use; Correlate and the events are

@@ -22,14 +22,20 @@ func (s *Server) scope(v *view) scope { return scope{st: s.st, v: v} }
 // Events calls fn with the events f selects that the view may see.
 func (sc scope) Events(f store.EventFilter, fn func(e event.Event) bool) error {
 	f.Clearance = sc.v.storeClearance()
-	return sc.st.Events(f, func(e event.Event, _ store.Provenance) bool { return fn(e) })
+	return sc.st.Events(f, func(e event.Event, _ store.Provenance) bool {
+		sc.redactCandidates(&e)
+		return fn(e)
+	})
 }
 
 // EventsProv is Events with each event's provenance, for what must say
 // which feeds its content rests on (an evidence package's marking).
 func (sc scope) EventsProv(f store.EventFilter, fn func(e event.Event, p store.Provenance) bool) error {
 	f.Clearance = sc.v.storeClearance()
-	return sc.st.Events(f, fn)
+	return sc.st.Events(f, func(e event.Event, p store.Provenance) bool {
+		sc.redactCandidates(&e)
+		return fn(e, p)
+	})
 }
 
 // Latest calls fn with each vessel's latest position the view may see,

@@ -187,7 +187,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 			buf, _ = json.Marshal(lp)
 			bw.WriteString("event: position\ndata: ")
 		case m.Alert != nil:
-			buf, _ = json.Marshal(m.Alert)
+			e := *m.Alert // shared by every subscriber: redact a copy
+			s.scope(v).redactCandidates(&e)
+			buf, _ = json.Marshal(&e)
 			bw.WriteString("event: alert\ndata: ")
 		}
 		bw.Write(buf)

@@ -51,7 +51,7 @@ func TestKinds(t *testing.T) {
 		{Config{Kind: FileReplay}, "no file"},
 		{Config{Kind: FileReplay, File: "f", Speed: -1}, "speed -1"},
 		{Config{Kind: FileReplay, File: "f", Speed: 60, Rebase: true}, "rebase needs a speed"},
-		{Config{Kind: "serial", Address: "/dev/ttyUSB0"}, `unknown kind "serial" (want one of [file tcp tcp-listen udp])`},
+		{Config{Kind: "serial", Address: "/dev/ttyUSB0"}, `unknown kind "serial" (want one of [file radar tcp tcp-listen udp])`},
 	} {
 		err := Check(c.cfg)
 		switch {
