@@ -1,8 +1,10 @@
 package server
 
 import (
+	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -11,39 +13,42 @@ type bodyWatch struct {
 	io.ReadCloser
 	want int64 // Content-Length, or -1 when not known (chunked)
 	n    int64 // bytes read
-	end  bool  // EOF or an error (the body's limit, a broken read)
+	eof  bool  // read to its end
 }
 
 func (b *bodyWatch) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	b.n += int64(n)
-	if err != nil {
-		b.end = true
+	if errors.Is(err, io.EOF) {
+		b.eof = true
 	}
 	return n, err
 }
 
 // unread reports whether bytes of the body may still be on the wire.
 func (b *bodyWatch) unread() bool {
-	return !b.end && (b.want < 0 || b.n < b.want)
+	return !b.eof && (b.want < 0 || b.n < b.want)
 }
 
 // unreadCloser is a response writer that ends the connection after the
-// response when the handler left part of the request body unread.
-// net/http would otherwise read what is left (up to 256 KiB) before it
-// answers, to reuse the connection: a client that announces a body and
-// sends it slowly, or never, would hold the connection, and the reply,
-// until the read timeout. With "Connection: close" the server answers at
-// once, and closes the connection instead of draining it (finish).
+// response when part of the request body has not arrived by the time
+// the answer is ready. net/http would otherwise wait for what is left
+// (up to 256 KiB) before it answers, to reuse the connection: a client
+// that announces a body and sends it slowly, or never, would hold the
+// connection, and the answer, until the read timeout.
 type unreadCloser struct {
 	http.ResponseWriter
 	body  *bodyWatch
 	wrote bool
 }
 
+// maxDrain bounds what is read of a body no handler read, so that the
+// connection can serve the next request: what has already arrived.
+const maxDrain = 64 << 10
+
 // watchBody wraps r's body and w so that a response to a request whose
-// body was left unread closes the connection. It returns w unchanged for
-// a request with no body.
+// body has not all arrived closes the connection. It returns w unchanged
+// for a request with no body.
 func watchBody(w http.ResponseWriter, r *http.Request) http.ResponseWriter {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		return w
@@ -53,14 +58,28 @@ func watchBody(w http.ResponseWriter, r *http.Request) http.ResponseWriter {
 	return &unreadCloser{ResponseWriter: w, body: b}
 }
 
-// before is called before the response's header is sent.
+// before is called before the response's header is sent. What the
+// handler left of the body is read as far as it has already arrived
+// (the read deadline is moved to now, so nothing is waited for): a small
+// body sent with its request is read whole, and the connection serves the
+// next request. If some is still to come, a reader over its limit tells
+// net/http's response so: it then answers with "Connection: close",
+// does not read the rest, and closes the connection gently (its write
+// side first, the rest half a second later), so that a client still
+// sending its body reads the answer rather than a reset.
 func (u *unreadCloser) before() {
 	if u.wrote {
 		return
 	}
 	u.wrote = true
+	if !u.body.unread() {
+		return
+	}
+	http.NewResponseController(u.ResponseWriter).SetReadDeadline(time.Now())
+	io.CopyN(io.Discard, u.body, maxDrain)
 	if u.body.unread() {
-		u.Header().Set("Connection", "close")
+		over := http.MaxBytesReader(u.ResponseWriter, io.NopCloser(strings.NewReader("?")), 0)
+		over.Read(make([]byte, 1))
 	}
 }
 
@@ -85,15 +104,6 @@ func (u *unreadCloser) Flush() {
 // Unwrap lets http.ResponseController reach the connection.
 func (u *unreadCloser) Unwrap() http.ResponseWriter { return u.ResponseWriter }
 
-// finish is called once the handler has returned (a handler that wrote
-// nothing gets its empty response from net/http, after this). With part
-// of the body unread, the connection's read deadline is moved to now:
-// net/http closes the request body after the response, which reads what
-// is left of it (up to 256 KiB) to find its end, and would wait for a
-// client that never sends it until the read timeout.
-func (u *unreadCloser) finish() {
-	u.before()
-	if u.body.unread() {
-		http.NewResponseController(u.ResponseWriter).SetReadDeadline(time.Now())
-	}
-}
+// finish is called once the handler has returned, for a handler that
+// wrote nothing (net/http sends its empty response after this).
+func (u *unreadCloser) finish() { u.before() }

@@ -125,11 +125,11 @@ func TestHostileConnections(t *testing.T) {
 	})
 }
 
-// TestHostileUnreadBody: a body no handler reads ends its connection
-// after the answer, which comes at once: the server neither drains it
-// (a body announced and never sent held the answer and the connection
-// until the read timeout) nor reads the next request from what is left.
-// A body read whole keeps the connection for the next request.
+// TestHostileUnreadBody: a body no handler reads and that has not all
+// arrived ends its connection after the answer, which comes at once: the
+// server does not wait for it (a body announced and never sent held the
+// answer and the connection until the read timeout). A body read whole
+// keeps the connection for the next request.
 func TestHostileUnreadBody(t *testing.T) {
 	// A read timeout far past the hang guard of the connections below:
 	// an answer or a close that waited for it fails the test.
@@ -150,7 +150,8 @@ func TestHostileUnreadBody(t *testing.T) {
 		t.Errorf("a body announced and not sent: %v", err)
 	}
 
-	// A small body sent whole that no handler reads.
+	// A small body sent whole with its request, which no handler reads:
+	// answered (and read, as far as it has arrived, without waiting).
 	c = f.dialFrom(t, "127.0.0.1")
 	io.WriteString(c, "POST /api/vessels HTTP/1.1\r\nHost: picket\r\nAuthorization: Bearer "+f.secrets["jpn-viewer"]+"\r\nContent-Length: 5\r\n\r\nhello")
 	resp, err = http.ReadResponse(c.r, nil)
@@ -158,11 +159,8 @@ func TestHostileUnreadBody(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if !resp.Close {
-		t.Errorf("an unread body: %d, the connection kept open", resp.StatusCode)
-	}
-	if err := c.closedByServer(); err != nil {
-		t.Errorf("an unread body: %v", err)
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("a small unread body: %d", resp.StatusCode)
 	}
 
 	// A login reads its body whole: the connection serves the next request.
