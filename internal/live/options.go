@@ -257,6 +257,10 @@ func checkFeedName(name string) error {
 	return nil
 }
 
+// SourceConfig is what the feed's source needs of it (a cluster node runs
+// the feed's source itself).
+func (f *Feed) SourceConfig() source.Config { return f.sourceConfig() }
+
 // sourceConfig is what the feed's source needs of it.
 func (f *Feed) sourceConfig() source.Config {
 	return source.Config{Name: f.Name, Kind: f.Kind, Address: f.Address, File: f.File, Speed: f.Speed, Skip: f.Skip, Rebase: f.Rebase, Silence: f.Silence, Site: f.Site}

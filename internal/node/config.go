@@ -47,6 +47,9 @@ type Config struct {
 	Zones      string       `yaml:"zones"`
 	Ports      string       `yaml:"ports"`
 	Feeds      []FeedConfig `yaml:"feeds"`
+	// Cluster makes the node one of a cluster (docs/cluster.md).
+	// Default: none, the node runs alone.
+	Cluster *ClusterConfig `yaml:"cluster"`
 	// Map configures the web map: an optional online tile URL, where it
 	// opens.
 	Map server.MapConfig `yaml:"map"`
@@ -139,6 +142,15 @@ stale_after: 1h                # vessels not heard for this long leave the map
 #   tiles_attribution: "© the tile provider"
 #   center: [127.5, 35.5]      # lon, lat where the map opens
 #   zoom: 5
+# cluster:                     # run as one node of a cluster (docs/cluster.md); omit to run alone
+#   name: node1                # unique in the cluster
+#   listen: 0.0.0.0:6222       # the peers' routes connect here
+#   routes: [node1.example.org:6222, node2.example.org:6222, node3.example.org:6222]
+#   replicas: 3                # copies of every stream (default 3, at most the nodes named)
+#   partitions: 16             # MMSI partitions of the raw lines
+#   store_dir: /var/lib/picket/jetstream   # default: DATA/jetstream
+#   lease: 3s                  # a dead node's partitions are taken over after this
+#   lines_max_age: 24h         # raw lines kept (a node taking a partition over replays them)
 feeds:
   - name: jpn-coast            # shown in metrics and logs; provenance of every record
     partner: JPN               # owning partner
@@ -224,6 +236,12 @@ func LoadConfig(path string) (*Config, error) {
 	}
 	for i := range c.Feeds {
 		c.Feeds[i].File = rel(c.Feeds[i].File)
+	}
+	if c.Cluster != nil {
+		c.Cluster.StoreDir = rel(c.Cluster.StoreDir)
+		if _, err := c.clusterOptions(); err != nil {
+			return nil, configError(fmt.Errorf("%s: %w", path, err))
+		}
 	}
 	inputs := []struct {
 		what, path string

@@ -18,8 +18,11 @@ import (
 
 	"github.com/picket-ais/picket/internal/access"
 	"github.com/picket-ais/picket/internal/alert"
+	"github.com/picket-ais/picket/internal/cluster"
 	"github.com/picket-ais/picket/internal/detect"
+	"github.com/picket-ais/picket/internal/ingest"
 	"github.com/picket-ais/picket/internal/live"
+	"github.com/picket-ais/picket/internal/nmea"
 	"github.com/picket-ais/picket/internal/places"
 	"github.com/picket-ais/picket/internal/server"
 	"github.com/picket-ais/picket/internal/store"
@@ -56,6 +59,8 @@ type Ready struct {
 	URL string
 	// Pipeline is the node's live pipeline (its feeds' state, Done).
 	Pipeline *live.Pipeline
+	// Cluster is the node's part of a cluster, nil for a node alone.
+	Cluster *cluster.Node
 }
 
 // Run runs a node until ctx is done; ready, when not nil, is called once
@@ -118,6 +123,12 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 	if err := lopts.Validate(); err != nil {
 		return configError(err)
 	}
+	var copts cluster.Options
+	if cfg.Cluster != nil {
+		if copts, err = cfg.clusterOptions(); err != nil {
+			return configError(err)
+		}
+	}
 	if err := os.MkdirAll(cfg.Data, 0o755); err != nil {
 		return err
 	}
@@ -138,6 +149,7 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 	// that access.json lost or restored from an older copy cannot
 	// re-label the stored records: then nothing is written and serve
 	// stops.
+	feedBits := map[string]int{} // every feed the registry knows, by name
 	recs := make([]access.FeedRecord, len(feeds))
 	for i, f := range feeds {
 		recs[i] = access.FeedRecord{Name: f.Name, Owner: f.Partner, Label: f.Label}
@@ -153,6 +165,7 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 		bits := make([]store.FeedBit, len(r.Feeds))
 		for i, f := range r.Feeds {
 			bits[i] = store.FeedBit{Name: f.Name, Bit: f.Bit}
+			feedBits[f.Name] = f.Bit
 		}
 		if err := st.BindFeeds(bits); err != nil {
 			if errors.Is(err, store.ErrFeedBits) {
@@ -183,9 +196,37 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 	audit.SetLogger(logger.With("component", "audit"))
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	var cfeeds []cluster.Feed
+	if cfg.Cluster != nil {
+		// In a cluster the node's feeds publish to the cluster's lines
+		// stream; the pipeline runs no feed of its own, and the store is
+		// the read model the cluster keeps.
+		for _, f := range feeds {
+			if f.Reorder > 0 {
+				logger.Warn("a feed's reorder window is not applied in a cluster yet", "feed", f.Name)
+			}
+			cfeeds = append(cfeeds, cluster.Feed{Source: f.SourceConfig(), Nmea: nmea.Options{Location: f.Location}})
+		}
+		lopts.Feeds, lopts.FeedBits = nil, nil
+	}
 	p, err := live.New(lopts, st, logger.With("component", "live"), reg)
 	if err != nil {
 		return err
+	}
+	var cn *cluster.Node
+	if cfg.Cluster != nil {
+		sctx, cancel := context.WithTimeout(ctx, time.Minute)
+		cn, err = cluster.Start(sctx, cluster.NodeOptions{Cluster: copts, Feeds: cfeeds,
+			Core:  ingest.Options{Detect: dopts, Places: places},
+			Store: st, FeedBits: feedBits, AppliedFile: filepath.Join(cfg.Data, "cluster-applied"),
+			Logger: logger.With("component", "cluster")})
+		cancel()
+		if err != nil {
+			p.Close()
+			return err
+		}
+		defer cn.Close()
+		logger.Info("cluster node", "name", copts.Name, "listen", cn.ClusterAddr(), "partitions", copts.Partitions, "replicas", copts.Replicas)
 	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil && opts.AnyPort {
@@ -244,7 +285,7 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 	ran := make(chan error, 1)
 	go func() { ran <- p.Run(ctx) }()
 	if ready != nil {
-		ready(Ready{URL: url, Pipeline: p})
+		ready(Ready{URL: url, Pipeline: p, Cluster: cn})
 	}
 
 	// Shutdown in pipeline order: feeds, decoding, detection and the
@@ -252,6 +293,9 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 	var runErr error
 	select {
 	case <-ctx.Done():
+		if cn != nil {
+			cn.Close() // feeds, partitions given back, read model
+		}
 		runErr = <-ran
 	case err := <-served:
 		stop()
