@@ -201,7 +201,11 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 		// In a cluster the node's feeds publish to the cluster's lines
 		// stream; the pipeline runs no feed of its own, and the store is
 		// the read model the cluster keeps.
-		for _, f := range feeds {
+		for i, f := range feeds {
+			if f.Kind == live.Radar {
+				p0 := i + 1
+				return configError(fmt.Errorf("feed %d (%s): radar feeds do not run in a cluster yet (docs/cluster.md)", p0, f.Name))
+			}
 			if f.Reorder > 0 {
 				logger.Warn("a feed's reorder window is not applied in a cluster yet", "feed", f.Name)
 			}
