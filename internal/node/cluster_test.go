@@ -1,10 +1,19 @@
 package node
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"net"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/picket-ais/picket/internal/access"
+	"github.com/picket-ais/picket/internal/sim"
 )
 
 // TestClusterConfig: a cluster section is read with its defaults, and a
@@ -46,5 +55,117 @@ func TestClusterConfig(t *testing.T) {
 		if err == nil || !errors.As(err, &ce) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path) {
 			t.Errorf("%s: got %v, want a config error in %s saying %q", tc.body, err, path, tc.want)
 		}
+	}
+}
+
+// TestClusterServe: three `picket serve` nodes in one process, each with
+// its own data directory, share one feed list; the simulated feed runs on
+// n1 only. Once the cluster has worked through it, n2 and n3 hold its
+// events in their stores and their APIs answer a KOR viewer with them,
+// and after n1 stops, n3 still answers.
+func TestClusterServe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("three nodes with embedded servers")
+	}
+	dir := t.TempDir()
+	if _, err := sim.WriteDir(sim.Options{Seed: 9, Vessels: 20, Hours: 24}, filepath.Join(dir, "sim")); err != nil {
+		t.Fatal(err)
+	}
+	feed := filepath.Join(dir, "sim", sim.FeedFile)
+	var addrs []string
+	for range 3 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addrs = append(addrs, ln.Addr().String())
+		ln.Close()
+	}
+	type running struct {
+		ready  chan Ready
+		cancel context.CancelFunc
+		done   chan error
+		token  string
+		data   string
+	}
+	nodes := make([]*running, 3)
+	for i := range nodes {
+		data := filepath.Join(dir, fmt.Sprintf("n%d", i+1))
+		var tok string
+		err := access.Update(data, func(r *access.Registry) error {
+			if err := r.AddPartner("KOR", nil); err != nil {
+				return err
+			}
+			if err := r.AddUser("ana", "KOR", access.Viewer, "correct horse battery staple"); err != nil {
+				return err
+			}
+			var err error
+			tok, _, err = r.CreateToken("ana", "test", time.Hour, time.Now())
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := &Config{Listen: "127.0.0.1:0", Data: data,
+			Feeds: []FeedConfig{{Name: "sim", Partner: "KOR", Label: "REL TO KOR", Kind: "file", File: feed, Node: "n1"}},
+			Cluster: &ClusterConfig{Name: fmt.Sprintf("n%d", i+1), Listen: addrs[i], Routes: addrs, Partitions: 4, Lease: "2s"}}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute) // a hang guard
+		rn := &running{ready: make(chan Ready, 1), cancel: cancel, done: make(chan error, 1), token: tok, data: data}
+		nodes[i] = rn
+		go func() { rn.done <- Run(ctx, Options{Config: cfg}, func(r Ready) { rn.ready <- r }) }()
+	}
+	readies := make([]Ready, 3)
+	for i, rn := range nodes {
+		select {
+		case readies[i] = <-rn.ready:
+		case err := <-rn.done:
+			t.Fatalf("node %d: %v", i+1, err)
+		}
+	}
+	defer func() {
+		for _, rn := range nodes {
+			rn.cancel()
+			<-rn.done
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := readies[0].Cluster.FeedsDone(); err != nil {
+		t.Fatal(err)
+	}
+	if err := readies[0].Cluster.EndOfData(ctx); err != nil {
+		t.Fatal(err)
+	}
+	apiEvents := func(i int) []map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest("GET", readies[i].URL+"api/events", nil)
+		req.Header.Set("Authorization", "Bearer "+nodes[i].token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("n%d: %v", i+1, err)
+		}
+		defer resp.Body.Close()
+		var evs []map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&evs); resp.StatusCode != 200 || err != nil {
+			t.Fatalf("n%d: /api/events: %s, %v", i+1, resp.Status, err)
+		}
+		return evs
+	}
+	for i := 1; i < 3; i++ {
+		if err := readies[i].Cluster.CaughtUp(ctx); err != nil {
+			t.Fatalf("n%d: %v", i+1, err)
+		}
+		if evs := apiEvents(i); len(evs) == 0 {
+			t.Errorf("n%d: its API shows a KOR viewer no event of a KOR feed run on n1", i+1)
+		}
+	}
+	n2 := len(apiEvents(1))
+	nodes[0].cancel()
+	if err := <-nodes[0].done; err != nil {
+		t.Fatal(err)
+	}
+	nodes[0].done <- nil // for the deferred stop
+	if got := len(apiEvents(2)); got != n2 {
+		t.Errorf("after n1 stopped, n3 shows %d events, n2 showed %d", got, n2)
 	}
 }

@@ -100,6 +100,10 @@ type FeedConfig struct {
 	Rebase  bool      `yaml:"rebase"`
 	TZ      string    `yaml:"tz"`
 	Reorder string    `yaml:"reorder"`
+	// Node, in a cluster, is the node that runs the feed; every node
+	// lists every feed of the cluster (for the feeds' bits and labels)
+	// and runs those that name it or no node. Ignored without a cluster.
+	Node string `yaml:"node"`
 }
 
 // Example is an example config file, every setting explained
@@ -151,6 +155,7 @@ stale_after: 1h                # vessels not heard for this long leave the map
 #   store_dir: /var/lib/picket/jetstream   # default: DATA/jetstream
 #   lease: 3s                  # a dead node's partitions are taken over after this
 #   lines_max_age: 24h         # raw lines kept (a node taking a partition over replays them)
+#   (in a cluster every node lists every feed; a feed with node: NAME runs on that node only)
 feeds:
   - name: jpn-coast            # shown in metrics and logs; provenance of every record
     partner: JPN               # owning partner

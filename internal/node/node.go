@@ -206,6 +206,9 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 				p0 := i + 1
 				return configError(fmt.Errorf("feed %d (%s): radar feeds do not run in a cluster yet (docs/cluster.md)", p0, f.Name))
 			}
+			if on := cfg.Feeds[i].Node; on != "" && on != copts.Name {
+				continue // another node runs it; its records carry its bit here too
+			}
 			if f.Reorder > 0 {
 				logger.Warn("a feed's reorder window is not applied in a cluster yet", "feed", f.Name)
 			}
