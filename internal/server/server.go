@@ -18,6 +18,7 @@ import (
 	"github.com/picket-ais/picket/internal/access"
 	"github.com/picket-ais/picket/internal/alert"
 	"github.com/picket-ais/picket/internal/casefile"
+	"github.com/picket-ais/picket/internal/cot"
 	"github.com/picket-ais/picket/internal/export"
 	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/store"
@@ -107,6 +108,9 @@ type Options struct {
 	// in its data directory). Serve runs it over the pipeline's hub.
 	// Default: one that keeps them in memory.
 	Alerts *alert.Desk
+	// CoT are the Cursor on Target streams to TAK (package cot), each
+	// with a partner's clearance. Default none.
+	CoT []cot.Options
 	// Version is picket's version, written in the manifest of an
 	// evidence package. Default: the build's (casefile.Version).
 	Version string
@@ -416,7 +420,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	actx, stopAlerts := context.WithCancel(ctx)
 	alertsDone := make(chan struct{})
 	go func() { s.alerts.Run(actx, s.live.Hub(), s.clearanceOf); close(alertsDone) }()
-	defer func() { stopAlerts(); <-alertsDone }()
+	// So do the CoT streams.
+	waitCoT := s.runCoT(actx)
+	defer func() { stopAlerts(); <-alertsDone; waitCoT() }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

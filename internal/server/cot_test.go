@@ -1,0 +1,141 @@
+package server
+
+import (
+	"bufio"
+	"encoding/xml"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/picket-ais/picket/internal/cot"
+)
+
+// cotMsg is what the test reads of a CoT event.
+type cotMsg struct {
+	UID    string `xml:"uid,attr"`
+	Access string `xml:"access,attr"`
+	Point  struct {
+		Lat float64 `xml:"lat,attr"`
+		Lon float64 `xml:"lon,attr"`
+	} `xml:"point"`
+	Detail struct {
+		Contact struct {
+			Callsign string `xml:"callsign,attr"`
+		} `xml:"contact"`
+		Track struct {
+			Course string `xml:"course,attr"`
+			Speed  string `xml:"speed,attr"`
+		} `xml:"track"`
+	} `xml:"detail"`
+}
+
+// TestCoTStreams: a CoT stream is a consumer with a partner's clearance.
+// NMEA pushed into the fixture's feeds reaches JPN's TAK (TCP) and GBR's
+// multicast (UDP) only as each partner may see it, each event marked
+// with its own data's releasability; AUS, cleared for nothing, gets
+// nothing.
+func TestCoTStreams(t *testing.T) {
+	tcpJ, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tcpJ.Close()
+	tcpA, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tcpA.Close()
+	udpG, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer udpG.Close()
+	streams := []cot.Options{
+		{Name: "jpn-tak", Partner: "JPN", Network: "tcp", Address: tcpJ.Addr().String(), MinInterval: time.Millisecond},
+		{Name: "gbr-mcast", Partner: "GBR", Network: "udp", Address: udpG.LocalAddr().String(), MinInterval: time.Millisecond},
+		{Name: "aus-tak", Partner: "AUS", Network: "tcp", Address: tcpA.Addr().String(), MinInterval: time.Millisecond},
+	}
+	var mu sync.Mutex
+	got := map[string][]string{}
+	read := func(name string, r io.Reader) {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "<event") {
+				mu.Lock()
+				got[name] = append(got[name], sc.Text())
+				mu.Unlock()
+			}
+		}
+	}
+	accept := func(name string, ln net.Listener) {
+		c, err := ln.Accept()
+		if err == nil {
+			go read(name, c)
+		}
+	}
+	go accept("jpn-tak", tcpJ)
+	go accept("aus-tak", tcpA)
+	go func() {
+		buf := make([]byte, 64<<10)
+		for {
+			n, _, err := udpG.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			read("gbr-mcast", strings.NewReader(string(buf[:n])))
+		}
+	}()
+	f := newFixture(t, Options{CoT: streams})
+	waitFor(t, "the streams' subscriptions", func() bool { return f.p.Stats().Subscribers >= 3 })
+
+	const (
+		sJ = 431900011 // heard by jpn-coast (REL TO JPN, USA, OPS)
+		sG = 232900012 // heard by gbr-sat (REL TO NATO, OPS)
+	)
+	send := func(feed, line string) {
+		c, err := net.Dial("tcp", f.p.Addr(feed).String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		io.WriteString(c, line)
+	}
+	send("jpn-coast", nameSentence(t, sJ, "COT-JPN")+positionSentence(t, sJ, 34.51234, 129.25))
+	send("gbr-sat", positionSentence(t, sG, 56.1, 3.2))
+	waitFor(t, "JPN's and GBR's events", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(got["jpn-tak"]) > 0 && len(got["gbr-mcast"]) > 0
+	})
+	time.Sleep(200 * time.Millisecond) // anything else that would come
+	mu.Lock()
+	defer mu.Unlock()
+	check := func(stream, uid, marking string, lat, lon float64, callsign string) {
+		t.Helper()
+		for _, line := range got[stream] {
+			var m cotMsg
+			if err := xml.Unmarshal([]byte(line), &m); err != nil {
+				t.Fatalf("%s: %v in %s", stream, err, line)
+			}
+			if m.UID != uid {
+				t.Errorf("%s got %s, which it may not see", stream, m.UID)
+				continue
+			}
+			// 10.2 kn is 5.25 m/s; course 90.0.
+			if m.Access != marking || m.Point.Lat != lat || m.Point.Lon != lon || m.Detail.Track.Speed != "5.25" || m.Detail.Track.Course != "90.0" {
+				t.Errorf("%s: %+v, want %s at %v,%v marked %s", stream, m, uid, lat, lon, marking)
+			}
+			if callsign != "" && m.Detail.Contact.Callsign != callsign {
+				t.Errorf("%s: callsign %q, want %q", stream, m.Detail.Contact.Callsign, callsign)
+			}
+		}
+	}
+	check("jpn-tak", cot.UID(sJ), "REL TO JPN, OPS, USA", 34.51234, 129.25, "COT-JPN")
+	check("gbr-mcast", cot.UID(sG), "REL TO NATO, OPS", 56.1, 3.2, "MMSI 232900012")
+	if len(got["aus-tak"]) != 0 {
+		t.Errorf("AUS, cleared for nothing, got %d events", len(got["aus-tak"]))
+	}
+}
