@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/picket-ais/picket/internal/alert"
+	"github.com/picket-ais/picket/internal/cot"
 	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/server"
 	"github.com/picket-ais/picket/internal/watchlist"
@@ -63,6 +64,9 @@ type Config struct {
 	Alerts struct {
 		Webhooks []alert.Webhook `yaml:"webhooks"`
 	} `yaml:"alerts"`
+	// CoT streams vessels and alerts to TAK as Cursor on Target, each
+	// stream with a partner's clearance (package cot).
+	CoT []CoTConfig `yaml:"cot"`
 	// Limits bound what one client may ask.
 	Limits struct {
 		// RatePerSecond and Burst: requests per token. Defaults 50 and 200.
@@ -83,6 +87,37 @@ type Config struct {
 		MaxConns           int `yaml:"max_conns"`
 		MaxConnsPerAddress int `yaml:"max_conns_per_address"`
 	} `yaml:"limits"`
+}
+
+// CoTConfig is one Cursor on Target stream of a Config.
+type CoTConfig struct {
+	Name     string `yaml:"name"`
+	Partner  string `yaml:"partner"`  // whose clearance it has
+	Protocol string `yaml:"protocol"` // tcp (default) or udp
+	Address  string `yaml:"address"`  // host:port
+	// MinInterval and Stale are durations (10s, 10m); defaults 10 s and
+	// 10 min.
+	MinInterval string `yaml:"min_interval"`
+	Stale       string `yaml:"stale"`
+}
+
+// options turns the config of a stream into cot.Options.
+func (c CoTConfig) options() (cot.Options, error) {
+	o := cot.Options{Name: c.Name, Partner: c.Partner, Network: c.Protocol, Address: c.Address}
+	for _, d := range []struct {
+		what, v string
+		to      *time.Duration
+	}{{"min_interval", c.MinInterval, &o.MinInterval}, {"stale", c.Stale, &o.Stale}} {
+		if d.v == "" {
+			continue
+		}
+		v, err := time.ParseDuration(d.v)
+		if err != nil || v <= 0 {
+			return o, fmt.Errorf("cot stream %s: %s %q: want a duration such as 10s", c.Name, d.what, d.v)
+		}
+		*d.to = v
+	}
+	return o, o.Check()
 }
 
 // FeedConfig is one feed of a Config.
@@ -141,6 +176,17 @@ stale_after: 1h                # vessels not heard for this long leave the map
 #       secret: change-me       # signs each body: X-Picket-Signature: sha256=<hex HMAC>
 #       # queue: 1000           # alerts waiting at most; more are dropped and counted
 #       # attempts: 6           # tries per alert, waiting 1 s, 2 s, 4 s... between
+# cot:                         # Cursor on Target to TAK: vessels and alerts as a partner may see them
+#   - name: jpn-tak
+#     partner: JPN              # whose clearance the stream has; its marking in each event
+#     protocol: tcp             # tcp: a TAK Server's streaming input; udp: a multicast group
+#     address: takserver.example.org:8087
+#     # min_interval: 10s       # at most one position per vessel per interval
+#     # stale: 10m              # how long TAK keeps a contact
+#   - name: sa-multicast
+#     partner: USA
+#     protocol: udp
+#     address: 239.2.3.1:6969
 # map:                         # the web map works offline; an online basemap is optional
 #   tiles: https://tiles.example.org/{z}/{x}/{y}.png
 #   tiles_attribution: "© the tile provider"
@@ -233,6 +279,11 @@ func LoadConfig(path string) (*Config, error) {
 	c.TLS.Cert, c.TLS.Key = rel(c.TLS.Cert), rel(c.TLS.Key)
 	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
 		return nil, configError(fmt.Errorf("%s: tls needs both cert and key", path))
+	}
+	for _, s := range c.CoT {
+		if _, err := s.options(); err != nil {
+			return nil, configError(fmt.Errorf("%s: %w", path, err))
+		}
 	}
 	for i, w := range c.Watchlists {
 		if !watchlist.IsBuiltin(w) {

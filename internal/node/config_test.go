@@ -110,6 +110,30 @@ func TestConfigBuiltinWatchlists(t *testing.T) {
 	}
 }
 
+// TestConfigCoT: CoT streams are read with their durations, and a
+// stream without a partner, with an unknown protocol or a bad address is
+// refused at start, naming it.
+func TestConfigCoT(t *testing.T) {
+	c, err := LoadConfig(writeConfig(t, "cot:\n  - {name: tak, partner: JPN, protocol: udp, address: \"239.2.3.1:6969\", min_interval: 5s, stale: 2m}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := c.CoT[0].options()
+	if err != nil || o.Partner != "JPN" || o.Network != "udp" || o.MinInterval != 5*time.Second || o.Stale != 2*time.Minute {
+		t.Errorf("%+v %v", o, err)
+	}
+	for body, says := range map[string]string{
+		"cot:\n  - {name: a, address: \"h:1\"}\n":                             "no partner",
+		"cot:\n  - {name: a, partner: J, protocol: sctp, address: \"h:1\"}\n": "want tcp or udp",
+		"cot:\n  - {name: a, partner: J, address: nohost}\n":                  "want host:port",
+		"cot:\n  - {name: a, partner: J, address: \"h:1\", stale: soon}\n":    "stale",
+	} {
+		if _, err := LoadConfig(writeConfig(t, body)); err == nil || !strings.Contains(err.Error(), says) {
+			t.Errorf("%q: %v, want an error saying %q", body, err, says)
+		}
+	}
+}
+
 // TestConfigHostileFiles: a config pointed at a file that is not one (a
 // device, a directory) or is too large fails at once, naming it; a file
 // that is not YAML is refused without its lines printed.

@@ -277,6 +277,15 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 		return configError(err)
 	}
 	sopts.Alerts = desk
+	for _, c := range cfg.CoT {
+		o, err := c.options()
+		if err != nil {
+			ln.Close()
+			p.Close()
+			return configError(err)
+		}
+		sopts.CoT = append(sopts.CoT, o)
+	}
 	srv := server.New(p, sopts, logger.With("component", "server"), reg)
 
 	url := scheme + "://" + ln.Addr().String() + "/"
