@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the map's tests with everything they need: Debian's chromium, and
 # node_modules from package-lock.json (maplibre-gl, world-atlas,
-# topojson-client, playwright-core). Without them `go test ./web/...` skips
+# topojson-client, playwright-core, @tak-ps/node-cot). Without them `go test ./web/...` skips
 # the browser test and the dist freshness check; with them both run.
 #
 #   web/test.sh                # install what is missing, then test
@@ -20,4 +20,4 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 	npm ci --no-audit --no-fund --loglevel=error
 fi
 
-go test -count=1 -run 'TestDistFresh|TestBrowser|TestHandler|TestIndexAssets' -v . 2>&1 | grep -v '^=== RUN'
+go test -count=1 -run 'TestDistFresh|TestBrowser|TestHandler|TestIndexAssets|TestCoTParses' -v . 2>&1 | grep -v '^=== RUN'
