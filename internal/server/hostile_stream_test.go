@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net"
@@ -221,4 +222,34 @@ func TestHostileStreamCaps(t *testing.T) {
 		s.stop()
 		return s.code == http.StatusOK
 	})
+}
+
+// TestHostileStreamOutlastsTimeouts: the read and write timeouts that cut
+// off slow clients do not cut a live stream: it clears its read deadline
+// and sets a write deadline per write. With both timeouts at 200 ms and a
+// heartbeat every 50 ms, twelve heartbeats (over half a second) arrive
+// on one stream.
+func TestHostileStreamOutlastsTimeouts(t *testing.T) {
+	f := newFixture(t, Options{RatePerSecond: 1e6, RateBurst: 1 << 20,
+		ReadTimeout: 200 * time.Millisecond, WriteTimeout: 200 * time.Millisecond, Heartbeat: 50 * time.Millisecond})
+	c := f.dialFrom(t, "127.0.0.1")
+	io.WriteString(c, "GET /api/stream HTTP/1.1\r\nHost: picket\r\nAuthorization: Bearer "+f.secrets["jpn-viewer"]+"\r\n\r\n")
+	resp, err := http.ReadResponse(c.r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close() // not resp.Body.Close, which would read the stream to its end
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("stream: %d", resp.StatusCode)
+	}
+	sc := bufio.NewScanner(resp.Body)
+	beats := 0
+	for beats < 12 && sc.Scan() {
+		if sc.Text() == ": keep-alive" {
+			beats++
+		}
+	}
+	if beats < 12 {
+		t.Fatalf("the stream ended after %d heartbeats: %v", beats, sc.Err())
+	}
 }

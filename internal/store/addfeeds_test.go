@@ -1,10 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -104,4 +106,58 @@ func TestAddFeeds(t *testing.T) {
 	s = open(t, dir, opts)
 	defer s.Close()
 	check("after a restart from segments")
+}
+
+// TestAddFeedsDamage: recovery finds its way back to a feeds record after
+// a megabyte of garbage (the feeds are added), and a damaged feeds record
+// costs only the feeds it added (the positions keep those they had:
+// visible to fewer partners, never more) and nothing after it.
+func TestAddFeedsDamage(t *testing.T) {
+	const m = 200_000_001
+	write := func(dir string) string {
+		s := open(t, dir, Options{})
+		appendAll(t, s, []Position{{MMSI: m, Time: t0, Lat: 1, Lon: 2, Heading: -1, Feeds: 1}}, 1)
+		if n, err := s.AddFeeds([]Position{{MMSI: m, Time: t0, Lat: 1, Lon: 2, Feeds: 2}}); err != nil || n != 1 {
+			t.Fatalf("AddFeeds: %d, %v", n, err)
+		}
+		appendAll(t, s, []Position{{MMSI: m, Time: t0 + 1000, Lat: 1, Lon: 2, Heading: -1, Feeds: 1}}, 1)
+		path := s.w.f.Name()
+		s.w.f.Close()
+		close(s.stop)
+		s.wg.Wait()
+		unlockDir(s.lock)
+		return path
+	}
+	check := func(what, dir string, want ...uint64) {
+		t.Helper()
+		s := open(t, dir, Options{})
+		defer s.Close()
+		var got []uint64
+		for _, p := range track(t, s, m, 0, math.MaxInt64) {
+			got = append(got, p.Feeds)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: feeds %v, want %v", what, got, want)
+		}
+		if s.Health() == nil {
+			t.Errorf("%s: damage not reported", what)
+		}
+	}
+
+	dir := filepath.Join(t.TempDir(), "garbage")
+	path := write(dir)
+	recs := walRecords(t, path)
+	b, _ := os.ReadFile(path)
+	garbage := bytes.Repeat([]byte{recFeeds, 1, 0, 0}, 1<<18) // types and lengths that look right
+	b = append(b[:recs[1][0]:recs[1][0]], append(garbage, b[recs[1][0]:]...)...)
+	os.WriteFile(path, b, 0o644)
+	check("garbage before the feeds record", dir, 3, 1)
+
+	dir = filepath.Join(t.TempDir(), "damaged")
+	path = write(dir)
+	recs = walRecords(t, path)
+	b, _ = os.ReadFile(path)
+	b[recs[1][0]+walHeader+5] ^= 1
+	os.WriteFile(path, b, 0o644)
+	check("the feeds record damaged", dir, 1, 1)
 }
