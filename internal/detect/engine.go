@@ -64,7 +64,6 @@ type vesselState struct {
 const (
 	slotIdentity  = iota // *identityVessel (identity.go)
 	slotWatchlist        // *watchVessel (watchlist.go)
-	slotSharedIMO        // *imoVessel (sharedimo.go)
 	slotSpoofing         // *spoofState (spoofing.go)
 	numSlots
 )

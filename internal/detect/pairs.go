@@ -32,13 +32,13 @@ type Pairs struct {
 	upd       track.Update
 	gaps      *GapDetector // shared with the dark-rendezvous detector
 	shared    *sharedIMODetector
-	mirrors   map[uint32]*track.Vessel
+	mirrors   map[uint32]*imoMirror
 	imos      *track.IMOIndex
 	outbox
 }
 
 func newPairs(opts Options, places Places, opens bool) *Pairs {
-	p := &Pairs{places: places, outbox: newOutbox(), mirrors: make(map[uint32]*track.Vessel)}
+	p := &Pairs{places: places, outbox: newOutbox(), mirrors: make(map[uint32]*imoMirror)}
 	p.obs.places = &p.places
 	p.gaps = NewGapDetector(opts.Gap, func(ev event.Event) { p.emit(ev, final) })
 	p.detectors = []Detector{
@@ -47,7 +47,13 @@ func newPairs(opts Options, places Places, opens bool) *Pairs {
 		newDarkRendezvousDetector(opts.DarkRendezvous, p.gaps, p.emit, opens),
 	}
 	p.shared = newSharedIMODetector(opts.Identity, p.emit, opens)
-	p.imos = track.NewIMOIndex(func(mmsi uint32) *track.Vessel { return p.mirrors[mmsi] })
+	p.imos = track.NewIMOIndex(func(mmsi uint32) (int64, bool) {
+		m := p.mirrors[mmsi]
+		if m == nil {
+			return 0, false
+		}
+		return m.Last, true
+	})
 	return p
 }
 
@@ -97,7 +103,7 @@ type mirrorStart struct {
 // Take runs the pair side's detectors on one report, copied by a vessel
 // side.
 func (p *Pairs) Take(pf *PairFix) {
-	var m *track.Vessel
+	var m *imoMirror
 	if pf.mirrored {
 		m = p.mirror(pf)
 	}
@@ -114,33 +120,34 @@ func (p *Pairs) Take(pf *PairFix) {
 		}
 		p.shared.position(m, fixAt{pf.fix.Time, pf.fix.Lat, pf.fix.Lon, true})
 		if m != nil {
-			ms := vstate(m)
-			ms.lastLat, ms.lastLon, ms.hasPos = pf.fix.Lat, pf.fix.Lon, true
+			m.lat, m.lon, m.hasPos = pf.fix.Lat, pf.fix.Lon, true
 		}
 	case pairStatic:
 		t := pf.fix.Time
 		var share *track.IMOShare
+		var other *imoMirror
 		if m != nil && pf.hasIMO {
 			if pf.start == nil {
-				m.ID.IMOs.Observe(strconv.FormatUint(uint64(pf.imo), 10), t) // as the tracker did
+				m.IMOs.Observe(strconv.FormatUint(uint64(pf.imo), 10), t) // as the tracker did
 			}
-			share = p.imos.Use(m, pf.imo, t)
+			if share = p.imos.Use(m.MMSI, pf.imo, t); share != nil {
+				other = p.mirrors[share.OtherMMSI]
+			}
 		}
-		p.shared.static(m, t, share)
+		p.shared.static(m, t, share, other)
 	}
 }
 
 // mirror returns the pair side's copy of a mirrored vessel, brought up to
 // the report.
-func (p *Pairs) mirror(pf *PairFix) *track.Vessel {
+func (p *Pairs) mirror(pf *PairFix) *imoMirror {
 	mmsi := pf.vessel.MMSI
 	m := p.mirrors[mmsi]
 	if m == nil {
-		m = &track.Vessel{MMSI: mmsi}
-		ms := vstate(m)
+		m = &imoMirror{MMSI: mmsi}
 		if st := pf.start; st != nil {
-			m.ID.IMOs = st.imos
-			ms.hasPos, ms.lastLat, ms.lastLon = st.hasPos, st.lat, st.lon
+			m.IMOs = st.imos
+			m.hasPos, m.lat, m.lon = st.hasPos, st.lat, st.lon
 		}
 		p.mirrors[mmsi] = m
 	}

@@ -17,7 +17,7 @@ import (
 type imoPair struct {
 	imo    uint32
 	imoStr string
-	a, b   *track.Vessel
+	a, b   *imoMirror
 	tB     int64 // b's first report of the number
 	aLast  int64 // a's last report (any) before tB
 	// Positions last heard of each, for the event's place and the
@@ -63,53 +63,51 @@ func newSharedIMODetector(opts IdentityOptions, emit emitFunc, opens bool) *shar
 
 // position takes in a tracked position of v, the pair side's mirror of
 // its vessel (Pairs), nil when the vessel broadcast no hull's IMO number.
-func (d *sharedIMODetector) position(v *track.Vessel, f fixAt) {
+func (d *sharedIMODetector) position(v *imoMirror, f fixAt) {
 	d.settle(f.t)
 	if v == nil {
 		return
 	}
-	if iv := peek[imoVessel](vstate(v), slotSharedIMO); iv != nil && len(iv.pairs) > 0 {
-		d.heard(v, iv.pairs, f)
+	if len(v.pairs) > 0 {
+		d.heard(v, v.pairs, f)
 	}
 }
 
 // static takes in a static report of v at t (a mirror, or nil as for
 // position) and the IMO number it took up from another MMSI, if so.
-func (d *sharedIMODetector) static(v *track.Vessel, t int64, sh *track.IMOShare) {
+func (d *sharedIMODetector) static(v *imoMirror, t int64, sh *track.IMOShare, other *imoMirror) {
 	d.settle(t)
 	if v == nil {
 		return
 	}
-	if sh != nil && sh.Other != nil && sh.Other != v {
-		p := &imoPair{imo: sh.IMO, imoStr: strconv.FormatUint(uint64(sh.IMO), 10), a: sh.Other, b: v, tB: sh.Time, aLast: sh.OtherLast}
-		if vs := vstate(v); vs.hasPos {
-			p.bPos = fixAt{t, vs.lastLat, vs.lastLon, true}
+	if sh != nil && other != nil && other != v {
+		p := &imoPair{imo: sh.IMO, imoStr: strconv.FormatUint(uint64(sh.IMO), 10), a: other, b: v, tB: sh.Time, aLast: sh.OtherLast}
+		if v.hasPos {
+			p.bPos = fixAt{t, v.lat, v.lon, true}
 			p.at = p.bPos
 		}
-		if va := vstate(sh.Other); va.hasPos {
-			p.aPos = fixAt{sh.OtherLast, va.lastLat, va.lastLon, true}
+		if other.hasPos {
+			p.aPos = fixAt{sh.OtherLast, other.lat, other.lon, true}
 		}
 		d.pairs = append(d.pairs, p)
-		for _, v := range [2]*track.Vessel{p.a, p.b} {
-			vs := vstate(v)
-			iv := own[imoVessel](vs, slotSharedIMO)
-			iv.pairs = append(iv.pairs, p)
+		for _, v := range [2]*imoMirror{p.a, p.b} {
+			v.pairs = append(v.pairs, p)
 		}
 		if d.opens && d.flagCandidate(p) {
 			d.due = append(d.due, p)
 		}
 	}
-	if vs := vstate(v); len(own[imoVessel](vs, slotSharedIMO).pairs) > 0 {
+	if len(v.pairs) > 0 {
 		f := fixAt{t: t}
-		if vs.hasPos {
-			f = fixAt{t, vs.lastLat, vs.lastLon, true}
+		if v.hasPos {
+			f = fixAt{t, v.lat, v.lon, true}
 		}
-		d.heard(v, own[imoVessel](vs, slotSharedIMO).pairs, f)
+		d.heard(v, v.pairs, f)
 	}
 }
 
 // heard takes in a report of v, one of the MMSIs of pairs.
-func (d *sharedIMODetector) heard(v *track.Vessel, pairs []*imoPair, f fixAt) {
+func (d *sharedIMODetector) heard(v *imoMirror, pairs []*imoPair, f fixAt) {
 	silence := d.opts.FlagSilence.Milliseconds()
 	for _, p := range pairs {
 		if f.t < p.tB {
@@ -135,8 +133,8 @@ func (d *sharedIMODetector) heard(v *track.Vessel, pairs []*imoPair, f fixAt) {
 		// Both alive at once: each claims the number as its current one,
 		// the old MMSI has been heard since the new one took it up, and
 		// the other was heard not long ago.
-		cur, _ := v.ID.IMOs.Current()
-		ocur, _ := other.ID.IMOs.Current()
+		cur, _ := v.IMOs.Current()
+		ocur, _ := other.IMOs.Current()
 		if !p.aBack || cur != p.imoStr || ocur != p.imoStr || f.t-other.Last > silence {
 			if v == p.b && d.opens && !p.flagSent && f.t >= p.tB+d.opts.Settle.Milliseconds() && d.isFlagChange(p) {
 				d.sendFlag(p) // its second report came after the window
@@ -175,7 +173,7 @@ func (d *sharedIMODetector) isFlagChange(p *imoPair) bool {
 	if !d.flagCandidate(p) || p.aBack || p.shared {
 		return false
 	}
-	for _, x := range p.b.ID.IMOs.Values {
+	for _, x := range p.b.IMOs.Values {
 		if x.V == p.imoStr {
 			return x.Count >= d.opts.Confirmations
 		}
@@ -212,10 +210,8 @@ func (d *sharedIMODetector) settle(now int64) {
 			if p.shared && now-p.end > keep {
 				d.emit(d.sharedEvent(p), final)
 				p.done = true
-				for _, v := range [2]*track.Vessel{p.a, p.b} {
-					vs := vstate(v)
-					iv := own[imoVessel](vs, slotSharedIMO)
-					iv.pairs = slices.DeleteFunc(iv.pairs, func(x *imoPair) bool { return x == p })
+				for _, v := range [2]*imoMirror{p.a, p.b} {
+					v.pairs = slices.DeleteFunc(v.pairs, func(x *imoPair) bool { return x == p })
 				}
 				continue
 			}
@@ -291,14 +287,22 @@ func (d *sharedIMODetector) Finish(int64) {
 		case p.flagSent:
 			d.emit(d.flagEvent(p), withdrawn)
 		}
-		for _, v := range [2]*track.Vessel{p.a, p.b} {
-			own[imoVessel](vstate(v), slotSharedIMO).pairs = nil
+		for _, v := range [2]*imoMirror{p.a, p.b} {
+			v.pairs = nil
 		}
 	}
 	d.pairs, d.due, d.held = nil, nil, nil
 }
 
-// imoVessel is what the shared-IMO detector keeps per vessel.
-type imoVessel struct {
-	pairs []*imoPair // IMO numbers it shares with another MMSI
+// imoMirror is the pair side's copy of what the shared-IMO detector
+// reads of a vessel that broadcast a hull's IMO number (Pairs): when it
+// was last heard (any report), its IMO numbers as the tracker keeps them,
+// its last tracked position, and the shares it takes part in.
+type imoMirror struct {
+	MMSI     uint32
+	hasPos   bool
+	Last     int64
+	lat, lon float64
+	IMOs     track.History
+	pairs    []*imoPair
 }

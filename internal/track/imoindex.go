@@ -9,7 +9,6 @@ import "github.com/picket-ais/picket/internal/identity"
 type IMOShare struct {
 	IMO       uint32
 	OtherMMSI uint32
-	Other     *Vessel
 	// Time is when this MMSI first broadcast the number; OtherLast is when
 	// the other was last heard (any report) before it.
 	Time, OtherLast int64
@@ -23,8 +22,8 @@ const maxIMOUsers = 8
 // vessel however they are tracked (in one tracker or in shards by MMSI),
 // so that an MMSI taking up another's number is noticed.
 type IMOIndex struct {
-	byIMO  map[uint32][]imoUse
-	vessel func(mmsi uint32) *Vessel
+	byIMO map[uint32][]imoUse
+	last  func(mmsi uint32) (int64, bool)
 }
 
 // imoUse is one MMSI broadcasting an IMO number: when it did first and
@@ -34,25 +33,26 @@ type imoUse struct {
 	first, last int64
 }
 
-// NewIMOIndex returns an empty index; vessel finds the vessel of an MMSI
-// in it (as the index's user keeps it), for IMOShare.Other.
-func NewIMOIndex(vessel func(mmsi uint32) *Vessel) *IMOIndex {
-	return &IMOIndex{byIMO: make(map[uint32][]imoUse), vessel: vessel}
+// NewIMOIndex returns an empty index; last says when an MMSI in it was
+// last heard, any report (Vessel.Last, or the index user's copy of it),
+// for IMOShare.OtherLast.
+func NewIMOIndex(last func(mmsi uint32) (int64, bool)) *IMOIndex {
+	return &IMOIndex{byIMO: make(map[uint32][]imoUse), last: last}
 }
 
-// Use records that v broadcast imo at now and returns a share when v
+// Use records that mmsi broadcast imo at now and returns a share when it
 // starts broadcasting a number another MMSI broadcast before (the one
 // heard last). Only a number that can stand for a hull is recorded: a
 // placeholder (0, 2^30-1, 1234567) or a number failing its check digit
 // is carried by unrelated ships and ties none of them together.
-func (x *IMOIndex) Use(v *Vessel, imo uint32, now int64) *IMOShare {
+func (x *IMOIndex) Use(mmsi, imo uint32, now int64) *IMOShare {
 	if !identity.HullIMO(int(imo)) {
 		return nil
 	}
 	us := x.byIMO[imo]
 	latest := -1
 	for i := range us {
-		if us[i].mmsi == v.MMSI {
+		if us[i].mmsi == mmsi {
 			us[i].last = max(us[i].last, now)
 			return nil
 		}
@@ -62,12 +62,12 @@ func (x *IMOIndex) Use(v *Vessel, imo uint32, now int64) *IMOShare {
 	}
 	var share *IMOShare
 	if latest >= 0 {
-		if o := x.vessel(us[latest].mmsi); o != nil {
-			share = &IMOShare{IMO: imo, OtherMMSI: o.MMSI, Other: o, Time: now, OtherLast: o.Last}
+		if last, ok := x.last(us[latest].mmsi); ok {
+			share = &IMOShare{IMO: imo, OtherMMSI: us[latest].mmsi, Time: now, OtherLast: last}
 		}
 	}
 	if len(us) < maxIMOUsers {
-		x.byIMO[imo] = append(us, imoUse{mmsi: v.MMSI, first: now, last: now})
+		x.byIMO[imo] = append(us, imoUse{mmsi: mmsi, first: now, last: now})
 	}
 	return share
 }

@@ -108,17 +108,23 @@ func TestIdentityChanges(t *testing.T) {
 // digit ties nobody (exactEarth 2012: 1073741823 on 26 vessels).
 func TestIMOUse(t *testing.T) {
 	tr := New(Options{})
-	x := NewIMOIndex(tr.Vessel)
+	x := NewIMOIndex(func(mmsi uint32) (int64, bool) {
+		v := tr.Vessel(mmsi)
+		if v == nil {
+			return 0, false
+		}
+		return v.Last, true
+	})
 	st := func(mmsi uint32, at int64, name, cs string, imo uint32) *IMOShare {
-		v, _ := tr.Static(static(mmsi, at, name, cs, imo))
-		return x.Use(v, imo, at)
+		tr.Static(static(mmsi, at, name, cs, imo))
+		return x.Use(mmsi, imo, at)
 	}
 	tr.Position(pos(412000003, 0, 30, 125, 10, 0))
 	st(412000003, minute, "JI SONG 6", "BJS6", 8898740)
 	tr.Position(pos(412000003, 2*minute, 30, 125, 10, 0))
 	// Days later a Togo-flagged MMSI broadcasts the same IMO.
 	share := st(671000004, 5*24*60*minute, "JI SONG 6", "5VJS", 8898740)
-	if share == nil || share.OtherMMSI != 412000003 || share.Other != tr.Vessel(412000003) ||
+	if share == nil || share.OtherMMSI != 412000003 ||
 		share.OtherLast != 2*minute || share.Time != 5*24*60*minute {
 		t.Fatalf("share %+v", share)
 	}
