@@ -107,7 +107,7 @@ func TestClusterServe(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg := &Config{Listen: "127.0.0.1:0", Data: data,
-			Feeds: []FeedConfig{{Name: "sim", Partner: "KOR", Label: "REL TO KOR", Kind: "file", File: feed, Node: "n1"}},
+			Feeds:   []FeedConfig{{Name: "sim", Partner: "KOR", Label: "REL TO KOR", Kind: "file", File: feed, Node: "n1"}},
 			Cluster: &ClusterConfig{Name: fmt.Sprintf("n%d", i+1), Listen: addrs[i], Routes: addrs, Partitions: 4, Lease: "2s"}}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute) // a hang guard
 		rn := &running{ready: make(chan Ready, 1), cancel: cancel, done: make(chan error, 1), token: tok, data: data}
