@@ -35,7 +35,9 @@ type FeedCounts struct {
 	// vessel in it (bad, incomplete, a base station, ...): they are
 	// counted by reason in Tally and not sent.
 	Lines, Published, Acked, Failed, Unrouted int64
-	Tally                                     nmea.Tally
+	// AckedMessages is the messages of the lines stream acknowledged.
+	AckedMessages int64
+	Tally         nmea.Tally
 }
 
 // feedRun is one running feed.
@@ -46,6 +48,7 @@ type feedRun struct {
 	log *slog.Logger
 
 	lines, published, acked, failed, unrouted atomic.Int64
+	ackedMsgs                                 atomic.Int64
 	tallyMu                                   sync.Mutex
 	tally                                     nmea.Tally
 }
@@ -78,7 +81,7 @@ func (b *Bus) runFeed(ctx context.Context, f Feed, logger *slog.Logger) (*feedRu
 
 func (fr *feedRun) counts() FeedCounts {
 	c := FeedCounts{Lines: fr.lines.Load(), Published: fr.published.Load(), Acked: fr.acked.Load(),
-		Failed: fr.failed.Load(), Unrouted: fr.unrouted.Load()}
+		Failed: fr.failed.Load(), Unrouted: fr.unrouted.Load(), AckedMessages: fr.ackedMsgs.Load()}
 	fr.tallyMu.Lock()
 	c.Tally = fr.tally
 	c.Tally.Notes = nil
@@ -205,6 +208,7 @@ func (s *lineStream) settle() {
 		select {
 		case <-p.fut.Ok():
 			s.fr.acked.Add(p.lines)
+			s.fr.ackedMsgs.Add(1)
 		case <-p.fut.Err():
 			s.retry(p.msg, p.lines, true)
 		}
@@ -226,6 +230,7 @@ func (s *lineStream) retry(m *nats.Msg, lines int64, counted bool) {
 		cancel()
 		if err == nil {
 			s.fr.acked.Add(lines)
+			s.fr.ackedMsgs.Add(1)
 			return
 		}
 		if time.Now().After(deadline) || s.fr.bus.nc.IsClosed() {
