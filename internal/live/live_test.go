@@ -212,7 +212,7 @@ func TestProvenanceORsFeeds(t *testing.T) {
 	frozen := time.Now()
 	p, err := New(Options{
 		Feeds: []Feed{{Name: "a", Kind: FileReplay, File: file}, {Name: "b", Kind: FileReplay, File: file}},
-		Now:   func() time.Time { return frozen }, // nothing leaves the provenance hold before the end
+		Now:   func() time.Time { return frozen }, // copies add their feed however late they come
 	}, st, nil, nil)
 	if err != nil {
 		t.Fatal(err)

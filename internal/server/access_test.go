@@ -505,8 +505,8 @@ func newFixture(t *testing.T, opts Options) *fixture {
 		feeds = append(feeds, live.Feed{Name: tf.name, Partner: tf.owner, Label: "REL TO " + strings.Join(tf.relTo, ", "),
 			Kind: live.TCPListener, Address: "127.0.0.1:0"})
 	}
-	// A long provenance hold: a copy of a transmission from a second feed
-	// merges with the first however slow the machine; Flush stores them.
+	// A long provenance window: a copy of a transmission from a second
+	// feed adds its feed to the stored position however slow the machine.
 	f.p, err = live.New(live.Options{Feeds: feeds, ProvenanceHold: time.Hour}, f.st, nil, reg)
 	if err != nil {
 		t.Fatal(err)
