@@ -36,6 +36,12 @@ type Options struct {
 	// MaxOpenGap is how long after its last fix a vessel never heard again
 	// stays a candidate. Default 24 h.
 	MaxOpenGap time.Duration
+	// MinScore is the least score (the source's confidence that it is a
+	// vessel) of a detection no AIS explains for it to be reported dark:
+	// most false detections (sea clutter, wakes, rocks) score low. A
+	// detection without a score is reported. Default 0.5 (GFW keeps its
+	// detections above a presence threshold of the same kind).
+	MinScore float64
 	// NoCandidates leaves the candidates of dark detections out (a caller
 	// that wants them for a few only asks Candidates itself).
 	NoCandidates bool
@@ -60,6 +66,9 @@ func (o *Options) defaults() {
 	if o.MaxOpenGap <= 0 {
 		o.MaxOpenGap = 24 * time.Hour
 	}
+	if o.MinScore <= 0 {
+		o.MinScore = 0.5
+	}
 }
 
 // Track is one AIS transmitter's fixes in time order (a segment of an
@@ -83,6 +92,9 @@ type Result struct {
 	DistanceM float64
 	// Track indexes the tracks given to Correlate; -1 when dark.
 	Track int
+	// LowScore is set for a detection no AIS explains whose score is under
+	// Options.MinScore: not reported (most likely no vessel).
+	LowScore bool
 	// Candidates are, for a dark detection, the vessels in an AIS gap
 	// that could have been there, nearest last fix first.
 	Candidates []Candidate
@@ -213,6 +225,10 @@ func Correlate(set *Set, tracks []Track, opts Options) []Result {
 		}
 	}
 	for i := range res {
+		if d := &set.Detections[i]; res[i].Dark() && d.Score < opts.MinScore {
+			res[i].LowScore = true // NaN (no score) compares false: reported
+			continue
+		}
 		if res[i].Dark() && !opts.NoCandidates {
 			res[i].Candidates = candidates(&set.Detections[i], tracks, &opts)
 		}
@@ -226,10 +242,11 @@ func Correlate(set *Set, tracks []Track, opts Options) []Result {
 func (o *Options) penalty(d *Detection, tr *Track, course float64) float64 {
 	var p float64
 	if d.LengthM > 0 && tr.LengthM > 0 {
-		r := d.LengthM / tr.LengthM
-		if r > 1.5 || r < 1/1.5 {
-			p += o.ToleranceM / 3
-		}
+		// In proportion to how far the lengths disagree, up to a third of
+		// the tolerance at 1.5 times and beyond: among ships anchored
+		// closer than an image's error, the hull of the right size wins.
+		r := math.Abs(math.Log(d.LengthM / tr.LengthM))
+		p += o.ToleranceM / 3 * math.Min(1, r/math.Log(1.5))
 	}
 	if d.HasHeading() && !math.IsNaN(course) {
 		// A radar image shows a hull's axis, not which end is the bow:

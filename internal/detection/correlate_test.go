@@ -169,3 +169,19 @@ func TestNearbyLeavesNoMatchOut(t *testing.T) {
 		t.Fatal("no detection near any track: the test tests nothing")
 	}
 }
+
+// A detection no AIS explains scored under MinScore (most false
+// detections: clutter, wakes) is not reported; one without a score is.
+func TestCorrelateMinScore(t *testing.T) {
+	set := NewSet()
+	low, none := det("S", 35.18, 125, t0), det("S", 35.5, 125, t0)
+	low.Score, none.Score = 0.3, math.NaN()
+	set.Detections = []Detection{low, none}
+	res := Correlate(set, nil, Options{})
+	if !res[0].LowScore || res[1].LowScore {
+		t.Fatalf("%+v", res)
+	}
+	if evs := Events(set, res); len(evs) != 1 || evs[0].Confidence != 0.5 {
+		t.Errorf("events %+v, want the one without a score", evs)
+	}
+}

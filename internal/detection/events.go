@@ -14,7 +14,8 @@ import (
 // a handful, a list is no lead.
 const maxCandidates = 10
 
-// Events makes a dark_vessel event of every dark detection: at the
+// Events makes a dark_vessel event of every dark detection (not those
+// scored under Options.MinScore): at the
 // detection's place and time, confidence from its score (0.5 when the
 // source gives none), with its candidates and, as evidence, the detection
 // itself and each candidate's last fix before it.
@@ -22,7 +23,7 @@ func Events(set *Set, res []Result) []event.Event {
 	var out []event.Event
 	for i := range res {
 		r := &res[i]
-		if !r.Dark() {
+		if !r.Dark() || r.LowScore {
 			continue
 		}
 		d := &set.Detections[r.Detection]

@@ -75,14 +75,17 @@ func WriteDetectionSummary(w io.Writer, res *AnalyzeResult) {
 	if set == nil {
 		return
 	}
-	dark := 0
+	dark, low := 0, 0
 	for i := range res.Correlation {
 		if res.Correlation[i].Dark() {
 			dark++
+			if res.Correlation[i].LowScore {
+				low++
+			}
 		}
 	}
-	fmt.Fprintf(w, "detections %d: %d matched to AIS, %d dark; %d of %d rows not used\n",
-		len(set.Detections), len(set.Detections)-dark, dark, set.Bad, set.Rows)
+	fmt.Fprintf(w, "detections %d: %d matched to AIS, %d dark (%d of them scored too low to report); %d of %d rows not used\n",
+		len(set.Detections), len(set.Detections)-dark, dark, low, set.Bad, set.Rows)
 	for _, b := range set.BadRows {
 		fmt.Fprintf(w, "  %s\n", b.String())
 	}

@@ -41,7 +41,7 @@ func TestDarkVesselsOnSimulatedScenario(t *testing.T) {
 	right, ais := 0, 0
 	for i, r := range an.Correlation {
 		d := res.SAR.Detections[i]
-		if d.Dark {
+		if d.Dark || d.False {
 			continue
 		}
 		ais++

@@ -40,7 +40,7 @@ func TestQualityOnSimulatedScenarios(t *testing.T) {
 		t.Skip("simulated scenarios take a few seconds")
 	}
 	var truth, found []event.Event
-	var right, ais int
+	var right, ais, sarRight, sarAIS, falseDets, falseReported int
 	for _, sc := range []struct {
 		region string
 		seed   uint64
@@ -62,6 +62,21 @@ func TestQualityOnSimulatedScenarios(t *testing.T) {
 		}
 		_, r, a := scoreRadar(res, an)
 		right, ais = right+r, ais+a
+		for i, c := range an.Correlation {
+			d := res.SAR.Detections[i]
+			switch {
+			case d.False:
+				falseDets++
+				if c.Dark() && !c.LowScore {
+					falseReported++
+				}
+			case !d.Dark:
+				sarAIS++
+				if c.MMSI == d.MMSI {
+					sarRight++
+				}
+			}
+		}
 		if an.Tally.Accounted() != an.Tally.Lines {
 			t.Errorf("%s/%d: lines accounted %d of %d", sc.region, sc.seed, an.Tally.Accounted(), an.Tally.Lines)
 		}
@@ -102,6 +117,18 @@ func TestQualityOnSimulatedScenarios(t *testing.T) {
 	rep := sim.Match(truth, found)
 	t.Logf("all scenarios\n%s", rep.Table())
 	t.Logf("radar tracks of heard AIS ships: %d, matched to their own MMSI: %d (%.2f)", ais, right, float64(right)/float64(max(ais, 1)))
+	t.Logf("satellite detections of heard AIS ships: %d, matched to their own MMSI: %d (%.2f); false detections %d, reported dark %d", sarAIS, sarRight, float64(sarRight)/float64(max(sarAIS, 1)), falseDets, falseReported)
+	// Below the 0.9 of the other measures: in the gulf's crowded
+	// anchorages another ship is often nearer to a detection than its own
+	// (200-500 m of staged geolocation error, ships a few hundred metres
+	// apart), and no correlator by distance and length tells them apart.
+	// Held at what it measures, so that it does not slip further.
+	if sarAIS == 0 || float64(sarRight) < 0.85*float64(sarAIS) {
+		t.Errorf("%d of %d satellite detections of heard AIS ships matched to their own MMSI (want >= 0.85)", sarRight, sarAIS)
+	}
+	if falseReported > 0 {
+		t.Errorf("%d of %d false satellite detections reported dark", falseReported, falseDets)
+	}
 	if ais == 0 || float64(right) < 0.9*float64(ais) {
 		t.Errorf("%d of %d radar tracks of heard AIS ships matched to their own MMSI (want >= 0.9)", right, ais)
 	}

@@ -29,7 +29,7 @@ const (
 	sceneHalfDeg    = 0.6  // a scene is 1.2 degrees square (~130 km): a Sentinel-1 IW swath is 250 km wide
 	sarNoiseMinM    = 200  // geolocation error of a detection
 	sarNoiseMaxM    = 500  //
-	sarDetectP      = 0.95 // a ship of 20 m or more is seen
+	falsePerScene   = 2    // false detections (sea clutter, wakes, a rock) per scene, scored low
 	darkPerScene    = 2    // ships that never transmit, per scene
 	sarDarkApartM   = 3000 // never-transmitting ships are placed this far from any other ship
 	sarExplainWinMs = 10 * min_
@@ -52,9 +52,11 @@ type SARDetection struct {
 	LengthM  float64
 	Score    float64
 	// MMSI is the vessel's when it has one (0 for ships that never
-	// transmit); Dark whether the truth holds it as a dark_vessel.
-	MMSI uint32
-	Dark bool
+	// transmit); Dark whether the truth holds it as a dark_vessel; False
+	// for a false detection (no ship there; scored under 0.5).
+	MMSI  uint32
+	Dark  bool
+	False bool
 }
 
 // SAR is what the satellite passes saw.
@@ -122,11 +124,11 @@ func (g *gen) sar() (*SAR, []event.Event) {
 				continue
 			}
 			ships = append(ships, [2]float64{lat, lon})
-			if rng.Float64() >= sarDetectP {
-				continue
-			}
 			id := ves.ids[max(0, idIndex(ves, lk.t))].id
 			length := float64(id.Dim.ToBow + id.Dim.ToStern)
+			if rng.Float64() >= sarDetectP(length) {
+				continue
+			}
 			det := g.detect(rng, sc, lat, lon, length)
 			det.MMSI = id.MMSI
 			det.Dark = !g.explained(v, lk.t)
@@ -150,8 +152,36 @@ func (g *gen) sar() (*SAR, []event.Event) {
 			truth = append(truth, sarTruth(&det, nil))
 			placed++
 		}
+		// False detections: no ship, a low score, no truth.
+		for placed, tries := 0, 0; placed < falsePerScene && tries < 200; tries++ {
+			lat := la + (rng.Float64()*1.6-0.8)*d
+			lon := lo + (rng.Float64()*1.6-0.8)*e
+			if !inRing(sc.Ring, lat, lon) || shore.IsLand(lat, lon) || tooNear(ships, lat, lon) {
+				continue
+			}
+			det := g.detect(rng, sc, lat, lon, 10+30*rng.Float64())
+			det.Score = math.Round((0.1+0.35*rng.Float64())*100) / 100
+			det.False = true
+			out.Detections = append(out.Detections, det)
+			placed++
+		}
 	}
 	return out, truth
+}
+
+// sarDetectP is the chance a ship of that length (metres; 0 unknown) is
+// seen in an image: Sentinel-1's detections (GFW, Paolo et al. 2024)
+// find nearly every ship over 50 m and miss many under 20 m.
+func sarDetectP(length float64) float64 {
+	switch {
+	case length <= 0:
+		return 0.8
+	case length < 20:
+		return 0.5
+	case length < 50:
+		return 0.8
+	}
+	return 0.95
 }
 
 func tooNear(ships [][2]float64, lat, lon float64) bool {
