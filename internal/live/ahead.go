@@ -17,13 +17,15 @@ import (
 //
 //   - it is taken as soon as the feed confirms the move: another report
 //     of the feed, of another transmission, stamped within maxAheadMs of
-//     it (a receiver back after a silence, a feed that skipped ahead:
-//     both send more), or the feed's time catching up with it;
-//   - it is counted under invalid "ahead" and dropped when the feed goes
-//     on in its old time after it (a report stamped within maxAheadMs of
-//     the feed's recent time arrives while it is held): a stray line;
-//   - otherwise it is taken after aheadWaitMs of wall clock: a feed that
-//     fell silent for over an hour and came back with one report.
+//     it (a receiver back after a silence, a satellite feed's next pass:
+//     both send more, old backlog mixed in or not), or the feed's time
+//     catching up with it;
+//   - unconfirmed after aheadWaitMs of wall clock, it is counted under
+//     invalid "ahead" and dropped if the feed went on in its old time
+//     meanwhile (a report stamped within maxAheadMs of the feed's recent
+//     time came after it): a stray line;
+//   - otherwise it is taken then: a feed that fell silent for over an
+//     hour and came back with one report.
 //
 // maxAheadMs is an hour, so that a sparse feed's gaps, and a receiver's
 // clock a few minutes off, hold nothing. File replays are the operator's
@@ -41,23 +43,24 @@ type aheadGuard struct {
 }
 
 type heldAhead struct {
-	r    fuse.Report
-	wall int64 // arrival, Unix ms
+	r     fuse.Report
+	wall  int64 // arrival, Unix ms
+	stray bool  // the feed went on in its old time after it
 }
 
 // admit appends to out the reports of the feed to take now: r, unless it
 // is held, and the held reports r confirms or the feed's time has caught
-// up with. dropped counts the reports found stray or pushed out of a full
-// hold.
+// up with. dropped counts a report pushed out of a full hold.
 func (g *aheadGuard) admit(out []fuse.Report, r *fuse.Report, wall int64) (_ []fuse.Report, dropped int) {
 	if g.recent == 0 || r.Time <= g.recent+maxAheadMs {
 		g.recent = max(g.recent, r.Time)
 		out = g.release(append(out, *r))
-		// What is held still, r contradicts: stray lines.
-		n := len(g.held)
-		clear(g.held)
-		g.held = g.held[:0]
-		return out, n
+		// What is held still, r contradicts: stray lines, unless the
+		// feed confirms them before they expire.
+		for i := range g.held {
+			g.held[i].stray = true
+		}
+		return out, 0
 	}
 	for i := range g.held {
 		h := &g.held[i].r
@@ -100,26 +103,22 @@ func (g *aheadGuard) release(out []fuse.Report) []fuse.Report {
 	return out
 }
 
-// expire takes the reports held since before cutoff (wall Unix ms) that
-// nothing contradicted, appending them to out in the order they came and
-// moving the feed's time on with them. With all set (the pipeline
-// stops) every held report is dropped instead, unconfirmed; dropped
-// counts them.
+// expire settles the reports held since before cutoff (wall Unix ms),
+// or all of them when the pipeline stops: those the feed contradicted are
+// dropped (dropped counts them), the others appended to out in the order
+// they came, moving the feed's time on with them.
 func (g *aheadGuard) expire(out []fuse.Report, cutoff int64, all bool) (_ []fuse.Report, dropped int) {
-	if all {
-		n := len(g.held)
-		clear(g.held)
-		g.held = g.held[:0]
-		return out, n
-	}
-	for len(g.held) > 0 && g.held[0].wall <= cutoff {
+	for len(g.held) > 0 && (all || g.held[0].wall <= cutoff) {
 		h := g.held[0]
 		g.held = append(g.held[:0], g.held[1:]...)
+		if h.stray {
+			dropped++
+			continue
+		}
 		g.recent = max(g.recent, h.r.Time)
-		out = append(out, h.r)
-		out = g.release(out)
+		out = g.release(append(out, h.r))
 	}
-	return out, 0
+	return out, dropped
 }
 
 // sameTransmission reports whether a and b are the same transmission at

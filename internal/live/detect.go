@@ -112,8 +112,8 @@ func (p *Pipeline) countAhead(bs *batchState, n int) {
 
 // releaseReordered tracks what the reorder windows let go: by time on a
 // tick, everything at the end. Reports held for being far ahead of their
-// feed that nothing contradicted in aheadWaitMs are taken; at the end,
-// those still held are counted and dropped.
+// feed and not confirmed in aheadWaitMs (all of them at the end) are
+// taken, or counted and dropped if the feed contradicted them.
 func (p *Pipeline) releaseReordered(all bool) {
 	bs := p.begin()
 	for _, g := range p.ahead {

@@ -34,7 +34,7 @@
 // over 10 min ahead of the clock is counted invalid ("future"); one of a
 // network feed stamped over an hour ahead of the feed's own recent time
 // waits until the feed confirms the move, and is counted ("ahead") and
-// dropped if the feed goes on in its old time (ahead.go). A feed whose data
+// dropped if, unconfirmed, the feed went on in its old time (ahead.go). A feed whose data
 // comes out of order (satellite) can be given a reorder window
 // (Feed.Reorder): its reports wait that long to be tracked in time order,
 // as `picket analyze` does for each input.

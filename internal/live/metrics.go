@@ -55,7 +55,7 @@ func newMetrics(p *Pipeline, reg prometheus.Registerer) *metrics {
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "picket_detect_events_total", Help: "Events found by the detectors, by type (an episode re-emitted as it grows counts once)."}, []string{"type"}),
 		invalid: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "picket_live_invalid_positions_total", Help: "Reports not tracked or stored, by reason: mmsi (over nine digits), time (out of range), future (stamped over 10 min ahead of the clock), ahead (stamped over an hour ahead of its feed's own time, and shown stray by the feed or still held at the stop)."}, []string{"reason"}),
+			Name: "picket_live_invalid_positions_total", Help: "Reports not tracked or stored, by reason: mmsi (over nine digits), time (out of range), future (stamped over 10 min ahead of the clock), ahead (stamped over an hour ahead of its feed's own time, not confirmed by the feed within a minute while it went on in its old time)."}, []string{"reason"}),
 		storeErrs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "picket_store_errors_total", Help: "Failed store writes, by kind."}, []string{"what"}),
 		stored: prometheus.NewCounter(prometheus.CounterOpts{
