@@ -28,7 +28,7 @@ func TestDarkVesselCandidateIsALead(t *testing.T) {
 			got = &p.Risk.Reasons[i]
 		}
 	}
-	if got == nil || got.Points != 3 || !strings.Contains(got.Reason, "satellite detection") {
+	if got == nil || got.Points != 3 || !strings.Contains(got.Reason, "sensor detection") {
 		t.Fatalf("candidate's risk %+v, want a dark_vessel_candidate reason of 3 points", p.Risk)
 	}
 	if q := find(ps, 0, ""); q != nil {
@@ -41,4 +41,30 @@ func TestDarkVesselCandidateIsALead(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A vessel alongside a dark radar track long enough for a transfer
+// takes the dark_encounter reason, once per event, capped.
+func TestDarkEncounterRisk(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	var evs []event.Event
+	for k := range 3 {
+		e := event.Event{Type: event.DarkEncounter, MMSI: 412000003, Start: t0.Add(time.Duration(k) * 24 * time.Hour), End: t0.Add(time.Duration(k)*24*time.Hour + 3*time.Hour),
+			Lat: 35, Lon: 125, Confidence: 0.8, Sensor: "radar", Scene: "coast/2/1", Summary: "alongside a dark track"}
+		e.SetID()
+		evs = append(evs, e)
+	}
+	p := find(Build(nil, evs, Options{}), 412000003, "")
+	if p == nil {
+		t.Fatal("no profile")
+	}
+	for _, r := range p.Risk.Reasons {
+		if r.Code == CodeDarkEncounter {
+			if r.Points != 40 || len(r.Events) != 3 {
+				t.Errorf("reason %+v, want 3 events capped at 40 points", r)
+			}
+			return
+		}
+	}
+	t.Errorf("no dark_encounter reason in %+v", p.Risk)
 }

@@ -49,7 +49,9 @@
 //	                   cap 30    so one adds little and repetition matters
 //	loitering           5 each   slow at sea: waiting for a transfer, or for a berth
 //	                   cap 15
-//	dark_vessel_candidate 3 each a satellite detection no AIS vessel explains that it could
+//	dark_encounter     20 each   alongside a vessel only a sensor saw (radar, satellite) long
+//	                   cap 40    enough for a transfer: the partner hid its AIS
+//	dark_vessel_candidate 3 each a sensor detection no AIS vessel explains that it could
 //	                   cap 9     have been, silent then: a lead, as others may be candidates too
 //	intentional_gap   0.5 per h  dark where reception was good (GFW's AIS-disabling rules):
 //	                   cap 30    a day dark is 12 points, 60 hours reach the cap

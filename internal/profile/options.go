@@ -106,11 +106,17 @@ type Options struct {
 	// history. Counted once. Default 10.
 	NoIMO Weight
 
-	// DarkVesselLead: each satellite detection no AIS vessel explains that
+	// DarkVesselLead: each sensor detection no AIS vessel explains that
 	// the vessel could have been (silent around it, able to reach it).
 	// A lead, not proof: several vessels may be candidates for one
 	// detection. Default 3 each, cap 9.
 	DarkVesselLead Weight
+
+	// DarkEncounter: each time it lay alongside a vessel only a sensor
+	// saw (a dark radar track, dark detections in repeated passes) long
+	// enough for a transfer: the partner hid, as in a dark rendezvous.
+	// Default 20 each, cap 40.
+	DarkEncounter Weight
 
 	// Workers is how many goroutines build profiles. Default GOMAXPROCS.
 	Workers int
@@ -137,6 +143,7 @@ func (o Options) withDefaults() Options {
 	def(&o.DarkRendezvous, 25, 50)
 	def(&o.Loitering, 5, 15)
 	def(&o.DarkVesselLead, 3, 9)
+	def(&o.DarkEncounter, 20, 40)
 	def(&o.IntentionalGap, 0.5, 30)
 	def(&o.CoverageGap, 0.05, 5)
 	def(&o.SharedMMSI, 30, 30)

@@ -38,6 +38,7 @@ const (
 	CodeWatchlistContact = "watchlist_contact"
 	CodeNoIMO            = "no_imo"
 	CodeDarkVesselLead   = "dark_vessel_candidate"
+	CodeDarkEncounter    = "dark_encounter"
 )
 
 // Watchlist match strengths, strongest first.
@@ -101,6 +102,7 @@ type bucket struct {
 	dark          []int32
 	loiter        []int32
 	darkSeen      []int32 // dark_vessel detections it is a candidate for
+	darkMet       []int32 // dark_encounter events: alongside a vessel only a sensor saw
 	intentional   []int32
 	coverage      []int32
 	intentionalH  float64
@@ -121,6 +123,7 @@ func (b *bucket) reset() {
 	}
 	b.encounter, b.dark, b.loiter = b.encounter[:0], b.dark[:0], b.loiter[:0]
 	b.darkSeen = b.darkSeen[:0]
+	b.darkMet = b.darkMet[:0]
 	b.intentional, b.coverage = b.intentional[:0], b.coverage[:0]
 	b.intentionalH, b.coverageH = 0, 0
 	b.shared, b.jumps, b.badMMSI, b.badIMO = b.shared[:0], b.jumps[:0], b.badMMSI[:0], b.badIMO[:0]
@@ -174,6 +177,10 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 		case event.DarkVessel:
 			if slices.Contains(e.Candidates, mmsi) {
 				b.darkSeen = append(b.darkSeen, i)
+			}
+		case event.DarkEncounter:
+			if own {
+				b.darkMet = append(b.darkMet, i)
 			}
 		case event.Gap:
 			if own {
@@ -258,8 +265,11 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 	add(CodeEncounter, w.Encounter, float64(len(b.encounter)), b.encounter, func() string {
 		return plural(len(b.encounter), "encounter", "encounters") + " at sea with another vessel (possible ship-to-ship transfer)"
 	})
+	add(CodeDarkEncounter, w.DarkEncounter, float64(len(b.darkMet)), b.darkMet, func() string {
+		return plural(len(b.darkMet), "encounter", "encounters") + " at sea with a vessel no AIS explains, seen by radar or satellite (a transfer with a dark partner)"
+	})
 	add(CodeDarkVesselLead, w.DarkVesselLead, float64(len(b.darkSeen)), b.darkSeen, func() string {
-		return "could have been " + plural(len(b.darkSeen), "satellite detection", "satellite detections") + " no AIS vessel explains, while its AIS was silent (a lead)"
+		return "could have been " + plural(len(b.darkSeen), "sensor detection", "sensor detections") + " no AIS vessel explains, while its AIS was silent (a lead)"
 	})
 	add(CodeLoitering, w.Loitering, float64(len(b.loiter)), b.loiter, func() string {
 		return "loitered at sea " + plural(len(b.loiter), "time", "times")
