@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/picket-ais/picket/internal/event"
@@ -39,6 +40,17 @@ type Options struct {
 	Recheck time.Duration
 	// Dial, when set, opens the connection (tests). Default net.Dialer.
 	Dial func(ctx context.Context, network, address string) (net.Conn, error)
+	// Stats, when set, counts what the stream does (for metrics).
+	Stats *Stats
+}
+
+// Stats are a stream's counters, safe to read while it runs.
+type Stats struct {
+	// Sent counts the events written; Failures the connections that
+	// could not be made or broke.
+	Sent, Failures atomic.Int64
+	// Connected is 1 while the stream has a connection.
+	Connected atomic.Int64
 }
 
 func (o Options) withDefaults() Options {
@@ -57,6 +69,9 @@ func (o Options) withDefaults() Options {
 	if o.Dial == nil {
 		var d net.Dialer
 		o.Dial = d.DialContext
+	}
+	if o.Stats == nil {
+		o.Stats = &Stats{}
 	}
 	return o
 }
@@ -102,13 +117,17 @@ func Run(ctx context.Context, hub *live.Hub, rel Releasability, o Options, log *
 	for ctx.Err() == nil {
 		conn, err := o.Dial(ctx, o.Network, o.Address)
 		if err != nil {
+			o.Stats.Failures.Add(1)
 			log.Warn("cot stream: cannot connect", "address", o.Address, "err", err)
 		} else {
+			o.Stats.Connected.Store(1)
 			err = stream(ctx, hub, rel, o, conn, log)
+			o.Stats.Connected.Store(0)
 			conn.Close()
 			if ctx.Err() != nil {
 				return nil
 			}
+			o.Stats.Failures.Add(1)
 			log.Warn("cot stream: connection lost", "err", err)
 			backoff = time.Second
 		}
@@ -184,6 +203,7 @@ func stream(ctx context.Context, hub *live.Hub, rel Releasability, o Options, co
 			if _, err := conn.Write(buf); err != nil {
 				return err
 			}
+			o.Stats.Sent.Add(1)
 		}
 	}
 }

@@ -2,7 +2,10 @@ package server
 
 import (
 	"context"
+	"slices"
 	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/picket-ais/picket/internal/access"
 	"github.com/picket-ais/picket/internal/cot"
@@ -26,6 +29,34 @@ func (r cotReleasability) Marking(partner string, feeds ...uint64) string {
 		}
 	}
 	return r.s.marking(v, records).Text
+}
+
+// cotMetrics registers each stream's counters: picket_cot_events_total,
+// picket_cot_failures_total and picket_cot_connected, by stream.
+func (s *Server) cotMetrics(reg prometheus.Registerer) {
+	s.opts.CoT = slices.Clone(s.opts.CoT) // the caller's options are not written to
+	for i := range s.opts.CoT {
+		o := &s.opts.CoT[i]
+		if o.Stats == nil {
+			o.Stats = &cot.Stats{}
+		}
+		st, labels := o.Stats, prometheus.Labels{"stream": o.Name, "partner": o.Partner}
+		for _, c := range []prometheus.Collector{
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "picket_cot_events_total", Help: "Cursor on Target events sent, by stream.", ConstLabels: labels},
+				func() float64 { return float64(st.Sent.Load()) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "picket_cot_failures_total", Help: "Cursor on Target connections that failed or broke, by stream.", ConstLabels: labels},
+				func() float64 { return float64(st.Failures.Load()) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "picket_cot_connected", Help: "1 while a Cursor on Target stream has its connection.", ConstLabels: labels},
+				func() float64 { return float64(st.Connected.Load()) }),
+		} {
+			if reg == nil {
+				break
+			}
+			if err := reg.Register(c); err != nil {
+				s.log.Warn("metric not registered", "err", err)
+			}
+		}
+	}
 }
 
 // runCoT runs the configured CoT streams until ctx ends.

@@ -5,11 +5,13 @@ import (
 	"encoding/xml"
 	"io"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/picket-ais/picket/internal/access"
 	"github.com/picket-ais/picket/internal/cot"
 )
 
@@ -137,5 +139,16 @@ func TestCoTStreams(t *testing.T) {
 	check("gbr-mcast", cot.UID(sG), "REL TO NATO, OPS", 56.1, 3.2, "MMSI 232900012")
 	if len(got["aus-tak"]) != 0 {
 		t.Errorf("AUS, cleared for nothing, got %d events", len(got["aus-tak"]))
+	}
+	// The metrics count what was sent.
+	r := f.get(t, "/metrics", f.secrets[userName(opsPartner, access.Admin)])
+	for _, want := range []string{
+		`picket_cot_events_total{partner="JPN",stream="jpn-tak"} ` + strconv.Itoa(len(got["jpn-tak"])),
+		`picket_cot_events_total{partner="AUS",stream="aus-tak"} 0`,
+		`picket_cot_connected{partner="JPN",stream="jpn-tak"} 1`,
+	} {
+		if !strings.Contains(string(r.body), want) {
+			t.Errorf("metrics lack %q", want)
+		}
 	}
 }

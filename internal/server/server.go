@@ -271,6 +271,7 @@ func New(p *live.Pipeline, opts Options, logger *slog.Logger, reg prometheus.Reg
 			}
 		}
 	}
+	s.cotMetrics(reg)
 	s.limiter = access.NewLimiter(s.opts.RatePerSecond, s.opts.RateBurst)
 	s.loginLimiter = access.NewLimiter(s.opts.LoginsPerMinute/60, max(1, int(s.opts.LoginsPerMinute)))
 	// One a second per address, bursts of 20; ten a second in all
