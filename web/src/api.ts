@@ -166,9 +166,9 @@ export interface Session {
 export const OPEN: Session = { user: "", partner: "", role: "admin", clearance: [], open: true };
 
 /** What the page offers beyond the map, and the role each needs. */
-export type Feature = "networks" | "exports" | "feeds" | "metrics" | "audit";
+export type Feature = "networks" | "exports" | "rules" | "feeds" | "metrics" | "audit";
 
-const NEEDS: Record<Feature, Role> = { networks: "analyst", exports: "analyst", feeds: "admin", metrics: "admin", audit: "admin" };
+const NEEDS: Record<Feature, Role> = { networks: "analyst", exports: "analyst", rules: "analyst", feeds: "admin", metrics: "admin", audit: "admin" };
 const RANK: Record<string, number> = { viewer: 1, analyst: 2, admin: 3 };
 
 /**
@@ -184,6 +184,7 @@ export function allowed(s: Session | null, f: Feature): boolean {
 const NEEDS_TEXT: Record<Feature, string> = {
   networks: "Networks need the analyst role",
   exports: "Exports need the analyst role",
+  rules: "Making rules and acting on alerts need the analyst role",
   feeds: "Feeds need the admin role",
   metrics: "Metrics need the admin role",
   audit: "The audit log needs the admin role",
@@ -567,6 +568,8 @@ export function asFeature(p: any): VesselFeature | undefined {
 export interface StreamHandlers {
   position(f: VesselFeature): void;
   alert(e: PicketEvent): void;
+  /** An alert of one of the partner's rules: raised, or acted on. */
+  ruleAlert?(a: RuleAlert): void;
   /**
    * error: the connection dropped and the browser reconnects by itself;
    * closed: the server refused it (a 401, say) and it will not.
@@ -598,5 +601,105 @@ export function stream(b: BBox | null, types: string[], h: StreamHandlers): Even
       /* skipped as above */
     }
   });
+  es.addEventListener("rule_alert", (m) => {
+    try {
+      const a = JSON.parse((m as MessageEvent).data);
+      if (a && typeof a.id === "number") h.ruleAlert?.(a);
+    } catch {
+      /* skipped as above */
+    }
+  });
   return es;
+}
+
+// ---- the watch floor: alert rules and the inbox (docs/api.md) ----------
+
+/** An alert rule: an area, what triggers it, which vessels count. */
+export interface Rule {
+  id?: string;
+  name: string;
+  partner?: string;
+  created_by?: string;
+  created?: string;
+  area: { polygon?: [number, number][]; zone?: string };
+  triggers: { entry?: boolean; exit?: boolean; events?: string[]; dark_minutes?: number };
+  filters?: { ship_types?: string[]; flags?: string[]; watchlist?: boolean; min_speed?: number; max_speed?: number };
+  webhooks?: string[];
+}
+
+/** The partner's rules and what a rule may name. */
+export interface RulesInfo {
+  rules: Rule[];
+  zones: string[];
+  webhooks: string[];
+  ship_types: string[];
+  event_types: string[];
+}
+
+export interface RuleAction {
+  action: string;
+  user: string;
+  time: string;
+  to?: string;
+}
+
+/** An alert a rule raised, as the inbox keeps it. */
+export interface RuleAlert {
+  id: number;
+  rule_id: string;
+  rule_name: string;
+  kind: "entry" | "exit" | "event" | "dark" | string;
+  mmsi: number;
+  name?: string;
+  time: string;
+  raised: string;
+  lat: number;
+  lon: number;
+  sog?: number;
+  event_id?: string;
+  event_type?: string;
+  summary: string;
+  status: "open" | "acknowledged" | "dismissed" | string;
+  assigned_to?: string;
+  actions: RuleAction[];
+}
+
+export async function rules(signal?: AbortSignal): Promise<RulesInfo> {
+  const r = await getJSON<any>("/api/rules", signal);
+  return {
+    rules: Array.isArray(r?.rules) ? r.rules : [],
+    zones: Array.isArray(r?.zones) ? r.zones : [],
+    webhooks: Array.isArray(r?.webhooks) ? r.webhooks : [],
+    ship_types: Array.isArray(r?.ship_types) ? r.ship_types : [],
+    event_types: Array.isArray(r?.event_types) ? r.event_types : [],
+  };
+}
+
+async function send<T>(method: string, url: string, body?: unknown): Promise<T | null> {
+  const init: RequestInit = { method, headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers = { Accept: "application/json", "Content-Type": "application/json" };
+  }
+  const r = await request(url, init);
+  return r.status === 204 ? null : ((await r.json()) as T);
+}
+
+export async function addRule(rule: Rule): Promise<Rule> {
+  return (await send<Rule>("POST", "/api/rules", rule))!;
+}
+
+export async function deleteRule(id: string): Promise<void> {
+  await send("DELETE", `/api/rules/${encodeURIComponent(id)}`);
+}
+
+export async function ruleAlerts(status: string, signal?: AbortSignal): Promise<RuleAlert[]> {
+  const q = status ? `?status=${encodeURIComponent(status)}` : "";
+  const r = await getJSON<any>(`/api/alerts${q}`, signal);
+  return Array.isArray(r?.alerts) ? r.alerts : [];
+}
+
+/** Acknowledges, dismisses or assigns (to: a user of the partner) an alert. */
+export async function act(id: number, action: "acknowledge" | "dismiss" | "assign", to?: string): Promise<RuleAlert> {
+  return (await send<RuleAlert>("POST", `/api/alerts/${id}/${action}`, action === "assign" ? { user: to } : undefined))!;
 }

@@ -23,6 +23,8 @@ import { Replay, positionAt } from "./replay";
 import { Gate, takeLoginLink } from "./session";
 import { byRank, isNoise } from "./rank";
 import { formatLink, hasLink, parseLink, type Link as DeepLink } from "./links";
+import { Measure } from "./measure";
+import { Watch } from "./watch";
 
 maplibregl.setWorkerUrl(new URL("maplibre-gl-worker.mjs", import.meta.url).href);
 
@@ -48,6 +50,11 @@ export class App {
   gate!: Gate;
   /** Who is logged in; null while the login screen shows. */
   session: api.Session | null = null;
+  /** The alert rules and inbox; the measure tool. */
+  watch!: Watch;
+  measure!: Measure;
+  /** The tool that takes the map's clicks (drawing an area, measuring), if any. */
+  tool: "draw" | "measure" | null = null;
   labels!: Labels;
   replay!: Replay;
   vessels = new Map<number, VesselFeature>();
@@ -162,6 +169,8 @@ export class App {
     await new Promise<void>((ok) => this.map.once("load", () => ok()));
     addIcons(this.map);
     addLayers(this.map);
+    this.watch = new Watch(this);
+    this.measure = new Measure(this.map, $("measure"), $("measure-out"), (t) => this.own(t));
     this.setupMapEvents();
     basemap.load(this.map).catch((e) => this.notice(`Basemap not loaded: ${e.message}`));
     this.map.on("idle", () => this.countRendered());
@@ -194,6 +203,7 @@ export class App {
     this.replay.resetWindow();
     this.loadEvents();
     this.loadNetworks();
+    this.watch.load();
     this.startStream();
     this.applyLink();
     document.body.dataset.ready = "1";
@@ -289,6 +299,8 @@ export class App {
   private forget(): void {
     this.session = null;
     setCaseExport(api.allowed(this.session, "exports"));
+    this.watch?.forget();
+    this.measure?.stop();
     api.abortAll();
     clearTimeout(this.restartTimer);
     this.stopStream();
@@ -588,6 +600,7 @@ export class App {
         if (this.replay.live) this.scheduleDraw(true);
       },
       alert: (e) => this.onAlert(e),
+      ruleAlert: (a) => this.watch.onAlert(a),
       state: (s) => {
         this.setConn(s === "open");
         // EventSource does not say why it failed: a 401 looks like a
@@ -1033,10 +1046,12 @@ export class App {
   private setupMapEvents(): void {
     const m = this.map;
     m.on("click", "vessels", (e) => {
+      if (this.tool) return; // the click is a point of the tool's
       const f = e.features?.[0];
       if (f) this.select(Number(f.properties!.mmsi));
     });
     m.on("click", "events", (e) => {
+      if (this.tool) return;
       const id = e.features?.[0]?.properties?.id;
       if (id && !m.queryRenderedFeatures(e.point, { layers: ["vessels"] }).length) this.openEventById(String(id));
     });
@@ -1242,7 +1257,12 @@ export class App {
     $("close").addEventListener("click", () => this.deselect());
     document.addEventListener("keydown", (ev) => {
       if (ev.target instanceof HTMLInputElement || ev.target instanceof HTMLSelectElement) return;
-      if (ev.key === "Escape") this.deselect();
+      if (ev.key === "Escape") {
+        if (this.tool === "measure") return this.measure.stop();
+        if (this.tool) return; // the drawing's own
+        this.deselect();
+      }
+      if (ev.key === "m" || ev.key === "M") this.measure.active ? this.measure.stop() : this.measure.start();
       if (ev.key === " ") {
         ev.preventDefault();
         this.replay.togglePlay();
@@ -1308,6 +1328,13 @@ export class App {
     if (this.replay.live && this.session) this.replay.follow();
     const t = this.replay.live ? this.ref : this.cursor;
     $("clock").textContent = zclock(t);
+  }
+
+  /** A tool takes the map's clicks; another tool in use stops first. */
+  own(tool: "draw" | "measure" | null): void {
+    if (tool === "draw" && this.measure.active) this.measure.stop();
+    if (tool === "measure" && this.watch.drawing) this.watch.finishDraw();
+    this.tool = tool;
   }
 
   notice(msg: string): void {
