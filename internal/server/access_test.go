@@ -722,6 +722,7 @@ func TestAccessMatrix(t *testing.T) {
 			checkVessels(t, f, w, viewer, secrets)
 			checkProfiles(t, f, w, viewer, secrets)
 			checkTracks(t, f, w, viewer, secrets)
+			checkTimelines(t, f, w, viewer, secrets)
 			checkEvents(t, f, w, viewer, secrets)
 			checkNetworks(t, f, w, analyst, secrets)
 			checkExports(t, f, w, analyst, secrets)
@@ -1494,6 +1495,7 @@ var protectedRoutes = []struct {
 	{"/api/vessels", access.Viewer},
 	{"/api/vessels/" + mmsiPath(mOnlyJ), access.Viewer},
 	{"/api/vessels/" + mmsiPath(mOnlyJ) + "/track", access.Viewer},
+	{"/api/vessels/" + mmsiPath(mOnlyJ) + "/timeline", access.Viewer},
 	{"/api/events", access.Viewer},
 	{"/api/config", access.Viewer},
 	{"/api/me", access.Viewer},

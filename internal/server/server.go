@@ -295,6 +295,7 @@ func (s *Server) route() {
 	api("/api/vessels", access.Viewer, "read", s.vessels)
 	api("/api/vessels/{mmsi}", access.Viewer, "read", s.vessel)
 	api("/api/vessels/{mmsi}/track", access.Viewer, "read", s.track)
+	api("/api/vessels/{mmsi}/timeline", access.Viewer, "read", s.vesselTimeline)
 	api("/api/events", access.Viewer, "read", s.events)
 	api("/api/networks", access.Analyst, "read", s.networks)
 	api("/api/case", access.Analyst, "export", s.caseFile)
