@@ -703,3 +703,30 @@ export async function ruleAlerts(status: string, signal?: AbortSignal): Promise<
 export async function act(id: number, action: "acknowledge" | "dismiss" | "assign", to?: string): Promise<RuleAlert> {
   return (await send<RuleAlert>("POST", `/api/alerts/${id}/${action}`, action === "assign" ? { user: to } : undefined))!;
 }
+
+// ---- a vessel's timeline --------------------------------------------------
+
+export interface Timeline {
+  mmsi: number;
+  first: string | null;
+  last: string | null;
+  days: { day: string; fixes: number }[];
+  identity: Record<string, { value: string; first: string; last: string }[]>;
+  voyages: { from: string; to: string; from_port?: string; to_port?: string }[];
+  events: PicketEvent[];
+  truncated?: boolean;
+}
+
+export async function timeline(mmsi: number, signal?: AbortSignal): Promise<Timeline> {
+  const r = await getJSON<any>(`/api/vessels/${mmsi}/timeline`, signal);
+  return {
+    mmsi,
+    first: r?.first ?? null,
+    last: r?.last ?? null,
+    days: Array.isArray(r?.days) ? r.days : [],
+    identity: r?.identity && typeof r.identity === "object" ? r.identity : {},
+    voyages: Array.isArray(r?.voyages) ? r.voyages : [],
+    events: Array.isArray(r?.events) ? r.events : [],
+    truncated: !!r?.truncated,
+  };
+}

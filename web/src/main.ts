@@ -25,6 +25,7 @@ import { byRank, isNoise } from "./rank";
 import { formatLink, hasLink, parseLink, type Link as DeepLink } from "./links";
 import { Measure } from "./measure";
 import { Watch } from "./watch";
+import { TimelineDrawer } from "./timeline";
 
 maplibregl.setWorkerUrl(new URL("maplibre-gl-worker.mjs", import.meta.url).href);
 
@@ -53,6 +54,7 @@ export class App {
   /** The alert rules and inbox; the measure tool. */
   watch!: Watch;
   measure!: Measure;
+  timeline!: TimelineDrawer;
   /** The tool that takes the map's clicks (drawing an area, measuring), if any. */
   tool: "draw" | "measure" | null = null;
   labels!: Labels;
@@ -171,6 +173,7 @@ export class App {
     addLayers(this.map);
     this.watch = new Watch(this);
     this.measure = new Measure(this.map, $("measure"), $("measure-out"), (t) => this.own(t));
+    this.timeline = new TimelineDrawer($("timeline"));
     this.setupMapEvents();
     basemap.load(this.map).catch((e) => this.notice(`Basemap not loaded: ${e.message}`));
     this.map.on("idle", () => this.countRendered());
@@ -301,6 +304,7 @@ export class App {
     setCaseExport(api.allowed(this.session, "exports"));
     this.watch?.forget();
     this.measure?.stop();
+    this.timeline?.close();
     api.abortAll();
     clearTimeout(this.restartTimer);
     this.stopStream();
@@ -1216,6 +1220,13 @@ export class App {
         ev.preventDefault();
         const m = Number(vl.dataset.mmsi ?? vl.dataset.key);
         if (m) this.select(m);
+        return;
+      }
+      const tlb = el.closest<HTMLElement>(".tlbtn");
+      if (tlb) {
+        const m = Number(tlb.dataset.timeline);
+        const name = this.profile?.name || (this.vessels.get(m)?.properties.name as string | undefined) || `MMSI ${m}`;
+        if (m) this.timeline.open(m, name);
         return;
       }
       const evl = el.closest<HTMLElement>(".evlink");

@@ -47,7 +47,7 @@ export function render(d: PanelData): string {
 
   parts.push(`<div class="vhead">
     <div class="vtitle"><span class="swatch" style="background:${CATEGORY_COLORS[cat]}"></span>
-      <h2>${esc(name)}</h2></div>
+      <h2>${esc(name)}</h2><button class="ghost tlbtn" data-timeline="${esc(d.mmsi)}" title="Voyages, port calls, meetings, gaps and identity over all the time the store holds">Timeline</button></div>
     <div class="vsub mono">MMSI ${esc(d.mmsi)}${p?.flag ? ` · <span class="flag">${esc(p.flag)}</span>` : ""}${p?.class ? ` · Class ${esc(p.class)}` : ""}</div>
     <div class="vsub">${esc(shipTypeName(stype))}${dims(p)}</div>
     ${p && p.mmsi_valid === false ? `<div class="warn">MMSI not valid${p.mmsi_problem ? `: ${esc(p.mmsi_problem)}` : ""}</div>` : ""}
