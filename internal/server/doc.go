@@ -7,6 +7,7 @@
 //	GET /api/vessels?bbox=&max_age=              vessels now, GeoJSON
 //	GET /api/vessels/{mmsi}                      profile: identity history, risk and why, events, port calls
 //	GET /api/vessels/{mmsi}/track?from=&to=      GeoJSON LineString and the points
+//	GET /api/vessels/{mmsi}/timeline             its whole history: days heard, identity, voyages, events
 //	GET /api/events?type=&from=&to=&bbox=&mmsi=&min_confidence=&limit=&order=
 //	GET /api/networks?mmsi=                      networks of linked vessels
 //	GET /api/stream?bbox=&types=&min_interval=   SSE: event: position, event: alert, event: rule_alert
