@@ -147,6 +147,7 @@ func TestCoTParses(t *testing.T) {
 	// as it grows: a loitering's place moves with its average), for the
 	// alerts' oracle.
 	published := map[string]bool{}
+	publishedOther := map[string]bool{} // the other vessel of a pair: "mmsi summary"
 	hubAlerts := p.Hub().SubscribeBuffer(live.Filter{Alerts: true, Clearance: store.AllFeeds}, 1<<16)
 	alertsRead := make(chan struct{})
 	go func() {
@@ -154,6 +155,9 @@ func TestCoTParses(t *testing.T) {
 		for m := range hubAlerts.C {
 			if e := m.Alert; e != nil {
 				published[fmt.Sprint(e.MMSI, " ", e.Lat, " ", e.Lon, " ", e.Summary)] = true
+				if e.OtherMMSI != 0 {
+					publishedOther[fmt.Sprint(e.OtherMMSI, " ", e.Summary)] = true
+				}
 			}
 		}
 	}()
@@ -215,7 +219,7 @@ func TestCoTParses(t *testing.T) {
 	if !res.OK || len(res.Parsed) != len(all) {
 		t.Fatalf("node-cot parsed %d of %d: %v", len(res.Parsed), len(all), res.Errors[:min(3, len(res.Errors))])
 	}
-	alerts := 0
+	alerts, pairs := 0, 0
 	for i, m := range res.Parsed {
 		mmsi, err := strconv.ParseUint(strings.TrimPrefix(m.UID, "picket-"), 10, 32)
 		if err != nil || !strings.HasPrefix(m.UID, "picket-") {
@@ -239,7 +243,20 @@ func TestCoTParses(t *testing.T) {
 			// "ALERT: type (subtype): summary | MMSI n | marking"
 			text, _, _ := strings.Cut(strings.TrimPrefix(*m.Remarks, "ALERT: "), " | ")
 			_, summary, _ := strings.Cut(text, ": ")
-			if !published[fmt.Sprint(mmsi, " ", m.Lat, " ", m.Lon, " ", summary)] {
+			switch {
+			case published[fmt.Sprint(mmsi, " ", m.Lat, " ", m.Lon, " ", summary)]:
+			case publishedOther[fmt.Sprint(mmsi, " ", summary)]:
+				// The other vessel of a pair, at a position it was heard at.
+				pairs++
+				heard := false
+				st.Track(uint32(mmsi), 0, math.MaxInt64, func(p store.Position) bool {
+					heard = p.Lat == m.Lat && p.Lon == m.Lon
+					return !heard
+				})
+				if !heard {
+					t.Errorf("%s: pair alert %q at %v,%v, where the vessel was not heard", m.UID, summary, m.Lat, m.Lon)
+				}
+			default:
 				t.Errorf("%s: alert %q at %v,%v, which the hub did not publish", m.UID, summary, m.Lat, m.Lon)
 			}
 			continue
@@ -260,7 +277,7 @@ func TestCoTParses(t *testing.T) {
 			t.Errorf("%s at %s: course and speed %q %q, want %s", m.UID, m.Time, deref(m.Course), deref(m.Speed), want)
 		}
 	}
-	t.Logf("%d events parsed, %d of them alerts", len(res.Parsed), alerts)
+	t.Logf("%d events parsed, %d of them alerts (%d on a pair's other vessel)", len(res.Parsed), alerts, pairs)
 }
 
 func deref(s *string) string {

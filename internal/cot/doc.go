@@ -9,7 +9,9 @@
 //
 //   - uid "picket-<mmsi>": one contact per vessel, which TAK moves as new
 //     positions come; an alert about the vessel updates the same contact
-//     with the alert in its remarks.
+//     with the alert in its remarks, at the alert's place; an alert about
+//     two vessels (an encounter) updates the other one too, at its last
+//     position.
 //   - type: a surface contact of unknown affiliation ("a-u-S"), refined by
 //     the AIS ship type where CoT has a code for it: "a-u-S-X-M-C" cargo,
 //     "a-u-S-X-M-O" tanker, "a-u-S-X-M-P" passenger, "a-u-S-X-F" fishing,

@@ -190,32 +190,59 @@ func stream(ctx context.Context, hub *live.Hub, rel Releasability, o Options, co
 					Marking: rel.Marking(o.Partner, p.Feeds&clearance)}
 				last[p.MMSI] = c
 			case m.Alert != nil:
-				c = alertContact(m.Alert, last[m.Alert.MMSI], names, types)
-				if c.MMSI == 0 {
-					continue // no vessel (a dark vessel has no MMSI, and CoT contacts are per vessel) or no place
+				// The alert updates its vessel and, for a pair, the other
+				// one (at its own last position): both are the partner's
+				// to see, or the alert would not have come. One event a
+				// write: over UDP, one event a datagram.
+				marking := rel.Marking(o.Partner, m.Prov.Feeds&clearance, m.Prov.OtherFeeds&clearance)
+				for _, mmsi := range []uint32{m.Alert.MMSI, m.Alert.OtherMMSI} {
+					if mmsi == 0 {
+						continue // a dark vessel has no MMSI, and CoT contacts are per vessel
+					}
+					ac := alertContact(m.Alert, mmsi, last[mmsi], names, types)
+					if ac.MMSI == 0 {
+						continue // nowhere to put it
+					}
+					ac.Marking = marking
+					if err := send(conn, Append(buf[:0], ac, o.Stale), o.Stats); err != nil {
+						return err
+					}
 				}
-				c.Marking = rel.Marking(o.Partner, m.Prov.Feeds&clearance, m.Prov.OtherFeeds&clearance)
+				continue
 			default:
 				continue
 			}
-			buf = Append(buf[:0], c, o.Stale)
-			conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
-			if _, err := conn.Write(buf); err != nil {
+			if err := send(conn, Append(buf[:0], c, o.Stale), o.Stats); err != nil {
 				return err
 			}
-			o.Stats.Sent.Add(1)
 		}
 	}
 }
 
-// alertContact is the contact an alert updates: the vessel at the
-// alert's position (or its last one), with the alert in its remarks.
-func alertContact(e *event.Event, prev Contact, names map[uint32]string, types map[uint32]uint8) Contact {
-	c := Contact{MMSI: e.MMSI, Name: names[e.MMSI], ShipType: types[e.MMSI], Time: e.End, SOG: math.NaN(), COG: math.NaN()}
+// send writes one event.
+func send(conn net.Conn, b []byte, st *Stats) error {
+	conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
+	if _, err := conn.Write(b); err != nil {
+		return err
+	}
+	st.Sent.Add(1)
+	return nil
+}
+
+// alertContact is the contact an alert updates: its vessel at the
+// alert's position (or its last one), the other vessel of a pair at its
+// last position (none when the stream has not sent one), with the alert in
+// its remarks.
+func alertContact(e *event.Event, mmsi uint32, prev Contact, names map[uint32]string, types map[uint32]uint8) Contact {
+	c := Contact{MMSI: mmsi, Name: names[mmsi], ShipType: types[mmsi], Time: e.End, SOG: math.NaN(), COG: math.NaN()}
 	if prev.MMSI != 0 {
 		c.SOG, c.COG = prev.SOG, prev.COG
 	}
 	switch {
+	case mmsi != e.MMSI && prev.MMSI != 0:
+		c.Lat, c.Lon = prev.Lat, prev.Lon
+	case mmsi != e.MMSI:
+		return Contact{} // the alert's place is its vessel's: a shared IMO's other may be far off
 	case e.HasPosition():
 		c.Lat, c.Lon = e.Lat, e.Lon
 	case prev.MMSI != 0:
