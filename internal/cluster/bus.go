@@ -134,6 +134,9 @@ func (b *Bus) ensure(ctx context.Context) error {
 	for {
 		last = b.tryEnsure(ctx, lines, out, owners)
 		if last == nil {
+			last = b.leadersElected(ctx, linesStream, outStream, "KV_"+ownersBucket)
+		}
+		if last == nil {
 			return nil
 		}
 		select {
@@ -172,6 +175,25 @@ func (b *Bus) tryEnsure(ctx context.Context, cfgs ...any) error {
 			} else if err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// leadersElected reports an error until every named stream has a leader:
+// a feed that published before would see its first messages refused, and
+// publish them again after later ones.
+func (b *Bus) leadersElected(ctx context.Context, names ...string) error {
+	actx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	for _, name := range names {
+		s, err := b.js.Stream(actx, name)
+		if err != nil {
+			return err
+		}
+		info := s.CachedInfo()
+		if b.opts.Replicas > 1 && (info.Cluster == nil || info.Cluster.Leader == "") {
+			return fmt.Errorf("stream %s has no leader yet", name)
 		}
 	}
 	return nil

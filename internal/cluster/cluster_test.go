@@ -186,7 +186,7 @@ func crossPartition(e event.Event, n int) bool {
 		others = append(others, p)
 	}
 	for _, o := range others {
-		if partitionOf(o, n) != partitionOf(e.MMSI, n) {
+		if ingest.Partition(o, n) != ingest.Partition(e.MMSI, n) {
 			return true
 		}
 	}
@@ -267,8 +267,9 @@ func run(t *testing.T, tc *testCluster, want []event.Event, partitions int, dead
 	if err := tc.nodes[0].FeedsDone(); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("feed done after %v", time.Since(began))
 	fc := tc.nodes[0].FeedCounts()[0]
+	t.Logf("feed done after %v: %d lines, %d acknowledged in %d messages, %d published again, %d failed, %d unrouted",
+		time.Since(began), fc.Lines, fc.Acked, fc.AckedMessages, fc.Retried, fc.Failed, fc.Unrouted)
 	if fc.Failed != 0 || fc.Acked != fc.Published || fc.Published+fc.Unrouted != fc.Lines {
 		t.Errorf("feed: %+v: every line is published and acknowledged, or counted unrouted", fc)
 	}

@@ -35,8 +35,10 @@ type FeedCounts struct {
 	// vessel in it (bad, incomplete, a base station, ...): they are
 	// counted by reason in Tally and not sent.
 	Lines, Published, Acked, Failed, Unrouted int64
-	// AckedMessages is the messages of the lines stream acknowledged.
-	AckedMessages int64
+	// AckedMessages is the messages of the lines stream acknowledged;
+	// Retried messages were refused at first (a stream's leader lost)
+	// and published again, after those published meanwhile.
+	AckedMessages, Retried int64
 	Tally         nmea.Tally
 }
 
@@ -48,7 +50,7 @@ type feedRun struct {
 	log *slog.Logger
 
 	lines, published, acked, failed, unrouted atomic.Int64
-	ackedMsgs                                 atomic.Int64
+	ackedMsgs, retried                        atomic.Int64
 	tallyMu                                   sync.Mutex
 	tally                                     nmea.Tally
 }
@@ -81,7 +83,7 @@ func (b *Bus) runFeed(ctx context.Context, f Feed, logger *slog.Logger) (*feedRu
 
 func (fr *feedRun) counts() FeedCounts {
 	c := FeedCounts{Lines: fr.lines.Load(), Published: fr.published.Load(), Acked: fr.acked.Load(),
-		Failed: fr.failed.Load(), Unrouted: fr.unrouted.Load(), AckedMessages: fr.ackedMsgs.Load()}
+		Failed: fr.failed.Load(), Unrouted: fr.unrouted.Load(), AckedMessages: fr.ackedMsgs.Load(), Retried: fr.retried.Load()}
 	fr.tallyMu.Lock()
 	c.Tally = fr.tally
 	c.Tally.Notes = nil
@@ -164,7 +166,7 @@ func (s *lineStream) Emit(t int64) {
 		s.fr.unrouted.Add(int64(len(lines)))
 		return
 	}
-	p := partitionOf(s.scratch[0].MMSI, s.fr.n)
+	p := ingest.Partition(s.scratch[0].MMSI, s.fr.n)
 	pb := &s.batch[p]
 	pb.data = appendRecord(pb.data, t, lines)
 	pb.lines += int64(len(lines))
@@ -220,6 +222,7 @@ func (s *lineStream) settle() {
 // minute (a stream's leader lost with its node is elected again within
 // seconds); then its lines are counted failed.
 func (s *lineStream) retry(m *nats.Msg, lines int64, counted bool) {
+	s.fr.retried.Add(1)
 	if !counted {
 		s.fr.published.Add(lines)
 	}
