@@ -1,7 +1,8 @@
 // Package cot streams the live picture to TAK (ATAK, WinTAK, TAK Server)
 // as Cursor on Target: each vessel position and each alert becomes a CoT
 // event (the XML of the CoT base event schema, version 2.0) written to a
-// TCP connection (a TAK Server's streaming input, or any CoT listener) or
+// TCP connection (a TAK Server's streaming input, plain or TLS with a client
+// certificate, or any CoT listener) or
 // sent as one UDP datagram (a multicast group such as SA's 239.2.3.1:6969,
 // or a unicast listener).
 //

@@ -2,6 +2,7 @@ package cot
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -38,6 +39,10 @@ type Options struct {
 	// Recheck is how often the partner's clearance is looked up again.
 	// Default 5 s.
 	Recheck time.Duration
+	// TLS, when set, wraps a TCP connection in TLS: a TAK Server's
+	// secure streaming input (8089) wants a client certificate. Default
+	// none.
+	TLS *tls.Config
 	// Dial, when set, opens the connection (tests). Default net.Dialer.
 	Dial func(ctx context.Context, network, address string) (net.Conn, error)
 	// Stats, when set, counts what the stream does (for metrics).
@@ -69,6 +74,10 @@ func (o Options) withDefaults() Options {
 	if o.Dial == nil {
 		var d net.Dialer
 		o.Dial = d.DialContext
+		if o.TLS != nil {
+			td := &tls.Dialer{Config: o.TLS}
+			o.Dial = td.DialContext
+		}
 	}
 	if o.Stats == nil {
 		o.Stats = &Stats{}
@@ -85,6 +94,8 @@ func (o Options) Check() error {
 		return fmt.Errorf("cot: stream %s: no partner (whose clearance it has)", o.Name)
 	case o.Network != "" && o.Network != "tcp" && o.Network != "udp":
 		return fmt.Errorf("cot: stream %s: protocol %q: want tcp or udp", o.Name, o.Network)
+	case o.TLS != nil && o.Network == "udp":
+		return fmt.Errorf("cot: stream %s: TLS is for tcp, not udp", o.Name)
 	}
 	if _, _, err := net.SplitHostPort(o.Address); err != nil {
 		return fmt.Errorf("cot: stream %s: address %q: want host:port", o.Name, o.Address)

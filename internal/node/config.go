@@ -2,6 +2,8 @@ package node
 
 import (
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -99,6 +101,15 @@ type CoTConfig struct {
 	// 10 min.
 	MinInterval string `yaml:"min_interval"`
 	Stale       string `yaml:"stale"`
+	// TLS connects to a TAK Server's secure input: a client certificate
+	// and key (PEM), the CA that signed the server's, and the server's
+	// name when it is not the address's host.
+	TLS struct {
+		Cert       string `yaml:"cert"`
+		Key        string `yaml:"key"`
+		CA         string `yaml:"ca"`
+		ServerName string `yaml:"server_name"`
+	} `yaml:"tls"`
 }
 
 // options turns the config of a stream into cot.Options.
@@ -116,6 +127,31 @@ func (c CoTConfig) options() (cot.Options, error) {
 			return o, fmt.Errorf("cot stream %s: %s %q: want a duration such as 10s", c.Name, d.what, d.v)
 		}
 		*d.to = v
+	}
+	if t := c.TLS; t.Cert != "" || t.Key != "" || t.CA != "" {
+		if (t.Cert == "") != (t.Key == "") {
+			return o, fmt.Errorf("cot stream %s: tls needs both cert and key", c.Name)
+		}
+		conf := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName}
+		if t.Cert != "" {
+			cert, err := tls.LoadX509KeyPair(t.Cert, t.Key)
+			if err != nil {
+				return o, fmt.Errorf("cot stream %s: tls: %w", c.Name, err)
+			}
+			conf.Certificates = []tls.Certificate{cert}
+		}
+		if t.CA != "" {
+			pem, err := os.ReadFile(t.CA)
+			if err != nil {
+				return o, fmt.Errorf("cot stream %s: tls ca: %w", c.Name, err)
+			}
+			pool := x509.NewCertPool()
+			if !pool.AppendCertsFromPEM(pem) {
+				return o, fmt.Errorf("cot stream %s: tls ca %s: no PEM certificate in it", c.Name, t.CA)
+			}
+			conf.RootCAs = pool
+		}
+		o.TLS = conf
 	}
 	return o, o.Check()
 }
@@ -183,6 +219,10 @@ stale_after: 1h                # vessels not heard for this long leave the map
 #     address: takserver.example.org:8087
 #     # min_interval: 10s       # at most one position per vessel per interval
 #     # stale: 10m              # how long TAK keeps a contact
+#     # tls:                    # a TAK Server's secure input (8089): client certificate, its CA
+#     #   cert: picket.pem
+#     #   key: picket.key
+#     #   ca: takserver-ca.pem
 #   - name: sa-multicast
 #     partner: USA
 #     protocol: udp
@@ -277,6 +317,10 @@ func LoadConfig(path string) (*Config, error) {
 	}
 	c.Data, c.Detect, c.Zones, c.Ports = rel(c.Data), rel(c.Detect), rel(c.Zones), rel(c.Ports)
 	c.TLS.Cert, c.TLS.Key = rel(c.TLS.Cert), rel(c.TLS.Key)
+	for i := range c.CoT {
+		t := &c.CoT[i].TLS
+		t.Cert, t.Key, t.CA = rel(t.Cert), rel(t.Key), rel(t.CA)
+	}
 	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
 		return nil, configError(fmt.Errorf("%s: tls needs both cert and key", path))
 	}

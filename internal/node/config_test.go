@@ -1,7 +1,13 @@
 package node
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
+	"math/big"
 	"os"
 	"path/filepath"
 	"slices"
@@ -200,5 +206,40 @@ func TestLiveSkip(t *testing.T) {
 	}
 	if got := liveSkip(truth[:2], start); got != 23*time.Hour {
 		t.Errorf("nothing alerted after 12 h: skip %v, want 23h", got)
+	}
+}
+
+// TestConfigCoTTLS: a stream's TLS files are read at start, relative to
+// the config, and a half-given pair or a missing file is refused.
+func TestConfigCoTTLS(t *testing.T) {
+	dir := t.TempDir()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour)}
+	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	kb, _ := x509.MarshalECPrivateKey(key)
+	os.WriteFile(filepath.Join(dir, "c.pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(filepath.Join(dir, "k.pem"), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600)
+	cfg := filepath.Join(dir, "picket.yaml")
+	os.WriteFile(cfg, []byte("cot:\n  - {name: tak, partner: JPN, address: \"h:8089\", tls: {cert: c.pem, key: k.pem, ca: c.pem, server_name: takserver}}\n"), 0o600)
+	c, err := LoadConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := c.CoT[0].options()
+	if err != nil || o.TLS == nil || len(o.TLS.Certificates) != 1 || o.TLS.RootCAs == nil || o.TLS.ServerName != "takserver" {
+		t.Fatalf("%+v %v", o.TLS, err)
+	}
+	for body, says := range map[string]string{
+		"cot:\n  - {name: a, partner: J, address: \"h:1\", tls: {cert: c.pem}}\n":                            "both cert and key",
+		"cot:\n  - {name: a, partner: J, address: \"h:1\", tls: {ca: nothere.pem}}\n":                        "nothere.pem",
+		"cot:\n  - {name: a, partner: J, protocol: udp, address: \"h:1\", tls: {cert: c.pem, key: k.pem}}\n": "not udp",
+	} {
+		os.WriteFile(cfg, []byte(body), 0o600)
+		if _, err := LoadConfig(cfg); err == nil || !strings.Contains(err.Error(), says) {
+			t.Errorf("%q: %v, want an error saying %q", body, err, says)
+		}
 	}
 }

@@ -2,8 +2,15 @@ package server
 
 import (
 	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/xml"
 	"io"
+	"math/big"
 	"net"
 	"strconv"
 	"strings"
@@ -150,5 +157,99 @@ func TestCoTStreams(t *testing.T) {
 		if !strings.Contains(string(r.body), want) {
 			t.Errorf("metrics lack %q", want)
 		}
+	}
+}
+
+// testCert makes a self-signed certificate for 127.0.0.1, for both ends.
+func testCert(t *testing.T, name string) (tls.Certificate, *x509.Certificate) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: name},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := x509.ParseCertificate(der)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: c}, c
+}
+
+// TestCoTTLS: a stream to a TAK Server's secure input presents its client
+// certificate, checks the server's, and sends over TLS; a server whose
+// certificate it does not trust gets nothing.
+func TestCoTTLS(t *testing.T) {
+	serverCert, serverX := testCert(t, "takserver")
+	clientCert, clientX := testCert(t, "picket")
+	clients, servers := x509.NewCertPool(), x509.NewCertPool()
+	clients.AddCert(clientX)
+	servers.AddCert(serverX)
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{serverCert},
+		ClientCAs: clients, ClientAuth: tls.RequireAndVerifyClientCert, MinVersion: tls.VersionTLS12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	untrusted, _ := testCert(t, "impostor")
+	bad, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{untrusted}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bad.Close()
+	lines := make(chan string, 16)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		sc := bufio.NewScanner(c)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "<event") {
+				lines <- sc.Text()
+			}
+		}
+	}()
+	var badGot sync.WaitGroup
+	badBytes := 0
+	badGot.Add(1)
+	go func() {
+		defer badGot.Done()
+		c, err := bad.Accept()
+		if err != nil {
+			return
+		}
+		c.SetReadDeadline(time.Now().Add(10 * time.Second)) // a hang guard, should the handshake pass
+		b, _ := io.ReadAll(c)                               // the handshake fails: nothing
+		badBytes = len(b)
+	}()
+	conf := &tls.Config{Certificates: []tls.Certificate{clientCert}, RootCAs: servers, MinVersion: tls.VersionTLS12}
+	f := newFixture(t, Options{CoT: []cot.Options{
+		{Name: "jpn-tls", Partner: "JPN", Address: ln.Addr().String(), TLS: conf, MinInterval: time.Millisecond},
+		{Name: "jpn-impostor", Partner: "JPN", Address: bad.Addr().String(), TLS: conf, MinInterval: time.Millisecond},
+	}})
+	waitFor(t, "the stream's subscription", func() bool { return f.p.Stats().Subscribers >= 1 })
+	c, err := net.Dial("tcp", f.p.Addr("jpn-coast").String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(c, positionSentence(t, 431900021, 34.6, 129.4))
+	c.Close()
+	select {
+	case l := <-lines:
+		var m cotMsg
+		if err := xml.Unmarshal([]byte(l), &m); err != nil || m.UID != "picket-431900021" || m.Access != "REL TO JPN, OPS, USA" || m.Point.Lat != 34.6 {
+			t.Errorf("over TLS: %+v %v", m, err)
+		}
+	case <-time.After(time.Minute): // a hang guard, not a measure
+		t.Fatal("nothing came over TLS")
+	}
+	bad.Close()
+	badGot.Wait()
+	if badBytes != 0 {
+		t.Errorf("a server with an untrusted certificate read %d bytes", badBytes)
 	}
 }
