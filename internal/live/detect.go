@@ -38,6 +38,7 @@ func (p *Pipeline) detectLoop() {
 			p.process(b)
 		case <-tick.C:
 			p.releaseReordered(false)
+			p.releaseRadar(false)
 			p.flush(nil)
 			if now := p.nowMs(); now-p.heardTrimmed > heardTrimEveryMs {
 				p.heardTrimmed = now
@@ -259,6 +260,7 @@ func checkPosition(p *store.Position, maxT int64) string {
 // restart, so what is open now would be lost otherwise.
 func (p *Pipeline) finish() {
 	p.releaseReordered(true)
+	p.releaseRadar(true)
 	p.core.Close()
 	p.takeEvents()
 	p.snapMu.Lock()

@@ -73,7 +73,8 @@ type Pipeline struct {
 	pendEv    []storedEvent
 	//   - radar plots matched against the AIS picture (radar.go); nil
 	//     without a radar feed.
-	radar *radar.Live
+	radar     *radar.Live
+	radarHeld []radarPlot // plots waiting for the AIS to catch up
 
 	// The risk picture (snapshot.go): snap is read by anyone. Lock
 	// order: snapMu is never held while waiting on the detect goroutine

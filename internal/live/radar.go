@@ -27,9 +27,19 @@ import (
 const radarBatch = 64
 
 type radarPlot struct {
+	f     *feedState
 	track string
 	plot  radar.Plot
+	wall  int64 // when it came, Unix ms
 }
+
+// radarWaitMs is how long a plot waits for the AIS around it to catch up
+// with its time (radar.Live.CaughtUp) before it is matched anyway: a
+// radar's output may run ahead of the AIS of the same moment (a replay
+// at its own pace, a satellite feed's delay), and a plot matched against
+// a picture that lags would be dark. Where no AIS vessel is near, a
+// plot waits this long.
+const radarWaitMs = 2 * 60_000
 
 // radarStream reads one connection's or file's radar output.
 type radarStream struct {
@@ -57,12 +67,19 @@ func (s *radarStream) Frame(b []byte, long bool) (int64, bool, bool) {
 		s.ok = false
 		return 0, false, false
 	}
+	before := s.r.Lines[radar.OwnPosition]
 	plot, tr := s.r.Line(b)
 	if plot == nil {
 		s.ok = false
+		// A line that gives the time (ZDA, RMC) paces a replay and
+		// anchors its rebasing as a plot does, so that a radar's output
+		// replayed next to an AIS log keeps in step with it.
+		if t, ok := s.r.Clock(); ok && s.r.Lines[radar.OwnPosition] > before {
+			return t, true, true
+		}
 		return 0, false, false
 	}
-	s.cur, s.ok = radarPlot{track: tr.ID, plot: *plot}, true
+	s.cur, s.ok = radarPlot{f: s.f, track: tr.ID, plot: *plot}, true
 	return plot.Time, true, true
 }
 
@@ -90,11 +107,11 @@ func (s *radarStream) Flush() {
 	if len(s.batch) == 0 {
 		return
 	}
-	b, feed := s.batch, s.f
+	b := s.batch
 	s.batch = make([]radarPlot, 0, radarBatch)
 	s.f.reports.Add(int64(len(b)))
 	select {
-	case s.p.ctl <- func() { s.p.radarPlots(feed, b) }:
+	case s.p.ctl <- func() { s.p.radarPlots(b) }:
 	case <-s.p.detectDone:
 	}
 }
@@ -130,15 +147,50 @@ func (p *Pipeline) radarFix(r *fuse.Report, bit uint64) {
 	p.radar.Picture().Update(radar.Fix{MMSI: r.MMSI, Time: r.Time, Lat: r.Lat, Lon: r.Lon, SOG: float64(r.SOG), COG: float64(r.COG), Feeds: bit})
 }
 
-// radarPlots correlates a radar feed's plots and stores and publishes the
-// events they make. It runs on the detect goroutine.
-func (p *Pipeline) radarPlots(f *feedState, plots []radarPlot) {
+// radarPlots takes a radar feed's plots: each waits until the AIS around
+// it has caught up with its time (or radarWaitMs). It runs on the detect
+// goroutine.
+func (p *Pipeline) radarPlots(plots []radarPlot) {
 	if p.radar == nil {
 		return
 	}
-	bit := p.bits[f.idx]
+	now := p.nowMs()
 	for i := range plots {
-		for _, em := range p.radar.Plot(f.cfg.Name, plots[i].track, plots[i].plot) {
+		plots[i].wall = now
+	}
+	p.radarHeld = append(p.radarHeld, plots...)
+	p.releaseRadar(false)
+}
+
+// releaseRadar matches the held plots whose AIS has caught up, or that
+// waited long enough (all of them at the end), in the order they came.
+func (p *Pipeline) releaseRadar(all bool) {
+	if len(p.radarHeld) == 0 {
+		return
+	}
+	now := p.nowMs()
+	kept := p.radarHeld[:0]
+	for _, rp := range p.radarHeld {
+		if all || now-rp.wall >= radarWaitMs || p.radar.CaughtUp(rp.plot) {
+			p.radarPlot(rp)
+			continue
+		}
+		kept = append(kept, rp)
+	}
+	clear(p.radarHeld[len(kept):])
+	p.radarHeld = kept
+	if len(p.reports) == 0 {
+		p.sendStore(nil)
+	}
+}
+
+// radarPlot correlates one plot and stores and publishes the events it
+// makes.
+func (p *Pipeline) radarPlot(rp radarPlot) {
+	f := rp.f
+	bit := p.bits[f.idx]
+	{
+		for _, em := range p.radar.Plot(f.cfg.Name, rp.track, rp.plot) {
 			prov := store.Provenance{Feeds: bit}
 			if em.Event.MMSI != 0 {
 				// The AIS vessel's feeds, and the radar as the other input.
@@ -155,8 +207,5 @@ func (p *Pipeline) radarPlots(f *feedState, plots []radarPlot) {
 			}
 			p.hub.publishAlert(&e, prov)
 		}
-	}
-	if len(p.reports) == 0 {
-		p.sendStore(nil)
 	}
 }

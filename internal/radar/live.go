@@ -321,7 +321,7 @@ func (l *Live) darkEncounter(tr *liveTrack, mmsi uint32, ep *episode) (event.Eve
 	return e, true
 }
 
-// trim forgets tracks not reported for an hour and claims older than
+// trim forgets tracks not reported for 6 h and claims older than
 // ten minutes.
 func (l *Live) trim() {
 	if l.newest-l.trimmed < 10*60_000 {
@@ -329,7 +329,7 @@ func (l *Live) trim() {
 	}
 	l.trimmed = l.newest
 	for id, tr := range l.tracks {
-		if l.newest-tr.last.Time > 3_600_000 {
+		if l.newest-tr.last.Time > 6*3_600_000 {
 			delete(l.tracks, id)
 		}
 	}
@@ -339,6 +339,20 @@ func (l *Live) trim() {
 			delete(l.claims, k)
 		}
 	}
+}
+
+// CaughtUp reports whether the picture has heard, around p, a vessel at
+// or after p's time: the AIS there has caught up with the radar, and the
+// plot can be matched. Replayed feeds run at their own pace, and a
+// radar's output may come ahead of the AIS of the same moment.
+func (l *Live) CaughtUp(p Plot) bool {
+	caught := false
+	l.pic.Near(p.Lat, p.Lon, func(f *Fix) {
+		if f.Time >= p.Time {
+			caught = true
+		}
+	})
+	return caught
 }
 
 // Tracks is how many tracks Live holds.

@@ -345,6 +345,10 @@ func (r *Reader) Tracks() []Track {
 	return out
 }
 
+// Clock returns the latest absolute time the output has given (a line's
+// own time, RMC or ZDA), Unix ms; false before any.
+func (r *Reader) Clock() (int64, bool) { return r.lastAbs, r.lastAbs >= 0 }
+
 // Total is the number of lines read.
 func (r *Reader) Total() int64 {
 	var n int64

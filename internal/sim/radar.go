@@ -346,6 +346,12 @@ func (sc *radarScene) sweep(rng *rand.Rand, out *Radar, i int) ([]RadarTrack, []
 		}
 	}
 	first := s.start - s.start%site.UpdateMs + site.UpdateMs
+	if own != nil {
+		// The ship's GPS gives the date from the start, before the patrol
+		// begins: a replay of the output keeps in step with the feed's.
+		d := tm(first)
+		site.lines = append(site.lines, nmea.Checksummed(fmt.Sprintf("GPZDA,%s,%02d,%02d,%04d,00,00", clockOf(first), d.Day(), int(d.Month()), d.Year())))
+	}
 	for t := first; t < s.end; t += site.UpdateMs {
 		rlat, rlon := site.Lat, site.Lon
 		heading := 0.0
