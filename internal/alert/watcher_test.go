@@ -2,12 +2,14 @@ package alert
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/store"
+	"github.com/picket-ais/picket/internal/zone"
 )
 
 // TestRuleEvents: an event of a chosen type inside the area raises one
@@ -63,5 +65,47 @@ func TestRuleEvents(t *testing.T) {
 	}
 	if v := w.vessels[431000040]; v == nil || !v.listed || v.placed() || !math.IsNaN(v.sog) {
 		t.Errorf("the listed vessel: %+v", v)
+	}
+}
+
+// TestRuleZone: a rule on a zone of the node's zones file alerts a vessel
+// crossing into the zone, and a zone that leaves the file leaves the
+// rule's desk unable to start, saying which rule.
+func TestRuleZone(t *testing.T) {
+	zones, err := zone.Load(strings.NewReader(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Box zone"},
+		"geometry":{"type":"Polygon","coordinates":[[[124.0,35.0],[124.1,35.0],[124.1,35.1],[124.0,35.1],[124.0,35.0]]]}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	d, err := Open(Options{Dir: dir, Zones: zones})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Zones(); len(got) != 1 || got[0] != "Box zone" {
+		t.Fatalf("zones %v", got)
+	}
+	sub := d.Subscribe("JPN", bitJ)
+	defer sub.Close()
+	w := newWatcher(d, "JPN", bitJ)
+	if _, err := d.AddRule("JPN", "u", Rule{Name: "Zone", Area: Area{Zone: "Box zone"}, Triggers: Triggers{Entry: true}}); err != nil {
+		t.Fatal(err)
+	}
+	rs := d.rules["JPN"]
+	w.rules.Store(&rs)
+	at := func(min int, lat float64) live.Message {
+		return live.Message{Position: &live.Position{Position: store.Position{MMSI: 431000050, Time: t0.Add(time.Duration(min) * time.Minute).UnixMilli(),
+			Lat: lat, Lon: 124.05, SOG: 8, Feeds: bitJ}}}
+	}
+	w.handle(at(0, 34.95))
+	w.handle(at(40, 35.05))
+	if len(sub.C) != 1 {
+		t.Fatalf("%d alerts for a crossing into the zone", len(sub.C))
+	}
+	if a := <-sub.C; a.Kind != KindEntry || a.MMSI != 431000050 {
+		t.Errorf("alert %+v", a)
+	}
+	if _, err := Open(Options{Dir: dir}); err == nil || !strings.Contains(err.Error(), "Zone") {
+		t.Errorf("the zone gone from the file: %v", err)
 	}
 }
