@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/picket-ais/picket/internal/alert"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/live"
 )
@@ -241,5 +242,23 @@ func TestConfigCoTTLS(t *testing.T) {
 		if _, err := LoadConfig(cfg); err == nil || !strings.Contains(err.Error(), says) {
 			t.Errorf("%q: %v, want an error saying %q", body, err, says)
 		}
+	}
+}
+
+// TestDemoRule: the demo gives JPN's analyst one rule over the scenario's
+// waters, once however often the demo starts on one data directory.
+func TestDemoRule(t *testing.T) {
+	dir := t.TempDir()
+	for range 2 {
+		if err := demoRule(dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := alert.Open(alert.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs := d.Rules("JPN"); len(rs) != 1 || rs[0].CreatedBy != "jpn-analyst" || len(rs[0].Triggers.Events) != 3 {
+		t.Errorf("the demo's rules: %+v", rs)
 	}
 }

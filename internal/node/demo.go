@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/picket-ais/picket/internal/access"
+	"github.com/picket-ais/picket/internal/alert"
 	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/server"
@@ -27,7 +28,31 @@ func Demo(data string, logger *slog.Logger) (cfg *Config, dir string, logins []L
 		os.RemoveAll(dir)
 		return nil, "", nil, err
 	}
+	if err := demoRule(cfg.Data); err != nil {
+		os.RemoveAll(dir)
+		return nil, "", nil, err
+	}
 	return cfg, dir, logins, nil
+}
+
+// demoRule gives the demo's JPN analyst an alert rule over the simulated
+// scenario's waters (the Yellow Sea and around Korea), for meetings and
+// loitering, so that its inbox fills with what JPN may see as the demo
+// plays; it is added once per data directory.
+func demoRule(data string) error {
+	d, err := alert.Open(alert.Options{Dir: data})
+	if err != nil {
+		return err
+	}
+	if len(d.Rules("JPN")) > 0 {
+		return nil
+	}
+	_, err = d.AddRule("JPN", "jpn-analyst", alert.Rule{
+		Name:     "Yellow Sea meetings",
+		Area:     alert.Area{Polygon: [][2]float64{{117.5, 30}, {131, 30}, {131, 41}, {117.5, 41}}},
+		Triggers: alert.Triggers{Events: []string{string(event.Encounter), string(event.DarkRendezvous), string(event.Loitering)}},
+	})
+	return err
 }
 
 // demoConfig makes the demo: a simulated scenario generated now, its
