@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/store"
 )
@@ -87,4 +89,36 @@ func (sc scope) Newest() (int64, error) {
 		return true
 	})
 	return newest, err
+}
+
+// Positions calls fn with every position in [from, to) (Unix ms) inside
+// b that the view may see, vessel by vessel in MMSI order and each
+// vessel's in time order, until fn returns false. Only vessels whose
+// latest position the view sees is at or after from are read: a vessel
+// with a visible position in the window has one.
+func (sc scope) Positions(ctx context.Context, b store.BBox, from, to int64, fn func(store.Position) bool) error {
+	var mmsis []uint32
+	if err := sc.Latest(world, from, func(p store.Position) bool {
+		mmsis = append(mmsis, p.MMSI)
+		return true
+	}); err != nil {
+		return err
+	}
+	stop := false
+	for _, m := range mmsis {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err := sc.st.Track(m, from, to, func(p store.Position) bool {
+			if !sc.v.seesPos(p.Feeds) || !b.Contains(p.Lat, p.Lon) {
+				return true
+			}
+			stop = !fn(p)
+			return !stop
+		})
+		if err != nil || stop {
+			return err
+		}
+	}
+	return nil
 }

@@ -315,6 +315,9 @@ func (s *Server) route() {
 			return h(w, r)
 		}))
 	}
+	api("/api/layers/ports", access.Viewer, "read", s.layerPorts)
+	api("/api/layers/boundaries", access.Viewer, "read", s.layerBoundaries)
+	api("/api/layers/density", access.Viewer, "read", s.layerDensity)
 	api("/api/rules", access.Viewer, "read", s.rules)
 	change("POST /api/rules", access.Analyst, access.ActionRule, s.addRule)
 	change("DELETE /api/rules/{id}", access.Analyst, access.ActionRule, s.deleteRule)
