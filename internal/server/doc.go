@@ -14,6 +14,7 @@
 //	GET, POST /api/rules; DELETE /api/rules/{id} the partner's alert rules (package alert)
 //	GET /api/alerts?status=&limit=               the partner's alert inbox
 //	POST /api/alerts/{id}/{acknowledge,assign,dismiss}
+//	GET /api/layers/{ports,boundaries,density}    the map's context layers; density of what the view may see
 //	GET /api/export/events.{geojson,kml,csv,parquet}  the /api/events filters; parquet is GeoParquet 1.1
 //	GET /api/feeds, /api/config, /healthz, /metrics
 //
