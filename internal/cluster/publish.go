@@ -39,7 +39,7 @@ type FeedCounts struct {
 	// Retried messages were refused at first (a stream's leader lost)
 	// and published again, after those published meanwhile.
 	AckedMessages, Retried int64
-	Tally         nmea.Tally
+	Tally                  nmea.Tally
 }
 
 // feedRun is one running feed.
