@@ -66,12 +66,20 @@ func StartBus(ctx context.Context, opts Options, logger *slog.Logger) (*Bus, err
 		NoLog:     true,
 		Cluster:   server.ClusterOpts{Name: opts.ClusterName, Host: host, Port: port},
 	}
+	if opts.nodes() == 1 {
+		// No peer: JetStream runs alone (it will not run clustered
+		// without routes), and the node is a cluster of one.
+		so.Cluster = server.ClusterOpts{}
+	}
 	if opts.ClientListen != "" {
 		if so.Host, so.Port, err = hostPort(opts.ClientListen); err != nil {
 			return nil, fmt.Errorf("cluster: client_listen %q: %w", opts.ClientListen, err)
 		}
 	}
 	for _, r := range opts.Routes {
+		if so.Cluster.Name == "" {
+			break
+		}
 		addr, err := routeAddr(r)
 		if err != nil {
 			return nil, fmt.Errorf("cluster: route %q: %w", r, err)

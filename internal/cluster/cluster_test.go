@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/geo"
@@ -68,6 +70,7 @@ type testCluster struct {
 	addrs  []string
 	dirs   []string
 	opts   []NodeOptions
+	regs   []*prometheus.Registry
 }
 
 func startCluster(t *testing.T, n, partitions int, feed string, onLine func(node string, part int, seq uint64)) *testCluster {
@@ -98,6 +101,9 @@ func startCluster(t *testing.T, n, partitions int, feed string, onLine func(node
 		if i == 0 && feed != "" {
 			opts.Feeds = []Feed{{Source: source.Config{Name: "sim", Kind: "file", File: feed}}}
 		}
+		reg := prometheus.NewRegistry()
+		opts.Registerer = reg
+		tc.regs = append(tc.regs, reg)
 		tc.opts[i] = opts
 		wg.Add(1)
 		go func() {
@@ -295,6 +301,12 @@ func run(t *testing.T, tc *testCluster, want []event.Event, partitions int, dead
 			t.Fatalf("%s not caught up: %v", n.Name(), err)
 		}
 		t.Logf("%s caught up after %v", n.Name(), time.Since(began))
+		// The metrics say the same: nothing left to apply, and the feed's
+		// lines all acknowledged.
+		m := gather(t, tc.regs[i])
+		if m["picket_cluster_read_model_lag"] != 0 || (i == 0 && m["picket_cluster_feed_lines_total/acked"] != float64(fc.Lines)) {
+			t.Errorf("%s: metrics %v", n.Name(), m)
+		}
 		got := storedEvents(t, tc.stores[i])
 		missing := compare(t, n.Name(), want, got, partitions)
 		if partitions == 1 && missing != 0 {
@@ -353,8 +365,23 @@ func TestClusterOwnerKilled(t *testing.T) {
 	v := victim.Load().(string)
 	idx := int(v[1] - '1')
 	owned := tc.nodes[idx].Owned()
+	killed := time.Now()
 	tc.nodes[idx].Kill()
 	t.Logf("killed %s, owner of partitions %v, after %d lines", v, owned, counts[v].Load())
+	// How long until the survivors own every partition (a figure for
+	// docs/cluster.md, not a threshold).
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		n := 0
+		for i, nd := range tc.nodes {
+			if i != idx {
+				n += len(nd.Owned())
+			}
+		}
+		if n == partitions {
+			t.Logf("the survivors own every partition %v after the kill (lease 2 s)", time.Since(killed).Round(10*time.Millisecond))
+			break
+		}
+	}
 	run(t, tc, res.Events, partitions, map[int]bool{idx: true})
 	var after []int
 	for i, n := range tc.nodes {
@@ -383,4 +410,32 @@ func TestClusterOwnerKilled(t *testing.T) {
 	}
 	missing := compare(t, v+" restarted", res.Events, storedEvents(t, tc.stores[idx]), partitions)
 	t.Logf("%s restarted and caught up; %d pair events across partitions missing, as on the others", v, missing)
+}
+
+// gather returns a registry's picket_cluster_* values by name (and
+// outcome, for the feed's lines).
+func gather(t *testing.T, reg *prometheus.Registry) map[string]float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			name := mf.GetName()
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "outcome" {
+					name += "/" + l.GetValue()
+				}
+			}
+			switch {
+			case m.Gauge != nil:
+				out[name] = m.GetGauge().GetValue()
+			case m.Counter != nil:
+				out[name] = m.GetCounter().GetValue()
+			}
+		}
+	}
+	return out
 }

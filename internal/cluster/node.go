@@ -13,6 +13,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/picket-ais/picket/internal/ingest"
 	"github.com/picket-ais/picket/internal/store"
@@ -36,6 +37,9 @@ type NodeOptions struct {
 	// StoreDir/../cluster-applied.
 	AppliedFile string
 	Logger      *slog.Logger
+	// Registerer, when set, gets the node's metrics
+	// (picket_cluster_*).
+	Registerer prometheus.Registerer
 
 	onLine func(part int, seq uint64) // tests: a worker processed a line
 }
@@ -115,6 +119,7 @@ func Start(ctx context.Context, opts NodeOptions) (*Node, error) {
 			}
 		}
 	})
+	n.register(opts.Registerer)
 	n.goroutine(func() { n.leaseLoop(rctx) })
 	for i, run := range runs {
 		n.feedsWG.Add(1)

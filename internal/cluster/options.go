@@ -21,8 +21,8 @@ type Options struct {
 	Listen string
 	// Routes are the peers' listen addresses (host:port, or
 	// nats-route://host:port). The node's own address may be among them
-	// (every node can be given the same list). Default none: the first
-	// node of a cluster, which the others route to.
+	// (every node can be given the same list). Default none: the node
+	// is a cluster of one, with JetStream alone (no peer can join it).
 	Routes []string
 	// ClientListen, when set, is a NATS client address (host:port) for
 	// tools such as the nats CLI. Default: a free port of 127.0.0.1 (the

@@ -226,7 +226,7 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 		cn, err = cluster.Start(sctx, cluster.NodeOptions{Cluster: copts, Feeds: cfeeds,
 			Core:  ingest.Options{Detect: dopts, Places: places},
 			Store: st, FeedBits: feedBits, AppliedFile: filepath.Join(cfg.Data, "cluster-applied"),
-			Logger: logger.With("component", "cluster")})
+			Logger: logger.With("component", "cluster"), Registerer: reg})
 		cancel()
 		if err != nil {
 			p.Close()
