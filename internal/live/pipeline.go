@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -102,6 +103,20 @@ func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Regi
 	}
 	if logger == nil {
 		logger = discard
+	}
+	if o.Places.FeedName == nil {
+		// Evidence names the feed a fix came from as the config does; a
+		// fix's Feed is the feed's index in o.Feeds.
+		names := make([]string, len(o.Feeds))
+		for i, f := range o.Feeds {
+			names[i] = f.Name
+		}
+		o.Places.FeedName = func(i uint16) string {
+			if int(i) < len(names) {
+				return names[i]
+			}
+			return strconv.Itoa(int(i))
+		}
 	}
 	p := &Pipeline{
 		opts:       o,
