@@ -400,6 +400,7 @@ func TestClusterOwnerKilled(t *testing.T) {
 	defer cancel()
 	opts := tc.opts[idx]
 	opts.Feeds = nil
+	opts.Registerer = prometheus.NewRegistry() // a new process's
 	back, err := Start(ctx, opts)
 	if err != nil {
 		t.Fatalf("restarting %s: %v", v, err)
