@@ -43,6 +43,10 @@ export interface PicketEvent {
   zone?: string;
   entry?: { list: string; id?: string; name?: string; imo?: number; mmsi?: number; program?: string[]; by: string };
   segment?: string;
+  /** dark_vessel, dark_encounter: what saw it (radar, sar, viirs), the image or radar track, and the vessels in an AIS gap that could be a dark one. */
+  sensor?: string;
+  scene?: string;
+  candidates?: number[];
   details?: Record<string, number>;
 }
 

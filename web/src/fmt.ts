@@ -168,6 +168,8 @@ export const EVENT_COLORS: Record<string, string> = {
   port_visit: "#4fc3f7",
   zone_visit: "#2ec4b6",
   watchlist: "#ff1f4b",
+  dark_vessel: "#b388ff",
+  dark_encounter: "#ff6e40",
 };
 
 export const EVENT_LABELS: Record<string, string> = {
@@ -180,14 +182,19 @@ export const EVENT_LABELS: Record<string, string> = {
   port_visit: "Port visit",
   zone_visit: "Zone visit",
   watchlist: "Watchlist",
+  dark_vessel: "Dark vessel",
+  dark_encounter: "Dark encounter",
 };
+
+const SENSOR_LABELS: Record<string, string> = { radar: "radar", sar: "satellite radar", viirs: "night lights" };
 
 export const EVENT_TYPES = Object.keys(EVENT_LABELS);
 
-export function eventLabel(e: { type: string; subtype?: string; intentional?: boolean }): string {
+export function eventLabel(e: { type: string; subtype?: string; intentional?: boolean; sensor?: string }): string {
   let s = EVENT_LABELS[e.type] ?? e.type;
   if (e.subtype) s += ` · ${e.subtype.replace(/_/g, " ")}`;
   if (e.type === "gap" && e.intentional) s += " · likely intentional";
+  if (e.sensor) s += ` · ${SENSOR_LABELS[e.sensor] ?? e.sensor}`;
   return s;
 }
 

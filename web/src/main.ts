@@ -750,7 +750,8 @@ export class App {
     const t0 = ms(e.start);
     const t1 = ms(e.end);
     if (!this.replay.live) this.replay.seek(t0);
-    await this.select(e.mmsi, { from: t0 - 6 * HOUR, to: t1 + 6 * HOUR, other: e.other_mmsi, keepEvent: true });
+    // A dark vessel has no MMSI: nothing to select, its place is the event.
+    if (e.mmsi) await this.select(e.mmsi, { from: t0 - 6 * HOUR, to: t1 + 6 * HOUR, other: e.other_mmsi, keepEvent: true });
   }
 
   async openEventById(id: string): Promise<void> {

@@ -201,7 +201,11 @@ export function eventRow(e: PicketEvent, ref: number, selected: boolean, self?: 
 
 function details(e: PicketEvent): string {
   const rows: string[] = [];
-  rows.push(`<dt>Vessel</dt><dd><a href="#" class="vlink mono" data-mmsi="${e.mmsi}">${e.mmsi}</a>${e.other_mmsi ? ` ↔ <a href="#" class="vlink mono" data-mmsi="${e.other_mmsi}">${e.other_mmsi}</a>` : ""}</dd>`);
+  if (e.mmsi) rows.push(`<dt>Vessel</dt><dd><a href="#" class="vlink mono" data-mmsi="${e.mmsi}">${e.mmsi}</a>${e.other_mmsi ? ` ↔ <a href="#" class="vlink mono" data-mmsi="${e.other_mmsi}">${e.other_mmsi}</a>` : ""}</dd>`);
+  else rows.push(`<dt>Vessel</dt><dd class="muted">no AIS: seen by a sensor only</dd>`);
+  if (e.sensor) rows.push(`<dt>Sensor</dt><dd>${esc(e.sensor)}${e.scene ? ` <span class="mono muted">${esc(e.scene)}</span>` : ""}</dd>`);
+  if (e.candidates?.length)
+    rows.push(`<dt>Could be</dt><dd>${e.candidates.map((m) => `<a href="#" class="vlink mono" data-mmsi="${m}">${m}</a>`).join(" ")}</dd>`);
   rows.push(`<dt>When</dt><dd>${esc(zdt(ms(e.start)))} → ${esc(zdt(ms(e.end)))}</dd>`);
   rows.push(`<dt>Where</dt><dd class="mono">${latlon(e.lat, e.lon)}</dd>`);
   if (e.end_lat !== undefined && e.end_lon !== undefined) rows.push(`<dt>Reappeared</dt><dd class="mono">${latlon(e.end_lat, e.end_lon)}</dd>`);
