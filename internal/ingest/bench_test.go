@@ -16,8 +16,11 @@ import (
 // ocean, a third of them slow, each reporting every 10 s (Class A under
 // way), in time order, with the coastline for the detectors' distance to
 // shore. Decoding is not in it (BenchmarkCore in internal/pipeline).
-// Reported: ns/report, and the live heap per vessel after the run. The
-// cost per report should not grow with the fleet; see docs/benchmarks.md.
+// Reported: ns/report (wall), cpu-ns/report (the process's CPU time, every
+// goroutine, two GCs per run included), the live heap per vessel after
+// the run, and the process's peak RSS so far (whole process, reports
+// included: run one fleet size alone for its own). The cost per report
+// should not grow with the fleet; see docs/benchmarks.md.
 // workers=1 is the live runner's core (open episodes, events taken after
 // every report); workers=N a batch run's on N shards (Options.Workers,
 // events taken at the end), N being GOMAXPROCS, and workers=1batch the
@@ -64,6 +67,7 @@ func benchFleet(b *testing.B, shore *geo.Shore, vessels int, name string, worker
 		}
 		b.ReportAllocs()
 		var heap float64
+		cpu0, _ := usage()
 		for b.Loop() {
 			runtime.GC()
 			var before runtime.MemStats
@@ -84,7 +88,10 @@ func benchFleet(b *testing.B, shore *geo.Shore, vessels int, name string, worker
 			heap = float64(after.HeapAlloc-before.HeapAlloc) / float64(vessels)
 			runtime.KeepAlive(c)
 		}
+		cpu1, peak := usage()
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(reports)), "ns/report")
+		b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/float64(b.N)/float64(len(reports)), "cpu-ns/report")
 		b.ReportMetric(heap, "B/vessel")
+		b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
 	})
 }
