@@ -1,6 +1,9 @@
 package ingest
 
 import (
+	"context"
+	"runtime/pprof"
+	"strconv"
 	"sync"
 
 	"github.com/picket-ais/picket/internal/detect"
@@ -75,6 +78,8 @@ func (w *workers) send() {
 }
 
 func (w *workers) shard(s *shard, i int, in chan *round) {
+	// A CPU profile tells the goroutines' shares apart by this label.
+	pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("core", "shard "+strconv.Itoa(i))))
 	for r := range in {
 		rs := r.in[i]
 		out := r.out[i]
@@ -92,6 +97,7 @@ func (w *workers) shard(s *shard, i int, in chan *round) {
 
 func (w *workers) pair() {
 	defer close(w.done)
+	pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("core", "pairs")))
 	next := make([]int, len(w.shardIn))
 	for r := range w.pairIn {
 		r.wg.Wait()
