@@ -175,6 +175,7 @@ func (d *Desk) reconcile(hub *live.Hub, clearance func(string) uint64) {
 			w := newWatcher(d, p, c)
 			rs := slices.Clone(d.rules[p])
 			w.rules.Store(&rs)
+			w.sub = hub.SubscribeBuffer(live.Filter{Positions: true, Alerts: true, Clearance: w.clearance}, d.opts.Buffer)
 			d.watchers[p] = w
 			start = append(start, w)
 		}
@@ -185,7 +186,6 @@ func (d *Desk) reconcile(hub *live.Hub, clearance func(string) uint64) {
 		<-w.done
 	}
 	for _, w := range start {
-		w.sub = hub.SubscribeBuffer(live.Filter{Positions: true, Alerts: true, Clearance: w.clearance}, d.opts.Buffer)
 		go w.run()
 	}
 }
