@@ -24,11 +24,6 @@ type givenProv struct {
 	end  int64
 }
 
-type storedEvent struct {
-	ev   event.Event
-	prov store.Provenance
-}
-
 // takeEvents picks up the events the detectors emitted since last time.
 func (p *Pipeline) takeEvents() {
 	for _, em := range p.core.TakeEvents() {
@@ -66,7 +61,7 @@ func (p *Pipeline) newEvent(em detect.Emission) {
 			"id", e.ID, "type", e.Type, "mmsi", e.MMSI, "start", e.Start)
 	}
 	p.given[e.ID] = givenProv{prov: prov, end: e.End.UnixMilli()}
-	p.pendEv = append(p.pendEv, storedEvent{ev: e, prov: prov})
+	p.pendEv = append(p.pendEv, store.EventWithProvenance{Event: e, Prov: prov})
 	if em.First {
 		p.nEvents.Add(1)
 		p.m.events.WithLabelValues(string(e.Type)).Inc()

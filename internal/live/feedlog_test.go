@@ -121,7 +121,7 @@ func TestEventProvenance(t *testing.T) {
 	} {
 		e := event.Event{ID: c.name, Type: event.Encounter, MMSI: 1, OtherMMSI: c.other, Start: time.UnixMilli(c.start), End: time.UnixMilli(c.end)}
 		p.newEvent(detect.Emission{Event: e, First: true})
-		got := p.pendEv[len(p.pendEv)-1].prov
+		got := p.pendEv[len(p.pendEv)-1].Prov
 		if got != c.want {
 			t.Errorf("%s: provenance %+v, want %+v", c.name, got, c.want)
 		}
@@ -131,7 +131,7 @@ func TestEventProvenance(t *testing.T) {
 	e := event.Event{ID: "flag", Type: event.IdentityChange, Field: event.FieldFlag, MMSI: 1, Details: map[string]float64{"previous_mmsi": 2},
 		Start: time.UnixMilli(t0 + 18*h), End: time.UnixMilli(t0 + 18*h)}
 	p.newEvent(detect.Emission{Event: e, First: true})
-	if got, want := p.pendEv[len(p.pendEv)-1].prov, (store.Provenance{Feeds: 1, OtherFeeds: 4}); got != want {
+	if got, want := p.pendEv[len(p.pendEv)-1].Prov, (store.Provenance{Feeds: 1, OtherFeeds: 4}); got != want {
 		t.Errorf("flag change: provenance %+v, want %+v", got, want)
 	}
 	// Vessel 1's static reports (its name) were heard by feed 2 only: an
@@ -144,7 +144,7 @@ func TestEventProvenance(t *testing.T) {
 		{ID: "forgotten", Type: event.Watchlist, MMSI: 1, Start: time.UnixMilli(t0 + 20*h), End: time.UnixMilli(t0 + 21*h)},
 	} {
 		p.newEvent(detect.Emission{Event: e, First: true})
-		if got, want := p.pendEv[len(p.pendEv)-1].prov, (store.Provenance{Feeds: 2}); got != want {
+		if got, want := p.pendEv[len(p.pendEv)-1].Prov, (store.Provenance{Feeds: 2}); got != want {
 			t.Errorf("%s: provenance %+v, want %+v", e.ID, got, want)
 		}
 	}

@@ -27,11 +27,6 @@ type shownIdentity struct {
 	shipTypeFeeds uint64
 }
 
-type identity struct {
-	mmsi uint32
-	rec  store.IdentityRecord
-}
-
 // livePosition is pos as the live stream shows it, with the name and
 // ship type the vessel said last; prior is the feeds that had heard the
 // same transmission already.

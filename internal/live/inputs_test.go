@@ -153,7 +153,7 @@ func TestProvenanceNeverWidens(t *testing.T) {
 	emit := func(e event.Event) store.Provenance {
 		t.Helper()
 		p.newEvent(detect.Emission{Event: e})
-		return p.pendEv[len(p.pendEv)-1].prov
+		return p.pendEv[len(p.pendEv)-1].Prov
 	}
 	loiter := event.Event{ID: "loiter", Type: event.Loitering, MMSI: v, Start: old, End: old.Add(2 * time.Hour)}
 	if got := emit(loiter); got != (store.Provenance{Feeds: 1}) {
@@ -206,7 +206,7 @@ func TestFeedLogKeepsEachFeedsOwnTime(t *testing.T) {
 	p.heard.trim(p.forgettable)
 	p.said.trim(p.forgettable)
 	p.newEvent(detect.Emission{Event: event.Event{ID: "imo", Type: event.Spoofing, Subtype: event.InvalidIdentity, MMSI: v, Start: then, End: then}})
-	if got := p.pendEv[len(p.pendEv)-1].prov; got != (store.Provenance{Feeds: 1}) {
+	if got := p.pendEv[len(p.pendEv)-1].Prov; got != (store.Provenance{Feeds: 1}) {
 		t.Errorf("the archive's vessel's event: provenance %+v, want the archive's feed", got)
 	}
 	if f := p.heard.feeds(v, 0, then.UnixMilli()); f != 0 {
@@ -248,7 +248,7 @@ func TestSilenceEventTakesItsEvidenceFeeds(t *testing.T) {
 			{Time: before.Add(time.Hour), MMSI: w, Role: event.LastBefore}, {Time: after.Add(-time.Hour), MMSI: w, Role: event.FirstAfter},
 		}}
 	p.newEvent(detect.Emission{Event: ev})
-	if got := p.pendEv[len(p.pendEv)-1].prov; got != (store.Provenance{Feeds: 1, OtherFeeds: 2}) {
+	if got := p.pendEv[len(p.pendEv)-1].Prov; got != (store.Provenance{Feeds: 1, OtherFeeds: 2}) {
 		t.Errorf("provenance %+v, want kor's for one vessel and jpn's for the other", got)
 	}
 }

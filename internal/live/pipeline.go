@@ -71,7 +71,7 @@ type Pipeline struct {
 	//   - what waits for the store goroutine (storewriter.go).
 	pendPos   []store.Position
 	pendFeeds []store.Position // feeds added to positions written before
-	pendEv    []storedEvent
+	pendEv    []store.EventWithProvenance
 	//   - radar plots matched against the AIS picture (radar.go); nil
 	//     without a radar feed.
 	radar     *radar.Live

@@ -200,7 +200,7 @@ func (p *Pipeline) radarPlot(rp radarPlot) {
 			if math.IsNaN(e.Lat) || math.IsNaN(e.Lon) {
 				continue
 			}
-			p.pendEv = append(p.pendEv, storedEvent{ev: e, prov: prov})
+			p.pendEv = append(p.pendEv, store.EventWithProvenance{Event: e, Prov: prov})
 			if em.First {
 				p.nEvents.Add(1)
 				p.m.events.WithLabelValues(string(e.Type)).Inc()

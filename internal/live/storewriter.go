@@ -11,8 +11,8 @@ import (
 type storeBatch struct {
 	pos    []store.Position
 	feeds  []store.Position // feeds added to positions written before (store.AddFeeds)
-	idents []identity
-	events []storedEvent
+	idents []store.Identity
+	events []store.EventWithProvenance
 	done   chan struct{} // closed once written (Flush)
 }
 
@@ -46,9 +46,9 @@ func (p *Pipeline) sendStore(done chan struct{}) {
 		b.feeds, p.pendFeeds = p.pendFeeds, nil
 	}
 	if len(p.idents) > 0 {
-		b.idents = make([]identity, 0, len(p.idents))
+		b.idents = make([]store.Identity, 0, len(p.idents))
 		for k, rec := range p.idents {
-			b.idents = append(b.idents, identity{mmsi: k.mmsi, rec: rec})
+			b.idents = append(b.idents, store.Identity{MMSI: k.mmsi, Record: rec})
 		}
 		clear(p.idents)
 	}
@@ -78,16 +78,8 @@ func (p *Pipeline) storeLoop() {
 				p.m.provLate.Add(float64(late))
 			}
 		}
-		for _, id := range b.idents {
-			if err := p.st.PutIdentity(id.mmsi, id.rec); err != nil {
-				p.storeErr("identity", err)
-			}
-		}
-		for _, e := range b.events {
-			if err := p.st.PutEvent(e.ev, e.prov); err != nil {
-				p.storeErr("event", err)
-			}
-		}
+		p.putIdentities(b.idents)
+		p.putEvents(b.events)
 		if b.done != nil {
 			close(b.done)
 		}
@@ -116,6 +108,39 @@ func (p *Pipeline) appendPositions(ps []store.Position) {
 		}
 		p.storeErr("append", err)
 		return
+	}
+}
+
+// putIdentities writes a batch's identity records with one write to the
+// log; if the store refuses the batch (a record it cannot take), each
+// record is written on its own, so that one bad record costs only itself.
+func (p *Pipeline) putIdentities(ids []store.Identity) {
+	if err := p.st.PutIdentities(ids); err == nil || !errors.Is(err, store.ErrInvalid) {
+		if err != nil {
+			p.storeErr("identity", err)
+		}
+		return
+	}
+	for _, id := range ids {
+		if err := p.st.PutIdentity(id.MMSI, id.Record); err != nil {
+			p.storeErr("identity", err)
+		}
+	}
+}
+
+// putEvents writes a batch's events with one write to the log, or each
+// on its own if the store refuses the batch (as putIdentities).
+func (p *Pipeline) putEvents(evs []store.EventWithProvenance) {
+	if err := p.st.PutEvents(evs); err == nil || !errors.Is(err, store.ErrInvalid) {
+		if err != nil {
+			p.storeErr("event", err)
+		}
+		return
+	}
+	for _, e := range evs {
+		if err := p.st.PutEvent(e.Event, e.Prov); err != nil {
+			p.storeErr("event", err)
+		}
 	}
 }
 

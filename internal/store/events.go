@@ -50,29 +50,82 @@ const maxEventJSON = 1 << 20
 // replaces the earlier one: a detector may re-emit an event as it grows.
 // e.ID must be set (event.SetID) and e.Start must not be zero.
 func (s *Store) PutEvent(e event.Event, prov Provenance) error {
+	se, err := newStoredEvent(&e, prov)
+	if err != nil {
+		return err
+	}
+	return s.write(func(w *wal) []byte {
+		return appendEventRecord(w.begin(recEventProv), se)
+	}, func() { s.applyEvent(se) })
+}
+
+// EventWithProvenance is an event and its provenance, for PutEvents.
+type EventWithProvenance struct {
+	Event event.Event
+	Prov  Provenance
+}
+
+// PutEvents is PutEvent for many events, in order (a later one replaces
+// an earlier one with the same ID), written to the log with one
+// write(2). It checks every event first and stores none if one is
+// invalid (the error names it). Each event is whole in the log on its
+// own: a crash of the machine in the middle of the write may keep the
+// first events of the batch without the others.
+func (s *Store) PutEvents(evs []EventWithProvenance) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	ses := make([]*storedEvent, len(evs))
+	for i := range evs {
+		se, err := newStoredEvent(&evs[i].Event, evs[i].Prov)
+		if err != nil {
+			return fmt.Errorf("event %d of %d: %w", i, len(evs), err)
+		}
+		ses[i] = se
+	}
+	return s.write(func(w *wal) []byte {
+		b := w.begin(recEventProv)
+		for i, se := range ses {
+			if i > 0 {
+				b = w.next(b, recEventProv)
+			}
+			b = appendEventRecord(b, se)
+		}
+		return b
+	}, func() {
+		for _, se := range ses {
+			s.applyEvent(se)
+		}
+	})
+}
+
+// newStoredEvent checks e and encodes it as kept.
+func newStoredEvent(e *event.Event, prov Provenance) (*storedEvent, error) {
 	if e.ID == "" {
-		return fmt.Errorf("%w: event has no id", ErrInvalid)
+		return nil, fmt.Errorf("%w: event has no id", ErrInvalid)
 	}
 	if e.Start.IsZero() || e.MMSI > maxMMSI || e.OtherMMSI > maxMMSI {
-		return fmt.Errorf("%w: event %s: zero start or bad mmsi", ErrInvalid, e.ID)
+		return nil, fmt.Errorf("%w: event %s: zero start or bad mmsi", ErrInvalid, e.ID)
 	}
-	js, err := json.Marshal(&e)
+	js, err := json.Marshal(e)
 	if err != nil {
-		return fmt.Errorf("%w: event %s: %v", ErrInvalid, e.ID, err)
+		return nil, fmt.Errorf("%w: event %s: %v", ErrInvalid, e.ID, err)
 	}
 	if len(js) > maxEventJSON {
-		return fmt.Errorf("%w: event %s: %d bytes of JSON", ErrInvalid, e.ID, len(js))
+		return nil, fmt.Errorf("%w: event %s: %d bytes of JSON", ErrInvalid, e.ID, len(js))
 	}
 	se := &storedEvent{id: e.ID, start: e.Start.UnixMilli(), end: e.End.UnixMilli(), mmsi: e.MMSI, other: e.OtherMMSI, prov: prov, json: js}
 	if se.end < se.start {
 		se.end = se.start
 	}
-	return s.write(func(w *wal) []byte {
-		b := w.begin(recEventProv)
-		b = binary.LittleEndian.AppendUint64(b, prov.Feeds)
-		b = binary.LittleEndian.AppendUint64(b, prov.OtherFeeds)
-		return append(b, js...)
-	}, func() { s.applyEvent(se) })
+	return se, nil
+}
+
+// appendEventRecord appends the payload of a recEventProv record.
+func appendEventRecord(b []byte, se *storedEvent) []byte {
+	b = binary.LittleEndian.AppendUint64(b, se.prov.Feeds)
+	b = binary.LittleEndian.AppendUint64(b, se.prov.OtherFeeds)
+	return append(b, se.json...)
 }
 
 // applyEvent puts se in memory; s.mu is held.

@@ -39,6 +39,53 @@ const (
 // cleared for some feeds only sees when those heard it. A vessel keeps at most 256
 // records; past that the one heard longest ago goes.
 func (s *Store) PutIdentity(mmsi uint32, rec IdentityRecord) error {
+	if err := checkIdentity(mmsi, &rec); err != nil {
+		return err
+	}
+	return s.write(func(w *wal) []byte {
+		return appendIdentity(w.begin(recIdentity), mmsi, &rec)
+	}, func() { s.applyIdentity(mmsi, rec) })
+}
+
+// Identity is one identity record of a vessel, for PutIdentities.
+type Identity struct {
+	MMSI   uint32
+	Record IdentityRecord
+}
+
+// PutIdentities is PutIdentity for many records, written to the log
+// with one write(2): a writer with a batch of records pays one system
+// call, not one each. It checks every record first and stores none if
+// one is invalid (the error names it). Each record is whole in the log
+// on its own: a crash of the machine in the middle of the write may keep
+// the first records of the batch without the others.
+func (s *Store) PutIdentities(ids []Identity) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	for i := range ids {
+		if err := checkIdentity(ids[i].MMSI, &ids[i].Record); err != nil {
+			return fmt.Errorf("record %d of %d: %w", i, len(ids), err)
+		}
+	}
+	return s.write(func(w *wal) []byte {
+		b := w.begin(recIdentity)
+		for i := range ids {
+			if i > 0 {
+				b = w.next(b, recIdentity)
+			}
+			b = appendIdentity(b, ids[i].MMSI, &ids[i].Record)
+		}
+		return b
+	}, func() {
+		for i := range ids {
+			s.applyIdentity(ids[i].MMSI, ids[i].Record)
+		}
+	})
+}
+
+// checkIdentity returns why rec cannot be stored, or nil.
+func checkIdentity(mmsi uint32, rec *IdentityRecord) error {
 	switch {
 	case mmsi > maxMMSI:
 		return fmt.Errorf("%w: identity: mmsi %d has more than nine digits", ErrInvalid, mmsi)
@@ -49,9 +96,7 @@ func (s *Store) PutIdentity(mmsi uint32, rec IdentityRecord) error {
 	case rec.First <= 0 || rec.Last < rec.First:
 		return fmt.Errorf("%w: identity of mmsi %d: need 0 < First <= Last", ErrInvalid, mmsi)
 	}
-	return s.write(func(w *wal) []byte {
-		return appendIdentity(w.begin(recIdentity), mmsi, &rec)
-	}, func() { s.applyIdentity(mmsi, rec) })
+	return nil
 }
 
 func appendIdentity(b []byte, mmsi uint32, r *IdentityRecord) []byte {

@@ -54,7 +54,8 @@ type wal struct {
 	synced uint64     // bytes known durable
 	err    error      // first failed write or sync; sticky
 
-	buf []byte // record being built; owned by the writer
+	buf    []byte // records being built; owned by the writer
+	starts []int  // where each record of buf begins
 }
 
 func walName(seq uint64) string { return fmt.Sprintf("wal-%020d.log", seq) }
@@ -72,20 +73,38 @@ func openWAL(dir string, seq uint64) (*wal, error) {
 
 // begin starts a record of type t in w.buf.
 func (w *wal) begin(t byte) []byte {
+	w.starts = append(w.starts[:0], 0)
 	w.buf = append(w.buf[:0], 0, 0, 0, 0, 0, 0, 0, 0, t)
 	return w.buf
 }
 
-// write frames the record in b (begun with begin) and writes it. It
-// returns the log's offset after the record, for sync.
+// next starts another record of type t after those in b (begun with
+// begin): records written together go out in one write(2), each framed
+// on its own, so that recovery reads them as if written one by one (a
+// torn write keeps the whole records before the tear).
+func (w *wal) next(b []byte, t byte) []byte {
+	w.starts = append(w.starts, len(b))
+	return append(b, 0, 0, 0, 0, 0, 0, 0, 0, t)
+}
+
+// write frames the records in b (begun with begin, and next) and writes
+// them with one write(2). It returns the log's offset after them, for
+// sync.
 func (w *wal) write(b []byte) (uint64, error) {
 	w.buf = b
-	n := len(b) - walHeader
-	if n > maxRecord {
-		return 0, fmt.Errorf("%w: record of %d bytes", ErrInvalid, n)
+	for i, start := range w.starts {
+		end := len(b)
+		if i+1 < len(w.starts) {
+			end = w.starts[i+1]
+		}
+		r := b[start:end]
+		n := len(r) - walHeader
+		if n > maxRecord {
+			return 0, fmt.Errorf("%w: record of %d bytes", ErrInvalid, n)
+		}
+		binary.LittleEndian.PutUint32(r[0:], uint32(n))
+		binary.LittleEndian.PutUint32(r[4:], crc32.Checksum(r[walHeader:], castagnoli))
 	}
-	binary.LittleEndian.PutUint32(b[0:], uint32(n))
-	binary.LittleEndian.PutUint32(b[4:], crc32.Checksum(b[walHeader:], castagnoli))
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.err != nil {
