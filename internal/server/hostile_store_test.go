@@ -44,6 +44,9 @@ func TestHealthStoreDamage(t *testing.T) {
 		}
 	}
 	put(kept, 9*time.Minute)
+	if err := st.WaitSeal(); err != nil {
+		t.Fatal(err)
+	}
 	segs, _ := filepath.Glob(filepath.Join(dir, "seg-*.pks"))
 	if len(segs) == 0 {
 		t.Fatal("no segment sealed")
@@ -112,6 +115,9 @@ func TestHostileTrackReadsNothingHidden(t *testing.T) {
 	// Later data seals the hidden vessel's hour into a segment of its own.
 	ps = append(ps, store.Position{MMSI: other, Time: f.t0.Add(3 * time.Hour).UnixMilli(), Lat: 34, Lon: 135, Heading: -1, Feeds: fJ})
 	if err := f.st.Append(ps); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.WaitSeal(); err != nil {
 		t.Fatal(err)
 	}
 	segs, _ := filepath.Glob(filepath.Join(f.dir, "store", "seg-*.pks"))

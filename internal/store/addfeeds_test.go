@@ -95,6 +95,7 @@ func TestAddFeeds(t *testing.T) {
 
 	// Later data seals minute 1's window: an addition finds nothing.
 	appendAll(t, s, []Position{{MMSI: 1000, Time: t0 + 60*60_000, Lat: 1, Lon: 1, Heading: -1, Feeds: 8}}, 1)
+	waitSeal(t, s)
 	if s.Stats().Segments == 0 {
 		t.Fatal("no seal")
 	}

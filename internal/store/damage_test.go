@@ -175,6 +175,7 @@ func TestSegmentDamage(t *testing.T) {
 			t.Fatal(err)
 		}
 		appendAll(t, s, []Position{pos(m1, i*10), pos(m2, i*10), pos(m1, i*10+1), pos(m2, i*10+1), pos(m1, i*10+9)}, 5)
+		waitSeal(t, s) // a seal at a time: the next one starts after it
 	}
 	if err := s.PutEvent(ev("d", event.Gap, m1, 0, 40, 45), Provenance{Feeds: 1}); err != nil {
 		t.Fatal(err)

@@ -200,6 +200,17 @@ func (s *Store) Events(f EventFilter, fn func(e event.Event, prov Provenance) bo
 			hits = append(hits, e)
 		}
 	}
+	if s.sealing != nil {
+		// A seal in progress holds the versions before those.
+		for _, e := range s.sealing.evs {
+			if !seen[e.id] {
+				seen[e.id] = true
+				if match(e) {
+					hits = append(hits, e)
+				}
+			}
+		}
+	}
 	segs := make([]*segment, 0, len(s.segs))
 	for _, g := range s.segs {
 		if g.nEv > 0 && g.evMax >= from && g.evMin < to {

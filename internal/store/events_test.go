@@ -43,6 +43,7 @@ func TestEvents(t *testing.T) {
 	// Positions move data time on, so that a seal writes a, b and c to a
 	// segment; d and the new version of a stay in memory.
 	appendAll(t, s, newFleet(10, 5, t0).next(nil, 3000), 500)
+	waitSeal(t, s)
 	if s.Stats().Segments == 0 {
 		t.Fatal("no seal")
 	}

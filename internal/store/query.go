@@ -24,7 +24,7 @@ func (s *Store) Track(mmsi uint32, from, to int64, fn func(Position) bool) error
 			segs = append(segs, g)
 		}
 	}
-	var head []Position
+	head := s.sealingTrack(mmsi, from, to, nil)
 	if v := s.vessels[mmsi]; v != nil {
 		i, _ := slices.BinarySearchFunc(v.pts, from, func(p Position, t int64) int { return cmpI64(p.Time, t) })
 		for ; i < len(v.pts) && v.pts[i].Time < to; i++ {

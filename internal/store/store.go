@@ -35,10 +35,17 @@ type Store struct {
 	headN     int // positions in memory
 	events    map[string]*storedEvent
 	idents    map[uint32][]IdentityRecord
-	segs      []*segment // by seq
-	watermark int64      // newest position time
-	sealedTo  int64      // windows before this are sealed
+	segs      []*segment   // by seq
+	sealing   *sealJob     // a seal being written in the background, or nil
+	spare     [][]Position // arrays of positions a committed seal gave back
+	watermark int64        // newest position time
+	sealedTo  int64        // windows before this are sealed (or being sealed)
 	closed    bool
+
+	// sealDone carries the result of the background seal (sealing) once
+	// its files are committed; one at a time. Received under wmu.
+	sealDone chan error
+	sealBusy bool // under wmu: a background seal has not been received
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -110,7 +117,8 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{dir: dir, opts: opts, lock: lock, vessels: make(map[uint32]*vessel),
-		events: make(map[string]*storedEvent), idents: make(map[uint32][]IdentityRecord), stop: make(chan struct{})}
+		events: make(map[string]*storedEvent), idents: make(map[uint32][]IdentityRecord), stop: make(chan struct{}),
+		sealDone: make(chan error, 1)}
 	if err := s.recover(); err != nil {
 		unlockDir(lock)
 		return nil, err
@@ -245,11 +253,53 @@ func (s *Store) recover() error {
 		}
 	}
 	s.opts.Logger.Info("store: opened", "dir", s.dir, "segments", len(s.segs), "head_positions", s.headN, "wal_files_replayed", replayed)
+	// What recovery found due is sealed before Open returns.
 	if err := s.maybeSeal(); err != nil {
 		s.w.close()
 		return err
 	}
+	if err := s.sealResult(true); err != nil {
+		s.w.close()
+		return err
+	}
 	return nil
+}
+
+// WaitSeal waits for the seal running in the background, if any, to
+// commit its files, and returns its error. Writers never need it (a
+// failed seal fails the writes after it); it is for whoever must see the
+// segment files on disk now.
+func (s *Store) WaitSeal() error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if err := s.sealResult(true); err != nil {
+		return err
+	}
+	return s.failed
+}
+
+// sealResult takes the result of the background seal when it is done
+// (or, with wait, once it is), making a failed seal sticky; s.wmu is
+// held.
+func (s *Store) sealResult(wait bool) error {
+	if !s.sealBusy {
+		return nil
+	}
+	var err error
+	if wait {
+		err = <-s.sealDone
+	} else {
+		select {
+		case err = <-s.sealDone:
+		default:
+			return nil
+		}
+	}
+	s.sealBusy = false
+	if err != nil && s.failed == nil {
+		s.failed = fmt.Errorf("store: seal failed, reopen to recover: %w", err)
+	}
+	return s.failed
 }
 
 // truncateWAL cuts a log file at off, the start of its torn tail.
@@ -491,16 +541,37 @@ func (s *Store) cutoff() int64 {
 	return s.watermark - s.opts.Retention.Milliseconds()
 }
 
-// maybeSeal seals the windows that have closed; s.wmu is held.
+// maybeSeal starts sealing the windows that have closed, in the
+// background: the writer that finds a seal due pays for rotating the log
+// and taking the positions out of memory, not for writing the files.
+// One seal runs at a time; a seal that comes due while one runs starts
+// at a write after it, unless memory is over MaxHeadPositions (then the
+// writer waits for it). s.wmu is held.
 func (s *Store) maybeSeal() error {
+	if err := s.sealResult(false); err != nil {
+		return err
+	}
+	end := int64(math.MinInt64)
 	if s.headN > s.opts.MaxHeadPositions {
-		return s.seal(s.watermark+1, false)
+		if err := s.sealResult(true); err != nil {
+			return err
+		}
+		end = s.watermark + 1
+	} else {
+		span := s.opts.BlockSpan.Milliseconds()
+		if e := floorDiv(s.watermark-s.opts.Grace.Milliseconds(), span) * span; e > s.sealedTo {
+			end = e
+		}
 	}
-	span := s.opts.BlockSpan.Milliseconds()
-	end := floorDiv(s.watermark-s.opts.Grace.Milliseconds(), span) * span
-	if end > s.sealedTo {
-		return s.seal(end, false)
+	if end == math.MinInt64 || s.sealBusy {
+		return nil
 	}
+	job, err := s.seal(end, false)
+	if err != nil || job == nil {
+		return err
+	}
+	s.sealBusy = true
+	go func() { s.sealDone <- job.run() }()
 	return nil
 }
 
@@ -512,124 +583,143 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// seal moves every position before end, and every event, from memory to
-// a new segment file, and checkpoints the rest. With always it
-// checkpoints even when there is nothing to seal (Close). s.wmu is held.
+// sealJob is a seal taken out of memory: the positions before end of
+// every vessel (by MMSI) and every event, for one segment file, and what
+// stays in memory for the checkpoint, as it was when the log was
+// rotated to file seq+1. Readers see its positions and events in memory
+// until its files are committed (Store.sealing).
+type sealJob struct {
+	s         *Store
+	seq       uint64
+	end       int64
+	vs        []sealVessel // by MMSI
+	evs       []*storedEvent
+	positions int // positions taken out of memory (vs, and those past retention)
+	head      []Position
+	latest    []Position
+	idents    map[uint32][]IdentityRecord
+	watermark int64
+	sealedTo  int64
+	arrays    [][]Position // the vessels' arrays vs is in, reused once committed
+}
+
+// seal takes every position before end, and every event, out of memory
+// into a sealJob, after rotating the log, and returns it for run; nil
+// when there is nothing to seal. With always it checkpoints even when
+// there is nothing to seal (Close). s.wmu is held.
 //
 // The order makes a crash at any point recoverable: the log is rotated
 // (files up to n hold everything so far), the segment and the checkpoint
-// are written under temporary names and renamed, and only then does
+// are written under temporary names and renamed (run), and only then does
 // CURRENT name n. Before that rename, opening ignores segment n and
 // replays the log as before; after it, segment n and ckpt-n replace log
 // files up to n, which are deleted.
-func (s *Store) seal(end int64, always bool) error {
+func (s *Store) seal(end int64, always bool) (*sealJob, error) {
 	if s.failed != nil {
-		return s.failed
+		return nil, s.failed
+	}
+	sealed := 0
+	for _, v := range s.vessels {
+		if len(v.pts) > 0 && v.pts[0].Time < end {
+			sealed++
+			break
+		}
+	}
+	if sealed == 0 && len(s.events) == 0 && !(always && s.dirty) {
+		s.sealedTo = max(s.sealedTo, end)
+		return nil, nil
+	}
+	n, err := s.w.rotate()
+	if err != nil {
+		s.failed = fmt.Errorf("store: seal failed, reopen to recover: %w", err)
+		return nil, s.failed
 	}
 	cut := s.cutoff()
-	var vs []sealVessel
-	var drop []int // positions each vessel of vs leaves memory with
-	sealed := 0
+	job := &sealJob{s: s, seq: n, end: end, watermark: s.watermark, sealedTo: max(s.sealedTo, end)}
+	// Only writers change memory and s.wmu is held: reading it needs no
+	// s.mu, changing it does (below).
+	for _, v := range s.vessels {
+		k := sort.Search(len(v.pts), func(i int) bool { return v.pts[i].Time >= end })
+		for i := k; i < len(v.pts); i++ {
+			job.head = append(job.head, v.pts[i])
+		}
+		job.latest = append(job.latest, v.byFeed...)
+		if v.hasPos && !slices.Contains(v.byFeed, v.last) {
+			job.latest = append(job.latest, v.last)
+		}
+	}
+	job.idents = make(map[uint32][]IdentityRecord, len(s.idents))
+	for mmsi, rs := range s.idents {
+		job.idents[mmsi] = slices.Clone(rs)
+	}
+	s.mu.Lock()
 	for mmsi, v := range s.vessels {
 		k := sort.Search(len(v.pts), func(i int) bool { return v.pts[i].Time >= end })
 		if k == 0 {
 			continue
 		}
-		lo := sort.Search(k, func(i int) bool { return v.pts[i].Time >= cut })
-		if lo < k {
-			vs = append(vs, sealVessel{mmsi: mmsi, pts: v.pts[lo:k]})
+		if lo := sort.Search(k, func(i int) bool { return v.pts[i].Time >= cut }); lo < k {
+			// The job keeps the array; the vessel's open window moves to
+			// a new one sized for another window like the one sealed.
+			job.vs = append(job.vs, sealVessel{mmsi: mmsi, pts: v.pts[lo:k:k]})
+		}
+		job.positions += k
+		job.arrays = append(job.arrays, v.pts[:0])
+		if rest := v.pts[k:]; len(rest) > 0 || k <= 64 {
+			var buf []Position
+			if n := len(s.spare); n > 0 {
+				buf, s.spare = s.spare[n-1], s.spare[:n-1]
+			} else {
+				buf = make([]Position, 0, len(rest)+k)
+			}
+			v.pts = append(buf, rest...)
 		} else {
-			vs = append(vs, sealVessel{mmsi: mmsi})
-		}
-		drop = append(drop, k)
-		sealed += k
-	}
-	if sealed == 0 && len(s.events) == 0 && !(always && s.dirty) {
-		s.sealedTo = max(s.sealedTo, end)
-		return nil
-	}
-	// Sort vs (and drop with it) by MMSI for the segment's index.
-	order := make([]int, len(vs))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int { return cmpU64(uint64(vs[a].mmsi), uint64(vs[b].mmsi)) })
-	sortedVs := make([]sealVessel, 0, len(vs))
-	for _, i := range order {
-		if len(vs[i].pts) > 0 {
-			sortedVs = append(sortedVs, vs[i])
+			v.pts = nil // a vessel gone quiet gives its memory back
 		}
 	}
-	evs := make([]*storedEvent, 0, len(s.events))
+	slices.SortFunc(job.vs, func(a, b sealVessel) int { return cmpU64(uint64(a.mmsi), uint64(b.mmsi)) })
+	job.evs = make([]*storedEvent, 0, len(s.events))
 	for _, e := range s.events {
-		evs = append(evs, e)
+		job.evs = append(job.evs, e)
 	}
-	slices.SortFunc(evs, func(a, b *storedEvent) int {
+	slices.SortFunc(job.evs, func(a, b *storedEvent) int {
 		if a.start != b.start {
 			return cmpI64(a.start, b.start)
 		}
 		return strings.Compare(a.id, b.id)
 	})
-
-	err := s.sealFiles(end, sortedVs, evs, func() {
-		// Under s.mu: memory now matches the files.
-		for i, v := range vs {
-			ves := s.vessels[v.mmsi]
-			k := drop[i]
-			n := copy(ves.pts, ves.pts[k:])
-			clear(ves.pts[n:])
-			ves.pts = ves.pts[:n]
-			if n == 0 && cap(ves.pts) > 64 {
-				ves.pts = nil // a vessel gone quiet gives its memory back
-			}
-		}
-		s.headN -= sealed
-		clear(s.events)
-		s.sealedTo = max(s.sealedTo, end)
-	})
-	if err != nil {
-		s.failed = fmt.Errorf("store: seal failed, reopen to recover: %w", err)
-		return s.failed
-	}
-	return nil
+	s.events = make(map[string]*storedEvent)
+	s.headN -= job.positions
+	s.sealedTo = job.sealedTo
+	s.sealing = job
+	s.mu.Unlock()
+	s.dirty = false
+	return job, nil
 }
 
-func (s *Store) sealFiles(end int64, vs []sealVessel, evs []*storedEvent, commit func()) error {
-	n, err := s.w.rotate()
-	if err != nil {
-		return err
-	}
+// run writes the job's segment and checkpoint and commits them; it runs
+// on its own goroutine (or, at Close, on the writer's) and touches only
+// the job, the files and, to commit, what s.mu guards.
+func (job *sealJob) run() error {
+	s := job.s
+	n := job.seq
 	var g *segment
-	if len(vs) > 0 || len(evs) > 0 {
-		if g, err = writeSegment(s.dir, n, vs, evs, &s.enc); err != nil {
+	var err error
+	if len(job.vs) > 0 || len(job.evs) > 0 {
+		if g, err = writeSegment(s.dir, n, job.vs, job.evs, &s.enc); err != nil {
 			return err
 		}
 	}
-	ck := &checkpoint{seq: n, watermark: s.watermark, sealedTo: max(s.sealedTo, end), idents: s.idents}
-	for _, v := range s.vessels {
-		k := sort.Search(len(v.pts), func(i int) bool { return v.pts[i].Time >= end })
-		ck.nHead += uint64(len(v.pts) - k)
-		ck.nLatest += uint64(len(v.byFeed))
-		if v.hasPos && !slices.Contains(v.byFeed, v.last) {
-			ck.nLatest++
-		}
-	}
+	ck := &checkpoint{seq: n, watermark: job.watermark, sealedTo: job.sealedTo, idents: job.idents,
+		nHead: uint64(len(job.head)), nLatest: uint64(len(job.latest))}
 	ck.head = func(fn func(*Position)) {
-		for _, v := range s.vessels {
-			k := sort.Search(len(v.pts), func(i int) bool { return v.pts[i].Time >= end })
-			for i := k; i < len(v.pts); i++ {
-				fn(&v.pts[i])
-			}
+		for i := range job.head {
+			fn(&job.head[i])
 		}
 	}
 	ck.latest = func(fn func(*Position)) {
-		for _, v := range s.vessels {
-			for i := range v.byFeed {
-				fn(&v.byFeed[i])
-			}
-			if v.hasPos && !slices.Contains(v.byFeed, v.last) {
-				fn(&v.last)
-			}
+		for i := range job.latest {
+			fn(&job.latest[i])
 		}
 	}
 	if err := writeCheckpoint(s.dir, ck); err != nil {
@@ -642,13 +732,15 @@ func (s *Store) sealFiles(end int64, vs []sealVessel, evs []*storedEvent, commit
 		return err
 	}
 	s.mu.Lock()
-	commit()
 	if g != nil {
 		s.segs = append(s.segs, g)
 	}
+	s.sealing = nil
+	// The arrays the seal took are the next seal's open windows.
+	s.spare = append(s.spare, job.arrays...)
+	s.spare = s.spare[:min(len(s.spare), len(s.vessels))]
 	expired := s.expire()
 	s.mu.Unlock()
-	s.dirty = false
 
 	// Clean up what the commit made obsolete. A crash here leaves files
 	// that the next Open deletes.
@@ -665,6 +757,25 @@ func (s *Store) sealFiles(end int64, vs []sealVessel, evs []*storedEvent, commit
 		}
 	}
 	return nil
+}
+
+// sealingTrack appends the positions of mmsi in [from, to) that a seal
+// in progress holds; s.mu is held.
+func (s *Store) sealingTrack(mmsi uint32, from, to int64, out []Position) []Position {
+	job := s.sealing
+	if job == nil {
+		return out
+	}
+	i, ok := slices.BinarySearchFunc(job.vs, mmsi, func(v sealVessel, m uint32) int { return cmpU64(uint64(v.mmsi), uint64(m)) })
+	if !ok {
+		return out
+	}
+	for _, p := range job.vs[i].pts {
+		if p.Time >= from && p.Time < to {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // expire applies retention to memory and returns the segments whose files
@@ -724,9 +835,14 @@ func (s *Store) Close() error {
 	}
 	close(s.stop)
 	s.wg.Wait()
-	var err error
+	err := s.sealResult(true)
 	if s.failed == nil {
-		err = s.seal(s.sealedTo, true)
+		var job *sealJob
+		if job, err = s.seal(s.sealedTo, true); job != nil {
+			if err = job.run(); err != nil {
+				s.failed = fmt.Errorf("store: seal failed, reopen to recover: %w", err)
+			}
+		}
 	}
 	if cerr := s.w.close(); err == nil {
 		err = cerr
@@ -754,6 +870,9 @@ func (s *Store) Stats() Stats {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	st := Stats{HeadPositions: s.headN, Segments: len(s.segs), Watermark: s.watermark}
+	if s.sealing != nil {
+		st.HeadPositions += s.sealing.positions // in memory until its segment is committed
+	}
 	s.dmg.mu.Lock()
 	st.Damages = s.dmg.n
 	s.dmg.mu.Unlock()

@@ -23,6 +23,14 @@ func open(t testing.TB, dir string, opts Options) *Store {
 	return s
 }
 
+// waitSeal waits for the seal in the background, if any, to commit.
+func waitSeal(t testing.TB, s *Store) {
+	t.Helper()
+	if err := s.WaitSeal(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func track(t testing.TB, s *Store, mmsi uint32, from, to int64) []Position {
 	t.Helper()
 	var out []Position
@@ -93,6 +101,7 @@ func TestRoundTrip(t *testing.T) {
 	appendAll(t, s, ps, 1000)
 	want := byVessel(ps)
 	last := ps[len(ps)-1].Time
+	waitSeal(t, s)
 	st := s.Stats()
 	if st.Segments == 0 || st.HeadPositions == 0 {
 		t.Fatalf("want both sealed and open windows, got %+v", st)
@@ -196,6 +205,7 @@ func TestRetention(t *testing.T) {
 	check()
 	// Whole files go once all they hold has expired: at most about
 	// retention / BlockSpan + 1 remain, plus the one sealing now.
+	waitSeal(t, s)
 	if n := s.Stats().Segments; n > 4 {
 		t.Fatalf("%d segments left, want at most 4", n)
 	}
@@ -380,6 +390,7 @@ func TestLatestFor(t *testing.T) {
 		later = append(later, Position{MMSI: 1000 + uint32(i), Time: t0 + int64(60+i)*60_000, Lat: 1, Lon: 1, Heading: -1, Feeds: 8})
 	}
 	appendAll(t, s, later, 50)
+	waitSeal(t, s)
 	if s.Stats().Segments == 0 {
 		t.Fatal("no seal")
 	}
