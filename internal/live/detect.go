@@ -36,6 +36,7 @@ func (p *Pipeline) detectLoop() {
 				return
 			}
 			p.process(b)
+			p.giveReportArray(b)
 		case <-tick.C:
 			p.releaseReordered(false)
 			p.releaseRadar(false)

@@ -90,7 +90,7 @@ type stream struct {
 var _ source.Lines = (*stream)(nil)
 
 func (p *Pipeline) newStream(f *feedState) *stream {
-	return &stream{p: p, f: f, in: ingest.NewStream(uint16(f.idx), nmea.Options{Location: f.cfg.Location}), batch: make([]fuse.Report, 0, reportBatch)}
+	return &stream{p: p, f: f, in: ingest.NewStream(uint16(f.idx), nmea.Options{Location: f.cfg.Location}), batch: p.reportArray()}
 }
 
 // Frame frames one line; a message it completes waits for Emit.
@@ -126,7 +126,7 @@ func (s *stream) Flush() {
 	s.f.reports.Add(int64(len(s.batch)))
 	s.f.fm.reports.Add(float64(len(s.batch)))
 	s.p.reports <- s.batch
-	s.batch = make([]fuse.Report, 0, reportBatch)
+	s.batch = s.p.reportArray()
 }
 
 // account adds what the parser counted since last time to the metrics:
@@ -149,6 +149,24 @@ func (s *stream) account() {
 func (s *stream) End() {
 	s.in.End()
 	s.Flush()
+}
+
+// reportArray returns an empty batch of reports of capacity reportBatch,
+// one the detect goroutine gave back if there is one.
+func (p *Pipeline) reportArray() []fuse.Report {
+	if b, ok := p.reportArrays.Get().(*[]fuse.Report); ok {
+		return (*b)[:0]
+	}
+	return make([]fuse.Report, 0, reportBatch)
+}
+
+// giveReportArray gives a batch the detect goroutine has processed back
+// to the feeds (its reports have been copied where they are kept).
+func (p *Pipeline) giveReportArray(b []fuse.Report) {
+	if cap(b) == reportBatch {
+		b = b[:0]
+		p.reportArrays.Put(&b)
+	}
 }
 
 func (p *Pipeline) nowMs() int64 { return p.opts.Now().UnixMilli() }

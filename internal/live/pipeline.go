@@ -36,6 +36,12 @@ type Pipeline struct {
 	storeq  chan *storeBatch
 	ctl     chan func()
 
+	// Arrays handed from one goroutine to the next, given back for reuse
+	// once taken (a network feed hands a batch over at every read: new
+	// arrays each time were most of what the live path allocated).
+	reportArrays sync.Pool // *[]fuse.Report, cap reportBatch: feeds -> detect
+	posArrays    sync.Pool // *[]store.Position: detect -> store
+
 	wg         sync.WaitGroup // every goroutine the pipeline starts
 	srcWG      sync.WaitGroup // the feeds' goroutines
 	started    atomic.Bool

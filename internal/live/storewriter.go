@@ -34,13 +34,13 @@ func (p *Pipeline) flush(done chan struct{}) {
 func (p *Pipeline) sendStore(done chan struct{}) {
 	for len(p.pendPos) > p.opts.StoreBatch {
 		n := p.opts.StoreBatch
-		p.storeq <- &storeBatch{pos: slices.Clone(p.pendPos[:n])}
+		p.storeq <- &storeBatch{pos: append(p.posArray(), p.pendPos[:n]...)}
 		p.pendPos = append(p.pendPos[:0], p.pendPos[n:]...)
 	}
 	b := &storeBatch{done: done}
 	if len(p.pendPos) > 0 {
 		b.pos = p.pendPos
-		p.pendPos = make([]store.Position, 0, min(p.opts.StoreBatch, 2*len(b.pos)))
+		p.pendPos = p.posArray()
 	}
 	if len(p.pendFeeds) > 0 {
 		b.feeds, p.pendFeeds = p.pendFeeds, nil
@@ -61,12 +61,25 @@ func (p *Pipeline) sendStore(done chan struct{}) {
 	p.storeq <- b
 }
 
+// posArray returns an empty array for positions bound to the store, one
+// the store goroutine gave back if there is one.
+func (p *Pipeline) posArray() []store.Position {
+	if b, ok := p.posArrays.Get().(*[]store.Position); ok {
+		return (*b)[:0]
+	}
+	return make([]store.Position, 0, 256)
+}
+
 // storeLoop is the single writer to the store. It runs until the store
 // queue is closed, then syncs the store.
 func (p *Pipeline) storeLoop() {
 	for b := range p.storeq {
 		if len(b.pos) > 0 {
 			p.appendPositions(b.pos)
+			// The store copied them: the array goes back to the detect
+			// goroutine.
+			ps := b.pos[:0]
+			p.posArrays.Put(&ps)
 		}
 		if len(b.feeds) > 0 {
 			// Feeds are added to positions still in the store's memory;
