@@ -32,6 +32,10 @@ type state struct {
 
 func stateOf(t *testing.T, f *fixture) state {
 	t.Helper()
+	// A seal still writing in the background would change the counts.
+	if err := f.st.WaitSeal(); err != nil {
+		t.Fatal(err)
+	}
 	s := state{stats: f.st.Stats(), idents: map[uint32][]store.IdentityRecord{}}
 	if err := f.st.Events(store.EventFilter{Clearance: store.AllFeeds}, func(e event.Event, p store.Provenance) bool {
 		s.events = append(s.events, e.ID+"/"+strconv.FormatUint(p.Feeds, 2)+"/"+strconv.FormatUint(p.OtherFeeds, 2))
