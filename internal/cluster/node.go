@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/ingest"
 	"github.com/picket-ais/picket/internal/store"
 )
@@ -37,11 +38,22 @@ type NodeOptions struct {
 	// StoreDir/../cluster-applied.
 	AppliedFile string
 	Logger      *slog.Logger
+	// Applied, when set, is called by the read model after each output
+	// is in the store, with its positions and events (their feed bits
+	// the node's own): a node's live stream carries them on.
+	Applied func(ps []store.Position, evs []Event)
 	// Registerer, when set, gets the node's metrics
 	// (picket_cluster_*).
 	Registerer prometheus.Registerer
 
 	onLine func(part int, seq uint64) // tests: a worker processed a line
+}
+
+// Event is an event of the cluster with its provenance in the node's
+// feed bits.
+type Event struct {
+	Event event.Event
+	Prov  store.Provenance
 }
 
 // Node is one running node of a cluster: its bus, its feeds, the

@@ -133,6 +133,7 @@ func (r *reader) apply(o *output) {
 			r.errs.Add(1)
 		}
 	}
+	var evs []Event
 	for _, e := range o.Events {
 		prov := store.Provenance{Feeds: r.bitsOf(o.Feeds, e.Prov.Feeds), OtherFeeds: r.bitsOf(o.Feeds, e.Prov.OtherFeeds)}
 		if prov.Feeds == 0 || (e.Prov.OtherFeeds != 0 && prov.OtherFeeds == 0) {
@@ -141,5 +142,9 @@ func (r *reader) apply(o *output) {
 		if err := st.PutEvent(e.Event, prov); err != nil {
 			r.errs.Add(1)
 		}
+		evs = append(evs, Event{e.Event, prov})
+	}
+	if fn := r.n.opts.Applied; fn != nil {
+		fn(ps, evs)
 	}
 }

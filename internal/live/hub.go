@@ -181,6 +181,15 @@ func (h *Hub) Subscribers() int {
 // DroppedTotal is the number of messages dropped over all subscribers.
 func (h *Hub) DroppedTotal() int64 { return h.dropped.Load() }
 
+// PublishPositions sends positions tracked elsewhere (a cluster's
+// partition owners) to the subscribers whose filter selects them, as the
+// pipeline does with its own.
+func (h *Hub) PublishPositions(ps []Position) { h.publishPositions(ps) }
+
+// PublishAlert sends an event found elsewhere (a cluster's partition
+// owners) to the subscribers whose filter and clearance select it.
+func (h *Hub) PublishAlert(e *event.Event, prov store.Provenance) { h.publishAlert(e, prov) }
+
 // publishPositions sends the positions each subscriber's filter selects.
 func (h *Hub) publishPositions(ps []Position) {
 	h.mu.RLock()

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/picket-ais/picket/internal/access"
+	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/sim"
 )
 
@@ -130,6 +131,10 @@ func TestClusterServe(t *testing.T) {
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	// n3's live stream: positions and alerts found by the cluster's
+	// owners reach it (the end of the data closes episodes still open, so
+	// alerts come after this subscription whatever the timing).
+	sub := readies[2].Pipeline.Hub().Subscribe(live.AllFilter)
 	if err := readies[0].Cluster.FeedsDone(); err != nil {
 		t.Fatal(err)
 	}
@@ -158,6 +163,19 @@ func TestClusterServe(t *testing.T) {
 		if evs := apiEvents(i); len(evs) == 0 {
 			t.Errorf("n%d: its API shows a KOR viewer no event of a KOR feed run on n1", i+1)
 		}
+	}
+	var alerts, positions int
+	for len(sub.C) > 0 {
+		m := <-sub.C
+		if m.Alert != nil {
+			alerts++
+		}
+		if m.Position != nil {
+			positions++
+		}
+	}
+	if alerts == 0 {
+		t.Errorf("n3's live stream carried %d positions and no alert", positions)
 	}
 	n2 := len(apiEvents(1))
 	nodes[0].cancel()

@@ -226,7 +226,20 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 		cn, err = cluster.Start(sctx, cluster.NodeOptions{Cluster: copts, Feeds: cfeeds,
 			Core:  ingest.Options{Detect: dopts, Places: places},
 			Store: st, FeedBits: feedBits, AppliedFile: filepath.Join(cfg.Data, "cluster-applied"),
-			Logger: logger.With("component", "cluster"), Registerer: reg})
+			Logger: logger.With("component", "cluster"), Registerer: reg,
+			Applied: func(ps []store.Position, evs []cluster.Event) {
+				// The node's live stream carries what the cluster found.
+				if hub := p.Hub(); hub.Subscribers() > 0 {
+					lps := make([]live.Position, len(ps))
+					for i := range ps {
+						lps[i] = live.Position{Position: ps[i]}
+					}
+					hub.PublishPositions(lps)
+					for i := range evs {
+						hub.PublishAlert(&evs[i].Event, evs[i].Prov)
+					}
+				}
+			}})
 		cancel()
 		if err != nil {
 			p.Close()
