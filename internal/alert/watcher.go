@@ -3,6 +3,7 @@ package alert
 import (
 	"math"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -226,8 +227,23 @@ func (w *watcher) event(e *event.Event, prov store.Provenance) {
 		w.trimEvents(st)
 		w.desk.raise(w.partner, r, kept{Alert: Alert{Kind: KindEvent, MMSI: e.MMSI, Name: name, Time: e.Start.UTC(),
 			Lat: e.Lat, Lon: e.Lon, SOG: speed(sog), EventID: e.ID, EventType: e.Type,
-			Summary: string(e.Type) + " inside " + r.Name + ": " + e.Summary}, Prov: prov})
+			Summary: string(e.Type) + " inside " + r.Name + ": " + alertSummary(e)}, Prov: prov})
 	}
+}
+
+// alertSummary is an event's summary as an alert repeats it: a dark
+// vessel's names its candidates, vessels other feeds heard that the
+// partner may not see (the API shows each partner only those it sees);
+// an alert leaves them out, and the event behind it says what the
+// partner may see of them.
+func alertSummary(e *event.Event) string {
+	if len(e.Candidates) == 0 {
+		return e.Summary
+	}
+	if i := strings.Index(e.Summary, "; could be "); i >= 0 {
+		return e.Summary[:i] + "; candidates in the event"
+	}
+	return e.Summary
 }
 
 // trimEvents forgets events that ended over 8 days (data time) before

@@ -109,3 +109,17 @@ func TestRuleZone(t *testing.T) {
 		t.Errorf("the zone gone from the file: %v", err)
 	}
 }
+
+// A rule alert on a dark vessel does not repeat the candidates its
+// summary names: the partner may not see them.
+func TestAlertSummaryLeavesCandidatesOut(t *testing.T) {
+	e := &event.Event{Type: event.DarkVessel, Candidates: []uint32{440000002},
+		Summary: "dark vessel at 35.2000,125.1000: radar track c/3/1 held 1.0 h, explained by no AIS vessel; could be 440000002 (silent 2.0 h, last 11 km away)"}
+	if s := alertSummary(e); strings.Contains(s, "440000002") || !strings.Contains(s, "radar track c/3/1") {
+		t.Errorf("%q", s)
+	}
+	plain := &event.Event{Type: event.Encounter, Summary: "440000001 and 440000002 within 100 m"}
+	if alertSummary(plain) != plain.Summary {
+		t.Error("an encounter's summary changed")
+	}
+}
