@@ -50,6 +50,7 @@ type watcher struct {
 	vessels   map[uint32]*vessel
 	states    map[string]*ruleState
 	installed *[]*compiled
+	stateOf   []*ruleState // of each installed rule, in its order
 	now       int64 // the newest data time seen
 	swept     int64 // data time of the last dark sweep
 }
@@ -95,9 +96,11 @@ func (w *watcher) sync() {
 	}
 	w.installed = rs
 	keep := map[string]*ruleState{}
+	w.stateOf = w.stateOf[:0]
 	for _, r := range *rs {
 		if st, ok := w.states[r.ID]; ok {
 			keep[r.ID] = st
+			w.stateOf = append(w.stateOf, st)
 			continue
 		}
 		st := &ruleState{inside: map[uint32]bool{}, dark: map[uint32]bool{}, lastCross: map[uint32]int64{}, events: map[string]int64{}}
@@ -107,6 +110,7 @@ func (w *watcher) sync() {
 			}
 		}
 		keep[r.ID] = st
+		w.stateOf = append(w.stateOf, st)
 	}
 	w.states = keep
 }
@@ -129,14 +133,19 @@ func (w *watcher) position(m live.Message) {
 	if !m.HideShipType && p.ShipType != 0 {
 		v.shipType = p.ShipType
 	}
-	for _, r := range *w.installed {
-		st := w.states[r.ID]
+	for i, r := range *w.installed {
+		st := w.stateOf[i]
 		in := r.contains(p.Lat, p.Lon)
 		was := st.inside[p.MMSI]
-		if in {
-			st.inside[p.MMSI] = true
-			delete(st.dark, p.MMSI) // heard again
-		} else {
+		switch {
+		case in:
+			if !was {
+				st.inside[p.MMSI] = true
+			}
+			if len(st.dark) > 0 {
+				delete(st.dark, p.MMSI) // heard again
+			}
+		case was:
 			delete(st.inside, p.MMSI)
 		}
 		if !known || in == was || !r.matches(v, p.MMSI, v.sog) {
@@ -174,11 +183,11 @@ func (w *watcher) position(m live.Message) {
 // whose rule watches for it and silent for its time, by the partner's
 // own newest data (what another partner's feeds hear does not move it).
 func (w *watcher) sweepDark() {
-	for _, r := range *w.installed {
+	for i, r := range *w.installed {
 		if r.darkMs == 0 {
 			continue
 		}
-		st := w.states[r.ID]
+		st := w.stateOf[i]
 		for mmsi := range st.inside {
 			v := w.vessels[mmsi]
 			if v == nil || st.dark[mmsi] || w.now-v.time < r.darkMs || !r.matches(v, mmsi, v.sog) {
@@ -205,11 +214,11 @@ func (w *watcher) event(e *event.Event, prov store.Provenance) {
 	if e.Withdrawn() || !e.HasPosition() {
 		return
 	}
-	for _, r := range *w.installed {
+	for i, r := range *w.installed {
 		if !r.wantsEvent(e.Type) || !r.contains(e.Lat, e.Lon) {
 			continue
 		}
-		st := w.states[r.ID]
+		st := w.stateOf[i]
 		if _, ok := st.events[e.ID]; ok {
 			st.events[e.ID] = e.End.UnixMilli()
 			continue // an episode emitted again as it grows
