@@ -51,8 +51,8 @@ type watcher struct {
 	states    map[string]*ruleState
 	installed *[]*compiled
 	stateOf   []*ruleState // of each installed rule, in its order
-	now       int64 // the newest data time seen
-	swept     int64 // data time of the last dark sweep
+	now       int64        // the newest data time seen
+	swept     int64        // data time of the last dark sweep
 }
 
 // darkSweepMs is how often (data time) vessels are checked for going
