@@ -25,13 +25,18 @@ const (
 	trailEveryMs = 3 * 60 * 1000
 )
 
-// trailPoint is one point of a vessel's past track.
+// trailPoint is one point of a vessel's past track: 16 bytes.
 type trailPoint struct {
 	sec      int32 // seconds since the vessel's first report
-	seg      int32 // the segment's N: only points of one segment are joined
+	seg      int32 // the segment's N (only points of one segment are joined), with looseBit
 	lat, lon float32
-	loose    bool // out of order: joined to no other point
 }
+
+// looseBit marks a point out of order, joined to no other point.
+const looseBit = -1 << 31
+
+func (p *trailPoint) loose() bool { return p.seg&looseBit != 0 }
+func (p *trailPoint) segN() int32 { return p.seg &^ looseBit }
 
 // trail is a ring of trailPoints.
 type trail struct {
@@ -57,7 +62,7 @@ func (v *Vessel) keep(seg int, f Fix) { v.trail.add(v.point(seg, f), true) }
 // positions out of order, then again under new times.
 func (v *Vessel) keepLoose(seg int, f Fix) {
 	p := v.point(seg, f)
-	p.loose = true
+	p.seg |= looseBit
 	v.trail.add(p, false)
 }
 
@@ -70,7 +75,7 @@ func (v *Vessel) point(seg int, f Fix) trailPoint {
 func (tr *trail) add(p trailPoint, float bool) {
 	if n := tr.len(); float && n >= 2 {
 		last, prev := tr.at(n-1), tr.at(n-2)
-		if last.seg == p.seg && prev.seg == p.seg && !last.loose && !prev.loose && int64(last.sec-prev.sec)*1000 < trailEveryMs {
+		if last.seg == p.seg && prev.seg == p.seg && !last.loose() && !prev.loose() && int64(last.sec-prev.sec)*1000 < trailEveryMs {
 			*last = p // the newest point floats until it is old enough
 			return
 		}
@@ -122,14 +127,14 @@ func (t *Tracker) redelivered(v *Vessel, f Fix, skip uint64) bool {
 	sec := int32((f.Time - v.First) / 1000)
 	for i := 0; i < tr.len(); i++ {
 		a := tr.at(i)
-		if a.sec >= sec || !candidate(a.seg) {
+		if a.sec >= sec || !candidate(a.segN()) {
 			continue
 		}
 		if nearM(f.Lat, f.Lon, a, a) <= t.opts.NoiseM {
 			return true
 		}
 		if i+1 < tr.len() {
-			if b := tr.at(i + 1); b.seg == a.seg && !a.loose && !b.loose && b.sec < sec && nearM(f.Lat, f.Lon, a, b) <= t.opts.NoiseM {
+			if b := tr.at(i + 1); b.seg == a.seg && !a.loose() && !b.loose() && b.sec < sec && nearM(f.Lat, f.Lon, a, b) <= t.opts.NoiseM {
 				return true
 			}
 		}
