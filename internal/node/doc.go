@@ -12,8 +12,14 @@
 //     the node before anything is written); open the access guard and
 //     the audit log.
 //  3. Make the pipeline (listener feeds bind here), bind the HTTP
-//     listener, then run the server and the pipeline.
-//  4. On stop (ctx done): the pipeline drains in pipeline order (feeds
+//     listener, then run the server and the pipeline. With a `cluster:`
+//     section (package cluster, docs/cluster.md) the node first joins its
+//     cluster: its embedded NATS server waits for its peers and the
+//     streams, the feeds that name this node (or none) publish to the
+//     cluster instead of the pipeline, and the store is kept from the
+//     cluster's outputs; the pipeline then runs no feed.
+//  4. On stop (ctx done): a cluster node stops its feeds and gives its
+//     partitions back, and its read model stops; the pipeline drains in pipeline order (feeds
 //     stop reading, what they decoded is tracked and detected, what is
 //     open is closed as at the end of a file, the store writes
 //     everything and syncs), then the HTTP server stops, then the store
