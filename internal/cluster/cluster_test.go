@@ -304,7 +304,8 @@ func run(t *testing.T, tc *testCluster, want []event.Event, partitions int, dead
 		// The metrics say the same: nothing left to apply, and the feed's
 		// lines all acknowledged.
 		m := gather(t, tc.regs[i])
-		if m["picket_cluster_read_model_lag"] != 0 || (i == 0 && m["picket_cluster_feed_lines_total/acked"] != float64(fc.Lines)) {
+		if m["picket_cluster_read_model_lag"] != 0 || (i == 0 && (m["picket_cluster_feed_lines_total/acked"] != float64(fc.Lines) ||
+			m["picket_cluster_feed_line_reasons_total/decoded"] == 0)) {
 			t.Errorf("%s: metrics %v", n.Name(), m)
 		}
 		got := storedEvents(t, tc.stores[i])
@@ -426,7 +427,7 @@ func gather(t *testing.T, reg *prometheus.Registry) map[string]float64 {
 		for _, m := range mf.GetMetric() {
 			name := mf.GetName()
 			for _, l := range m.GetLabel() {
-				if l.GetName() == "outcome" {
+				if l.GetName() == "outcome" || l.GetName() == "reason" {
 					name += "/" + l.GetValue()
 				}
 			}

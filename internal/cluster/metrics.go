@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/picket-ais/picket/internal/nmea"
 )
 
 // register exports the node's state as Prometheus metrics: the
@@ -36,6 +38,17 @@ func (n *Node) register(reg prometheus.Registerer) {
 	lines := prometheus.NewDesc("picket_cluster_feed_lines_total",
 		"Lines of this node's feeds by outcome: acked (stored by the lines stream), failed (refused after retries), unrouted (no vessel in them, not sent).",
 		[]string{"feed", "outcome"}, nil)
+	reasons := prometheus.NewDesc("picket_cluster_feed_line_reasons_total",
+		"Lines of this node's feeds by what framing made of them (decoded, bad_checksum, ...), each line under one reason.",
+		[]string{"feed", "reason"}, nil)
+	reg.MustRegister(collectorFunc{desc: reasons, collect: func(ch chan<- prometheus.Metric) {
+		for i, f := range n.feeds {
+			c := f.counts()
+			for _, r := range nmea.Reasons() {
+				ch <- prometheus.MustNewConstMetric(reasons, prometheus.CounterValue, float64(c.Tally.ByReason[r]), n.opts.Feeds[i].Source.Name, r.String())
+			}
+		}
+	}})
 	reg.MustRegister(collectorFunc{desc: lines, collect: func(ch chan<- prometheus.Metric) {
 		for i, f := range n.feeds {
 			c := f.counts()
