@@ -99,6 +99,9 @@ const TILES_LAYER: LayerSpecification = {
   paint: { "raster-opacity": 0.85, "raster-saturation": -0.6, "raster-brightness-max": 0.7 },
 };
 
+/** The countries of the chart, once loaded (their names label the map). */
+export let countries: GeoJSON.Feature[] = [];
+
 /** Loads the TopoJSON and fills the land, coastline and border sources. */
 export async function load(map: import("maplibre-gl").Map): Promise<void> {
   const r = await fetch(BASEMAP_URL);
@@ -110,6 +113,7 @@ export async function load(map: import("maplibre-gl").Map): Promise<void> {
   const borders = topojson.mesh(topo, obj, (a: unknown, b: unknown) => a !== b);
   for (const f of land.features) f.geometry = unwrapPolygons(f.geometry);
   (map.getSource("countries") as any).setData(land);
+  countries = land.features;
   (map.getSource("coast") as any).setData({ type: "Feature", properties: {}, geometry: splitLines(coast) });
   (map.getSource("borders") as any).setData({ type: "Feature", properties: {}, geometry: splitLines(borders) });
 }

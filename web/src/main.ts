@@ -26,6 +26,7 @@ import { formatLink, hasLink, parseLink, type Link as DeepLink } from "./links";
 import { Measure } from "./measure";
 import { Watch } from "./watch";
 import { TimelineDrawer } from "./timeline";
+import { ContextLayers, placesOf, type Place } from "./context";
 
 maplibregl.setWorkerUrl(new URL("maplibre-gl-worker.mjs", import.meta.url).href);
 
@@ -54,6 +55,8 @@ export class App {
   /** The alert rules and inbox; the measure tool. */
   watch!: Watch;
   measure!: Measure;
+  /** The context layers: ports, maritime limits, place names, traffic density. */
+  context!: ContextLayers;
   timeline!: TimelineDrawer;
   /** The tool that takes the map's clicks (drawing an area, measuring), if any. */
   tool: "draw" | "measure" | null = null;
@@ -174,6 +177,9 @@ export class App {
     this.watch = new Watch(this);
     this.measure = new Measure(this.map, $("measure"), $("measure-out"), (t) => this.own(t));
     this.timeline = new TimelineDrawer($("timeline"));
+    let places: Place[] | null = null;
+    this.context = new ContextLayers(this.map, $("layers-box"), $("layers"), (pad) => this.viewBox(pad),
+      () => (places ??= basemap.countries.length ? placesOf(basemap.countries) : null) ?? [], "network-links");
     this.setupMapEvents();
     basemap.load(this.map).catch((e) => this.notice(`Basemap not loaded: ${e.message}`));
     this.map.on("idle", () => this.countRendered());
@@ -207,6 +213,7 @@ export class App {
     this.loadEvents();
     this.loadNetworks();
     this.watch.load();
+    this.context.begin();
     this.startStream();
     this.applyLink();
     document.body.dataset.ready = "1";
@@ -304,6 +311,7 @@ export class App {
     setCaseExport(api.allowed(this.session, "exports"));
     this.watch?.forget();
     this.measure?.stop();
+    this.context?.forget();
     this.timeline?.close();
     api.abortAll();
     clearTimeout(this.restartTimer);

@@ -1,0 +1,155 @@
+// The context layers against the fixture API: each switch of the Layers
+// box draws its layer from what picket's API answers and nothing from
+// elsewhere: traffic density (the cells drawn are cells of the answer),
+// maritime limits, ports, anchorages near Busan once zoomed in, and place
+// names (countries at small scales, ports at large ones); switched off,
+// each draws nothing. Run by TestBrowserLayers, or by hand:
+//
+//   node e2e/layers.mjs http://127.0.0.1:8090 "$TMPDIR/shots"
+//
+// It prints one JSON line of results and exits non-zero on failure.
+import { join } from "node:path";
+import { args, launch, newPage } from "./chromium.mjs";
+
+const { url, outDir } = args("node e2e/layers.mjs URL OUTDIR");
+const browser = await launch();
+const result = { ok: false, steps: [], errors: [], requests: [], failures: [] };
+const t0 = Date.now();
+const timings = []; // per settle: ms for the layers' requests, ms to draw
+const step = (name, data = {}) => {
+  result.steps.push({ name, ms: Date.now() - t0, ...data });
+  console.error(`step ${name}`);
+};
+const fail = (ok, what) => {
+  if (!ok) result.failures.push(what);
+};
+let page;
+try {
+  page = await newPage(browser, url, result, (r) => /\/api\/(me|config)$/.test(r.url()) && r.status() === 404);
+  await page.goto(url, { waitUntil: "load" });
+  await page.waitForFunction(() => document.body.dataset.ready === "1", null, { timeout: 30000 });
+
+  // Waits for the layers' requests, then for the map to draw them.
+  const settle = async () => {
+    const t = Date.now();
+    await page.waitForFunction(() => !document.body.dataset.layersBusy, null, { timeout: 20000, polling: 100 });
+    const t2 = Date.now();
+    await page.evaluate(
+      () =>
+        new Promise((ok) => {
+          const m = window.picket.map;
+          const t = setTimeout(ok, 3000);
+          m.once("idle", () => {
+            clearTimeout(t);
+            ok();
+          });
+          m.triggerRepaint();
+        }),
+    );
+    timings.push([t2 - t, Date.now() - t2]);
+  };
+  const rendered = (layer) =>
+    page.evaluate((layer) => window.picket.map.queryRenderedFeatures({ layers: [layer] }).map((f) => f.properties), layer);
+  const toggle = async (name, on) => {
+    const box = page.locator("#layers-box");
+    if (await box.isHidden()) await page.click("#layers");
+    const input = page.locator(`#layers-box input[data-layer="${name}"]`);
+    if ((await input.isChecked()) !== on) await input.click();
+    await settle();
+  };
+  const jump = async (lon, lat, zoom) => {
+    await page.evaluate(([lon, lat, zoom]) => window.picket.map.jumpTo({ center: [lon, lat], zoom }), [lon, lat, zoom]);
+    await page.waitForTimeout(500); // the layers follow the view 300 ms after it stops
+    await settle();
+  };
+
+  // 0. Nothing is drawn before a switch is on.
+  await jump(128.5, 35, 6);
+  const before = {};
+  for (const l of ["ctx-density", "ctx-boundaries", "ctx-ports", "ctx-anchorages"]) before[l] = (await rendered(l)).length;
+  const namesBefore = await page.locator(".plabel").count();
+  step("all off", { ...before, names: namesBefore });
+  fail(Object.values(before).every((n) => n === 0) && namesBefore === 0, `layers drawn before any is on: ${JSON.stringify(before)}, ${namesBefore} names`);
+
+  // 1. Traffic density: the cells drawn are cells of the answer.
+  const answerP = page.waitForResponse((r) => r.url().includes("/api/layers/density"), { timeout: 20000 });
+  await toggle("density", true);
+  const answer = await (await answerP).json();
+  const cells = new Map(answer.cells.map((c) => [`${c.lon.toFixed(4)},${c.lat.toFixed(4)}`, c.vessel_hours]));
+  const drawn = await page.evaluate(() =>
+    window.picket.map.queryRenderedFeatures({ layers: ["ctx-density"] }).map((f) => {
+      // A tile's clipped part of a cell still carries the cell's values.
+      return { vh: f.properties.vh, vessels: f.properties.vessels };
+    }),
+  );
+  const source = await page.evaluate(() => window.picket.map.getSource("ctx-density")._data?.features?.map((f) => [f.geometry.coordinates[0][0], f.properties.vh]) ?? null);
+  const legend = await page.locator("#layers-box").innerText();
+  step("density", { cells: answer.cells.length, cell: answer.cell, positions: answer.positions, max: answer.max_vessel_hours, drawn: drawn.length, legend });
+  fail(answer.cells.length > 0 && answer.positions > 0, `the density answer is empty: ${JSON.stringify(answer).slice(0, 200)}`);
+  fail(drawn.length > 0, "no density cell drawn");
+  const vhs = new Set(answer.cells.map((c) => c.vessel_hours));
+  fail(drawn.every((d) => vhs.has(d.vh)), "a drawn cell's vessel-hours are in no cell of the answer");
+  if (source) {
+    fail(source.length === answer.cells.length, `the source holds ${source.length} cells, the answer ${answer.cells.length}`);
+    fail(source.every(([c, vh]) => cells.get(`${c[0].toFixed(4)},${c[1].toFixed(4)}`) === vh), "a cell of the source is not one of the answer");
+  }
+  fail(legend.includes(`${answer.max_vessel_hours} vessel-hours per ${answer.cell}° cell`), `the legend does not give the scale: ${legend}`);
+  await page.screenshot({ path: join(outDir, "layers-density.png") });
+  await toggle("density", false);
+  const densityOff = (await rendered("ctx-density")).length;
+  fail(densityOff === 0, `${densityOff} density cells drawn after switching it off`);
+
+  // 2. Maritime limits around Korea and Japan.
+  await toggle("boundaries", true);
+  const lines = await rendered("ctx-boundaries");
+  const kinds = [...new Set(lines.map((p) => p.kind))];
+  const countries = [...new Set(lines.map((p) => p.country))];
+  step("boundaries", { drawn: lines.length, kinds, countries });
+  fail(lines.length > 0 && kinds.includes("territorial_sea"), `maritime limits: ${lines.length} drawn, kinds ${kinds}`);
+  fail(countries.includes("KOR") && countries.includes("JPN"), `limits of ${countries}, want KOR and JPN`);
+  await page.screenshot({ path: join(outDir, "layers-boundaries.png") });
+
+  // 3. Ports, then anchorages near Busan.
+  await toggle("ports", true);
+  const ports = await rendered("ctx-ports");
+  step("ports", { drawn: ports.length, sample: ports.slice(0, 3).map((p) => p.name) });
+  fail(ports.length > 5 && ports.every((p) => p.kind === "port"), `ports: ${ports.length} drawn`);
+  fail((await rendered("ctx-anchorages")).length === 0, "anchorages drawn at zoom 6");
+  await jump(129.03, 35.08, 10);
+  const anchorages = await rendered("ctx-anchorages");
+  const names = [...new Set(anchorages.map((p) => p.name))];
+  step("anchorages", { drawn: anchorages.length, names: names.slice(0, 5) });
+  fail(anchorages.length > 10 && names.includes("BUSAN"), `anchorages at Busan: ${anchorages.length}, ${names.slice(0, 5)}`);
+  await page.screenshot({ path: join(outDir, "layers-busan.png") });
+
+  // 4. Place names: ports at Busan, countries over the region.
+  await toggle("names", true);
+  const portNames = await page.locator(".plabel.port").allInnerTexts();
+  step("port names", { names: portNames.slice(0, 8) });
+  fail(portNames.includes("Busan"), `port names at Busan: ${portNames.slice(0, 8)}`);
+  await jump(128, 36, 4.5);
+  const countryNames = await page.locator(".plabel.country").allInnerTexts();
+  step("country names", { names: countryNames });
+  fail(countryNames.some((n) => /korea/i.test(n)) && countryNames.some((n) => /japan/i.test(n)), `country names: ${countryNames}`);
+  await page.screenshot({ path: join(outDir, "layers-names.png") });
+  await toggle("names", false);
+  fail((await page.locator(".plabel").count()) === 0, "place names left after switching them off");
+
+  // 5. Density and names together, for docs/web.md.
+  await toggle("density", true);
+  await toggle("names", true);
+  await page.screenshot({ path: join(outDir, "layers-all.png") });
+
+  if (result.failures.length) throw new Error(result.failures.join(" | "));
+  if (result.requests.length) throw new Error(`requests beyond the server: ${result.requests.slice(0, 3).join(", ")}`);
+  if (result.errors.length) throw new Error(`page errors: ${result.errors.slice(0, 3).join(" | ")}`);
+  step("timings", { settle: timings });
+  result.ok = true;
+} catch (e) {
+  result.error = String(e?.message ?? e);
+  if (page) await page.screenshot({ path: join(outDir, "layers-failure.png") }).catch(() => {});
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(result));
+process.exit(result.ok ? 0 : 1);
