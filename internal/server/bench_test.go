@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -119,5 +120,37 @@ func BenchmarkAPI(b *testing.B) {
 				})
 			}
 		}
+	}
+}
+
+// BenchmarkLayerDensity measures /api/layers/density over benchServer's
+// 50,000 positions of 5,000 vessels: OPS counts all of them, JPN the
+// third its feed heard (and reads the tracks of those vessels only).
+// positions/s is what was read and counted, by the view.
+//
+//	go test -run XXX -bench LayerDensity ./internal/server/
+func BenchmarkLayerDensity(b *testing.B) {
+	s, secrets := benchServer(b, 5*time.Second)
+	h := s.Handler()
+	for _, partner := range []string{"OPS", "JPN"} {
+		b.Run(partner, func(b *testing.B) {
+			req := httptest.NewRequest("GET", "/api/layers/density?bbox=115,25,135,45", nil)
+			req.Header.Set("Authorization", "Bearer "+secrets[partner])
+			var n int
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, req)
+				if w.Code != http.StatusOK {
+					b.Fatalf("%d %s", w.Code, w.Body.String())
+				}
+				var d densityMap
+				if err := json.Unmarshal(w.Body.Bytes(), &d); err != nil {
+					b.Fatal(err)
+				}
+				n = d.Positions
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "positions/s")
+			b.ReportMetric(float64(n), "positions")
+		})
 	}
 }
