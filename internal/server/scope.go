@@ -104,21 +104,25 @@ func (sc scope) Positions(ctx context.Context, b store.BBox, from, to int64, fn 
 	}); err != nil {
 		return err
 	}
+	// A batch at a time, so that a client gone is noticed.
+	const batch = 256
 	stop := false
-	for _, m := range mmsis {
+	for len(mmsis) > 0 && !stop {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		err := sc.st.Track(m, from, to, func(p store.Position) bool {
+		n := min(batch, len(mmsis))
+		err := sc.st.Tracks(mmsis[:n], from, to, func(p store.Position) bool {
 			if !sc.v.seesPos(p.Feeds) || !b.Contains(p.Lat, p.Lon) {
 				return true
 			}
 			stop = !fn(p)
 			return !stop
 		})
-		if err != nil || stop {
+		if err != nil {
 			return err
 		}
+		mmsis = mmsis[n:]
 	}
 	return nil
 }

@@ -8,6 +8,7 @@
 //	err = s.Append(batch)                       // []store.Position
 //	n, err := s.AddFeeds(copies)                // feeds that heard stored positions too
 //	err = s.Track(mmsi, from, to, func(p store.Position) bool { ...; return true })
+//	err = s.Tracks(mmsis, from, to, fn)          // many tracks, each segment file opened once
 //	err = s.Latest(bbox, nowMs-30*60_000, fn)   // vessels in a box now
 //	err = s.PutIdentity(mmsi, store.IdentityRecord{Field: "name", Value: "EVER GIVEN", First: t, Last: t, Feeds: 1})
 //	err = s.PutEvent(ev, feeds)                 // event.Event

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"os"
 	"slices"
 )
 
@@ -9,6 +10,37 @@ import (
 // [from, to) (Unix ms), in order of time, until fn returns false.
 // Positions with equal times come in the order they were appended in.
 func (s *Store) Track(mmsi uint32, from, to int64, fn func(Position) bool) error {
+	return s.track(mmsi, from, to, nil, fn)
+}
+
+// Tracks is Track for each vessel of mmsis in turn, until fn returns
+// false, opening each segment file of the range once for all of them
+// instead of once a vessel (a density map reads thousands of tracks).
+func (s *Store) Tracks(mmsis []uint32, from, to int64, fn func(Position) bool) error {
+	files := map[*segment]*os.File{}
+	defer func() {
+		for _, f := range files {
+			if f != nil {
+				f.Close()
+			}
+		}
+	}()
+	stop := false
+	for _, m := range mmsis {
+		err := s.track(m, from, to, files, func(p Position) bool {
+			stop = !fn(p)
+			return !stop
+		})
+		if err != nil || stop {
+			return err
+		}
+	}
+	return nil
+}
+
+// track is Track, with the segment files already open in files (nil:
+// open each for this call).
+func (s *Store) track(mmsi uint32, from, to int64, files map[*segment]*os.File, fn func(Position) bool) error {
 	if from >= to {
 		return nil
 	}
@@ -37,7 +69,7 @@ func (s *Store) Track(mmsi uint32, from, to int64, fn func(Position) bool) error
 	var buf []byte
 	var err error
 	for _, g := range segs {
-		if out, buf, err = g.track(mmsi, from, to, out, buf); err != nil {
+		if out, buf, err = g.trackIn(files, mmsi, from, to, out, buf); err != nil {
 			// A damaged block costs that block's hour, not the track.
 			if !s.leftOut(err) {
 				return err

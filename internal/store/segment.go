@@ -239,17 +239,33 @@ func (g *segment) open() (*os.File, error) {
 
 // track appends the positions of mmsi in [from, to) to out.
 func (g *segment) track(mmsi uint32, from, to int64, out []Position, buf []byte) ([]Position, []byte, error) {
+	return g.trackIn(nil, mmsi, from, to, out, buf)
+}
+
+// trackIn is track with the segment's file taken from files, or opened
+// and kept there (nil when it is gone); files nil: opened and closed for
+// this call.
+func (g *segment) trackIn(files map[*segment]*os.File, mmsi uint32, from, to int64, out []Position, buf []byte) ([]Position, []byte, error) {
 	if g.nIdx == 0 || g.maxT < from || g.minT >= to {
 		return out, buf, nil
 	}
-	f, err := g.open()
-	if err != nil {
-		if err == errGone {
-			err = nil
+	f, ok := files[g]
+	if !ok {
+		var err error
+		f, err = g.open()
+		if err != nil && err != errGone {
+			return out, buf, err
 		}
-		return out, buf, err
+		if files != nil {
+			files[g] = f
+		} else if f != nil {
+			defer f.Close()
+		}
 	}
-	defer f.Close()
+	if f == nil {
+		return out, buf, nil // gone
+	}
+	var err error
 	// The fence narrows the search to 128 index entries, read at once
 	// with the entry before them, whose end is where the first block
 	// starts.
