@@ -94,6 +94,20 @@ try {
     fail(source.every(([c, vh]) => cells.get(`${c[0].toFixed(4)},${c[1].toFixed(4)}`) === vh), "a cell of the source is not one of the answer");
   }
   fail(legend.includes(`${answer.max_vessel_hours} vessel-hours per ${answer.cell}° cell`), `the legend does not give the scale: ${legend}`);
+  // Under the pointer, a cell says what it holds.
+  const spot = await page.evaluate(() => {
+    const m = window.picket.map;
+    const f = m.queryRenderedFeatures({ layers: ["ctx-density"] }).sort((a, b) => b.properties.vh - a.properties.vh)[0];
+    const ring = f.geometry.coordinates[0];
+    const c = [(ring[0][0] + ring[2][0]) / 2, (ring[0][1] + ring[2][1]) / 2];
+    const p = m.project(c);
+    const r = m.getCanvas().getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y, vh: f.properties.vh };
+  });
+  await page.mouse.move(spot.x, spot.y);
+  const tip = await page.locator(".density-tip").innerText({ timeout: 5000 }).catch(() => "");
+  step("density tip", { vh: spot.vh, tip });
+  fail(tip.includes(`${spot.vh} vessel-hours`), `the tip over a cell of ${spot.vh} vessel-hours says ${JSON.stringify(tip)}`);
   await page.screenshot({ path: join(outDir, "layers-density.png") });
   await toggle("density", false);
   const densityOff = (await rendered("ctx-density")).length;

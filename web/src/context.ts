@@ -5,7 +5,7 @@
 // Fishing Watch's presence maps), so that a vessel where traffic never
 // goes stands out. Everything comes from picket's own API: no network
 // beyond it is needed.
-import { Marker, type Map as MLMap, type GeoJSONSource } from "maplibre-gl";
+import { Marker, Popup, type Map as MLMap, type GeoJSONSource } from "maplibre-gl";
 import * as api from "./api";
 import type { BBox } from "./api";
 import { esc } from "./fmt";
@@ -130,6 +130,20 @@ export class ContextLayers {
         "circle-stroke-width": ["interpolate", ["linear"], ["zoom"], 2, 1, 8, 2],
       },
     }, beforeId);
+    // A density cell says what it holds under the pointer: how usual
+    // traffic is there.
+    const tip = new Popup({ closeButton: false, closeOnClick: false, className: "density-tip", offset: 10 });
+    map.on("mousemove", "ctx-density", (e) => {
+      const p = e.features?.[0]?.properties;
+      const d = this.density;
+      if (!p || !d) return;
+      const days = d.hours / 24;
+      tip.setLngLat(e.lngLat).setHTML(
+        `<b>${p.vh}</b> vessel-hours in ${days >= 1 ? `${+days.toFixed(1)} d` : `${+d.hours.toFixed(1)} h`} · ${p.vessels} vessel${p.vessels === 1 ? "" : "s"}<br>` +
+          `<span class="muted">${d.cell}° cell; mean ${(p.vh / d.hours).toFixed(2)} vessels at a time</span>`,
+      ).addTo(map);
+    });
+    map.on("mouseleave", "ctx-density", () => tip.remove());
     button.addEventListener("click", () => {
       box.hidden = !box.hidden;
       button.classList.toggle("on", !box.hidden);
