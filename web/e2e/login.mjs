@@ -102,7 +102,7 @@ try {
   await page.waitForFunction(() => document.querySelectorAll("#events li.ev").length > 0, null, { timeout: 10000 });
   check(badge === "ana · JPN · analyst", `badge ${JSON.stringify(badge)}`);
   check(/releasable to jpn/i.test(marking), `marking ${JSON.stringify(marking)}`);
-  check((await page.locator("#export .xbtn").count()) === 4 && (await page.locator("#export .xbtn").first().isVisible()), "no export buttons for an analyst");
+  check((await page.locator("#export .xbtn").count()) === 5 && (await page.locator("#export .xbtn").first().isVisible()), "no export buttons for an analyst (GeoJSON, KML, CSV, Parquet, NVG)");
   check(!(await page.locator('.tabs button[data-tab="networks"]').evaluate((b) => b.classList.contains("locked"))), "networks locked for an analyst");
   const cookie = (await page.context().cookies()).find((c) => c.name === "picket_session");
   check(cookie?.httpOnly && cookie.sameSite === "Strict", `session cookie ${JSON.stringify(cookie)}`);
