@@ -6,6 +6,7 @@ import (
 	"context"
 	"net"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync/atomic"
@@ -66,6 +67,10 @@ func BenchmarkLatency(b *testing.B) {
 	var lat []time.Duration
 	var runP99 []float64 // each run's p99, ms
 	var achieved float64
+	var sentLines int64
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	cpu0 := cpuTime()
 	for b.Loop() {
 		st, err := store.Open(b.TempDir(), store.Options{})
 		if err != nil {
@@ -115,6 +120,7 @@ func BenchmarkLatency(b *testing.B) {
 		}
 		tick.Stop()
 		achieved = float64(len(lines)) / time.Since(began).Seconds()
+		sentLines += int64(len(lines))
 		c.Close()
 		for i := 0; p.Stats().Feeds[0].Lines < int64(len(lines)); i++ {
 			if i == 60_000 {
@@ -137,9 +143,16 @@ func BenchmarkLatency(b *testing.B) {
 			sent[i].Store(0)
 		}
 	}
+	runtime.ReadMemStats(&m1)
+	cpu := cpuTime() - cpu0
 	if len(lat) == 0 {
 		b.Fatal("no latency measured")
 	}
+	// What the process allocated per line sent (the pipeline's and the
+	// sender's and this subscriber's): it does not depend on the load.
+	b.ReportMetric(float64(m1.Mallocs-m0.Mallocs)/float64(sentLines), "allocs/line")
+	b.ReportMetric(float64(m1.TotalAlloc-m0.TotalAlloc)/float64(sentLines), "B/line")
+	b.ReportMetric(float64(cpu)/1e3/float64(sentLines), "cpu-µs/line")
 	slices.Sort(lat)
 	q := func(f float64) float64 { return float64(lat[int(f*float64(len(lat)-1))]) / 1e6 }
 	b.ReportMetric(q(0.5), "p50-ms")

@@ -43,7 +43,7 @@ func (p *Pipeline) sendStore(done chan struct{}) {
 		p.pendPos = p.posArray()
 	}
 	if len(p.pendFeeds) > 0 {
-		b.feeds, p.pendFeeds = p.pendFeeds, nil
+		b.feeds, p.pendFeeds = p.pendFeeds, p.posArray()
 	}
 	if len(p.idents) > 0 {
 		b.idents = make([]store.Identity, 0, len(p.idents))
@@ -90,6 +90,8 @@ func (p *Pipeline) storeLoop() {
 			} else if late := len(b.feeds) - n; late > 0 {
 				p.m.provLate.Add(float64(late))
 			}
+			fs := b.feeds[:0]
+			p.posArrays.Put(&fs)
 		}
 		p.putIdentities(b.idents)
 		p.putEvents(b.events)
