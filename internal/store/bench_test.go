@@ -34,6 +34,7 @@ func benchIngest(b *testing.B, opts Options, batch int) {
 	b.SetBytes(int64(batch * posWireBytes))
 	b.ReportAllocs()
 	off, shift, n := 0, int64(0), 0
+	var longest time.Duration // the longest Append: the one that starts a seal
 	start := time.Now()
 	for b.Loop() {
 		if off+batch > len(ps) {
@@ -43,13 +44,16 @@ func benchIngest(b *testing.B, opts Options, batch int) {
 		for i := range buf {
 			buf[i].Time += shift
 		}
+		t := time.Now()
 		if err := s.Append(buf); err != nil {
 			b.Fatal(err)
 		}
+		longest = max(longest, time.Since(t))
 		off += batch
 		n += batch
 	}
 	b.ReportMetric(float64(n)/time.Since(start).Seconds(), "positions/s")
+	b.ReportMetric(float64(longest)/1e6, "max-append-ms")
 	st := s.Stats()
 	if st.SealedPositions > 0 {
 		b.ReportMetric(float64(st.SegmentBytes)/float64(st.SealedPositions), "disk-B/position")

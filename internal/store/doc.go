@@ -41,7 +41,8 @@
 // # Durability
 //
 // Append, AddFeeds, PutIdentity and PutEvent return after their data is written to
-// the write-ahead log with one write(2), so:
+// the write-ahead log with one write(2) (PutIdentities and PutEvents: a
+// batch of records, each framed on its own, with one write(2)), so:
 //
 //   - a crash of the process (kill -9, panic, out of memory) loses nothing
 //     that a write had returned nil for: the kernel holds it;
@@ -77,9 +78,12 @@
 // All methods are safe for concurrent use. Writes are serialised (one at
 // a time, in call order); queries run concurrently with each other and
 // with writes, and see every write that returned before they started.
-// A seal runs inside the write that triggers it and holds up other writes
-// (about 0.2 s for the hour of 10,000 vessels, 1.2 million positions),
-// never queries: callers should queue ahead of Append. One process may open a directory at a time (ErrLocked).
+// A seal runs in the background: the write that finds one due rotates
+// the log and takes the sealed positions and events out of memory (they
+// stay visible to queries until the segment is committed), and a
+// goroutine of the store writes the segment and the checkpoint. One seal
+// runs at a time; a writer waits for it only when memory is over
+// Options.MaxHeadPositions. WaitSeal waits for the seal in progress. One process may open a directory at a time (ErrLocked).
 //
 // # Precision
 //

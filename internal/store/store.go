@@ -35,11 +35,10 @@ type Store struct {
 	headN     int // positions in memory
 	events    map[string]*storedEvent
 	idents    map[uint32][]IdentityRecord
-	segs      []*segment   // by seq
-	sealing   *sealJob     // a seal being written in the background, or nil
-	spare     [][]Position // arrays of positions a committed seal gave back
-	watermark int64        // newest position time
-	sealedTo  int64        // windows before this are sealed (or being sealed)
+	segs      []*segment // by seq
+	sealing   *sealJob   // a seal being written in the background, or nil
+	watermark int64      // newest position time
+	sealedTo  int64      // windows before this are sealed (or being sealed)
 	closed    bool
 
 	// sealDone carries the result of the background seal (sealing) once
@@ -56,6 +55,7 @@ type Store struct {
 // cleared for some feeds only; a vessel is heard by a few feeds at most).
 type vessel struct {
 	pts    []Position
+	spare  []Position // the array a committed seal gave back, for the next one
 	last   Position
 	hasPos bool
 	byFeed []Position
@@ -600,7 +600,7 @@ type sealJob struct {
 	idents    map[uint32][]IdentityRecord
 	watermark int64
 	sealedTo  int64
-	arrays    [][]Position // the vessels' arrays vs is in, reused once committed
+	arrays    []sealVessel // the vessels' arrays vs is in, given back once committed
 }
 
 // seal takes every position before end, and every event, out of memory
@@ -638,11 +638,14 @@ func (s *Store) seal(end int64, always bool) (*sealJob, error) {
 	job := &sealJob{s: s, seq: n, end: end, watermark: s.watermark, sealedTo: max(s.sealedTo, end)}
 	// Only writers change memory and s.wmu is held: reading it needs no
 	// s.mu, changing it does (below).
+	nHead := 0
+	for _, v := range s.vessels {
+		nHead += len(v.pts) - sort.Search(len(v.pts), func(i int) bool { return v.pts[i].Time >= end })
+	}
+	job.head = make([]Position, 0, nHead)
 	for _, v := range s.vessels {
 		k := sort.Search(len(v.pts), func(i int) bool { return v.pts[i].Time >= end })
-		for i := k; i < len(v.pts); i++ {
-			job.head = append(job.head, v.pts[i])
-		}
+		job.head = append(job.head, v.pts[k:]...)
 		job.latest = append(job.latest, v.byFeed...)
 		if v.hasPos && !slices.Contains(v.byFeed, v.last) {
 			job.latest = append(job.latest, v.last)
@@ -664,17 +667,18 @@ func (s *Store) seal(end int64, always bool) (*sealJob, error) {
 			job.vs = append(job.vs, sealVessel{mmsi: mmsi, pts: v.pts[lo:k:k]})
 		}
 		job.positions += k
-		job.arrays = append(job.arrays, v.pts[:0])
+		job.arrays = append(job.arrays, sealVessel{mmsi: mmsi, pts: v.pts[:0]})
 		if rest := v.pts[k:]; len(rest) > 0 || k <= 64 {
-			var buf []Position
-			if n := len(s.spare); n > 0 {
-				buf, s.spare = s.spare[n-1], s.spare[:n-1]
-			} else {
+			// Each vessel has two arrays in turn: the one the last seal
+			// gave back takes the open window, this one goes to the seal.
+			buf := v.spare
+			v.spare = nil
+			if cap(buf) < len(rest) {
 				buf = make([]Position, 0, len(rest)+k)
 			}
-			v.pts = append(buf, rest...)
+			v.pts = append(buf[:0], rest...)
 		} else {
-			v.pts = nil // a vessel gone quiet gives its memory back
+			v.pts, v.spare = nil, nil // a vessel gone quiet gives its memory back
 		}
 	}
 	slices.SortFunc(job.vs, func(a, b sealVessel) int { return cmpU64(uint64(a.mmsi), uint64(b.mmsi)) })
@@ -736,9 +740,13 @@ func (job *sealJob) run() error {
 		s.segs = append(s.segs, g)
 	}
 	s.sealing = nil
-	// The arrays the seal took are the next seal's open windows.
-	s.spare = append(s.spare, job.arrays...)
-	s.spare = s.spare[:min(len(s.spare), len(s.vessels))]
+	// The arrays the seal took take the next seal's open windows, of
+	// vessels still heard.
+	for _, a := range job.arrays {
+		if v := s.vessels[a.mmsi]; v != nil && v.pts != nil && v.spare == nil {
+			v.spare = a.pts
+		}
+	}
 	expired := s.expire()
 	s.mu.Unlock()
 
