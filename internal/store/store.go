@@ -663,7 +663,7 @@ func (s *Store) seal(end int64, always bool) (*sealJob, error) {
 		}
 		if lo := sort.Search(k, func(i int) bool { return v.pts[i].Time >= cut }); lo < k {
 			// The job keeps the array; the vessel's open window moves to
-			// a new one sized for another window like the one sealed.
+			// its other array (below).
 			job.vs = append(job.vs, sealVessel{mmsi: mmsi, pts: v.pts[lo:k:k]})
 		}
 		job.positions += k
