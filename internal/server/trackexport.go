@@ -39,29 +39,9 @@ func (s *Server) trackExportHandler(f export.TrackFormat) func(http.ResponseWrit
 			}
 			mmsis = append(mmsis, m)
 		}
-		from, err := parseTime("from", q.Get("from"))
+		from, to, err := s.trackRange(v, q)
 		if err != nil {
 			return err
-		}
-		to, err := parseTime("to", q.Get("to"))
-		if err != nil {
-			return err
-		}
-		if to.IsZero() {
-			newest, err := s.newestFor(v)
-			if err != nil {
-				return err
-			}
-			to = time.UnixMilli(newest + 1).UTC()
-		}
-		if from.IsZero() {
-			from = to.Add(-24 * time.Hour)
-		}
-		if !from.Before(to) {
-			return badParam("from", "%s is not before to (%s)", from.Format(time.RFC3339), to.Format(time.RFC3339))
-		}
-		if to.Sub(from) > s.opts.MaxTrackSpan {
-			return badParam("to", "the range is over %s: ask for less", s.opts.MaxTrackSpan)
 		}
 		sc := s.scope(v)
 		var tracks []export.Track

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -324,29 +325,9 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	from, err := parseTime("from", q.Get("from"))
+	from, to, err := s.trackRange(v, q)
 	if err != nil {
 		return err
-	}
-	to, err := parseTime("to", q.Get("to"))
-	if err != nil {
-		return err
-	}
-	if to.IsZero() {
-		newest, err := s.newestFor(v)
-		if err != nil {
-			return err
-		}
-		to = time.UnixMilli(newest + 1).UTC()
-	}
-	if from.IsZero() {
-		from = to.Add(-24 * time.Hour)
-	}
-	if !from.Before(to) {
-		return badParam("from", "%s is not before to (%s)", from.Format(time.RFC3339), to.Format(time.RFC3339))
-	}
-	if to.Sub(from) > s.opts.MaxTrackSpan {
-		return badParam("to", "the range is over %s: ask for less", s.opts.MaxTrackSpan)
 	}
 	tf := trackFeature{Type: "Feature", Properties: trackProps{MMSI: mmsi, From: from, To: to}, Points: []position{}}
 	var coords [][2]float64
@@ -377,6 +358,35 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 
 // newestFor returns the time of the newest position a view may see
 // (Unix ms; 0 when none): the view's "now".
+// trackRange reads a track's from and to: to defaults to just after the
+// newest position the view may see, from to a day before to; the range
+// must run forward and be at most MaxTrackSpan.
+func (s *Server) trackRange(v *view, q url.Values) (from, to time.Time, err error) {
+	if from, err = parseTime("from", q.Get("from")); err != nil {
+		return
+	}
+	if to, err = parseTime("to", q.Get("to")); err != nil {
+		return
+	}
+	if to.IsZero() {
+		newest, err := s.newestFor(v)
+		if err != nil {
+			return from, to, err
+		}
+		to = time.UnixMilli(newest + 1).UTC()
+	}
+	if from.IsZero() {
+		from = to.Add(-24 * time.Hour)
+	}
+	if !from.Before(to) {
+		return from, to, badParam("from", "%s is not before to (%s)", from.Format(time.RFC3339), to.Format(time.RFC3339))
+	}
+	if to.Sub(from) > s.opts.MaxTrackSpan {
+		return from, to, badParam("to", "the range is over %s: ask for less", s.opts.MaxTrackSpan)
+	}
+	return from, to, nil
+}
+
 func (s *Server) newestFor(v *view) (int64, error) { return s.scope(v).Newest() }
 
 // networks: GET /api/networks?mmsi= — the networks of the live risk
