@@ -9,13 +9,15 @@ import (
 
 // TestTracks: Tracks gives each vessel's track as Track does, vessel by
 // vessel in the order asked, from segments and memory, over a whole and
-// a cut range, and stops when told to.
+// a cut range, and stops when told to. (A seal runs in the background: a
+// seal that comes due while one runs waits, so the hours appended here may
+// share a segment.)
 func TestTracks(t *testing.T) {
 	s := open(t, t.TempDir(), Options{})
 	ps := newFleet(50, 1, t0).next(nil, 60_000)
 	appendAll(t, s, ps, 1000)
 	waitSeal(t, s)
-	if st := s.Stats(); st.Segments < 2 || st.HeadPositions == 0 {
+	if st := s.Stats(); st.Segments == 0 || st.HeadPositions == 0 {
 		t.Fatalf("want segments and open windows, got %+v", s.Stats())
 	}
 	var mmsis []uint32
