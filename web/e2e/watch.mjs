@@ -174,6 +174,47 @@ try {
     await p4.close();
   }
 
+  // An event with no known position (an invalid IMO number heard in
+  // static reports only) is listed and opens with "no position known";
+  // the map draws nothing for it. The server's answer is given one.
+  {
+    const p5 = await newPage(browser, url, result, () => true);
+    const nopos = { id: "nopos-e2e", type: "spoofing", subtype: "invalid_identity", mmsi: 0, start: "", end: "", confidence: 0.9, summary: "IMO 1234568 fails its check digit" };
+    await p5.route(/\/api\/events\?/, async (route) => {
+      const r = await route.fetch();
+      const body = await r.json();
+      const list = Array.isArray(body) ? body : body.events;
+      const first = list[0];
+      if (first) list.unshift({ ...nopos, mmsi: first.mmsi, start: first.start, end: first.start });
+      await route.fulfill({ response: r, json: body });
+    });
+    await p5.goto(url, { waitUntil: "load" });
+    await p5.waitForFunction(() => document.body.dataset.ready === "1", null, { timeout: 30000 });
+    await p5.evaluate(() => {
+      const app = window.picket;
+      app.inView = false;
+      app.whenHours = 0;
+      app.minConf = 0;
+      for (const c of document.querySelectorAll("#type-filter .chip")) app.eventTypes.add(c.dataset.type);
+    });
+    await p5.evaluate(() => window.picket.loadEvents());
+    const kept = await p5.evaluate((id) => window.picket.events.some((e) => e.id === id), nopos.id);
+    let opened = null;
+    if (kept) {
+      await p5.evaluate((id) => window.picket.openEvent(window.picket.events.find((e) => e.id === id)), nopos.id).catch(() => {});
+      await p5.waitForTimeout(500);
+      opened = await p5.evaluate((id) => {
+        const li = document.querySelector(`#events li[data-event="${id}"]`);
+        const drawn = (window.picket.map.getSource("events")?._data?.features ?? []).some((f) => f.properties?.id === id);
+        return { listed: !!li, text: li?.textContent ?? "", drawn };
+      }, nopos.id);
+    }
+    step("event without a position", { kept, ...(opened ?? {}) });
+    fail(kept, "an event with no position was dropped from the events the page loaded");
+    fail(opened && opened.listed && /no position known/.test(opened.text) && !opened.drawn, `an event with no position: ${JSON.stringify(opened)}`);
+    await p5.close();
+  }
+
   if (result.failures.length) throw new Error(result.failures.join(" | "));
   if (result.requests.length) throw new Error(`requests beyond the server: ${result.requests.slice(0, 3).join(", ")}`);
   if (result.errors.length) throw new Error(`page errors: ${result.errors.slice(0, 3).join(" | ")}`);

@@ -29,8 +29,10 @@ export interface PicketEvent {
   other_mmsi?: number;
   start: string;
   end: string;
-  lat: number;
-  lon: number;
+  /** Where it happened; absent when no position is known (an identity
+   * an invalid or borrowed IMO number was heard in static reports only). */
+  lat?: number;
+  lon?: number;
   confidence: number;
   summary: string;
   end_lat?: number;
@@ -510,11 +512,16 @@ function eventParams(q: EventQuery): URLSearchParams {
   return p;
 }
 
+/** Whether an event has a known position, to draw it or fly to it. */
+export function hasPosition(e: PicketEvent): boolean {
+  return Number.isFinite(e.lat) && Number.isFinite(e.lon);
+}
+
 export async function events(q: EventQuery, signal?: AbortSignal): Promise<PicketEvent[]> {
   const p = eventParams({ ...q, limit: q.limit ?? 500 });
   const r = await getJSON<PicketEvent[] | { events?: PicketEvent[] }>(`/api/events?${p}`, signal);
   const list = Array.isArray(r) ? r : r?.events ?? [];
-  return list.filter((e) => e && e.id && isFinite(e.lat) && isFinite(e.lon));
+  return list.filter((e) => e && e.id);
 }
 
 export async function networks(signal?: AbortSignal): Promise<Network[]> {

@@ -4,6 +4,7 @@
 // so the style expressions stay simple.
 import type { Map as MLMap, GeoJSONSource } from "maplibre-gl";
 import type { Fix, PicketEvent, VesselFeature } from "./api";
+import { hasPosition } from "./api";
 import { CATEGORY_COLORS, EVENT_COLORS, category, riskColor } from "./fmt";
 
 export type ColorBy = "type" | "risk";
@@ -261,21 +262,22 @@ export function setEvents(map: MLMap, list: PicketEvent[], active: (e: PicketEve
   for (const e of list) {
     const c = EVENT_COLORS[e.type] ?? "#cccccc";
     const props = { id: e.id, _c: c, _active: active(e), _hl: e.id === hl };
+    if (!hasPosition(e)) continue;
     if (e.type === "gap" && isFinite(e.end_lat as number) && isFinite(e.end_lon as number))
-      features.push({ type: "Feature", properties: props, geometry: { type: "LineString", coordinates: [[e.lon, e.lat], [e.end_lon!, e.end_lat!]] } });
-    features.push({ type: "Feature", properties: props, geometry: { type: "Point", coordinates: [e.lon, e.lat] } });
+      features.push({ type: "Feature", properties: props, geometry: { type: "LineString", coordinates: [[e.lon!, e.lat!], [e.end_lon!, e.end_lat!]] } });
+    features.push({ type: "Feature", properties: props, geometry: { type: "Point", coordinates: [e.lon!, e.lat!] } });
   }
   set(map, "events", { type: "FeatureCollection", features });
 }
 
 export function setHighlight(map: MLMap, e: PicketEvent | null): void {
   const features: GeoJSON.Feature[] = [];
-  if (e) {
+  if (e && hasPosition(e)) {
     const c = EVENT_COLORS[e.type] ?? "#ffffff";
-    features.push({ type: "Feature", properties: { _c: c }, geometry: { type: "Point", coordinates: [e.lon, e.lat] } });
+    features.push({ type: "Feature", properties: { _c: c }, geometry: { type: "Point", coordinates: [e.lon!, e.lat!] } });
     if (isFinite(e.end_lat as number) && isFinite(e.end_lon as number)) {
       features.push({ type: "Feature", properties: { _c: c }, geometry: { type: "Point", coordinates: [e.end_lon!, e.end_lat!] } });
-      features.push({ type: "Feature", properties: { _c: c }, geometry: { type: "LineString", coordinates: [[e.lon, e.lat], [e.end_lon!, e.end_lat!]] } });
+      features.push({ type: "Feature", properties: { _c: c }, geometry: { type: "LineString", coordinates: [[e.lon!, e.lat!], [e.end_lon!, e.end_lat!]] } });
     }
   }
   set(map, "highlight", { type: "FeatureCollection", features });

@@ -703,7 +703,7 @@ export class App {
     if (!this.eventTypes.has(e.type)) return false;
     if (e.confidence < this.minConf) return false;
     if (this.whenHours > 0 && isFinite(this.ref) && ms(e.end) < this.ref - this.whenHours * HOUR) return false;
-    if (this.inView && !this.map.getBounds().contains([e.lon, e.lat])) return false;
+    if (this.inView && !(api.hasPosition(e) && this.map.getBounds().contains([e.lon!, e.lat!]))) return false;
     return true;
   }
 
@@ -747,12 +747,12 @@ export class App {
     this.renderEvents();
     const el = document.querySelector(`#events li[data-event="${CSS.escape(e.id)}"]`);
     el?.scrollIntoView({ block: "nearest" });
-    const pts: [number, number][] = [[e.lon, e.lat]];
-    if (e.end_lat !== undefined && e.end_lon !== undefined) pts.push([e.end_lon, e.end_lat]);
+    const pts: [number, number][] = api.hasPosition(e) ? [[e.lon!, e.lat!]] : [];
+    if (pts.length && e.end_lat !== undefined && e.end_lon !== undefined) pts.push([e.end_lon, e.end_lat]);
     if (pts.length > 1) {
       const b = new maplibregl.LngLatBounds(pts[0], pts[0]).extend(pts[1]);
       this.map.fitBounds(b, { padding: 160, maxZoom: 9, duration: 1200 });
-    } else {
+    } else if (pts.length) {
       this.map.flyTo({ center: pts[0], zoom: Math.max(8, Math.min(this.map.getZoom(), 10)), duration: 1200 });
     }
     const t0 = ms(e.start);

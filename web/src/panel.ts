@@ -1,7 +1,7 @@
 // The vessel panel: who the vessel says it is and has said it was, how
 // risky it looks and why, what it did, and whom it is tied to.
 import type { IdentityValue, Network, PicketEvent, Profile, VesselFeature } from "./api";
-import { EXPORT_FORMATS } from "./api";
+import { EXPORT_FORMATS, hasPosition } from "./api";
 import {
   EVENT_COLORS, EVENT_LABELS, LINK_LABELS, ago, category, CATEGORY_COLORS, deg, dur, esc, eventLabel, knots, latlon,
   ms, riskColor, shipTypeName, zdt, zshort,
@@ -207,7 +207,7 @@ function details(e: PicketEvent): string {
   if (e.candidates?.length)
     rows.push(`<dt>Could be</dt><dd>${e.candidates.map((m) => `<a href="#" class="vlink mono" data-mmsi="${m}">${m}</a>`).join(" ")}</dd>`);
   rows.push(`<dt>When</dt><dd>${esc(zdt(ms(e.start)))} → ${esc(zdt(ms(e.end)))}</dd>`);
-  rows.push(`<dt>Where</dt><dd class="mono">${latlon(e.lat, e.lon)}</dd>`);
+  rows.push(hasPosition(e) ? `<dt>Where</dt><dd class="mono">${latlon(e.lat!, e.lon!)}</dd>` : `<dt>Where</dt><dd class="muted">no position known</dd>`);
   if (e.end_lat !== undefined && e.end_lon !== undefined) rows.push(`<dt>Reappeared</dt><dd class="mono">${latlon(e.end_lat, e.end_lon)}</dd>`);
   rows.push(`<dt>Confidence</dt><dd>${(e.confidence * 100).toFixed(0)} %</dd>`);
   if (e.field) rows.push(`<dt>${esc(e.field)}</dt><dd>${esc(e.from ?? "")} → ${esc(e.to ?? "")}</dd>`);
