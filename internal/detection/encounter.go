@@ -37,7 +37,9 @@ type EncounterOptions struct {
 	NearPort func(lat, lon float64) bool
 }
 
-func (o *EncounterOptions) defaults() {
+// Defaults fills the options left zero with their defaults: the batch
+// detector's and the live radar's (package radar) dark encounters.
+func (o *EncounterOptions) Defaults() {
 	if o.MaxDistanceM <= 0 {
 		o.MaxDistanceM = 500
 	}
@@ -92,7 +94,7 @@ type trackBox struct {
 // speed under MaxSpeedKn, away from ports, is a dark_encounter of that
 // vessel.
 func DarkEncounters(darks []Dark, tracks []Track, opts EncounterOptions, match Options) []event.Event {
-	opts.defaults()
+	opts.Defaults()
 	match.defaults()
 	boxes := make([]trackBox, len(tracks))
 	for k := range tracks {

@@ -41,19 +41,7 @@ func (o *LiveOptions) defaults() {
 	if o.Correlate.Match.MaxOpenGap <= 0 {
 		o.Correlate.Match.MaxOpenGap = 24 * time.Hour
 	}
-	e := &o.Encounter
-	if e.MaxDistanceM <= 0 {
-		e.MaxDistanceM = 500
-	}
-	if e.MinDuration <= 0 {
-		e.MinDuration = 2 * time.Hour
-	}
-	if e.MinSightings <= 0 {
-		e.MinSightings = 2
-	}
-	if e.MaxSpeedKn <= 0 {
-		e.MaxSpeedKn = 2
-	}
+	o.Encounter.Defaults()
 	if o.MinDark <= 0 {
 		o.MinDark = 10 * time.Minute
 	}
