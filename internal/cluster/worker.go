@@ -253,10 +253,6 @@ func (w *worker) inputFeeds(mmsi uint32, e *event.Event) uint64 {
 
 // identity adds the identity fields a static report carries.
 func (w *worker) identity(r *fuse.Report, bit uint64) {
-	s := r.Info
-	if s == nil {
-		return
-	}
 	add := func(field, value string) {
 		if value == "" {
 			return
@@ -271,27 +267,7 @@ func (w *worker) identity(r *fuse.Report, bit uint64) {
 		}
 		w.out.Idents = append(w.out.Idents, ident{r.MMSI, store.IdentityRecord{Field: field, Value: value, First: r.Time, Last: r.Time, Feeds: bit}})
 	}
-	if s.Has&fuse.HasName != 0 {
-		add(event.FieldName, s.Name)
-	}
-	if s.Has&fuse.HasCallSign != 0 {
-		add(event.FieldCallSign, s.CallSign)
-	}
-	if s.Has&fuse.HasIMO != 0 {
-		add(event.FieldIMO, strconv.FormatUint(uint64(s.IMO), 10))
-	}
-	if s.Has&fuse.HasShipType != 0 {
-		add(event.FieldShipType, strconv.Itoa(int(s.ShipType)))
-	}
-	if s.Has&fuse.HasDestination != 0 {
-		add("destination", s.Destination)
-	}
-	if r.Class != fuse.ClassUnknown {
-		add(store.FieldClass, r.Class.String())
-	}
-	if s.Has&fuse.HasDimensions != 0 && s.Length > 0 {
-		add(store.FieldDimensions, strconv.Itoa(int(s.Length))+"x"+strconv.Itoa(int(s.Beam)))
-	}
+	store.StatedIdentity(r, add)
 }
 
 // publish sends the output gathered since the last one, under the id of

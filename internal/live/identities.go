@@ -1,9 +1,6 @@
 package live
 
 import (
-	"strconv"
-
-	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/store"
 )
@@ -56,9 +53,9 @@ func (p *Pipeline) noteIdentity(r *fuse.Report, feeds uint64) {
 		rec.Last = max(rec.Last, r.Time)
 		p.idents[k] = rec
 	}
+	store.StatedIdentity(r, add)
 	sh := p.shown[r.MMSI]
 	if s.Has&fuse.HasName != 0 {
-		add(event.FieldName, s.Name)
 		if s.Name != sh.name {
 			sh.name, sh.nameFeeds = s.Name, 0
 		}
@@ -71,25 +68,4 @@ func (p *Pipeline) noteIdentity(r *fuse.Report, feeds uint64) {
 		sh.shipTypeFeeds |= feeds
 	}
 	p.shown[r.MMSI] = sh
-	if s.Has&fuse.HasCallSign != 0 {
-		add(event.FieldCallSign, s.CallSign)
-	}
-	if s.Has&fuse.HasIMO != 0 {
-		add(event.FieldIMO, strconv.FormatUint(uint64(s.IMO), 10))
-	}
-	if s.Has&fuse.HasShipType != 0 {
-		add(event.FieldShipType, strconv.Itoa(int(s.ShipType)))
-	}
-	if s.Has&fuse.HasDestination != 0 {
-		add("destination", s.Destination)
-	}
-	// The station class and the dimensions, so that a partner cleared for
-	// part of the feeds learns them from what its feeds heard
-	// (internal/server's partial profile), not from the tracker's whole.
-	if r.Class != fuse.ClassUnknown {
-		add(store.FieldClass, r.Class.String())
-	}
-	if s.Has&fuse.HasDimensions != 0 && s.Length > 0 {
-		add(store.FieldDimensions, strconv.Itoa(int(s.Length))+"x"+strconv.Itoa(int(s.Beam)))
-	}
 }

@@ -4,7 +4,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/picket-ais/picket/internal/event"
+	"github.com/picket-ais/picket/internal/fuse"
 )
 
 // IdentityRecord is one value an identity field of a vessel took, and when
@@ -183,4 +187,39 @@ func (s *Store) Identities(mmsi uint32) ([]IdentityRecord, error) {
 		return strings.Compare(a.Value, b.Value)
 	})
 	return out, nil
+}
+
+// StatedIdentity calls add with each identity field a static report
+// states and its value, in the order name, call sign, IMO number, ship
+// type, destination, station class, dimensions; the live pipeline and a
+// cluster's partition owner make their identity records from it.
+func StatedIdentity(r *fuse.Report, add func(field, value string)) {
+	s := r.Info
+	if s == nil {
+		return
+	}
+	if s.Has&fuse.HasName != 0 {
+		add(event.FieldName, s.Name)
+	}
+	if s.Has&fuse.HasCallSign != 0 {
+		add(event.FieldCallSign, s.CallSign)
+	}
+	if s.Has&fuse.HasIMO != 0 {
+		add(event.FieldIMO, strconv.FormatUint(uint64(s.IMO), 10))
+	}
+	if s.Has&fuse.HasShipType != 0 {
+		add(event.FieldShipType, strconv.Itoa(int(s.ShipType)))
+	}
+	if s.Has&fuse.HasDestination != 0 {
+		add("destination", s.Destination)
+	}
+	// The station class and the dimensions, so that a partner cleared for
+	// part of the feeds learns them from what its feeds heard (the
+	// server's partial profile), not from the tracker's whole.
+	if r.Class != fuse.ClassUnknown {
+		add(FieldClass, r.Class.String())
+	}
+	if s.Has&fuse.HasDimensions != 0 && s.Length > 0 {
+		add(FieldDimensions, strconv.Itoa(int(s.Length))+"x"+strconv.Itoa(int(s.Beam)))
+	}
 }
