@@ -1,9 +1,7 @@
 package store
 
 import (
-	"encoding/binary"
 	"math"
-	"slices"
 	"sort"
 )
 
@@ -37,15 +35,7 @@ func (s *Store) AddFeeds(ps []Position) (int, error) {
 		return a + b, err
 	}
 	found := 0
-	err := s.write(func(w *wal) []byte {
-		b := w.begin(recFeeds)
-		b = binary.AppendUvarint(b, uint64(len(ps)))
-		b = slices.Grow(b, len(ps)*posWireBytes)
-		for i := range ps {
-			b = appendPos(b, &ps[i])
-		}
-		return b
-	}, func() {
+	err := s.write(func(w *wal) []byte { return appendPosRecord(w, recFeeds, ps) }, func() {
 		for i := range ps {
 			if s.applyFeeds(ps[i]) {
 				found++

@@ -451,15 +451,7 @@ func (s *Store) Append(ps []Position) error {
 		}
 		return s.Append(ps[h:])
 	}
-	return s.write(func(w *wal) []byte {
-		b := w.begin(recPositions)
-		b = binary.AppendUvarint(b, uint64(len(ps)))
-		b = slices.Grow(b, len(ps)*posWireBytes)
-		for i := range ps {
-			b = appendPos(b, &ps[i])
-		}
-		return b
-	}, func() {
+	return s.write(func(w *wal) []byte { return appendPosRecord(w, recPositions, ps) }, func() {
 		for i := range ps {
 			s.applyPos(ps[i])
 		}

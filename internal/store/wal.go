@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 )
 
@@ -347,6 +348,18 @@ func resyncWAL(f *os.File, from, size int64) (int64, error) {
 		}
 	}
 	return -1, nil
+}
+
+// appendPosRecord begins a record of type rec (recPositions or recFeeds)
+// holding ps: their count, then each position.
+func appendPosRecord(w *wal, rec byte, ps []Position) []byte {
+	b := w.begin(rec)
+	b = binary.AppendUvarint(b, uint64(len(ps)))
+	b = slices.Grow(b, len(ps)*posWireBytes)
+	for i := range ps {
+		b = appendPos(b, &ps[i])
+	}
+	return b
 }
 
 // appendPos appends p in the fixed 47-byte wire form of the log and
