@@ -63,16 +63,21 @@ func Events(set *Set, res []Result) []event.Event {
 		if d.Scene != "" {
 			where += " in scene " + d.Scene
 		}
-		e.Summary = fmt.Sprintf("%s at %.4f,%.4f (%s) explained by no AIS vessel", what, d.Lat, d.Lon, where)
-		if len(names) > 0 {
-			e.Summary += "; could be " + strings.Join(names, ", ")
-		} else {
-			e.Summary += "; no vessel in an AIS gap could have been there"
-		}
+		e.Summary = fmt.Sprintf("%s at %.4f,%.4f (%s) explained by no AIS vessel", what, d.Lat, d.Lon, where) + CandidatesSaid(names)
 		e.SetID()
 		out = append(out, e)
 	}
 	return out
+}
+
+// CandidatesSaid is how a dark vessel's summary ends: the candidates it
+// could be, each described in names, or that no vessel in an AIS gap
+// could have been there.
+func CandidatesSaid(names []string) string {
+	if len(names) > 0 {
+		return "; could be " + strings.Join(names, ", ")
+	}
+	return "; no vessel in an AIS gap could have been there"
 }
 
 func confidence(d *Detection) float64 {

@@ -3,7 +3,6 @@ package radar
 import (
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/picket-ais/picket/internal/detection"
@@ -50,12 +49,7 @@ func DarkVessels(tracks []Track, matches []Match) []event.Event {
 		if len(m.Candidates) > 0 {
 			e.Details["candidates"] = float64(len(m.Candidates))
 		}
-		e.Summary = fmt.Sprintf("dark vessel at %.4f,%.4f: radar track %s held %.1f h, explained by no AIS vessel", first.Lat, first.Lon, tr.ID, float64(dur)/3.6e6)
-		if len(names) > 0 {
-			e.Summary += "; could be " + strings.Join(names, ", ")
-		} else {
-			e.Summary += "; no vessel in an AIS gap could have been there"
-		}
+		e.Summary = fmt.Sprintf("dark vessel at %.4f,%.4f: radar track %s held %.1f h, explained by no AIS vessel", first.Lat, first.Lon, tr.ID, float64(dur)/3.6e6) + detection.CandidatesSaid(names)
 		e.SetID()
 		out = append(out, e)
 	}
