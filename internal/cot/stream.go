@@ -37,7 +37,7 @@ type Options struct {
 	// 10 min.
 	Stale time.Duration
 	// Recheck is how often the partner's clearance is looked up again.
-	// Default 5 s.
+	// Default 1 s, as an open live stream and the alert rules check theirs.
 	Recheck time.Duration
 	// TLS, when set, wraps a TCP connection in TLS: a TAK Server's
 	// secure streaming input (8089) wants a client certificate. Default
@@ -69,7 +69,7 @@ func (o Options) withDefaults() Options {
 		o.Stale = 10 * time.Minute
 	}
 	if o.Recheck <= 0 {
-		o.Recheck = 5 * time.Second
+		o.Recheck = time.Second
 	}
 	if o.Dial == nil {
 		var d net.Dialer
