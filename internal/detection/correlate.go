@@ -167,7 +167,8 @@ func (o *Options) carry(tr *Track, k, j int, t int64) (lat, lon, course float64,
 	return lat + vlat*s, lon + vlon*s, course, true
 }
 
-// pair is a possible explanation: detection d by track k at cost c.
+// pair is a possible explanation: detection d by track k, dist metres
+// off, at cost c.
 type pair struct {
 	d, k    int
 	dist, c float64
@@ -175,9 +176,10 @@ type pair struct {
 
 // Correlate matches every detection of set against the tracks: per scene
 // (the detections of one image; without a scene id, of one time) each
-// track explains at most one detection, pairs taken nearest first, with
-// length and heading, where both sides know them, as tie-breakers. It
-// returns one Result per detection, in the set's order.
+// track explains at most one detection, the pairs chosen at the least
+// total cost (distance, and length and heading where both sides know
+// them; see match). It returns one Result per detection, in the set's
+// order.
 func Correlate(set *Set, tracks []Track, opts Options) []Result {
 	opts.defaults()
 	res := make([]Result, len(set.Detections))
@@ -209,18 +211,10 @@ func Correlate(set *Set, tracks []Track, opts Options) []Result {
 				if dist > opts.ToleranceM {
 					continue
 				}
-				pairs = append(pairs, pair{d: i, k: k, dist: dist, c: dist + opts.penalty(d, tr, course)})
+				pairs = append(pairs, pair{d: i, k: k, dist: dist, c: opts.cost(dist, d, tr, course)})
 			}
 		}
-		slices.SortFunc(pairs, func(a, b pair) int {
-			return cmp.Or(cmp.Compare(a.c, b.c), cmp.Compare(a.d, b.d), cmp.Compare(a.k, b.k))
-		})
-		usedTrack := map[int]bool{}
-		for _, p := range pairs {
-			if res[p.d].Track >= 0 || usedTrack[p.k] {
-				continue
-			}
-			usedTrack[p.k] = true
+		for _, p := range match(pairs) {
 			res[p.d].Track, res[p.d].MMSI, res[p.d].DistanceM = p.k, tracks[p.k].MMSI, p.dist
 		}
 	}
@@ -236,17 +230,37 @@ func Correlate(set *Set, tracks []Track, opts Options) []Result {
 	return res
 }
 
-// penalty is what a length or heading that disagrees adds to a pair's
-// distance: enough to prefer the vessel that agrees when two are about
-// as near, never enough alone to refuse one within the tolerance.
-func (o *Options) penalty(d *Detection, tr *Track, course float64) float64 {
-	var p float64
+// The spreads of a detection's measurements about the AIS vessel it
+// is, for the cost of a pair: a pair's cost is the sum of the squared
+// disagreements in units of these (a Mahalanobis distance, squared), the
+// likelihood of the pair being right as a tracker's global nearest
+// neighbour weighs its associations.
+const (
+	// positionSpread is a third of the tolerance: the tolerance is the
+	// gate at three spreads.
+	positionSpread = 1.0 / 3
+	// lengthSpread is for the natural log of the ratio of the lengths: an
+	// image's length estimate is off by a fifth or so (Sentinel-1
+	// detections, Paolo et al. 2024).
+	lengthSpread = 0.2
+	// lengthOffMax caps the length's part: beyond twice or half, a length
+	// says only "another hull", not by how much.
+	lengthOffMax = math.Ln2
+	// headingSpread is in degrees, between the hull's axis and the track's
+	// course.
+	headingSpread = 30.0
+)
+
+// cost is what pairing detection d with track tr, placed dist metres off
+// and on course (NaN unknown), costs: the squared distance in spreads,
+// plus the squared disagreement of length and heading where both sides
+// know them. Within the tolerance it is at most maxPairCost.
+func (o *Options) cost(dist float64, d *Detection, tr *Track, course float64) float64 {
+	x := dist / (o.ToleranceM * positionSpread)
+	c := x * x
 	if d.LengthM > 0 && tr.LengthM > 0 {
-		// In proportion to how far the lengths disagree, up to a third of
-		// the tolerance at 1.5 times and beyond: among ships anchored
-		// closer than an image's error, the hull of the right size wins.
-		r := math.Abs(math.Log(d.LengthM / tr.LengthM))
-		p += o.ToleranceM / 3 * math.Min(1, r/math.Log(1.5))
+		x = min(math.Abs(math.Log(d.LengthM/tr.LengthM)), lengthOffMax) / lengthSpread
+		c += x * x
 	}
 	if d.HasHeading() && !math.IsNaN(course) {
 		// A radar image shows a hull's axis, not which end is the bow:
@@ -255,12 +269,15 @@ func (o *Options) penalty(d *Detection, tr *Track, course float64) float64 {
 		if a > 90 {
 			a = 180 - a
 		}
-		if a > 45 {
-			p += o.ToleranceM / 6
-		}
+		x = a / headingSpread
+		c += x * x
 	}
-	return p
+	return c
 }
+
+// maxPairCost bounds the cost of a pair within the tolerance: 3 spreads of
+// position, the length's cap and 90 degrees of heading, squared.
+var maxPairCost = 9 + (lengthOffMax/lengthSpread)*(lengthOffMax/lengthSpread) + (90/headingSpread)*(90/headingSpread)
 
 // maxSceneSpread is the longest time between the detections of one
 // scene for which the tracks are placed once for all of them.

@@ -101,6 +101,46 @@ func TestCorrelateLengthTieBreak(t *testing.T) {
 	}
 }
 
+// Heading breaks a tie too: a hull lying north-south (either end the bow)
+// is the ship sailing north, not the one sailing east a little nearer.
+func TestCorrelateHeadingTieBreak(t *testing.T) {
+	east := sailing(771, 35, 125, 10, -30, 30, 3)
+	nLat, nLon := geo.Destination(35, 125, 90, 300)
+	north := Track{MMSI: 772}
+	for m := int64(-30); m <= 30; m += 3 {
+		la, lo := geo.Destination(nLat, nLon, 0, geo.KnotsToMetresPerSecond(10)*float64(m*60))
+		north.Times, north.Lat, north.Lon = append(north.Times, t0+m*minute), append(north.Lat, la), append(north.Lon, lo)
+	}
+	la, lo := geo.Destination(35, 125, 90, 130) // nearer the eastbound one
+	for _, heading := range []float64{2, 178} {
+		d := det("S", la, lo, t0)
+		d.Heading = heading
+		set := NewSet()
+		set.Detections = []Detection{d}
+		if res := Correlate(set, []Track{east, north}, Options{}); res[0].MMSI != 772 {
+			t.Errorf("heading %.0f: %+v, want the northbound 772", heading, res[0])
+		}
+	}
+}
+
+// A scene is matched as a whole: a detection that only one ship can explain
+// gets it, though another detection is nearer that ship and could be
+// explained by a second one. Taken nearest first, the nearer detection
+// took the ship and left the other dark.
+func TestCorrelateSceneAsAWhole(t *testing.T) {
+	a := sailing(881, 35, 125, 0, -30, 30, 3)
+	bLat, bLon := geo.Destination(35, 125, 90, 1400)
+	b := sailing(882, bLat, bLon, 0, -30, 30, 3)
+	la, lo := geo.Destination(35, 125, 90, 400)    // 400 m from a, 1,000 m from b
+	wla, wlo := geo.Destination(35, 125, 270, 600) // 600 m from a, 2,000 m from b
+	set := NewSet()
+	set.Detections = []Detection{det("S", la, lo, t0), det("S", wla, wlo, t0)}
+	res := Correlate(set, []Track{a, b}, Options{})
+	if res[0].MMSI != 882 || res[1].MMSI != 881 {
+		t.Errorf("%d / %d, want 882 / 881 (both explained)", res[0].MMSI, res[1].MMSI)
+	}
+}
+
 // A vessel silent around a dark detection that could have sailed there is
 // a candidate; one too far to have made it, or heard just before, is not.
 func TestCandidates(t *testing.T) {
