@@ -3,10 +3,10 @@ package alert
 import (
 	"math"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/picket-ais/picket/internal/detection"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/store"
@@ -243,16 +243,13 @@ func (w *watcher) event(e *event.Event, prov store.Provenance) {
 // alertSummary is an event's summary as an alert repeats it: a dark
 // vessel's names its candidates, vessels other feeds heard that the
 // partner may not see (the API shows each partner only those it sees);
-// an alert leaves them out, and the event behind it says what the
-// partner may see of them.
+// an alert names none of them (its provenance is the event's alone), and
+// the event behind it says what the partner may see of them.
 func alertSummary(e *event.Event) string {
 	if len(e.Candidates) == 0 {
 		return e.Summary
 	}
-	if i := strings.Index(e.Summary, "; could be "); i >= 0 {
-		return e.Summary[:i] + "; candidates in the event"
-	}
-	return e.Summary
+	return detection.SummaryFor(e, func(uint32) bool { return false }) + "; candidates in the event"
 }
 
 // trimEvents forgets events that ended over 8 days (data time) before

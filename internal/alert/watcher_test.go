@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/picket-ais/picket/internal/detection"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/store"
@@ -111,12 +112,22 @@ func TestRuleZone(t *testing.T) {
 }
 
 // A rule alert on a dark vessel does not repeat the candidates its
-// summary names: the partner may not see them.
+// summary names: the partner may not see them. The summary is built from
+// the candidates, so a track whose name holds "; could be " keeps its
+// name, and a summary naming them elsewhere names none.
 func TestAlertSummaryLeavesCandidatesOut(t *testing.T) {
-	e := &event.Event{Type: event.DarkVessel, Candidates: []uint32{440000002},
-		Summary: "dark vessel at 35.2000,125.1000: radar track c/3/1 held 1.0 h, explained by no AIS vessel; could be 440000002 (silent 2.0 h, last 11 km away)"}
-	if s := alertSummary(e); strings.Contains(s, "440000002") || !strings.Contains(s, "radar track c/3/1") {
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	e := &event.Event{Type: event.DarkVessel, Start: t0, End: t0, Lat: 35.2, Lon: 125.1, Confidence: 0.9, Sensor: "radar", Scene: "c; could be /3/1",
+		Candidates: []uint32{440000002},
+		Evidence:   []event.Fix{{Time: t0.Add(-2 * time.Hour), Lat: 35.1, Lon: 125, MMSI: 440000002, Role: event.LastBefore}}}
+	head := "dark vessel at 35.2000,125.1000: radar track c; could be /3/1 held 1.0 h, explained by no AIS vessel"
+	e.Summary = detection.DarkSummary(head, e, nil)
+	if s := alertSummary(e); s != head+"; candidates in the event" {
 		t.Errorf("%q", s)
+	}
+	e.Summary = "could be 440000002 (silent 2.0 h): dark vessel at 35.2000,125.1000, radar track c/3/1"
+	if s := alertSummary(e); strings.Contains(s, "440000002") || !strings.Contains(s, "dark vessel at 35.2000,125.1000") {
+		t.Errorf("a summary naming its candidate first: %q", s)
 	}
 	plain := &event.Event{Type: event.Encounter, Summary: "440000001 and 440000002 within 100 m"}
 	if alertSummary(plain) != plain.Summary {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/picket-ais/picket/internal/event"
@@ -43,14 +42,12 @@ func Events(set *Set, res []Result) []event.Event {
 			e.Details["heading"] = d.Heading
 		}
 		e.Evidence = append(e.Evidence, event.Fix{Time: t, Lat: d.Lat, Lon: d.Lon, Feed: d.File, Receiver: "line " + strconv.Itoa(d.Line), Role: event.Detected})
-		var names []string
 		for k, c := range r.Candidates {
 			if k == maxCandidates {
 				break
 			}
 			e.Candidates = append(e.Candidates, c.MMSI)
 			e.Evidence = append(e.Evidence, event.Fix{Time: time.UnixMilli(c.LastTime).UTC(), Lat: c.LastLat, Lon: c.LastLon, MMSI: c.MMSI, Role: event.LastBefore})
-			names = append(names, fmt.Sprintf("%d (silent %s, last %.0f km away)", c.MMSI, hours(d.Time-c.LastTime), c.DistanceM/1000))
 		}
 		if len(r.Candidates) > 0 {
 			e.Details["candidates"] = float64(len(r.Candidates))
@@ -63,21 +60,11 @@ func Events(set *Set, res []Result) []event.Event {
 		if d.Scene != "" {
 			where += " in scene " + d.Scene
 		}
-		e.Summary = fmt.Sprintf("%s at %.4f,%.4f (%s) explained by no AIS vessel", what, d.Lat, d.Lon, where) + CandidatesSaid(names)
+		e.Summary = DarkSummary(fmt.Sprintf("%s at %.4f,%.4f (%s) explained by no AIS vessel", what, d.Lat, d.Lon, where), &e, nil)
 		e.SetID()
 		out = append(out, e)
 	}
 	return out
-}
-
-// CandidatesSaid is how a dark vessel's summary ends: the candidates it
-// could be, each described in names, or that no vessel in an AIS gap
-// could have been there.
-func CandidatesSaid(names []string) string {
-	if len(names) > 0 {
-		return "; could be " + strings.Join(names, ", ")
-	}
-	return "; no vessel in an AIS gap could have been there"
 }
 
 func confidence(d *Detection) float64 {

@@ -37,19 +37,17 @@ func DarkVessels(tracks []Track, matches []Match) []event.Event {
 				plotFix(tr, last, event.Last),
 			},
 		}
-		var names []string
 		for k, c := range m.Candidates {
 			if k == maxCandidates {
 				break
 			}
 			e.Candidates = append(e.Candidates, c.MMSI)
 			e.Evidence = append(e.Evidence, event.Fix{Time: time.UnixMilli(c.LastTime).UTC(), Lat: c.LastLat, Lon: c.LastLon, MMSI: c.MMSI, Role: event.LastBefore})
-			names = append(names, fmt.Sprintf("%d (silent %.1f h, last %.0f km away)", c.MMSI, float64(first.Time-c.LastTime)/3.6e6, c.DistanceM/1000))
 		}
 		if len(m.Candidates) > 0 {
 			e.Details["candidates"] = float64(len(m.Candidates))
 		}
-		e.Summary = fmt.Sprintf("dark vessel at %.4f,%.4f: radar track %s held %.1f h, explained by no AIS vessel", first.Lat, first.Lon, tr.ID, float64(dur)/3.6e6) + detection.CandidatesSaid(names)
+		e.Summary = detection.DarkSummary(fmt.Sprintf("dark vessel at %.4f,%.4f: radar track %s held %.1f h, explained by no AIS vessel", first.Lat, first.Lon, tr.ID, float64(dur)/3.6e6), &e, nil)
 		e.SetID()
 		out = append(out, e)
 	}

@@ -1,10 +1,9 @@
 package server
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 
+	"github.com/picket-ais/picket/internal/detection"
 	"github.com/picket-ais/picket/internal/event"
 )
 
@@ -30,6 +29,8 @@ func (sc scope) redactCandidates(e *event.Event) {
 	if len(dropped) == 0 {
 		return
 	}
+	// The summary names each candidate: say only the kept ones.
+	e.Summary = detection.SummaryFor(e, func(m uint32) bool { return slices.Contains(kept, m) })
 	e.Candidates = kept
 	var ev []event.Fix
 	for _, f := range e.Evidence {
@@ -49,16 +50,5 @@ func (sc scope) redactCandidates(e *event.Event) {
 			delete(d, "candidates")
 		}
 		e.Details = d
-	}
-	// The summary names each candidate: say only the kept ones.
-	if i := strings.Index(e.Summary, "; could be "); i >= 0 {
-		e.Summary = e.Summary[:i]
-	}
-	if len(kept) > 0 {
-		names := make([]string, len(kept))
-		for k, m := range kept {
-			names[k] = fmt.Sprint(m)
-		}
-		e.Summary += "; could be " + strings.Join(names, ", ")
 	}
 }
