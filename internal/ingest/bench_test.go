@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"testing"
+	"unsafe"
 
 	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/fuse"
@@ -18,9 +19,11 @@ import (
 // shore. Decoding is not in it (BenchmarkCore in internal/pipeline).
 // Reported: ns/report (wall), cpu-ns/report (the process's CPU time, every
 // goroutine, two GCs per run included), the live heap per vessel after
-// the run, and the process's peak RSS so far (whole process, reports
-// included: run one fleet size alone for its own). The cost per report
-// should not grow with the fleet; see docs/benchmarks.md.
+// the run, and the process's peak RSS so far (whole process, the input
+// reports held in memory included, reported beside it as reports-MiB: run
+// one fleet size and mode alone for its own). 100,000 and 400,000 vessels
+// are the world's active fleet in AIS, a day's and the lot. The cost per
+// report should not grow with the fleet; see docs/benchmarks.md.
 // workers=1 is the live runner's core (open episodes, events taken after
 // every report); workers=N a batch run's on N shards (Options.Workers,
 // events taken at the end), N being GOMAXPROCS, and workers=1batch the
@@ -36,7 +39,7 @@ func BenchmarkCoreFleet(b *testing.B) {
 	if n := runtime.GOMAXPROCS(0); n > 1 {
 		modes = append(modes, mode{fmt.Sprint(n), n, false})
 	}
-	for _, vessels := range []int{1_000, 5_000, 20_000, 100_000} {
+	for _, vessels := range []int{1_000, 5_000, 20_000, 100_000, 400_000} {
 		for _, m := range modes {
 			benchFleet(b, shore, vessels, m.name, m.workers, m.open)
 		}
@@ -93,5 +96,6 @@ func benchFleet(b *testing.B, shore *geo.Shore, vessels int, name string, worker
 		b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/float64(b.N)/float64(len(reports)), "cpu-ns/report")
 		b.ReportMetric(heap, "B/vessel")
 		b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
+		b.ReportMetric(float64(uintptr(len(reports))*unsafe.Sizeof(reports[0]))/(1<<20), "reports-MiB")
 	})
 }
