@@ -113,12 +113,14 @@ func Open(opts Options) (*Desk, error) {
 // Run evaluates the rules on hub's messages, each partner's through a
 // subscription with the clearance clearance gives it (0: it sees
 // nothing, and its rules are idle), checked again every Options.Recheck,
-// and sends the webhooks, until ctx is done. It then writes the file.
+// and sends the webhooks (each alert only while clearance, asked again
+// before each attempt, covers it), until ctx is done. It then writes the
+// file.
 func (d *Desk) Run(ctx context.Context, hub *live.Hub, clearance func(partner string) uint64) {
 	var wg sync.WaitGroup
 	for _, s := range d.hooks {
 		wg.Add(1)
-		go func() { defer wg.Done(); s.run(ctx) }()
+		go func() { defer wg.Done(); s.run(ctx, clearance) }()
 	}
 	tick := time.NewTicker(d.opts.Recheck)
 	defer tick.Stop()
@@ -292,11 +294,13 @@ func (d *Desk) raise(partner string, r *compiled, k kept) {
 	d.alerts[partner] = trimInbox(append(d.alerts[partner], kp))
 	d.dirty = true
 	d.publishLocked(kp)
+	send := k // as raised: an analyst may act on kp once unlocked
+	send.Alert = cloneAlert(k.Alert)
 	d.mu.Unlock()
-	d.raised.WithLabelValues(k.Kind).Inc()
+	d.raised.WithLabelValues(send.Kind).Inc()
 	for _, h := range r.Webhooks {
 		if s := d.hooks[h]; s != nil && s.hook.Partner == partner {
-			s.enqueue(k.Alert)
+			s.enqueue(send)
 		}
 	}
 }

@@ -74,18 +74,20 @@ type Delivery struct {
 }
 
 // sender posts one webhook's alerts in order, one at a time, each tried
-// until it is delivered or Attempts are spent.
+// until it is delivered or Attempts are spent. An alert waits in the
+// queue with its provenance: each attempt is made only while the
+// partner's clearance, looked up again then, may still see it.
 type sender struct {
 	hook   Webhook
 	log    *slog.Logger
-	q      chan Alert
+	q      chan kept
 	client *http.Client
 
-	sent, failed, dropped atomic.Int64
+	sent, failed, dropped, withheld atomic.Int64
 }
 
 func newSender(h Webhook, log *slog.Logger) *sender {
-	return &sender{hook: h, log: log, q: make(chan Alert, h.Queue), client: &http.Client{Timeout: h.Timeout}}
+	return &sender{hook: h, log: log, q: make(chan kept, h.Queue), client: &http.Client{Timeout: h.Timeout}}
 }
 
 func (s *sender) metrics() []prometheus.Collector {
@@ -98,35 +100,46 @@ func (s *sender) metrics() []prometheus.Collector {
 		counter("picket_webhook_sent_total", "Alerts delivered by webhook.", &s.sent),
 		counter("picket_webhook_failed_total", "Alerts given up after every attempt failed.", &s.failed),
 		counter("picket_webhook_dropped_total", "Alerts dropped because the webhook's queue was full.", &s.dropped),
+		counter("picket_webhook_withheld_total", "Alerts not sent because the partner's clearance no longer covers them.", &s.withheld),
 	}
 }
 
 // enqueue queues an alert, or drops it (counted, logged) when the queue
 // is full: a webhook that does not answer never holds up the watch.
-func (s *sender) enqueue(a Alert) {
+func (s *sender) enqueue(k kept) {
 	select {
-	case s.q <- cloneAlert(a):
+	case s.q <- k:
 	default:
 		s.dropped.Add(1)
-		s.log.Warn("webhook queue full: alert dropped", "webhook", s.hook.Name, "alert", a.ID)
+		s.log.Warn("webhook queue full: alert dropped", "webhook", s.hook.Name, "alert", k.ID)
 	}
 }
 
 // run sends until ctx is done; what waits in the queue then is not sent.
-func (s *sender) run(ctx context.Context) {
+// clearance gives the partner's clearance now (see Desk.Run).
+func (s *sender) run(ctx context.Context, clearance func(partner string) uint64) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case a := <-s.q:
-			s.deliver(ctx, a)
+		case k := <-s.q:
+			s.deliver(ctx, k, clearance)
 		}
 	}
 }
 
-func (s *sender) deliver(ctx context.Context, a Alert) {
+// deliver tries k until it is delivered, Attempts are spent, or the
+// partner's clearance no longer covers it: a clearance narrowed while the
+// alert waited (in the queue or between attempts) withholds it.
+func (s *sender) deliver(ctx context.Context, k kept, clearance func(partner string) uint64) {
+	a := k.Alert
 	wait := s.hook.Backoff
 	for attempt := 1; attempt <= s.hook.Attempts; attempt++ {
+		if !k.visibleTo(clearance(s.hook.Partner)) {
+			s.withheld.Add(1)
+			s.log.Info("webhook: alert withheld, the partner's clearance no longer covers it", "webhook", s.hook.Name, "alert", a.ID)
+			return
+		}
 		err := s.post(ctx, Delivery{Webhook: s.hook.Name, Partner: s.hook.Partner, Alert: a, Attempt: attempt})
 		if err == nil {
 			s.sent.Add(1)

@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,6 +13,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/picket-ais/picket/internal/live"
+	"github.com/picket-ais/picket/internal/store"
 )
 
 // hookServer is a webhook receiver that answers 500 to the first fail
@@ -56,7 +60,7 @@ func TestWebhookRetries(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := newSender(h, slog.New(slog.DiscardHandler))
-	s.deliver(t.Context(), Alert{ID: 7, MMSI: 431000001, Kind: KindEntry})
+	s.deliver(t.Context(), kept{Alert: Alert{ID: 7, MMSI: 431000001, Kind: KindEntry}, Prov: store.Provenance{Feeds: bitJ}}, clearanceOf)
 	select {
 	case d := <-got:
 		if d.Attempt != 3 || d.Alert.ID != 7 || d.Webhook != "ops" || d.Partner != "JPN" {
@@ -70,7 +74,7 @@ func TestWebhookRetries(t *testing.T) {
 	}
 	h.URL = hookServer(t, got, 1000)
 	s = newSender(h, slog.New(slog.DiscardHandler))
-	s.deliver(t.Context(), Alert{ID: 8})
+	s.deliver(t.Context(), kept{Alert: Alert{ID: 8}, Prov: store.Provenance{Feeds: bitJ}}, clearanceOf)
 	if float64(s.failed.Load()) != 1 || len(got) != 0 {
 		t.Errorf("a receiver that always fails: failed %v", float64(s.failed.Load()))
 	}
@@ -85,7 +89,7 @@ func TestWebhookQueueBounded(t *testing.T) {
 	}
 	s := newSender(h, slog.New(slog.DiscardHandler))
 	for i := range 5 {
-		s.enqueue(Alert{ID: int64(i)})
+		s.enqueue(kept{Alert: Alert{ID: int64(i)}})
 	}
 	if len(s.q) != 2 || float64(s.dropped.Load()) != 3 {
 		t.Errorf("queue %d, dropped %v", len(s.q), float64(s.dropped.Load()))
@@ -94,5 +98,64 @@ func TestWebhookQueueBounded(t *testing.T) {
 		if err := bad.check(); err == nil {
 			t.Errorf("%+v accepted", bad)
 		}
+	}
+}
+
+// TestWebhookFollowsNarrowing: alerts already queued for a webhook when
+// its partner's clearance narrows are looked at again when their turn
+// comes: one the partner may no longer see is withheld (counted), one it
+// still may is sent.
+func TestWebhookFollowsNarrowing(t *testing.T) {
+	got := make(chan Delivery, 4)
+	gate := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var d Delivery
+		if err := json.NewDecoder(r.Body).Decode(&d); err != nil {
+			t.Errorf("webhook body: %v", err)
+		}
+		got <- d
+		<-gate // the first alert is held in flight while the others queue
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(gate) })
+	var clearance atomic.Uint64
+	clearance.Store(bitJ | bitG)
+	d, err := Open(Options{Webhooks: []Webhook{{Name: "jpn-ops", Partner: "JPN", URL: srv.URL}}, Recheck: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	ran := make(chan struct{})
+	go func() {
+		d.Run(ctx, live.NewHub(16), func(string) uint64 { return clearance.Load() })
+		close(ran)
+	}()
+	t.Cleanup(func() { cancel(); <-ran })
+	r, err := compile(Rule{Name: "Box", Area: box, Triggers: Triggers{Entry: true}, Webhooks: []string{"jpn-ops"}}, nil, []string{"jpn-ops"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, feeds := range []uint64{bitG, bitG, bitJ} {
+		d.raise("JPN", r, kept{Alert: Alert{Kind: KindEntry, MMSI: uint32(431000001 + i)}, Prov: store.Provenance{Feeds: feeds}})
+	}
+	next := func() Delivery {
+		select {
+		case a := <-got:
+			return a
+		case <-time.After(10 * time.Second):
+			t.Fatal("webhook got nothing")
+		}
+		return Delivery{}
+	}
+	if a := next(); a.Alert.MMSI != 431000001 {
+		t.Fatalf("first delivery %+v", a)
+	}
+	clearance.Store(bitJ) // narrowed: gbr-sat's vessels no longer releasable to JPN
+	gate <- struct{}{}
+	if a := next(); a.Alert.MMSI != 431000003 {
+		t.Errorf("after the narrowing the webhook got %+v, want only the jpn-coast vessel's alert", a)
+	}
+	if n := d.hooks["jpn-ops"].withheld.Load(); n != 1 {
+		t.Errorf("withheld %d, want 1", n)
 	}
 }
