@@ -49,6 +49,12 @@ type rig struct {
 // newRig starts the pipeline and the desk (kept in dir when not "").
 func newRig(t *testing.T, dir string, opts Options) *rig {
 	t.Helper()
+	return newRigCleared(t, dir, opts, clearanceOf)
+}
+
+// newRigCleared is newRig with the desk's partners cleared by clearance.
+func newRigCleared(t *testing.T, dir string, opts Options, clearance func(string) uint64) *rig {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "store"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +77,7 @@ func newRig(t *testing.T, dir string, opts Options) *rig {
 	ran, ran2 := make(chan error, 1), make(chan struct{})
 	go func() { ran <- p.Run(ctx) }()
 	dctx, stopDesk := context.WithCancel(context.Background())
-	go func() { d.Run(dctx, p.Hub(), clearanceOf); close(ran2) }()
+	go func() { d.Run(dctx, p.Hub(), clearance); close(ran2) }()
 	r := &rig{t: t, p: p, d: d, conns: map[string]net.Conn{}, subs: map[string]*Subscription{}}
 	for _, f := range feeds {
 		c, err := net.Dial("tcp", p.Addr(f.Name).String())
