@@ -218,6 +218,10 @@ type EncounterDetector struct {
 	cells   map[uint64][]*encVessel
 	stamp   uint64
 	sweepAt int64
+	// split, when set, makes this detector the router of an encounter
+	// detector split by cell (encountersplit.go): it keeps the index and
+	// finds neighbours, and its owners keep and judge the pairs.
+	split *encSplit
 }
 
 // NewEncounterDetector returns an encounter detector that emits each
@@ -286,18 +290,28 @@ func (d *EncounterDetector) Position(o *Obs) {
 		v.last = fx
 		d.place(v)
 	}
+	if d.split != nil {
+		d.split.route(d, v)
+		return
+	}
 	d.measure(v)
 }
 
 // measure takes the distance from v, whose last fix is new, to every
 // partner and every neighbour whose last fix lies between v's two fixes.
 func (d *EncounterDetector) measure(v *encVessel) {
+	d.measurePartners(v)
+	d.neighbours(v, func(w *encVessel, lat, lon, kn, dist float64) {
+		d.sample(d.pair(v, w), v, w, lat, lon, kn, dist)
+	})
+}
+
+// measurePartners stamps v and its partners and measures v against each
+// partner whose last fix lies between v's two fixes.
+func (d *EncounterDetector) measurePartners(v *encVessel) {
 	d.stamp++
 	v.stamp = d.stamp
-	from := v.last.t
-	if v.hasPrev {
-		from = v.prev.t
-	}
+	from := v.from()
 	kx := math.Cos(v.last.lat * math.Pi / 180)
 	for _, p := range v.pairs {
 		w := p.other(v)
@@ -307,8 +321,24 @@ func (d *EncounterDetector) measure(v *encVessel) {
 			d.sample(p, v, w, lat, lon, kn, flatDist(kx, lat, lon, w.last.lat, w.last.lon))
 		}
 	}
-	// Neighbours: any vessel whose last fix is within MaxDistanceM of v's
-	// path since its previous fix.
+}
+
+// from is the earliest time v's new fix measures partners at.
+func (v *encVessel) from() int64 {
+	if v.hasPrev {
+		return v.prev.t
+	}
+	return v.last.t
+}
+
+// neighbours calls f with every vessel in the grid, not stamped (not a
+// partner of v) and of another MMSI, whose last fix lies between v's two
+// fixes and within MaxDistanceM of v's position then (lat, lon, at kn,
+// dist away): any vessel whose last fix is within MaxDistanceM of v's
+// path since its previous fix.
+func (d *EncounterDetector) neighbours(v *encVessel, f func(w *encVessel, lat, lon, kn, dist float64)) {
+	from := v.from()
+	kx := math.Cos(v.last.lat * math.Pi / 180)
 	lat0, lat1, lon0, lon1 := v.last.lat, v.last.lat, v.last.lon, v.last.lon
 	if v.hasPrev {
 		lat0, lat1 = math.Min(lat0, v.prev.lat), math.Max(lat1, v.prev.lat)
@@ -334,7 +364,7 @@ func (d *EncounterDetector) measure(v *encVessel) {
 			if dist > d.opts.MaxDistanceM {
 				continue
 			}
-			d.sample(d.pair(v, w), v, w, lat, lon, kn, dist)
+			f(w, lat, lon, kn, dist)
 		}
 	})
 }
@@ -486,6 +516,9 @@ func histMedian(h *[encBins]uint32, top float64) float64 {
 // (the vessel sped up or entered port); a vessel gone silent leaves them
 // to MaxGap.
 func (d *EncounterDetector) remove(v *encVessel, ending bool) {
+	if d.split != nil && ending {
+		d.split.removed(v.key)
+	}
 	for _, p := range v.pairs {
 		if ending {
 			p.epOpen = false
@@ -563,6 +596,9 @@ func (d *EncounterDetector) unplace(v *encVessel) {
 // time has come.
 func (d *EncounterDetector) sweep(now int64) {
 	d.sweepAt = now + sweepMs
+	if d.split != nil {
+		d.split.sweep(now)
+	}
 	clear(d.maybe[:])
 	for _, v := range d.vessels {
 		if now-v.last.t > d.opts.MaxGap.Milliseconds() {

@@ -31,6 +31,8 @@ type Pairs struct {
 	obs       Obs
 	upd       track.Update
 	gaps      *GapDetector // shared with the dark-rendezvous detector
+	enc       *EncounterDetector
+	owners    []*EncounterOwner // the encounter detector's, when split by cell (SplitEncounters)
 	shared    *sharedIMODetector
 	mirrors   map[uint32]*imoMirror
 	imos      *track.IMOIndex
@@ -41,9 +43,10 @@ func newPairs(opts Options, places Places, opens bool) *Pairs {
 	p := &Pairs{places: places, outbox: newOutbox(), mirrors: make(map[uint32]*imoMirror)}
 	p.obs.places = &p.places
 	p.gaps = NewGapDetector(opts.Gap, func(ev event.Event) { p.emit(ev, final) })
+	p.enc = newEncounterDetector(opts.Encounter, p.emit, opens)
 	p.detectors = []Detector{
 		p.gaps,
-		newEncounterDetector(opts.Encounter, p.emit, opens),
+		p.enc,
 		newDarkRendezvousDetector(opts.DarkRendezvous, p.gaps, p.emit, opens),
 	}
 	p.shared = newSharedIMODetector(opts.Identity, p.emit, opens)
@@ -156,18 +159,30 @@ func (p *Pairs) mirror(pf *PairFix) *imoMirror {
 }
 
 // Close closes what the pair side holds open, as at the end of the data
-// (now: the last event time the engine saw).
+// (now: the last event time the engine saw). With the encounter detector
+// split by cell, the owners' goroutines must be done: Close hands them
+// what is still routed and closes them on the caller's goroutine.
 func (p *Pairs) Close(now int64) {
 	now = max(now, p.now)
 	for _, d := range p.detectors {
 		d.Finish(now)
 	}
+	if p.owners != nil {
+		p.enc.split.finish(p.owners, now)
+	}
 	p.shared.Finish(now)
 }
 
 // TakeEvents returns what the pair side emitted since the last call
-// (Engine.TakeEvents takes both sides' on one goroutine).
-func (p *Pairs) TakeEvents() []Emission { return p.take() }
+// (Engine.TakeEvents takes both sides' on one goroutine), the encounter
+// owners' included, on the goroutine that took their batches last.
+func (p *Pairs) TakeEvents() []Emission {
+	out := p.take()
+	for _, o := range p.owners {
+		out = append(out, o.take()...)
+	}
+	return out
+}
 
 // Coverage returns each input or feed's coverage so far (Engine.Coverage).
 func (p *Pairs) Coverage() Coverage { return p.gaps.Coverage() }

@@ -46,28 +46,89 @@ func BenchmarkCoreFleet(b *testing.B) {
 	}
 }
 
-func benchFleet(b *testing.B, shore *geo.Shore, vessels int, name string, workers int, open bool) {
-	b.Run(fmt.Sprintf("vessels=%d/workers=%s", vessels, name), func(b *testing.B) {
-		const reportsPerVessel = 60 // 10 minutes of a ship under way
-		rng := rand.New(rand.NewPCG(1, uint64(vessels)))
-		type ship struct{ lat, lon, sog, cog float64 }
-		ships := make([]ship, vessels)
-		for i := range ships {
-			ships[i] = ship{rng.Float64()*100 - 50, rng.Float64()*360 - 180, 8 + rng.Float64()*8, rng.Float64() * 360}
-			if i%3 == 0 {
-				ships[i].sog = rng.Float64()
-			}
+// BenchmarkCoreAnchorages measures the core where ships lie close
+// together, the encounter detector's worst case: anchorages in the open
+// ocean of 40 ships each within 1.5 km, two thirds of them at anchor, the
+// rest leaving at 12 kn, each reporting every 10 s, with the coastline
+// and no ports (so every pair at anchor is followed as an encounter).
+// workers=1 is a batch run on one goroutine, workers=N a batch run on N
+// shards with the encounter pairs split over N owners by cell
+// (detect/encountersplit.go). Reported: reports/s (wall) and
+// cpu-ns/report (every goroutine).
+func BenchmarkCoreAnchorages(b *testing.B) {
+	shore := geo.DefaultShore()
+	for _, vessels := range []int{2_000, 10_000} {
+		reports := anchorageReports(vessels)
+		for _, workers := range []int{1, 2, 4} {
+			benchCore(b, shore, reports, vessels, fmt.Sprint(workers), workers, false)
 		}
-		reports := make([]fuse.Report, 0, vessels*reportsPerVessel)
-		for step := 0; step < reportsPerVessel; step++ {
-			for i := range ships {
-				s := &ships[i]
-				t := int64(step)*10_000 + int64(i%10_000)
-				reports = append(reports, fuse.Report{Time: t, MMSI: uint32(200_000_000 + i), Kind: fuse.Position, Class: fuse.ClassA,
-					Lat: s.lat, Lon: s.lon, SOG: float32(s.sog), COG: float32(s.cog), Heading: -1, Heard: 1, Key: uint64(step)<<32 | uint64(i) + 1})
+	}
+}
+
+// anchorageReports makes 10 minutes of reports of vessels in anchorages
+// of 40, in time order.
+func anchorageReports(vessels int) []fuse.Report {
+	const reportsPerVessel = 60
+	rng := rand.New(rand.NewPCG(2, uint64(vessels)))
+	type ship struct{ lat, lon, sog, cog float64 }
+	ships := make([]ship, vessels)
+	var clat, clon float64
+	for i := range ships {
+		if i%40 == 0 {
+			clat, clon = rng.Float64()*100-50, rng.Float64()*360-180
+		}
+		lat, lon := geo.Destination(clat, clon, rng.Float64()*360, rng.Float64()*1500)
+		ships[i] = ship{lat, lon, 0.1, rng.Float64() * 360}
+		if i%3 == 0 {
+			ships[i].sog = 12
+		}
+	}
+	reports := make([]fuse.Report, 0, vessels*reportsPerVessel)
+	for step := 0; step < reportsPerVessel; step++ {
+		for i := range ships {
+			s := &ships[i]
+			t := int64(step)*10_000 + int64(i%10_000)
+			lat, lon := s.lat, s.lon
+			if s.sog < 1 { // swinging at anchor: never the same position twice
+				lat, lon = geo.Destination(lat, lon, rng.Float64()*360, 5+rng.Float64()*10)
+			}
+			reports = append(reports, fuse.Report{Time: t, MMSI: uint32(200_000_000 + i), Kind: fuse.Position, Class: fuse.ClassA,
+				Lat: lat, Lon: lon, SOG: float32(s.sog), COG: float32(s.cog), Heading: -1, Heard: 1, Key: uint64(step)<<32 | uint64(i) + 1})
+			if s.sog >= 1 {
 				s.lat, s.lon = geo.Destination(s.lat, s.lon, s.cog, s.sog*1852*10/3600)
 			}
 		}
+	}
+	return reports
+}
+
+func benchFleet(b *testing.B, shore *geo.Shore, vessels int, name string, workers int, open bool) {
+	const reportsPerVessel = 60 // 10 minutes of a ship under way
+	rng := rand.New(rand.NewPCG(1, uint64(vessels)))
+	type ship struct{ lat, lon, sog, cog float64 }
+	ships := make([]ship, vessels)
+	for i := range ships {
+		ships[i] = ship{rng.Float64()*100 - 50, rng.Float64()*360 - 180, 8 + rng.Float64()*8, rng.Float64() * 360}
+		if i%3 == 0 {
+			ships[i].sog = rng.Float64()
+		}
+	}
+	reports := make([]fuse.Report, 0, vessels*reportsPerVessel)
+	for step := 0; step < reportsPerVessel; step++ {
+		for i := range ships {
+			s := &ships[i]
+			t := int64(step)*10_000 + int64(i%10_000)
+			reports = append(reports, fuse.Report{Time: t, MMSI: uint32(200_000_000 + i), Kind: fuse.Position, Class: fuse.ClassA,
+				Lat: s.lat, Lon: s.lon, SOG: float32(s.sog), COG: float32(s.cog), Heading: -1, Heard: 1, Key: uint64(step)<<32 | uint64(i) + 1})
+			s.lat, s.lon = geo.Destination(s.lat, s.lon, s.cog, s.sog*1852*10/3600)
+		}
+	}
+	benchCore(b, shore, reports, vessels, name, workers, open)
+}
+
+// benchCore runs the core on reports of vessels and reports what it took.
+func benchCore(b *testing.B, shore *geo.Shore, reports []fuse.Report, vessels int, name string, workers int, open bool) {
+	b.Run(fmt.Sprintf("vessels=%d/workers=%s", vessels, name), func(b *testing.B) {
 		b.ReportAllocs()
 		var heap float64
 		cpu0, _ := usage()
@@ -93,6 +154,7 @@ func benchFleet(b *testing.B, shore *geo.Shore, vessels int, name string, worker
 		}
 		cpu1, peak := usage()
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(reports)), "ns/report")
+		b.ReportMetric(float64(len(reports))*float64(b.N)/b.Elapsed().Seconds(), "reports/s")
 		b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/float64(b.N)/float64(len(reports)), "cpu-ns/report")
 		b.ReportMetric(heap, "B/vessel")
 		b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")

@@ -29,7 +29,8 @@ type Options struct {
 	// n shards of the vessels by MMSI (Partition), each tracked on a
 	// goroutine of its own with its vessels' detectors, and the detectors
 	// that measure vessels against each other (detect.Pairs) on one more,
-	// fed in the order the reports were given; the caller's goroutine
+	// fed in the order the reports were given, with the encounter pairs
+	// on n more by cell (partition.go); the caller's goroutine
 	// de-duplicates and hands out. The events are the same; they are taken
 	// once the core is closed (Close, Finish), as a batch run does.
 	Workers int

@@ -24,11 +24,23 @@ package ingest
 //     MMSI, but the deduper's generations follow the time of every
 //     report, and a late report must meet the same table in either run.
 //
+//   - The encounter detector, most of the pair side's work where ships
+//     lie close together, is split further by spatial cell
+//     (internal/cell, S2 cells of about 1.2 km): the pair side keeps the
+//     index of slow vessels and finds each fix's neighbours within the
+//     encounter distance; each pair belongs to the owner of the cell of
+//     its first close fix (cell.Owner), one goroutine per owner, which
+//     measures and judges it, told of every fix of its pairs' vessels in
+//     order (detect/encountersplit.go). Dark rendezvous stay with the
+//     pair side: they compare gaps, which end a few times per vessel and
+//     day, against gaps up to 3 days old anywhere a ship could reach at
+//     12 kn (hundreds of nautical miles), so a split by cell would send
+//     each gap to many owners and save nothing measurable.
+//
 // The events are identical to a run on one goroutine
-// (TestWorkersSameEvents compares them on simulated scenarios and real
-// logs). The pair side is one goroutine: spreading it over spatial
-// cells, each pair owned by the cell of one of its vessels with a halo of
-// neighbours around it, is what a cluster needs next.
+// (TestWorkersSameEvents compares them on simulated scenarios, real logs
+// and ships placed astride cell edges, drifting across cells and found
+// again in another cell).
 
 // Partition returns the shard, in [0, n), of the vessel with mmsi
 // (Fibonacci hashing: the MMSI times 2^32/φ, scaled to n by its high

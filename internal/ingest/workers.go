@@ -28,16 +28,20 @@ type round struct {
 }
 
 // workers runs a core on several goroutines: one per shard, each
-// tracking its vessels and running their detectors, and one for the pair
+// tracking its vessels and running their detectors; one for the pair
 // side, which takes what the shards made of each report in the order the
 // reports were given, round after round, and so sees exactly what a run
-// on one goroutine would have shown it.
+// on one goroutine would have shown it; and one per owner of encounter
+// pairs by cell (detect.Pairs.SplitEncounters), to which the pair side
+// routes, after each round, what the round's fixes mean for its pairs.
 type workers struct {
 	c       *Core
 	cur     *round
 	shardIn []chan *round
 	pairIn  chan *round
 	free    chan *round
+	ownerIn []chan *detect.EncounterBatch
+	owners  sync.WaitGroup
 	done    chan struct{}
 }
 
@@ -51,6 +55,12 @@ func startWorkers(c *Core) *workers {
 		ch := make(chan *round, roundsInFlight)
 		w.shardIn = append(w.shardIn, ch)
 		go w.shard(c.shards[i], i, ch)
+	}
+	for _, o := range c.pairs.SplitEncounters(n) {
+		ch := make(chan *detect.EncounterBatch, roundsInFlight)
+		w.ownerIn = append(w.ownerIn, ch)
+		w.owners.Add(1)
+		go w.owner(o, len(w.ownerIn)-1, ch)
 	}
 	go w.pair()
 	w.cur = <-w.free
@@ -95,8 +105,23 @@ func (w *workers) shard(s *shard, i int, in chan *round) {
 	}
 }
 
+// owner runs one owner of encounter pairs on its batches, in order.
+func (w *workers) owner(o *detect.EncounterOwner, i int, in chan *detect.EncounterBatch) {
+	defer w.owners.Done()
+	pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("core", "encounter owner "+strconv.Itoa(i))))
+	for b := range in {
+		o.Take(b)
+	}
+}
+
 func (w *workers) pair() {
 	defer close(w.done)
+	defer w.owners.Wait()
+	defer func() {
+		for _, ch := range w.ownerIn {
+			close(ch)
+		}
+	}()
 	pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("core", "pairs")))
 	next := make([]int, len(w.shardIn))
 	for r := range w.pairIn {
@@ -113,6 +138,9 @@ func (w *workers) pair() {
 		}
 		r.route = r.route[:0]
 		w.free <- r
+		for i, b := range w.c.pairs.Routed() {
+			w.ownerIn[i] <- b
+		}
 	}
 }
 

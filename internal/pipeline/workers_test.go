@@ -52,6 +52,10 @@ func TestWorkersSameEvents(t *testing.T) {
 		{"marinecadastre", abs("csv/marinecadastre_us_2022-01-03_sample99999.csv.gz"), real},
 		{"guadeloupe", abs("csv/caribewave_guadeloupe_2017-03-21_positions.csv"), real},
 	}
+	// Ships astride cell edges and corners, a pair drifting across cells
+	// and one found again in another cell (celledges_test.go).
+	edges, drift, again := writeCellEdges(t, t.TempDir())
+	runs = append(runs, run{"cell-edges", []string{edges}, func(*testing.T) AnalyzeOptions { return AnalyzeOptions{} }})
 	if !testing.Short() {
 		for _, sc := range []struct {
 			region string
@@ -85,6 +89,9 @@ func TestWorkersSameEvents(t *testing.T) {
 			one, many := got[0], got[1]
 			if len(one.Events) == 0 {
 				t.Fatal("no events: the comparison would say nothing")
+			}
+			if r.name == "cell-edges" {
+				checkCellEdges(t, one.Events, drift, again)
 			}
 			if a, b := eventsJSON(t, one.Events), eventsJSON(t, many.Events); !bytes.Equal(a, b) {
 				t.Errorf("%d events on one goroutine, %d on several, and they differ:\n%s", len(one.Events), len(many.Events), firstDiff(one.Events, many.Events))
