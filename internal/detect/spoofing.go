@@ -102,7 +102,6 @@ type jump struct {
 // hops is a vessel's run of hops between far-apart segments.
 type hops struct {
 	last             *track.Segment // segment of the last tracked fix
-	lastTime         int64
 	lastLat, lastLon float64
 	n                int
 	returns          map[int]int    // hops back into each segment
@@ -116,7 +115,10 @@ type hops struct {
 	maxM             float64
 }
 
-// spoofState is what the spoofing detector keeps per vessel.
+// spoofState is what the spoofing detector keeps per vessel, made when
+// the vessel starts its second segment: until then it can neither hop nor
+// jump, and the vessel's last fix is in its first segment, where the
+// state starts from (spoofStateOf).
 type spoofState struct {
 	jumps []*jump
 	hops  hops
@@ -178,7 +180,10 @@ func (d *SpoofingDetector) Position(o *Obs) {
 	if d.fixes++; d.fixes%65536 == 0 {
 		d.closeShared(f.Time, false)
 	}
-	st := own[spoofState](o.vs, slotSpoofing)
+	st := d.state(o)
+	if st == nil {
+		return
+	}
 	if g := o.Glitch; g != nil {
 		d.forgetGlitch(st, g)
 	}
@@ -230,6 +235,26 @@ func (d *SpoofingDetector) Position(o *Obs) {
 	st.jumps = js
 }
 
+// state returns the vessel's spoofState, nil while it has started one
+// segment only. The state is made at the vessel's first fix of another:
+// every fix before was in the first segment, the last of them where
+// vesselState says it was (set after the detectors ran on it).
+func (d *SpoofingDetector) state(o *Obs) *spoofState {
+	if st := peek[spoofState](o.vs, slotSpoofing); st != nil {
+		return st
+	}
+	all, n := o.Vessel.Segments()
+	if n < 2 {
+		return nil
+	}
+	st := own[spoofState](o.vs, slotSpoofing)
+	if o.vs.hasPos {
+		h := &st.hops
+		h.last, h.lastLat, h.lastLon = all[0], o.vs.lastLat, o.vs.lastLon
+	}
+	return st
+}
+
 // forgetGlitch drops what a glitch made: the jumps to or from it, and the
 // hop it counted.
 func (d *SpoofingDetector) forgetGlitch(st *spoofState, g *track.Segment) {
@@ -261,7 +286,7 @@ func (d *SpoofingDetector) forgetGlitch(st *spoofState, g *track.Segment) {
 func (d *SpoofingDetector) hop(mmsi uint32, st *spoofState, o *Obs) {
 	h := &st.hops
 	f := &o.Fix
-	defer func() { h.last, h.lastTime, h.lastLat, h.lastLon = o.Segment, f.Time, f.Lat, f.Lon }()
+	defer func() { h.last, h.lastLat, h.lastLon = o.Segment, f.Lat, f.Lon }()
 	if h.last == nil || h.last == o.Segment {
 		return
 	}

@@ -234,7 +234,7 @@ func vesselProfile(mmsi uint32, v *track.Vessel, events []event.Event, evs []int
 	p.Class = className(v.Class)
 	p.FirstSeen, p.LastSeen = ms(v.First), ms(v.Last)
 	p.Positions, p.Statics = v.Positions, v.Statics
-	p.Glitches, p.Redelivered = v.Glitches, v.Redelivered
+	p.Glitches, p.Redelivered = int(v.Glitches), int(v.Redelivered)
 	p.Name, _ = v.ID.Names.Current()
 	id := &v.ID
 	p.Identity = &Identity{

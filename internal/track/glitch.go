@@ -47,10 +47,10 @@ func (t *Tracker) glitchBeside(v *Vessel, s *Segment, f Fix) *Segment {
 		g.Glitch = true
 		v.Glitches++
 		t.glitches++
-		if len(v.glitched) == maxGlitched {
-			v.glitched = append(v.glitched[:0], v.glitched[1:]...)
+		if v.glitched == nil {
+			v.glitched = new(glitchList)
 		}
-		v.glitched = append(v.glitched, g)
+		v.glitched.add(g)
 		return g
 	}
 	return nil
@@ -59,15 +59,43 @@ func (t *Tracker) glitchBeside(v *Vessel, s *Segment, f Fix) *Segment {
 // maxGlitched is how many recent glitches a vessel keeps to reopen.
 const maxGlitched = 4
 
+// glitchList is a vessel's recent glitches, oldest first: made at its
+// first glitch, as few vessels have any.
+type glitchList struct {
+	g [maxGlitched]*Segment
+	n int
+}
+
+// add appends g, dropping the oldest when full.
+func (l *glitchList) add(g *Segment) {
+	if l.n == maxGlitched {
+		copy(l.g[:], l.g[1:])
+		l.n--
+	}
+	l.g[l.n] = g
+	l.n++
+}
+
+// remove drops the i-th glitch.
+func (l *glitchList) remove(i int) {
+	copy(l.g[i:], l.g[i+1:l.n])
+	l.n--
+	l.g[l.n] = nil
+}
+
 // unglitch reopens the most recent glitch f fits and returns its index in
 // v.open, or -1.
 func (t *Tracker) unglitch(v *Vessel, f Fix) int {
-	for i := len(v.glitched) - 1; i >= 0; i-- {
-		g := v.glitched[i]
+	l := v.glitched
+	if l == nil {
+		return -1
+	}
+	for i := l.n - 1; i >= 0; i-- {
+		g := l.g[i]
 		if g.Last.Time > f.Time || !t.fits(g.Last, f.Lat, f.Lon, f.Time) {
 			continue
 		}
-		v.glitched = append(v.glitched[:i], v.glitched[i+1:]...)
+		l.remove(i)
 		g.Glitch, g.Closed = false, false
 		v.Glitches--
 		t.glitches--

@@ -38,24 +38,19 @@ const looseBit = -1 << 31
 func (p *trailPoint) loose() bool { return p.seg&looseBit != 0 }
 func (p *trailPoint) segN() int32 { return p.seg &^ looseBit }
 
-// trail is a ring of trailPoints.
-type trail struct {
-	p    []trailPoint
-	next int // where the next point goes once p is full
-}
+// The trail is a ring of trailPoints, Vessel.trail, its next point going
+// at Vessel.trailNext once it holds trailN.
 
-func (tr *trail) len() int { return len(tr.p) }
-
-// at returns the i-th point, oldest first.
-func (tr *trail) at(i int) *trailPoint {
-	if len(tr.p) < trailN {
-		return &tr.p[i]
+// trailAt returns the i-th point of v's trail, oldest first.
+func (v *Vessel) trailAt(i int) *trailPoint {
+	if len(v.trail) < trailN {
+		return &v.trail[i]
 	}
-	return &tr.p[(tr.next+i)%trailN]
+	return &v.trail[(int(v.trailNext)+i)%trailN]
 }
 
 // keep adds a tracked fix to the trail.
-func (v *Vessel) keep(seg int, f Fix) { v.trail.add(v.point(seg, f), true) }
+func (v *Vessel) keep(seg int, f Fix) { v.addTrail(v.point(seg, f), true) }
 
 // keepLoose adds a fix older than its segment's last (out of order, not
 // tracked) to the trail as a point on its own: a satellite feed delivers
@@ -63,29 +58,29 @@ func (v *Vessel) keep(seg int, f Fix) { v.trail.add(v.point(seg, f), true) }
 func (v *Vessel) keepLoose(seg int, f Fix) {
 	p := v.point(seg, f)
 	p.seg |= looseBit
-	v.trail.add(p, false)
+	v.addTrail(p, false)
 }
 
 func (v *Vessel) point(seg int, f Fix) trailPoint {
 	return trailPoint{sec: int32((f.Time - v.First) / 1000), seg: int32(seg), lat: float32(f.Lat), lon: float32(f.Lon)}
 }
 
-// add appends p; with float, p replaces the newest point when that one is
-// less than trailEveryMs after the one before it.
-func (tr *trail) add(p trailPoint, float bool) {
-	if n := tr.len(); float && n >= 2 {
-		last, prev := tr.at(n-1), tr.at(n-2)
+// addTrail appends p to the trail; with float, p replaces the newest point
+// when that one is less than trailEveryMs after the one before it.
+func (v *Vessel) addTrail(p trailPoint, float bool) {
+	if n := len(v.trail); float && n >= 2 {
+		last, prev := v.trailAt(n-1), v.trailAt(n-2)
 		if last.seg == p.seg && prev.seg == p.seg && !last.loose() && !prev.loose() && int64(last.sec-prev.sec)*1000 < trailEveryMs {
 			*last = p // the newest point floats until it is old enough
 			return
 		}
 	}
-	if len(tr.p) < trailN {
-		tr.p = append(tr.p, p)
+	if len(v.trail) < trailN {
+		v.trail = append(v.trail, p)
 		return
 	}
-	tr.p[tr.next] = p
-	tr.next = (tr.next + 1) % trailN
+	v.trail[v.trailNext] = p
+	v.trailNext = uint8((int(v.trailNext) + 1) % trailN)
 }
 
 // youngFixes: a fix that joins a segment this young is checked against
@@ -99,7 +94,6 @@ const youngFixes = 8
 // the young segment it would join. A closed segment's transmitter heard
 // again where it was is that transmitter back, not a re-delivery.
 func (t *Tracker) redelivered(v *Vessel, f Fix, skip uint64) bool {
-	tr := &v.trail
 	var seg [64]int32 // N of the open segments to look at
 	k := 0
 	for i, s := range v.open {
@@ -125,16 +119,16 @@ func (t *Tracker) redelivered(v *Vessel, f Fix, skip uint64) bool {
 		}
 	}
 	sec := int32((f.Time - v.First) / 1000)
-	for i := 0; i < tr.len(); i++ {
-		a := tr.at(i)
+	for i := range len(v.trail) {
+		a := v.trailAt(i)
 		if a.sec >= sec || !candidate(a.segN()) {
 			continue
 		}
 		if nearM(f.Lat, f.Lon, a, a) <= t.opts.NoiseM {
 			return true
 		}
-		if i+1 < tr.len() {
-			if b := tr.at(i + 1); b.seg == a.seg && !a.loose() && !b.loose() && b.sec < sec && nearM(f.Lat, f.Lon, a, b) <= t.opts.NoiseM {
+		if i+1 < len(v.trail) {
+			if b := v.trailAt(i + 1); b.seg == a.seg && !a.loose() && !b.loose() && b.sec < sec && nearM(f.Lat, f.Lon, a, b) <= t.opts.NoiseM {
 				return true
 			}
 		}

@@ -184,7 +184,7 @@ func (t *Tracker) Position(r *fuse.Report) (u Update, ok bool) {
 		return u, true
 	}
 	// A new segment.
-	s := &Segment{MMSI: v.MMSI, N: v.segments + 1, First: f, Last: f, Fixes: 1}
+	s := &Segment{MMSI: v.MMSI, N: int(v.segments) + 1, First: f, Last: f, Fixes: 1}
 	v.segments++
 	if nearest >= 0 {
 		u.From, u.JumpKn, u.JumpM = v.open[nearest], nearestKn, nearestM

@@ -43,31 +43,35 @@ func (s *Segment) add(f Fix) {
 // maxRemembered bounds the segments a vessel keeps a summary of.
 const maxRemembered = 32
 
-// Vessel is everything known about one MMSI.
+// Vessel is everything known about one MMSI. Its fields are laid out so
+// that it takes 320 bytes: a vessel's state is most of the tracker's
+// memory, and with a fleet of hundreds of thousands every word counts
+// (docs/benchmarks.md).
 type Vessel struct {
-	MMSI        uint32
-	Class       fuse.Class
+	MMSI      uint32
+	Class     fuse.Class
+	ENI       bool   // sent inland static data with an ENI
+	trailNext uint8  // where the trail's next point goes once it is full
+	segments  uint32 // segments started
+	// Sent is the AIS message types heard from the MMSI (none from CSV
+	// rows); with ENI, what identity.ClassifyTransmitter needs besides
+	// the identity.
+	Sent        identity.Messages
 	First, Last int64 // Unix ms of the first and last report
 	Positions   int
 	Statics     int
-	// Sent is the AIS message types heard from the MMSI (none from CSV
-	// rows), and ENI whether it sent inland static data with an ENI: what
-	// identity.ClassifyTransmitter needs besides the identity.
-	Sent identity.Messages
-	ENI  bool
 	// Glitches counts fixes with one corrupted coordinate (glitch.go) and
 	// Redelivered fixes that repeated an earlier position under a later
 	// time (redelivery.go): neither moved the vessel.
-	Glitches, Redelivered int
+	Glitches, Redelivered int32
 	ID                    Identity
 	// Ext is state another stage keeps with the vessel (the detectors').
 	Ext any
 
 	open     []*Segment
-	segments int        // segments started
-	all      []*Segment // the first maxRemembered segments
-	trail    trail      // where it has been, for re-deliveries
-	glitched []*Segment // recent glitches, reopened if their place is heard again
+	all      []*Segment   // the first maxRemembered segments
+	glitched *glitchList  // recent glitches, reopened if their place is heard again; nil until the first
+	trail    []trailPoint // where it has been, for re-deliveries (redelivery.go)
 }
 
 // Open returns the open segments.
@@ -75,7 +79,7 @@ func (v *Vessel) Open() []*Segment { return v.open }
 
 // Segments returns the segments remembered (the first 32) and how many
 // there were in all.
-func (v *Vessel) Segments() ([]*Segment, int) { return v.all, v.segments }
+func (v *Vessel) Segments() ([]*Segment, int) { return v.all, int(v.segments) }
 
 func (v *Vessel) remember(s *Segment) {
 	if len(v.all) < maxRemembered {
