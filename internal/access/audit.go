@@ -23,8 +23,10 @@ const (
 	ActionLogin       = "login"        // a password login that opened a session
 	ActionLoginFailed = "login_failed" // a login refused
 	ActionAdmin       = "admin"        // a change of partners, users or tokens
-	ActionRule        = "rule"         // an alert rule added or deleted
+	ActionRule        = "rule"         // an alert rule added, changed or deleted
 	ActionAlert       = "alert"        // an alert acknowledged, assigned or dismissed
+	ActionZone        = "zone"         // a partner's zone drawn, renamed or deleted
+	ActionWatchlist   = "watchlist"    // a partner's watchlist made or deleted, an entry added or taken out
 )
 
 // AuditEntry is one line of the audit log: who did what, and what came

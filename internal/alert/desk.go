@@ -2,8 +2,6 @@ package alert
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -55,6 +53,7 @@ type Desk struct {
 	watchers map[string]*watcher // by partner; owned by Run
 
 	saveMu sync.Mutex // one write of the file at a time
+	lib    library    // the partners' zones and watchlists (library.go)
 
 	raised  *prometheus.CounterVec
 	lagged  prometheus.Counter
@@ -104,6 +103,9 @@ func Open(opts Options) (*Desk, error) {
 			}
 		}
 	}
+	if err := d.loadLibrary(); err != nil {
+		return nil, err
+	}
 	if err := d.load(); err != nil {
 		return nil, err
 	}
@@ -152,7 +154,7 @@ func (d *Desk) reconcile(hub *live.Hub, clearance func(string) uint64) {
 	d.mu.Lock()
 	partners := make([]string, 0, len(d.rules))
 	for p, rs := range d.rules {
-		if len(rs) > 0 {
+		if len(active(rs)) > 0 {
 			partners = append(partners, p)
 		}
 	}
@@ -175,7 +177,7 @@ func (d *Desk) reconcile(hub *live.Hub, clearance func(string) uint64) {
 	for p, c := range want {
 		if d.watchers[p] == nil {
 			w := newWatcher(d, p, c)
-			rs := slices.Clone(d.rules[p])
+			rs := active(d.rules[p])
 			w.rules.Store(&rs)
 			w.sub = hub.SubscribeBuffer(live.Filter{Positions: true, Alerts: true, Clearance: w.clearance}, d.opts.Buffer)
 			d.watchers[p] = w
@@ -212,13 +214,14 @@ func (d *Desk) hookNames(partner string) []string {
 // Webhooks returns the names of the webhooks a partner's rules may use.
 func (d *Desk) Webhooks(partner string) []string { return d.hookNames(partner) }
 
-// Zones returns the names of the zones a rule may name.
-func (d *Desk) Zones() []string {
+// Zones returns the names of the zones a rule of partner may name: the
+// node's, then the partner's own.
+func (d *Desk) Zones(partner string) []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	out := []string{}
-	if d.opts.Zones != nil {
-		for _, z := range d.opts.Zones.Zones {
-			out = append(out, z.Name)
-		}
+	for _, z := range d.zonesLocked(partner).Zones {
+		out = append(out, z.Name)
 	}
 	return out
 }
@@ -239,10 +242,9 @@ func (d *Desk) Rules(partner string) []Rule {
 // returns.
 func (d *Desk) AddRule(partner, user string, r Rule) (Rule, error) {
 	r.Partner, r.CreatedBy, r.Created = partner, user, d.opts.Now().UTC()
-	var id [6]byte
-	rand.Read(id[:])
-	r.ID = hex.EncodeToString(id[:])
-	c, err := compile(r, d.opts.Zones, d.hookNames(partner))
+	r.UpdatedBy, r.Updated = "", nil
+	r.ID = newID()
+	c, err := d.compileRule(r)
 	if err != nil {
 		return Rule{}, err
 	}
@@ -277,7 +279,7 @@ func (d *Desk) DeleteRule(partner, id string) error {
 // installLocked gives the partner's watcher its rules as they are now.
 func (d *Desk) installLocked(partner string) {
 	if w := d.watchers[partner]; w != nil {
-		rs := slices.Clone(d.rules[partner])
+		rs := active(d.rules[partner])
 		w.rules.Store(&rs)
 	}
 }

@@ -31,17 +31,10 @@ func (d *Desk) load() error {
 		return nil
 	}
 	path := filepath.Join(d.opts.Dir, File)
-	fi, err := os.Stat(path)
+	b, err := readSmall(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	if !fi.Mode().IsRegular() || fi.Size() > maxFile {
-		return fmt.Errorf("%s: not a regular file of at most %d MiB", path, maxFile>>20)
-	}
-	b, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
@@ -62,7 +55,7 @@ func (d *Desk) load() error {
 			}
 			return false
 		})
-		c, err := compile(r, d.opts.Zones, hooks)
+		c, err := d.compileRule(r)
 		if err != nil {
 			return fmt.Errorf("%s: rule %s (%q) of %s: %w (a zone it names may have left the zones file: put it back, or delete the rule from %s)",
 				path, r.ID, r.Name, r.Partner, err, File)

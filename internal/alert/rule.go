@@ -48,10 +48,18 @@ type Rule struct {
 	// Webhooks names the partner's configured webhooks (Options.Webhooks)
 	// its alerts are posted to.
 	Webhooks []string `json:"webhooks,omitempty"`
+	// Disabled keeps the rule without evaluating it: it raises nothing
+	// until enabled again.
+	Disabled bool `json:"disabled,omitempty"`
+	// UpdatedBy and Updated: who changed it last, and when (none until
+	// it is changed; the audit log keeps every change).
+	UpdatedBy string     `json:"updated_by,omitempty"`
+	Updated   *time.Time `json:"updated,omitempty"`
 }
 
 // Area is a polygon (a ring of [lon, lat] points, drawn on the map) or
-// the name of a zone of the node's zones file; one of the two.
+// the name of a zone: one of the node's zones file, or one of the
+// partner's own zones (Desk.AddZone); one of the two.
 type Area struct {
 	Polygon [][2]float64 `json:"polygon,omitempty"`
 	Zone    string       `json:"zone,omitempty"`
@@ -80,8 +88,12 @@ type Filters struct {
 	ShipTypes []string `json:"ship_types,omitempty"`
 	// Flags are ISO 3166 alpha-2 codes of the flag the MMSI's MID gives.
 	Flags []string `json:"flags,omitempty"`
-	// Watchlist keeps vessels with a watchlist event the partner sees.
-	Watchlist bool `json:"watchlist,omitempty"`
+	// Watchlist keeps vessels with a watchlist event the partner sees
+	// (the node's lists); Lists, vessels on one of these of the
+	// partner's own watchlists (by id, Desk.AddWatchlist), by their MMSI
+	// or the name its feeds said. With both, a vessel on either counts.
+	Watchlist bool     `json:"watchlist,omitempty"`
+	Lists     []string `json:"lists,omitempty"`
 	// MinSpeed and MaxSpeed (knots) bound the vessel's speed over
 	// ground at the time (its last position for an event); a vessel of
 	// unknown speed matches no bound.
@@ -128,6 +140,9 @@ type compiled struct {
 	darkMs  int64
 	flags   []string
 	classes []string
+	// onList reports whether a vessel is on one of Filters.Lists (nil
+	// when the rule names none).
+	onList func(mmsi uint32, name string) bool
 }
 
 // compile checks r and prepares it. zones are the node's zones (nil when
@@ -154,26 +169,12 @@ func compile(r Rule, zones *zone.Set, hooks []string) (*compiled, error) {
 			return nil, invalid("area: no zone named %q (GET /api/zones lists them)", r.Area.Zone)
 		}
 	case len(r.Area.Polygon) > 0:
-		pts := r.Area.Polygon
-		if len(pts) > 1 && pts[0] == pts[len(pts)-1] {
-			pts = pts[:len(pts)-1]
-		}
-		if len(pts) < 3 || len(pts) > MaxVertices {
-			return nil, invalid("area.polygon: want 3 to %d points [lon, lat], got %d", MaxVertices, len(pts))
-		}
-		ring := make(orb.Ring, 0, len(pts)+1)
-		for i, p := range pts {
-			if math.IsNaN(p[0]) || math.IsNaN(p[1]) || p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90 {
-				return nil, invalid("area.polygon: point %d [%g, %g] is not a [lon, lat] in degrees", i, p[0], p[1])
-			}
-			ring = append(ring, orb.Point{p[0], p[1]})
-		}
-		ring = append(ring, ring[0])
-		if planar.Area(ring) == 0 {
-			return nil, invalid("area.polygon: the points enclose no area")
+		pts, shape, err := polygonOf("area.polygon", r.Area.Polygon)
+		if err != nil {
+			return nil, err
 		}
 		c.Area.Polygon = pts
-		c.shape = orb.MultiPolygon{{ring}}
+		c.shape = shape
 		c.bound = c.shape.Bound()
 	default:
 		return nil, invalid("area: draw a polygon or name a zone")
@@ -227,6 +228,29 @@ func compile(r Rule, zones *zone.Set, hooks []string) (*compiled, error) {
 	return c, nil
 }
 
+// polygonOf checks a drawn ring of [lon, lat] points (closed or not) and
+// returns its points, unclosed, and its shape; field names it in errors.
+func polygonOf(field string, pts [][2]float64) ([][2]float64, orb.MultiPolygon, error) {
+	if len(pts) > 1 && pts[0] == pts[len(pts)-1] {
+		pts = pts[:len(pts)-1]
+	}
+	if len(pts) < 3 || len(pts) > MaxVertices {
+		return nil, nil, invalid("%s: want 3 to %d points [lon, lat], got %d", field, MaxVertices, len(pts))
+	}
+	ring := make(orb.Ring, 0, len(pts)+1)
+	for i, p := range pts {
+		if math.IsNaN(p[0]) || math.IsNaN(p[1]) || p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90 {
+			return nil, nil, invalid("%s: point %d [%g, %g] is not a [lon, lat] in degrees", field, i, p[0], p[1])
+		}
+		ring = append(ring, orb.Point{p[0], p[1]})
+	}
+	ring = append(ring, ring[0])
+	if planar.Area(ring) == 0 {
+		return nil, nil, invalid("%s: the points enclose no area", field)
+	}
+	return pts, orb.MultiPolygon{{ring}}, nil
+}
+
 // contains reports whether (lat, lon) is inside the rule's area.
 func (c *compiled) contains(lat, lon float64) bool {
 	p := orb.Point{lon, lat}
@@ -248,8 +272,14 @@ func (c *compiled) matches(v *vessel, mmsi uint32, sog float64) bool {
 	if len(c.flags) > 0 && !slices.Contains(c.flags, flagOf(mmsi)) {
 		return false
 	}
-	if f.Watchlist && (v == nil || !v.listed) {
-		return false
+	if f.Watchlist || c.onList != nil {
+		name := ""
+		if v != nil {
+			name = v.name
+		}
+		if !(f.Watchlist && v != nil && v.listed) && !(c.onList != nil && c.onList(mmsi, name)) {
+			return false
+		}
 	}
 	if f.MinSpeed != nil && (math.IsNaN(sog) || sog < *f.MinSpeed) {
 		return false

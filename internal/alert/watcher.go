@@ -29,6 +29,7 @@ func (v *vessel) placed() bool { return v.time != math.MinInt64 }
 
 // ruleState is what one rule remembers of the vessels.
 type ruleState struct {
+	of        *compiled        // the rule as it was when this began (an edit starts again)
 	inside    map[uint32]bool  // vessels whose last position is inside
 	dark      map[uint32]bool  // vessels already alerted dark, until heard again
 	lastCross map[uint32]int64 // data time of the last entry or exit alerted
@@ -98,12 +99,12 @@ func (w *watcher) sync() {
 	keep := map[string]*ruleState{}
 	w.stateOf = w.stateOf[:0]
 	for _, r := range *rs {
-		if st, ok := w.states[r.ID]; ok {
+		if st, ok := w.states[r.ID]; ok && st.of == r {
 			keep[r.ID] = st
 			w.stateOf = append(w.stateOf, st)
 			continue
 		}
-		st := &ruleState{inside: map[uint32]bool{}, dark: map[uint32]bool{}, lastCross: map[uint32]int64{}, events: map[string]int64{}}
+		st := &ruleState{of: r, inside: map[uint32]bool{}, dark: map[uint32]bool{}, lastCross: map[uint32]int64{}, events: map[string]int64{}}
 		for mmsi, v := range w.vessels {
 			if v.placed() && r.contains(v.lat, v.lon) {
 				st.inside[mmsi] = true

@@ -83,7 +83,7 @@ func TestRuleZone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := d.Zones(); len(got) != 1 || got[0] != "Box zone" {
+	if got := d.Zones("JPN"); len(got) != 1 || got[0] != "Box zone" {
 		t.Fatalf("zones %v", got)
 	}
 	sub := d.Subscribe("JPN", bitJ)

@@ -1502,6 +1502,8 @@ var protectedRoutes = []struct {
 	{"/api/stream", access.Viewer},
 	{"/api/rules", access.Viewer},
 	{"/api/alerts", access.Viewer},
+	{"/api/zones", access.Viewer},
+	{"/api/watchlists", access.Viewer},
 	{"/api/layers/ports", access.Viewer},
 	{"/api/layers/boundaries", access.Viewer},
 	{"/api/layers/density", access.Viewer},

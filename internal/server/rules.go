@@ -38,7 +38,7 @@ func (s *Server) rules(w http.ResponseWriter, r *http.Request) error {
 	if hooks == nil {
 		hooks = []string{}
 	}
-	return writeJSON(w, "", rulesReply{Rules: s.alerts.Rules(v.who.Partner), Zones: s.alerts.Zones(), Webhooks: hooks,
+	return writeJSON(w, "", rulesReply{Rules: s.alerts.Rules(v.who.Partner), Zones: s.alerts.Zones(v.who.Partner), Webhooks: hooks,
 		Categories: alert.Categories, Events: event.Types})
 }
 

@@ -30,6 +30,14 @@ var changingRoutes = []struct {
 	{"POST /api/rules", http.MethodPost, "/api/rules", ruleBody("probe"), access.Analyst},
 	{"DELETE /api/rules/{id}", http.MethodDelete, "/api/rules/0123456789ab", "", access.Analyst},
 	{"POST /api/alerts/{id}/{action}", http.MethodPost, "/api/alerts/1/acknowledge", "", access.Analyst},
+	{"PUT /api/rules/{id}", http.MethodPut, "/api/rules/0123456789ab", ruleBody("probe"), access.Analyst},
+	{"POST /api/zones", http.MethodPost, "/api/zones", zoneBody("probe"), access.Analyst},
+	{"PUT /api/zones/{id}", http.MethodPut, "/api/zones/0123456789ab", `{"name":"probe"}`, access.Analyst},
+	{"DELETE /api/zones/{id}", http.MethodDelete, "/api/zones/0123456789ab", "", access.Analyst},
+	{"POST /api/watchlists", http.MethodPost, "/api/watchlists", `{"name":"probe"}`, access.Analyst},
+	{"DELETE /api/watchlists/{id}", http.MethodDelete, "/api/watchlists/0123456789ab", "", access.Analyst},
+	{"POST /api/watchlists/{id}/entries", http.MethodPost, "/api/watchlists/0123456789ab/entries", `{"mmsi":431100001}`, access.Analyst},
+	{"DELETE /api/watchlists/{id}/entries/{entry}", http.MethodDelete, "/api/watchlists/0123456789ab/entries/0123456789ab", "", access.Analyst},
 }
 
 // ruleBox is the rules' area in these tests, off Japan, where the

@@ -321,6 +321,7 @@ func (s *Server) route() {
 	api("/api/rules", access.Viewer, "read", s.rules)
 	change("POST /api/rules", access.Analyst, access.ActionRule, s.addRule)
 	change("DELETE /api/rules/{id}", access.Analyst, access.ActionRule, s.deleteRule)
+	s.routeLibrary(api, change)
 	api("/api/alerts", access.Viewer, "read", s.alertList)
 	change("POST /api/alerts/{id}/{action}", access.Analyst, access.ActionAlert, s.act)
 	handle("GET /api/feeds", route{role: access.Admin, action: "admin", whole: true}, s.apiHandler(s.feeds))

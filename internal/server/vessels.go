@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/picket-ais/picket/internal/alert"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/identity"
 	"github.com/picket-ais/picket/internal/network"
@@ -78,6 +79,8 @@ type vesselProps struct {
 	Status   uint8     `json:"status"`
 	Time     time.Time `json:"time"`
 	Risk     *int      `json:"risk,omitempty"`
+	// Lists names the partner's own watchlists the vessel is on.
+	Lists []string `json:"lists,omitempty"`
 }
 
 // currentIdentity returns the value of each field heard last.
@@ -98,7 +101,9 @@ func (s *Server) props(p store.Position, pic *picture.Picture, v *view) (vesselP
 	vp := vesselProps{MMSI: p.MMSI, Flag: identity.FlagOf(p.MMSI), SOG: num(p.SOG), COG: num(p.COG), Heading: heading(p.Heading),
 		Status: p.Status, Time: time.UnixMilli(p.Time).UTC()}
 	var id map[string]string
-	if recs, err := s.scope(v).Identities(p.MMSI); err == nil && len(recs) > 0 {
+	recs, err := s.scope(v).Identities(p.MMSI)
+	vp.Lists = listNames(s.listHits(v, p.MMSI, recs))
+	if err == nil && len(recs) > 0 {
 		id = currentIdentity(recs)
 		vp.Name = id[event.FieldName]
 		if v, ok := id[event.FieldShipType]; ok {
@@ -223,6 +228,10 @@ type vesselProfile struct {
 	PortCalls []event.Event `json:"port_calls"`
 	// Networks are the ids of the networks it belongs to.
 	Networks []string `json:"networks"`
+	// Watchlists are the entries of the partner's own watchlists it
+	// matches, by its MMSI or an IMO number or name the partner's feeds
+	// heard it say.
+	Watchlists []alert.ListHit `json:"watchlists"`
 }
 
 const profileEvents = 100
@@ -244,6 +253,10 @@ func (s *Server) vessel(w http.ResponseWriter, r *http.Request) error {
 		vp.Identity[rec.Field] = append(vp.Identity[rec.Field], identityValue{Value: rec.Value, First: time.UnixMilli(rec.First).UTC(), Last: time.UnixMilli(rec.Last).UTC()})
 	}
 	vp.Name = currentIdentity(recs)[event.FieldName]
+	vp.Watchlists = s.listHits(v, mmsi, recs)
+	if vp.Watchlists == nil {
+		vp.Watchlists = []alert.ListHit{}
+	}
 	if p, ok := s.scope(v).LatestOf(mmsi); ok {
 		pos := toPosition(p)
 		vp.Latest = &pos

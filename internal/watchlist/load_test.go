@@ -350,3 +350,23 @@ func TestMatchVessel(t *testing.T) {
 		}
 	}
 }
+
+// TestNew: a list built from entries matches them as a loaded one does.
+func TestNew(t *testing.T) {
+	l := New([]Entry{{List: "mine", ID: "a", IMO: 9074729, Name: "SEA DREAM"}, {List: "mine", ID: "b", MMSI: 440123000}})
+	if l.Len() != 2 {
+		t.Fatalf("%d entries", l.Len())
+	}
+	for _, tc := range []struct {
+		imo, mmsi  int
+		name, want string
+	}{{9074729, 0, "", "a"}, {0, 0, "Sea-Dream", "a"}, {0, 440123000, "", "b"}, {0, 440123001, "OTHER", ""}} {
+		got := ""
+		for _, h := range l.Match(tc.imo, tc.mmsi, tc.name) {
+			got += h.Entry.ID
+		}
+		if got != tc.want {
+			t.Errorf("Match(%d, %d, %q): %q, want %q", tc.imo, tc.mmsi, tc.name, got, tc.want)
+		}
+	}
+}
