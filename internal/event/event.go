@@ -47,6 +47,10 @@ const (
 	// SharedIMO: one IMO number broadcast by two MMSIs alive at the same
 	// time (identity fraud or a typo); OtherMMSI is the other.
 	SharedIMO = "shared_imo"
+	// UnseenByRadar: AIS positions well inside a working radar's coverage,
+	// sweep after sweep, where the radar saw nothing (the position
+	// spoofed); Sensor "radar", Scene the radar's feed.
+	UnseenByRadar = "unseen_by_radar"
 )
 
 // Identity fields an identity_change can name.
@@ -146,6 +150,9 @@ const (
 	// Detected is where a sensor saw a dark vessel (its Feed the
 	// detections file, its Receiver the file's line).
 	Detected = "detected"
+	// Site is where the sensor stood that should have seen the vessel (a
+	// radar's site, its Feed the radar's).
+	Site = "site"
 )
 
 // HasPosition reports whether the event has a known position. An event

@@ -176,6 +176,7 @@ func (p *Pipeline) track(r *fuse.Report, bs *batchState) {
 		return
 	case ingest.Identity:
 		p.noteIdentity(r, bit)
+		p.radarCraft(r)
 	case ingest.Tracked, ingest.OutOfOrder, ingest.Redelivered:
 		tracked := out == ingest.Tracked
 		switch out {
@@ -262,6 +263,9 @@ func checkPosition(p *store.Position, maxT int64) string {
 func (p *Pipeline) finish() {
 	p.releaseReordered(true)
 	p.releaseRadar(true)
+	if p.unseen != nil {
+		p.radarEmit(p.unseen.Flush())
+	}
 	p.core.Close()
 	p.takeEvents()
 	p.snapMu.Lock()

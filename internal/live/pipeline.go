@@ -81,7 +81,8 @@ type Pipeline struct {
 	//   - radar plots matched against the AIS picture (radar.go); nil
 	//     without a radar feed.
 	radar     *radar.Live
-	radarHeld []radarPlot // plots waiting for the AIS to catch up
+	unseen    *radar.Unseen // AIS vessels a radar should have seen; nil without a radar feed
+	radarHeld []radarPlot   // plots waiting for the AIS to catch up
 
 	// The risk picture (snapshot.go): snap is read by anyone. Lock
 	// order: snapMu is never held while waiting on the detect goroutine

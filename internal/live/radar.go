@@ -5,6 +5,7 @@ import (
 
 	"github.com/picket-ais/picket/internal/detection"
 	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/geo"
 	"github.com/picket-ais/picket/internal/radar"
 	"github.com/picket-ais/picket/internal/store"
 )
@@ -135,6 +136,11 @@ func (p *Pipeline) newRadarLive() {
 			eo.NearPort = func(lat, lon float64) bool { _, _, ok := np(lat, lon, minPort); return ok }
 		}
 		p.radar = radar.NewLive(radar.NewPicture(), radar.LiveOptions{Encounter: eo})
+		uo := p.opts.Unseen
+		if uo.Shore == nil {
+			uo.Shore = geo.DefaultShore()
+		}
+		p.unseen = radar.NewUnseen(uo)
 		return
 	}
 }
@@ -145,6 +151,16 @@ func (p *Pipeline) radarFix(r *fuse.Report, bit uint64) {
 		return
 	}
 	p.radar.Picture().Update(radar.Fix{MMSI: r.MMSI, Time: r.Time, Lat: r.Lat, Lon: r.Lon, SOG: float64(r.SOG), COG: float64(r.COG), Feeds: bit})
+	p.radarEmit(p.unseen.Fix(radar.AISFix{MMSI: r.MMSI, Time: r.Time, Lat: r.Lat, Lon: r.Lon, ClassB: r.Class == fuse.ClassB, Feeds: bit}))
+}
+
+// radarCraft tells the radars' unseen detector a vessel's length from
+// its static report.
+func (p *Pipeline) radarCraft(r *fuse.Report) {
+	if p.unseen == nil || r.Info == nil || r.Info.Has&fuse.HasDimensions == 0 {
+		return
+	}
+	p.unseen.Craft(r.MMSI, float64(r.Info.Length))
 }
 
 // radarPlots takes a radar feed's plots: each waits until the AIS around
@@ -157,6 +173,9 @@ func (p *Pipeline) radarPlots(plots []radarPlot) {
 	now := p.nowMs()
 	for i := range plots {
 		plots[i].wall = now
+		// The unseen detector takes each radar's plots in their order,
+		// and judges a sweep once the AIS places a vessel past it.
+		p.radarEmit(p.unseen.Plot(plots[i].f.cfg.Name, plots[i].track, plots[i].plot))
 	}
 	p.radarHeld = append(p.radarHeld, plots...)
 	p.releaseRadar(false)
@@ -187,25 +206,40 @@ func (p *Pipeline) releaseRadar(all bool) {
 // radarPlot correlates one plot and stores and publishes the events it
 // makes.
 func (p *Pipeline) radarPlot(rp radarPlot) {
-	f := rp.f
-	bit := p.bits[f.idx]
-	{
-		for _, em := range p.radar.Plot(f.cfg.Name, rp.track, rp.plot) {
-			prov := store.Provenance{Feeds: bit}
-			if em.Event.MMSI != 0 {
-				// The AIS vessel's feeds, and the radar as the other input.
-				prov = store.Provenance{Feeds: em.VesselFeeds, OtherFeeds: bit}
-			}
-			e := em.Event
-			if math.IsNaN(e.Lat) || math.IsNaN(e.Lon) {
-				continue
-			}
-			p.pendEv = append(p.pendEv, store.EventWithProvenance{Event: e, Prov: prov})
-			if em.First {
-				p.nEvents.Add(1)
-				p.m.events.WithLabelValues(string(e.Type)).Inc()
-			}
-			p.hub.publishAlert(&e, prov)
+	p.radarEmit(p.radar.Plot(rp.f.cfg.Name, rp.track, rp.plot))
+}
+
+// radarEmit stores and publishes what the radar detectors report, with
+// its provenance: the radar feed's bit for a dark vessel; for an event
+// of an AIS vessel (a dark encounter, a vessel the radar should have
+// seen) the feeds that heard the vessel, and the radar as the other
+// input, so that a partner must be cleared for both.
+func (p *Pipeline) radarEmit(ems []radar.Emission) {
+	for _, em := range ems {
+		bit := p.feedBit(em.Feed)
+		prov := store.Provenance{Feeds: bit}
+		if em.Event.MMSI != 0 {
+			prov = store.Provenance{Feeds: em.VesselFeeds, OtherFeeds: bit}
+		}
+		e := em.Event
+		if math.IsNaN(e.Lat) || math.IsNaN(e.Lon) {
+			continue
+		}
+		p.pendEv = append(p.pendEv, store.EventWithProvenance{Event: e, Prov: prov})
+		if em.First {
+			p.nEvents.Add(1)
+			p.m.events.WithLabelValues(string(e.Type)).Inc()
+		}
+		p.hub.publishAlert(&e, prov)
+	}
+}
+
+// feedBit is the provenance bit of the feed named name.
+func (p *Pipeline) feedBit(name string) uint64 {
+	for i, f := range p.opts.Feeds {
+		if f.Name == name {
+			return p.bits[i]
 		}
 	}
+	return 0
 }

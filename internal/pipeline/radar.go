@@ -6,6 +6,8 @@ import (
 	"sort"
 
 	"github.com/picket-ais/picket/internal/detection"
+	"github.com/picket-ais/picket/internal/fuse"
+	"github.com/picket-ais/picket/internal/geo"
 	"github.com/picket-ais/picket/internal/radar"
 	"github.com/picket-ais/picket/internal/source"
 )
@@ -61,10 +63,24 @@ func readRadars(inputs []RadarInput, opts *AnalyzeOptions) ([]radar.Track, []Rad
 }
 
 // correlateRadar matches the radar tracks with the run's AIS tracks and
-// adds a dark_vessel event for each dark track.
+// adds a dark_vessel event for each dark track, and a spoofing event
+// (unseen_by_radar) for each AIS vessel the radars should have seen and
+// did not.
 func correlateRadar(res *AnalyzeResult, ais []detection.Track, opts *AnalyzeOptions) {
 	res.RadarMatches = radar.Correlate(res.RadarTracks, ais, radar.CorrelateOptions{Match: opts.Correlate})
 	res.Events = append(res.Events, radar.DarkVessels(res.RadarTracks, res.RadarMatches)...)
+	uo := opts.Unseen
+	if uo.Shore == nil {
+		uo.Shore = geo.DefaultShore()
+	}
+	craft := func(mmsi uint32) (float64, bool) {
+		v := res.Tracker.Vessel(mmsi)
+		if v == nil {
+			return 0, false
+		}
+		return float64(v.ID.Length), v.Class == fuse.ClassB
+	}
+	res.Events = append(res.Events, radar.UnseenBatch(res.RadarTracks, ais, craft, uo)...)
 }
 
 // darkEncounters finds the AIS vessels alongside dark radar tracks and

@@ -47,6 +47,19 @@
 // minutes (and withdraws it if AIS comes to), and dark encounters as they
 // qualify and grow. Package live feeds it from `kind: radar` feeds.
 //
+// # Vessels a radar should have seen
+//
+// Unseen (unseen.go) judges each sweep of a radar (its plots of one
+// minute) against the AIS vessels placed well inside its observed range
+// then: a large Class A vessel, in the radar's line of sight, with no
+// plot within 1.5 km of its AIS position, sweep after sweep, while the
+// radar reports other targets, is a spoofing event of subtype
+// unseen_by_radar (its position likely spoofed), with the radar's site
+// and nearest plots as evidence. A sweep and a vessel are judged once
+// both are complete, so UnseenBatch (analyze) and the live pipeline,
+// which feeds it each radar's plots as they come and each tracked AIS
+// fix, give the same events.
+//
 // # Concurrency
 //
 // A Reader is not safe for concurrent use; Correlate and the events are

@@ -53,6 +53,11 @@ type Plot struct {
 	// Line is the input line of the report (its TLL when both TTM and TLL
 	// gave it).
 	Line int64
+	// Site is where the radar was (lat, lon) when HasSite: the fixed
+	// site, or the own ship's fix it was placed from; a TLL from a ship
+	// whose own fix is not recent has none.
+	Site    [2]float64
+	HasSite bool
 }
 
 // Track is one target the radar tracked, from its first report to its
@@ -220,19 +225,14 @@ func (r *Reader) ttm(in *nmea.Instrument) (*Plot, *Track) {
 		r.Lines[NoPosition]++
 		return nil, nil
 	}
-	var lat, lon float64
+	site, ok := r.origin(t)
+	if !ok {
+		r.Lines[NoOwnPosition]++
+		return nil, nil
+	}
+	lat, lon := site[0], site[1]
 	heading := math.NaN()
-	if r.opts.HasSite {
-		lat, lon = r.opts.Site[0], r.opts.Site[1]
-	} else {
-		if r.fixAt < 0 || abs(t-r.fixAt) > r.opts.MaxFixAge.Milliseconds() {
-			r.Lines[NoOwnPosition]++
-			return nil, nil
-		}
-		lat, lon = r.fix.Lat, r.fix.Lon
-		if !math.IsNaN(r.fix.SpeedKn) && !math.IsNaN(r.fix.Course) && t != r.fixAt {
-			lat, lon = geo.Destination(lat, lon, r.fix.Course, geo.KnotsToMetresPerSecond(r.fix.SpeedKn)*float64(t-r.fixAt)/1000)
-		}
+	if !r.opts.HasSite {
 		switch {
 		case r.headAt >= 0 && abs(t-r.headAt) <= r.opts.MaxFixAge.Milliseconds():
 			heading = r.heading
@@ -254,7 +254,7 @@ func (r *Reader) ttm(in *nmea.Instrument) (*Plot, *Track) {
 		}
 	}
 	plat, plon := geo.Destination(lat, lon, bearing, m.DistanceM)
-	return r.plot(m.Target, m.Name, Plot{Time: t, Lat: plat, Lon: plon, SpeedKn: m.SpeedKn, Course: course, Line: in.Line})
+	return r.plot(m.Target, m.Name, Plot{Time: t, Lat: plat, Lon: plon, SpeedKn: m.SpeedKn, Course: course, Line: in.Line, Site: [2]float64{lat, lon}, HasSite: true})
 }
 
 func (r *Reader) tll(in *nmea.Instrument) (*Plot, *Track) {
@@ -276,7 +276,25 @@ func (r *Reader) tll(in *nmea.Instrument) (*Plot, *Track) {
 		r.Lines[NoPosition]++
 		return nil, nil
 	}
-	return r.plot(m.Target, m.Name, Plot{Time: t, Lat: m.Lat, Lon: m.Lon, SpeedKn: math.NaN(), Course: math.NaN(), Line: in.Line})
+	p := Plot{Time: t, Lat: m.Lat, Lon: m.Lon, SpeedKn: math.NaN(), Course: math.NaN(), Line: in.Line}
+	p.Site, p.HasSite = r.origin(t)
+	return r.plot(m.Target, m.Name, p)
+}
+
+// origin is where the radar was at t: its fixed site, or the own ship's
+// recent fix carried on at its speed and course; false when neither.
+func (r *Reader) origin(t int64) ([2]float64, bool) {
+	if r.opts.HasSite {
+		return r.opts.Site, true
+	}
+	if r.fixAt < 0 || abs(t-r.fixAt) > r.opts.MaxFixAge.Milliseconds() {
+		return [2]float64{}, false
+	}
+	lat, lon := r.fix.Lat, r.fix.Lon
+	if !math.IsNaN(r.fix.SpeedKn) && !math.IsNaN(r.fix.Course) && t != r.fixAt {
+		lat, lon = geo.Destination(lat, lon, r.fix.Course, geo.KnotsToMetresPerSecond(r.fix.SpeedKn)*float64(t-r.fixAt)/1000)
+	}
+	return [2]float64{lat, lon}, true
 }
 
 // sameReport is how close in time a TTM and a TLL of one target are taken
@@ -294,7 +312,13 @@ func (r *Reader) plot(target int, name string, p Plot) (*Plot, *Track) {
 		case abs(p.Time-last.Time) <= sameReport:
 			if math.IsNaN(p.SpeedKn) { // a TLL: its position is the radar's own
 				last.Lat, last.Lon, last.Line = p.Lat, p.Lon, p.Line
+				if !last.HasSite {
+					last.Site, last.HasSite = p.Site, p.HasSite
+				}
 			} else {
+				if p.HasSite {
+					last.Site, last.HasSite = p.Site, true
+				}
 				last.SpeedKn, last.Course = p.SpeedKn, p.Course
 			}
 			r.Lines[Used]++

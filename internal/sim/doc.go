@@ -162,6 +162,17 @@
 //     ship that never transmits; mmsi 0, sensor sar, the scene's time and
 //     the detection's position. Drawn from a PCG source of its own after
 //     the feed is written: the feed is the same bytes without it.
+//   - spoofing/unseen_by_radar (with Options.Radar, radarspoof.go): a
+//     ship's AIS position dragged into a coast radar's coverage while its
+//     hull stays out of every coast radar's range; one per run of ten
+//     minutes or more in which the heard false position lay within 0.8
+//     of the farthest target the radar reported in the hour, in its
+//     line of sight, with no plot within 1.5 km; sensor radar, scene the
+//     radar, the first such position. Two confounders have none: a ship
+//     dragged to 22 nm (beyond where a miss counts) and one dragged in
+//     during the radar's outage. Staged before the feed from a PCG source
+//     of their own: only those ships' position reports differ from the
+//     feed without radars.
 //
 // Events the feed does not show (a call at a port no receiver heard) are
 // counted in scenario.json's notes instead. Confounders raise none of the

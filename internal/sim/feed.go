@@ -78,6 +78,8 @@ type vesselHeard struct {
 	// fixes are the heard position reports, at most one a minute (false
 	// positions left out), for the truth to judge what the feed shows.
 	fixes []heardFix
+	// falseFixes are the heard spoofed position reports, one a minute.
+	falseFixes []heardFix
 	// glitched marks the glitch faults sent, by index (faults.go).
 	glitched uint64
 }
@@ -332,8 +334,9 @@ func (g *gen) position(v int, t int64) int64 {
 		if t >= sp.at && t < sp.until {
 			spoofed = i
 			// Translated: the false track keeps the true one's shape.
-			lat += sp.lat - sp.trueLat
-			lon += sp.lon - sp.trueLon
+			dlat, dlon := sp.offset(t)
+			lat += dlat
+			lon += dlon
 			break
 		}
 	}
@@ -407,6 +410,9 @@ func (g *gen) position(v int, t int64) int64 {
 		}
 		if spoofed >= 0 {
 			hv.spoofs[spoofed].firstFalse.first(t, lat, lon)
+			if n := len(hv.falseFixes); n == 0 || t-hv.falseFixes[n-1].t >= fixLogMs {
+				hv.falseFixes = append(hv.falseFixes, heardFix{t, float32(lat), float32(lon), float32(rsog)})
+			}
 		} else {
 			for i := range hv.spoofs {
 				if sh := &hv.spoofs[i]; sh.firstFalse.ok && !sh.firstTrue.ok {

@@ -123,6 +123,21 @@ type spoofPlan struct {
 	at, until        int64
 	lat, lon         float64 // the first false position
 	trueLat, trueLon float64 // where the ship was then
+	// ramp, when set, drags the position off gradually: the offset
+	// grows over ramp from at and shrinks over ramp to until, and
+	// (lat, lon) is where the true (trueLat, trueLon) is put at full
+	// offset (radarspoof.go).
+	ramp int64
+}
+
+// offset is how far the reports at t are moved (degrees of latitude and
+// longitude).
+func (sp *spoofPlan) offset(t int64) (dlat, dlon float64) {
+	w := 1.0
+	if sp.ramp > 0 {
+		w = min(1, max(0, float64(min(t-sp.at, sp.until-t))/float64(sp.ramp)))
+	}
+	return w * (sp.lat - sp.trueLat), w * (sp.lon - sp.trueLon)
 }
 
 // idAt returns the identity used at t, nil when none.

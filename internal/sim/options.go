@@ -44,9 +44,11 @@ type Options struct {
 	SAR bool
 	// Radar stages radars (radar.go): coast stations and patrol ships
 	// writing TTM/TLL for every ship in range, ships that never transmit,
-	// dark partners alongside slow AIS ships, and their dark_vessel and
-	// dark_encounter truth. Default off: the feed and the other truth are
-	// the same with it or without.
+	// dark partners alongside slow AIS ships, ships whose AIS positions
+	// are spoofed into a coast radar's coverage (radarspoof.go), and their
+	// dark_vessel, dark_encounter and spoofing/unseen_by_radar truth.
+	// Default off: the feed and the other truth are the same with it or
+	// without, but for the position reports of the spoofed ships.
 	Radar bool
 }
 

@@ -116,6 +116,9 @@ func Generate(opts Options, feed io.Writer) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.opts.Radar {
+		s.stageRadarSpoofs()
+	}
 	g := newGen(s, feed)
 	if err := g.run(); err != nil {
 		return nil, fmt.Errorf("sim: writing the feed: %w", err)

@@ -17,9 +17,12 @@ import (
 // ships with ARPA radars writing TTM (and TLL) for every ship in range,
 // ships that never transmit, which only the radars see, and dark partners
 // that come alongside a slow AIS ship for a transfer; with the
-// dark_vessel and dark_encounter truth. Drawn from a random source of its
-// own, after the feed is written: the feed and the other truth are the
-// same bytes with radars or without.
+// dark_vessel and dark_encounter truth, and the spoofing/unseen_by_radar
+// truth of the ships spoofed under them (radarspoof.go). Drawn from a
+// random source of its own, after the feed is written: the feed and the
+// other truth are the same bytes with radars or without, but for the
+// spoofed ships' position reports. A craft under 20 m is seen only
+// within 6 nm (its echo is lost in the clutter farther out).
 
 const (
 	coastRangeM      = 24 * nm // a coast station's radar (a VTS radar sees 20-30 nm)
@@ -105,6 +108,7 @@ type radarScene struct {
 	dark    []*darkShip
 	ships   []int // fleet vessels a radar sees (ships, not buoys)
 	patrols []patrolRadar
+	shore   *geo.Shore
 }
 
 // patrolRadar is a radar on a patrol ship: its site and the ship.
@@ -118,7 +122,7 @@ func (g *gen) radars() (*Radar, []event.Event) {
 	s := g.s
 	rng := rand.New(rand.NewPCG(s.opts.Seed, 0x5eed_2ada))
 	shore := geo.DefaultShore()
-	sc := &radarScene{g: g}
+	sc := &radarScene{g: g, shore: shore}
 	for v, ves := range s.fleet {
 		if !ves.notShip && !ves.impostor {
 			sc.ships = append(sc.ships, v)
@@ -131,8 +135,7 @@ func (g *gen) radars() (*Radar, []event.Event) {
 	}
 	// Coast radars at receivers, each crossed by ships that never
 	// transmit.
-	for k := 0; k < coastRadars && k < len(s.w.stations); k++ {
-		st := s.w.stations[(k*len(s.w.stations))/coastRadars]
+	for _, st := range coastStations(s.w) {
 		site := RadarSite{Name: "coast-" + stationName(st.Name), Fixed: true, Lat: round5(st.Lat), Lon: round5(st.Lon), RangeM: coastRangeM, UpdateMs: coastUpdateMs}
 		out.Sites = append(out.Sites, site)
 		for placed, tries := 0, 0; placed < darkCrossers && tries < 300; tries++ {
@@ -345,6 +348,12 @@ func (sc *radarScene) sweep(rng *rand.Rand, out *Radar, i int) ([]RadarTrack, []
 			truth = append(truth, e)
 		}
 	}
+	ut := &unseenTruth{runs: map[int]*unseenRun{}}
+	type rangeAt struct {
+		t int64
+		m float64
+	}
+	var ranges []rangeAt // the farthest plot of each minute, the last hour
 	first := s.start - s.start%site.UpdateMs + site.UpdateMs
 	if own != nil {
 		// The ship's GPS gives the date from the start, before the patrol
@@ -353,6 +362,13 @@ func (sc *radarScene) sweep(rng *rand.Rand, out *Radar, i int) ([]RadarTrack, []
 		site.lines = append(site.lines, nmea.Checksummed(fmt.Sprintf("GPZDA,%s,%02d,%02d,%04d,00,00", clockOf(first), d.Day(), int(d.Month()), d.Year())))
 	}
 	for t := first; t < s.end; t += site.UpdateMs {
+		if s.inRadarOutage(i, t) {
+			// Nothing written: the targets are lost without a word.
+			for _, key := range sortedKeys(held, nil) {
+				end(key, t, false)
+			}
+			continue
+		}
 		rlat, rlon := site.Lat, site.Lon
 		heading := 0.0
 		if own != nil {
@@ -376,8 +392,10 @@ func (sc *radarScene) sweep(rng *rand.Rand, out *Radar, i int) ([]RadarTrack, []
 			site.lines = append(site.lines, nmea.Checksummed(fmt.Sprintf("RAZDA,%s,%02d,%02d,%04d,00,00", clockOf(t), d.Day(), int(d.Month()), d.Year())))
 		}
 		seen := map[int]bool{}
+		var plots [][2]float64
 		look := func(key int, lat, lon, plat, plon float64, mmsi uint32) {
-			if geo.Distance(rlat, rlon, lat, lon) > site.RangeM {
+			d := geo.Distance(rlat, rlon, lat, lon)
+			if d > site.RangeM || key >= 0 && !s.seenAt(key, t, d) {
 				return
 			}
 			tr := held[key]
@@ -398,6 +416,7 @@ func (sc *radarScene) sweep(rng *rand.Rand, out *Radar, i int) ([]RadarTrack, []
 			if tr.track.Plots == 0 {
 				tr.first = [2]float64{round5(nla), round5(nlo)}
 			}
+			plots = append(plots, [2]float64{nla, nlo})
 			tr.track.Plots++
 			tr.track.To = t
 			if len(tr.slots) == 0 || tr.slots[len(tr.slots)-1]/min_ != t/min_ {
@@ -443,11 +462,30 @@ func (sc *radarScene) sweep(rng *rand.Rand, out *Radar, i int) ([]RadarTrack, []
 		for _, key := range sortedKeys(held, seen) {
 			end(key, t, true)
 		}
+		if t%min_ == 0 {
+			// The range a miss proves something in: a share of the
+			// farthest target seen in the hour, as the detector judges.
+			far := 0.0
+			for _, p := range plots {
+				far = max(far, geo.Distance(rlat, rlon, p[0], p[1]))
+			}
+			ranges = append(ranges, rangeAt{t, far})
+			for len(ranges) > 0 && t-ranges[0].t > hour {
+				ranges = ranges[1:]
+			}
+			for _, x := range ranges {
+				far = max(far, x.m)
+			}
+			sc.unseenMinute(ut, site, t, rlat, rlon, far, plots)
+		}
 	}
 	for _, key := range sortedKeys(held, nil) {
 		end(key, s.end, false)
 	}
-	return tracks, truth
+	for v := range s.fleet {
+		ut.end(g, site, v)
+	}
+	return tracks, append(truth, ut.truth...)
 }
 
 // sortedKeys lists the objects held and not seen, in order.

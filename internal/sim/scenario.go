@@ -30,6 +30,8 @@ type scenario struct {
 	watch      []watchEntry
 	passes     []satPass
 	outages    []span // when the feed hears nobody at all
+	// radarOutages are when a coast radar writes nothing (radarspoof.go).
+	radarOutages []radarOutage
 	// portWeight favours the big ports (those with a receiver) as
 	// destinations.
 	portWeight []float64
