@@ -166,7 +166,8 @@ type encVessel struct {
 	cell       uint64
 	slot       int // index in its grid cell, -1 when in none
 	pairs      []*encPair
-	stamp      uint64 // the fix that last visited it
+	stamp      uint64    // the fix that last visited it
+	rt         *encRoute // the router's, when split by cell (encountersplit.go)
 }
 
 // encPairKey names a pair of segments, the lower MMSI first.
@@ -282,6 +283,9 @@ func (d *EncounterDetector) Position(o *Obs) {
 		d.vessels[vesselKey(k)] = v
 		d.mark(k.mmsi)
 		d.place(v)
+		if d.split != nil {
+			d.split.entered(v)
+		}
 	} else {
 		if f.Time <= v.last.t {
 			return // out of order or a repeat: interpolation needs time to move on
@@ -516,8 +520,8 @@ func histMedian(h *[encBins]uint32, top float64) float64 {
 // (the vessel sped up or entered port); a vessel gone silent leaves them
 // to MaxGap.
 func (d *EncounterDetector) remove(v *encVessel, ending bool) {
-	if d.split != nil && ending {
-		d.split.removed(v.key)
+	if d.split != nil {
+		d.split.removed(v, ending)
 	}
 	for _, p := range v.pairs {
 		if ending {

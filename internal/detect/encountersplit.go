@@ -56,14 +56,26 @@ type encSplit struct {
 	keep    int64                // ms a pair stays registered after its latest close measurement
 	marked  []bool               // scratch, by owner
 	touched []int                // scratch: the owners marked
-	nbs     [][]encState         // scratch, by owner: the neighbours of the fix being routed
+	nbs     [][]encState         // scratch, by owner: the new pairs' neighbours of the fix being routed
+	keys    [][]uint64           // scratch, by owner: the registered pairs' neighbours
 }
 
 // encReg is a pair registered with its owner.
 type encReg struct {
 	key       encPairKey
 	owner     int
-	lastClose int64 // the latest close measurement the router found
+	lastClose int64      // the latest close measurement the router found
+	va, vb    *encVessel // the router's vessels, while in its index
+}
+
+// encRoute is what the router keeps of a vessel in its index: the pairs
+// registered with it, and a mark set on the partners of the vessel whose
+// fix is being routed, so that a neighbour's registration is found
+// without a lookup.
+type encRoute struct {
+	regs []*encReg
+	mark uint64
+	reg  *encReg // the registration with the vessel marked for
 }
 
 // encState is a vessel's state in the index after a fix.
@@ -84,14 +96,16 @@ type encMsg struct {
 	kind     uint8
 	now      int64
 	v        encState
-	nb0, nb1 int32 // the neighbours, in the batch's nbs
+	nb0, nb1 int32 // the neighbours of new pairs, in the batch's nbs
+	k0, k1   int32 // the neighbours of registered pairs, in the batch's keys
 }
 
 // EncounterBatch is what the router has for one owner since the last
 // Routed, in order.
 type EncounterBatch struct {
 	msgs []encMsg
-	nbs  []encState
+	nbs  []encState // neighbours the owner may not have: with their state
+	keys []uint64   // neighbours it has, up to date: by vesselKey
 }
 
 // EncounterOwner is one owner of pairs of an encounter detector split by
@@ -109,7 +123,7 @@ type EncounterOwner struct {
 func (p *Pairs) SplitEncounters(n int) []*EncounterOwner {
 	d := p.enc
 	s := &encSplit{regs: make(map[encPairKey]*encReg), of: make(map[uint64][]*encReg),
-		keep: max(d.opts.MergeGap, d.opts.MaxGap).Milliseconds(), marked: make([]bool, n), nbs: make([][]encState, n)}
+		keep: max(d.opts.MergeGap, d.opts.MaxGap).Milliseconds(), marked: make([]bool, n), nbs: make([][]encState, n), keys: make([][]uint64, n)}
 	owners := make([]*EncounterOwner, n)
 	for i := range owners {
 		o := &EncounterOwner{outbox: newOutbox()}
@@ -132,7 +146,7 @@ func (p *Pairs) Routed() []*EncounterBatch {
 	out := s.out
 	s.out = make([]*EncounterBatch, len(out))
 	for i := range s.out {
-		s.out[i] = &EncounterBatch{msgs: make([]encMsg, 0, len(out[i].msgs)), nbs: make([]encState, 0, len(out[i].nbs))}
+		s.out[i] = &EncounterBatch{msgs: make([]encMsg, 0, len(out[i].msgs)), nbs: make([]encState, 0, len(out[i].nbs)), keys: make([]uint64, 0, len(out[i].keys))}
 	}
 	return out
 }
@@ -146,15 +160,15 @@ func (o *EncounterOwner) Take(b *EncounterBatch) {
 		case encFixMsg:
 			v := d.copyOf(&m.v)
 			d.measurePartners(v)
-			kx := math.Cos(v.last.lat * math.Pi / 180)
-			for j := m.nb0; j < m.nb1; j++ {
-				w := d.copyOf(&b.nbs[j])
-				if w.stamp == d.stamp {
-					continue // a partner, measured
+			for j := m.k0; j < m.k1; j++ {
+				w := d.vessels[b.keys[j]]
+				if w == nil {
+					panic("detect: an encounter owner has no copy of a vessel of its pairs")
 				}
-				w.stamp = d.stamp
-				lat, lon, kn := v.at(w.last.t)
-				d.sample(d.pair(v, w), v, w, lat, lon, kn, flatDist(kx, lat, lon, w.last.lat, w.last.lon))
+				d.neighbour(v, w)
+			}
+			for j := m.nb0; j < m.nb1; j++ {
+				d.neighbour(v, d.copyOf(&b.nbs[j]))
 			}
 		case encRemoveMsg:
 			if v := d.vessels[vesselKey(m.v.key)]; v != nil {
@@ -164,6 +178,17 @@ func (o *EncounterOwner) Take(b *EncounterBatch) {
 			d.sweep(m.now)
 		}
 	}
+}
+
+// neighbour measures v's new fix against w, a neighbour the router found
+// within MaxDistanceM, unless w is a partner, measured already.
+func (d *EncounterDetector) neighbour(v, w *encVessel) {
+	if w.stamp == d.stamp {
+		return
+	}
+	w.stamp = d.stamp
+	lat, lon, kn := v.at(w.last.t)
+	d.sample(d.pair(v, w), v, w, lat, lon, kn, flatDist(math.Cos(v.last.lat*math.Pi/180), lat, lon, w.last.lat, w.last.lon))
 }
 
 // copyOf returns the owner's copy of a vessel, brought to st.
@@ -186,8 +211,21 @@ func (v *encVessel) state() encState {
 func (s *encSplit) route(d *EncounterDetector, v *encVessel) {
 	d.stamp++
 	v.stamp = d.stamp
-	vk := vesselKey(v.key)
+	if v.rt != nil {
+		for _, r := range v.rt.regs {
+			if w := r.other(v); w != nil {
+				w.route().mark, w.rt.reg = d.stamp, r
+			}
+			s.mark(r.owner)
+		}
+	}
 	d.neighbours(v, func(w *encVessel, _, _, _, _ float64) {
+		if w.rt != nil && w.rt.mark == d.stamp {
+			r := w.rt.reg
+			r.lastClose = max(r.lastClose, w.last.t)
+			s.keys[r.owner] = append(s.keys[r.owner], vesselKey(w.key))
+			return
+		}
 		a, b := v.key, w.key
 		if b.mmsi < a.mmsi {
 			a, b = b, a
@@ -197,27 +235,67 @@ func (s *encSplit) route(d *EncounterDetector, v *encVessel) {
 		if r == nil {
 			r = &encReg{key: k, owner: cell.Owner(cell.Of(w.last.lat, w.last.lon), len(s.owners))}
 			s.regs[k] = r
-			s.of[vk] = append(s.of[vk], r)
-			wk := vesselKey(w.key)
-			s.of[wk] = append(s.of[wk], r)
+			for _, x := range [2]*encVessel{v, w} {
+				xk := vesselKey(x.key)
+				s.of[xk] = append(s.of[xk], r)
+				x.route().regs = append(x.rt.regs, r)
+				r.attach(x)
+			}
 		}
 		r.lastClose = max(r.lastClose, w.last.t)
 		s.mark(r.owner)
 		s.nbs[r.owner] = append(s.nbs[r.owner], w.state())
 	})
-	for _, r := range s.of[vk] {
-		s.mark(r.owner)
-	}
 	st := v.state()
 	for _, i := range s.touched {
 		b := s.out[i]
-		nb0 := int32(len(b.nbs))
+		m := encMsg{kind: encFixMsg, v: st, nb0: int32(len(b.nbs)), k0: int32(len(b.keys))}
 		b.nbs = append(b.nbs, s.nbs[i]...)
-		b.msgs = append(b.msgs, encMsg{kind: encFixMsg, v: st, nb0: nb0, nb1: int32(len(b.nbs))})
-		s.nbs[i] = s.nbs[i][:0]
+		b.keys = append(b.keys, s.keys[i]...)
+		m.nb1, m.k1 = int32(len(b.nbs)), int32(len(b.keys))
+		b.msgs = append(b.msgs, m)
+		s.nbs[i], s.keys[i] = s.nbs[i][:0], s.keys[i][:0]
 		s.marked[i] = false
 	}
 	s.touched = s.touched[:0]
+}
+
+// route returns the router's state of v, made on first use.
+func (v *encVessel) route() *encRoute {
+	if v.rt == nil {
+		v.rt = &encRoute{}
+	}
+	return v.rt
+}
+
+// attach puts the router's vessel x in r.
+func (r *encReg) attach(x *encVessel) {
+	if x.key == r.key.a {
+		r.va = x
+	} else {
+		r.vb = x
+	}
+}
+
+// other is r's vessel that is not v, nil when out of the index.
+func (r *encReg) other(v *encVessel) *encVessel {
+	if r.va == v {
+		return r.vb
+	}
+	return r.va
+}
+
+// entered attaches a vessel new in the router's index to the pairs
+// registered with its segment.
+func (s *encSplit) entered(v *encVessel) {
+	rs := s.of[vesselKey(v.key)]
+	if len(rs) == 0 {
+		return
+	}
+	v.route().regs = append(v.rt.regs[:0], rs...)
+	for _, r := range rs {
+		r.attach(v)
+	}
 }
 
 func (s *encSplit) mark(i int) {
@@ -227,16 +305,29 @@ func (s *encSplit) mark(i int) {
 	}
 }
 
-// removed tells the owners of a vessel's pairs that it left the index.
-func (s *encSplit) removed(k segKey) {
-	for _, r := range s.of[vesselKey(k)] {
-		s.mark(r.owner)
+// removed detaches a vessel leaving the router's index from its
+// registrations and, when ending (it sped up, entered a port: not gone
+// stale, which each owner's sweep finds itself), tells their owners.
+func (s *encSplit) removed(v *encVessel, ending bool) {
+	if v.rt == nil {
+		return
+	}
+	for _, r := range v.rt.regs {
+		if r.va == v {
+			r.va = nil
+		} else if r.vb == v {
+			r.vb = nil
+		}
+		if ending {
+			s.mark(r.owner)
+		}
 	}
 	for _, i := range s.touched {
-		s.out[i].msgs = append(s.out[i].msgs, encMsg{kind: encRemoveMsg, v: encState{key: k}})
+		s.out[i].msgs = append(s.out[i].msgs, encMsg{kind: encRemoveMsg, v: encState{key: v.key}})
 		s.marked[i] = false
 	}
 	s.touched = s.touched[:0]
+	v.rt.regs = v.rt.regs[:0]
 }
 
 // sweep tells every owner to sweep at now, then forgets the pairs whose
@@ -250,21 +341,17 @@ func (s *encSplit) sweep(now int64) {
 			delete(s.regs, k)
 			s.unlink(vesselKey(k.a), r)
 			s.unlink(vesselKey(k.b), r)
+			for _, x := range [2]*encVessel{r.va, r.vb} {
+				if x != nil {
+					x.rt.regs = dropReg(x.rt.regs, r)
+				}
+			}
 		}
 	}
 }
 
 func (s *encSplit) unlink(vk uint64, r *encReg) {
-	rs := s.of[vk]
-	for i, q := range rs {
-		if q == r {
-			last := len(rs) - 1
-			rs[i] = rs[last]
-			rs[last] = nil
-			rs = rs[:last]
-			break
-		}
-	}
+	rs := dropReg(s.of[vk], r)
 	if len(rs) == 0 {
 		delete(s.of, vk)
 	} else {
@@ -281,4 +368,17 @@ func (s *encSplit) finish(owners []*EncounterOwner, now int64) {
 		s.out[i] = &EncounterBatch{}
 		o.d.Finish(now)
 	}
+}
+
+// dropReg removes r from rs.
+func dropReg(rs []*encReg, r *encReg) []*encReg {
+	for i, q := range rs {
+		if q == r {
+			last := len(rs) - 1
+			rs[i] = rs[last]
+			rs[last] = nil
+			return rs[:last]
+		}
+	}
+	return rs
 }
