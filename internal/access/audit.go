@@ -27,6 +27,7 @@ const (
 	ActionAlert       = "alert"        // an alert acknowledged, assigned or dismissed
 	ActionZone        = "zone"         // a partner's zone drawn, renamed or deleted
 	ActionWatchlist   = "watchlist"    // a partner's watchlist made or deleted, an entry added or taken out
+	ActionUpload      = "upload"       // satellite detections delivered (POST /api/detections)
 )
 
 // AuditEntry is one line of the audit log: who did what, and what came

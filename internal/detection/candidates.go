@@ -27,7 +27,7 @@ type Candidate struct {
 // Candidates lists the vessels in an AIS gap that could have been d (see
 // candidates), with opts' reachability.
 func Candidates(d *Detection, tracks []Track, opts Options) []Candidate {
-	opts.defaults()
+	opts.Defaults()
 	return candidates(d, tracks, &opts)
 }
 

@@ -47,7 +47,8 @@ type Options struct {
 	NoCandidates bool
 }
 
-func (o *Options) defaults() {
+// Defaults fills the options left zero with their defaults.
+func (o *Options) Defaults() {
 	if o.ToleranceM <= 0 {
 		o.ToleranceM = 1500
 	}
@@ -181,7 +182,7 @@ type pair struct {
 // them; see match). It returns one Result per detection, in the set's
 // order.
 func Correlate(set *Set, tracks []Track, opts Options) []Result {
-	opts.defaults()
+	opts.Defaults()
 	res := make([]Result, len(set.Detections))
 	groups := map[string][]int{}
 	for i := range set.Detections {

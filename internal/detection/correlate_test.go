@@ -181,7 +181,7 @@ func TestNearbyLeavesNoMatchOut(t *testing.T) {
 		set.Detections = append(set.Detections, det("S", 34+0.007*float64(i), 125+0.006*float64(i), t0+int64(i%3)*minute))
 	}
 	o := Options{}
-	o.defaults()
+	o.Defaults()
 	members := make([]int, len(set.Detections))
 	for i := range members {
 		members[i] = i

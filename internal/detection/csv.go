@@ -85,6 +85,11 @@ func header(cr *csv.Reader, known map[string]string) (map[string]int, error) {
 	if err != nil {
 		return nil, fmt.Errorf("detection: CSV header: %w", err)
 	}
+	return columns(head, known), nil
+}
+
+// columns maps picket's columns to their indexes in a header.
+func columns(head []string, known map[string]string) map[string]int {
 	col := map[string]int{}
 	for i, h := range head {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
@@ -94,7 +99,7 @@ func header(cr *csv.Reader, known map[string]string) (map[string]int, error) {
 			}
 		}
 	}
-	return col, nil
+	return col
 }
 
 // Read reads a detections file into set; name is the file's name for

@@ -102,3 +102,18 @@ func (s *Set) bad(e *fuse.CSVError) {
 	}
 	s.BadRows = append(s.BadRows, fuse.CSVBad{Reason: reason, Rows: 1, First: *e})
 }
+
+// AddScene adds a scene known from elsewhere (a server's earlier
+// deliveries) to the set, before its files are read: their detections of
+// that scene are checked against its footprint. A scene the set has is
+// kept as it is.
+func (s *Set) AddScene(id string, t int64, footprint orb.MultiPolygon) {
+	if _, ok := s.Scenes[id]; ok {
+		return
+	}
+	sc := &Scene{ID: id, Time: t}
+	if len(footprint) > 0 {
+		sc.setFootprint(footprint)
+	}
+	s.Scenes[id] = sc
+}

@@ -49,9 +49,10 @@
 // correlated through Correlate too, plot by plot. DarkEncounters
 // (encounter.go) finds AIS vessels alongside dark objects (a dark radar
 // track, or a sensor's dark detections taken together) for the
-// encounter duration: dark_encounter events. The live server does not
-// take detections yet; optical detections are read as SAR ones (sensor
-// "sar"), not told apart yet.
+// encounter duration: dark_encounter events. The live server takes
+// detections through package sightings, with the same correlation;
+// optical detections are read as SAR ones (sensor "sar"), not told
+// apart yet. Layout tells a file's layout from its header.
 //
 // # Concurrency
 //

@@ -95,7 +95,7 @@ type trackBox struct {
 // vessel.
 func DarkEncounters(darks []Dark, tracks []Track, opts EncounterOptions, match Options) []event.Event {
 	opts.Defaults()
-	match.defaults()
+	match.Defaults()
 	boxes := make([]trackBox, len(tracks))
 	for k := range tracks {
 		tr := &tracks[k]

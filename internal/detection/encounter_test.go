@@ -13,7 +13,7 @@ import (
 func beside(tr Track, off float64, from, to, every int64) Dark {
 	d := Dark{Sensor: "radar", ID: "r/1/1"}
 	o := Options{}
-	o.defaults()
+	o.Defaults()
 	for m := from; m <= to; m += every {
 		la, lo, _, ok := o.at(&tr, t0+m*minute)
 		if !ok {

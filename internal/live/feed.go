@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync/atomic"
 
@@ -28,6 +29,8 @@ type feedState struct {
 	conns   atomic.Int64
 
 	fm *feedMetrics
+	// cov is a radar feed's coverage (coverage.go).
+	cov coverage
 }
 
 func (f *feedState) stats() FeedStats {
@@ -37,6 +40,9 @@ func (f *feedState) stats() FeedStats {
 	s.Err, _ = f.err.Load().(string)
 	if s.Err == "" {
 		s.Err, _ = f.lastErr.Load().(string)
+	}
+	if c, ok := f.cov.get(); ok && f.cfg.Kind == Radar {
+		s.Coverage = &c
 	}
 	switch addr := f.src.Addr(); {
 	case addr != nil:
@@ -65,6 +71,12 @@ func (p *Pipeline) runFeed(ctx context.Context, f *feedState) error {
 		},
 		Conns: func(d int) { f.conns.Add(int64(d)) },
 		Error: func(e string) { f.lastErr.Store(e) },
+		Deliver: func(d source.Delivery) error {
+			if p.opts.Deliver == nil {
+				return errors.New("live: this server takes no detection deliveries")
+			}
+			return p.opts.Deliver(f.cfg.Name, d)
+		},
 		Open: func() source.Lines {
 			if f.cfg.Kind == Radar {
 				return p.newRadarStream(f)

@@ -29,6 +29,7 @@ const (
 	UDPListener = source.UDPListener // receivers send datagrams to Address
 	FileReplay  = source.FileReplay  // replay File as if it were live
 	Radar       = source.Radar       // a radar's NMEA output: File replayed, or Address connected to
+	Detections  = source.Detections  // satellite detections: files delivered into File (Options.Deliver)
 )
 
 // MaxFeeds is the most feeds a pipeline takes: provenance is one bit per
@@ -83,6 +84,13 @@ type Feed struct {
 	// Site is a fixed radar's [lat, lon] (radar only); nil for a ship's
 	// radar, whose output gives the ship's position.
 	Site *[2]float64
+	// RangeM is a radar's range in metres, for the map's coverage circle
+	// (radar only). Default 0: the farthest plot it has given.
+	RangeM float64
+	// Format is a detections feed's layout (source.DetectionFormats; ""
+	// is auto) and Scenes its file of scene footprints (detections
+	// only).
+	Format, Scenes string
 }
 
 // Options configures a Pipeline. The zero value means the defaults.
@@ -151,6 +159,11 @@ type Options struct {
 	// Sleep waits d or until the context is done (replay pacing,
 	// reconnection backoff). Default: a timer.
 	Sleep func(ctx context.Context, d time.Duration) error
+
+	// Deliver takes a detections feed's delivered file (the server's
+	// detection desk: correlated, kept, its events stored and
+	// published). Nil: a detections feed with a path fails.
+	Deliver func(feed string, d source.Delivery) error
 }
 
 const (
@@ -268,7 +281,8 @@ func (f *Feed) SourceConfig() source.Config { return f.sourceConfig() }
 
 // sourceConfig is what the feed's source needs of it.
 func (f *Feed) sourceConfig() source.Config {
-	return source.Config{Name: f.Name, Kind: f.Kind, Address: f.Address, File: f.File, Speed: f.Speed, Skip: f.Skip, Rebase: f.Rebase, Silence: f.Silence, Site: f.Site}
+	return source.Config{Name: f.Name, Kind: f.Kind, Address: f.Address, File: f.File, Speed: f.Speed, Skip: f.Skip, Rebase: f.Rebase, Silence: f.Silence, Site: f.Site,
+		Format: f.Format, Scenes: f.Scenes}
 }
 
 // discard is the logger used when none is given.

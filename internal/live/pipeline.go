@@ -172,6 +172,7 @@ func New(opts Options, st *store.Store, logger *slog.Logger, reg prometheus.Regi
 		}
 		fs := &feedState{idx: i, bit: bit, cfg: f, src: src, done: make(chan struct{}), log: logger.With("feed", f.Name)}
 		fs.state.Store("idle")
+		fs.cov.init(&f)
 		p.feeds = append(p.feeds, fs)
 	}
 	p.m = newMetrics(p, reg)
@@ -365,6 +366,8 @@ type FeedStats struct {
 	Reports int64  `json:"reports"`
 	Conns   int64  `json:"connections"`
 	Err     string `json:"error,omitempty"`
+	// Coverage is a radar feed's place and range, once known.
+	Coverage *Coverage `json:"coverage,omitempty"`
 }
 
 // Stats returns the pipeline's counters now.

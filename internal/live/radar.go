@@ -3,7 +3,6 @@ package live
 import (
 	"math"
 
-	"github.com/picket-ais/picket/internal/detection"
 	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/geo"
 	"github.com/picket-ais/picket/internal/radar"
@@ -81,6 +80,7 @@ func (s *radarStream) Frame(b []byte, long bool) (int64, bool, bool) {
 		return 0, false, false
 	}
 	s.cur, s.ok = radarPlot{f: s.f, track: tr.ID, plot: *plot}, true
+	s.f.cov.plot(s.r, plot.Time, plot.Lat, plot.Lon)
 	return plot.Time, true, true
 }
 
@@ -126,16 +126,7 @@ func (p *Pipeline) newRadarLive() {
 		if f.Kind != Radar {
 			continue
 		}
-		enc := p.opts.Detect.Encounter
-		eo := detection.EncounterOptions{MaxDistanceM: enc.MaxDistanceM, MinDuration: enc.MinDuration, MaxSpeedKn: enc.MaxSpeedKn}
-		if np := p.opts.Places.NearestPort; np != nil {
-			minPort := enc.MinPortM
-			if minPort <= 0 {
-				minPort = 10_000
-			}
-			eo.NearPort = func(lat, lon float64) bool { _, _, ok := np(lat, lon, minPort); return ok }
-		}
-		p.radar = radar.NewLive(radar.NewPicture(), radar.LiveOptions{Encounter: eo})
+		p.radar = radar.NewLive(radar.NewPicture(), radar.LiveOptions{Encounter: DarkEncounterOptions(p.opts.Detect, p.opts.Places)})
 		uo := p.opts.Unseen
 		if uo.Shore == nil {
 			uo.Shore = geo.DefaultShore()

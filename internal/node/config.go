@@ -161,16 +161,25 @@ type FeedConfig struct {
 	Name    string `yaml:"name"`
 	Partner string `yaml:"partner"`
 	Label   string `yaml:"label"`
-	Kind    string `yaml:"kind"` // tcp, tcp-listen, udp, file, radar
+	Kind    string `yaml:"kind"` // tcp, tcp-listen, udp, file, radar, detections
 	Address string `yaml:"address"`
 	// Site is a fixed radar's [lat, lon] (radar only).
-	Site    []float64 `yaml:"site"`
-	File    string    `yaml:"file"`
-	Speed   float64   `yaml:"speed"`
-	Skip    string    `yaml:"skip"`
-	Rebase  bool      `yaml:"rebase"`
-	TZ      string    `yaml:"tz"`
-	Reorder string    `yaml:"reorder"`
+	Site []float64 `yaml:"site"`
+	// RangeNM is a radar's range in nautical miles, for the map's
+	// coverage circle (radar only). Default: the farthest plot seen.
+	RangeNM float64 `yaml:"range_nm"`
+	// Path is the file or directory a detections feed watches for
+	// delivered files; Format their layout (auto, gfw-sar, viirs);
+	// Scenes a file of scene footprints (detections only).
+	Path    string  `yaml:"path"`
+	Format  string  `yaml:"format"`
+	Scenes  string  `yaml:"scenes"`
+	File    string  `yaml:"file"`
+	Speed   float64 `yaml:"speed"`
+	Skip    string  `yaml:"skip"`
+	Rebase  bool    `yaml:"rebase"`
+	TZ      string  `yaml:"tz"`
+	Reorder string  `yaml:"reorder"`
 	// Node, in a cluster, is the node that runs the feed; every node
 	// lists every feed of the cluster (for the feeds' bits and labels)
 	// and runs those that name it or no node. Ignored without a cluster.
@@ -274,6 +283,15 @@ feeds:
     kind: radar                # an ARPA radar's NMEA output (TTM/TLL): dark vessels, dark encounters
     address: radar.example.org:10110   # its output over TCP; or file: radar.nmea (replayed as file is)
     site: [37.45, 126.6]       # a coast station's [lat, lon]; leave out for a ship's radar (its GGA/RMC)
+    # range_nm: 24             # its range, for the map's coverage circle; default: the farthest target seen
+  - name: kor-sar
+    partner: KOR
+    label: REL TO KOR, USA
+    kind: detections           # satellite detections (docs/detection.md): dark vessels, dark encounters
+    path: /var/spool/picket/sar   # a directory watched for delivered CSV files (or one file); leave out for uploads only
+    format: gfw-sar            # gfw-sar (Global Fishing Watch's SAR layout), viirs (NOAA EOG's boat detections) or auto
+    # scenes: footprints.csv   # scene footprints (scene_id, time, footprint_wkt) read with every delivery
+    # (KOR's analysts may also POST a file to /api/detections?feed=kor-sar: docs/api.md)
 `
 
 // ParseDays reads a Go duration or a number of days ("90d").
@@ -335,7 +353,8 @@ func LoadConfig(path string) (*Config, error) {
 		}
 	}
 	for i := range c.Feeds {
-		c.Feeds[i].File = rel(c.Feeds[i].File)
+		f := &c.Feeds[i]
+		f.File, f.Path, f.Scenes = rel(f.File), rel(f.Path), rel(f.Scenes)
 	}
 	if c.Cluster != nil {
 		c.Cluster.StoreDir = rel(c.Cluster.StoreDir)
@@ -419,7 +438,21 @@ func (c *Config) LiveFeeds() ([]live.Feed, error) {
 	var out []live.Feed
 	for i, f := range c.Feeds {
 		lf := live.Feed{Name: f.Name, Partner: f.Partner, Label: f.Label, Kind: live.Kind(f.Kind), Address: f.Address,
-			File: f.File, Speed: f.Speed, Rebase: f.Rebase}
+			File: f.File, Speed: f.Speed, Rebase: f.Rebase, Format: f.Format, Scenes: f.Scenes, RangeM: f.RangeNM * 1852}
+		switch {
+		case f.Path != "" && f.File != "":
+			return nil, fmt.Errorf("feed %d (%s): path and file: give one", i+1, f.Name)
+		case f.Path != "" && lf.Kind != live.Detections:
+			return nil, fmt.Errorf("feed %d (%s): path is for detections feeds (kind: detections); a %s feed reads file:", i+1, f.Name, f.Kind)
+		case f.Path != "":
+			lf.File = f.Path
+		}
+		if (f.Format != "" || f.Scenes != "") && lf.Kind != live.Detections {
+			return nil, fmt.Errorf("feed %d (%s): format and scenes are for detections feeds (kind: detections)", i+1, f.Name)
+		}
+		if f.RangeNM < 0 || f.RangeNM > 0 && lf.Kind != live.Radar {
+			return nil, fmt.Errorf("feed %d (%s): range_nm %g: a radar's range, above 0", i+1, f.Name, f.RangeNM)
+		}
 		switch {
 		case len(f.Site) == 2:
 			lf.Site = &[2]float64{f.Site[0], f.Site[1]}

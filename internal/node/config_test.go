@@ -37,14 +37,14 @@ func TestConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Listen != "127.0.0.1:8080" || c.Data != "/var/lib/picket" || c.Retention != "90d" || len(c.Feeds) != 5 {
+	if c.Listen != "127.0.0.1:8080" || c.Data != "/var/lib/picket" || c.Retention != "90d" || len(c.Feeds) != 6 {
 		t.Fatalf("config %+v", c)
 	}
 	feeds, err := c.LiveFeeds()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []live.Kind{live.TCPClient, live.TCPListener, live.UDPListener, live.FileReplay, live.Radar}
+	want := []live.Kind{live.TCPClient, live.TCPListener, live.UDPListener, live.FileReplay, live.Radar, live.Detections}
 	for i, f := range feeds {
 		if f.Kind != want[i] || f.Name == "" || f.Partner == "" || f.Label == "" {
 			t.Errorf("feed %d: %+v", i, f)
@@ -52,6 +52,9 @@ func TestConfig(t *testing.T) {
 	}
 	if s := feeds[4].Site; s == nil || *s != [2]float64{37.45, 126.6} || feeds[3].Site != nil {
 		t.Errorf("radar site %v, file's %v", s, feeds[3].Site)
+	}
+	if f := feeds[5]; f.File != "/var/spool/picket/sar" || f.Format != "gfw-sar" {
+		t.Errorf("detections feed %+v", f)
 	}
 	if feeds[0].Label != "REL TO JPN, USA" {
 		t.Errorf("label %q", feeds[0].Label)
@@ -88,6 +91,10 @@ func TestConfigErrors(t *testing.T) {
 		"feeds:\n  - {name: a, kind: file, file: x, skip: soon}\n":       "skip",
 		"feeds:\n  - {name: a, kind: udp, address: x, reorder: -1m}\n":   "reorder",
 		"feeds:\n  - {name: a, kind: file, file: x, tz: Mars/Olympus}\n": "unknown time zone",
+		"feeds:\n  - {name: a, kind: detections, path: d, file: x}\n":    "path and file: give one",
+		"feeds:\n  - {name: a, kind: file, path: d}\n":                   "path is for detections feeds",
+		"feeds:\n  - {name: a, kind: udp, address: x, format: viirs}\n":  "format and scenes are for detections feeds",
+		"feeds:\n  - {name: a, kind: file, file: x, range_nm: 24}\n":     "range_nm 24",
 	} {
 		c, err := LoadConfig(writeConfig(t, body))
 		if err != nil {

@@ -25,6 +25,8 @@ import (
 	"github.com/picket-ais/picket/internal/nmea"
 	"github.com/picket-ais/picket/internal/places"
 	"github.com/picket-ais/picket/internal/server"
+	"github.com/picket-ais/picket/internal/sightings"
+	"github.com/picket-ais/picket/internal/source"
 	"github.com/picket-ais/picket/internal/store"
 	"github.com/picket-ais/picket/internal/zone"
 )
@@ -202,9 +204,9 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 		// stream; the pipeline runs no feed of its own, and the store is
 		// the read model the cluster keeps.
 		for i, f := range feeds {
-			if f.Kind == live.Radar {
+			if f.Kind == live.Radar || f.Kind == live.Detections {
 				p0 := i + 1
-				return configError(fmt.Errorf("feed %d (%s): radar feeds do not run in a cluster yet (docs/cluster.md)", p0, f.Name))
+				return configError(fmt.Errorf("feed %d (%s): %s feeds do not run in a cluster yet (docs/cluster.md)", p0, f.Name, f.Kind))
 			}
 			if on := cfg.Feeds[i].Node; on != "" && on != copts.Name {
 				continue // another node runs it; its records carry its bit here too
@@ -216,10 +218,22 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 		}
 		lopts.Feeds, lopts.FeedBits = nil, nil
 	}
+	// A detections feed's deliveries go to the server's desk, which
+	// knows each partner's clearance; the pipeline runs only once the
+	// server is made.
+	var srv *server.Server
+	lopts.Deliver = func(feed string, d source.Delivery) error { return srv.Deliver(feed, d) }
 	p, err := live.New(lopts, st, logger.With("component", "live"), reg)
 	if err != nil {
 		return err
 	}
+	sdesk, err := sightings.Open(sightings.Options{Dir: cfg.Data, Store: st, Encounter: live.DarkEncounterOptions(dopts, places),
+		Logger: logger.With("component", "sightings")})
+	if err != nil {
+		p.Close()
+		return err
+	}
+	defer sdesk.Close()
 	var cn *cluster.Node
 	if cfg.Cluster != nil {
 		sctx, cancel := context.WithTimeout(ctx, time.Minute)
@@ -272,7 +286,7 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 		RatePerSecond: cfg.Limits.RatePerSecond, RateBurst: cfg.Limits.Burst, LoginsPerMinute: cfg.Limits.LoginsPerMinute,
 		MaxBodyBytes: cfg.Limits.MaxBodyBytes, MaxStreams: cfg.Limits.MaxStreams, MaxStreamsPerUser: cfg.Limits.MaxStreamsPerUser,
 		MaxStreamsPerToken: cfg.Limits.MaxStreamsPerToken, MaxConns: cfg.Limits.MaxConns, MaxConnsPerAddr: cfg.Limits.MaxConnsPerAddress,
-		TLS: tlsConf, Version: opts.Version}
+		TLS: tlsConf, Version: opts.Version, Sightings: sdesk}
 	sopts.UI = opts.UI
 	var zones *zone.Set
 	if cfg.Zones != "" {
@@ -299,7 +313,7 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 		}
 		sopts.CoT = append(sopts.CoT, o)
 	}
-	srv := server.New(p, sopts, logger.With("component", "server"), reg)
+	srv = server.New(p, sopts, logger.With("component", "server"), reg)
 
 	url := scheme + "://" + ln.Addr().String() + "/"
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {

@@ -92,29 +92,7 @@ func darkEncounters(res *AnalyzeResult, ais []detection.Track, opts *AnalyzeOpti
 		darks = radar.Darks(res.RadarTracks, res.RadarMatches, 0)
 	}
 	if res.Detections != nil {
-		by := map[string]*detection.Dark{}
-		for _, r := range res.Correlation {
-			if !r.Dark() {
-				continue
-			}
-			d := &res.Detections.Detections[r.Detection]
-			g := by[d.Sensor]
-			if g == nil {
-				g = &detection.Dark{Sensor: d.Sensor}
-				by[d.Sensor] = g
-			}
-			g.Sightings = append(g.Sightings, detection.Sighting{Time: d.Time, Lat: d.Lat, Lon: d.Lon, Feed: d.File, Line: d.Line})
-		}
-		keys := make([]string, 0, len(by))
-		for k := range by {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			g := by[k]
-			sort.SliceStable(g.Sightings, func(i, j int) bool { return g.Sightings[i].Time < g.Sightings[j].Time })
-			darks = append(darks, *g)
-		}
+		darks = append(darks, detection.Darks(res.Detections.Detections, res.Correlation)...)
 	}
 	if len(darks) == 0 {
 		return

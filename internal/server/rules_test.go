@@ -38,6 +38,7 @@ var changingRoutes = []struct {
 	{"DELETE /api/watchlists/{id}", http.MethodDelete, "/api/watchlists/0123456789ab", "", access.Analyst},
 	{"POST /api/watchlists/{id}/entries", http.MethodPost, "/api/watchlists/0123456789ab/entries", `{"mmsi":431100001}`, access.Analyst},
 	{"DELETE /api/watchlists/{id}/entries/{entry}", http.MethodDelete, "/api/watchlists/0123456789ab/entries/0123456789ab", "", access.Analyst},
+	{"POST /api/detections", http.MethodPost, "/api/detections", "lat,lon,time\n", access.Analyst},
 }
 
 // ruleBox is the rules' area in these tests, off Japan, where the

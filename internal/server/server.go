@@ -21,6 +21,7 @@ import (
 	"github.com/picket-ais/picket/internal/cot"
 	"github.com/picket-ais/picket/internal/export"
 	"github.com/picket-ais/picket/internal/live"
+	"github.com/picket-ais/picket/internal/sightings"
 	"github.com/picket-ais/picket/internal/store"
 )
 
@@ -114,6 +115,10 @@ type Options struct {
 	// Version is picket's version, written in the manifest of an
 	// evidence package. Default: the build's (casefile.Version).
 	Version string
+	// Sightings keeps the satellite detections delivered to the server
+	// (the node's, in its data directory). Default: one that keeps them
+	// in memory.
+	Sightings *sightings.Desk
 }
 
 func (o Options) withDefaults() Options {
@@ -233,6 +238,7 @@ type Server struct {
 	pics pictures
 
 	alerts *alert.Desk
+	desk   *sightings.Desk
 }
 
 // New returns a server answering from p and its store. Metrics are
@@ -255,6 +261,10 @@ func New(p *live.Pipeline, opts Options, logger *slog.Logger, reg prometheus.Reg
 	s.alerts = s.opts.Alerts
 	if s.alerts == nil {
 		s.alerts, _ = alert.Open(alert.Options{Logger: logger}) // in memory: nothing to fail
+	}
+	s.desk = s.opts.Sightings
+	if s.desk == nil {
+		s.desk, _ = sightings.Open(sightings.Options{Store: p.Store(), Logger: logger}) // in memory: nothing to fail
 	}
 	s.csp = contentSecurityPolicy(s.opts.Map.Tiles)
 	s.conns = newConnLimiter(s.opts.MaxConns, s.opts.MaxConnsPerAddr)
@@ -318,6 +328,10 @@ func (s *Server) route() {
 	api("/api/layers/ports", access.Viewer, "read", s.layerPorts)
 	api("/api/layers/boundaries", access.Viewer, "read", s.layerBoundaries)
 	api("/api/layers/density", access.Viewer, "read", s.layerDensity)
+	api("/api/layers/radars", access.Viewer, "read", s.layerRadars)
+	api("/api/detections", access.Viewer, "read", s.detections)
+	api("/api/scenes", access.Viewer, "read", s.scenes)
+	change("POST /api/detections", access.Analyst, access.ActionUpload, s.uploadDetections)
 	api("/api/rules", access.Viewer, "read", s.rules)
 	change("POST /api/rules", access.Analyst, access.ActionRule, s.addRule)
 	change("DELETE /api/rules/{id}", access.Analyst, access.ActionRule, s.deleteRule)

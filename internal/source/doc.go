@@ -9,7 +9,9 @@
 //     ("tcp-listen", tcplisten.go), a UDP listener ("udp", udp.go), a
 //     file replayed as live ("file", replay.go), and a radar's NMEA
 //     output, a file replayed or a TCP connection ("radar", radar.go),
-//     whose lines the runner reads as radar tracks, not AIS. A Source hands its lines
+//     whose lines the runner reads as radar tracks, not AIS, and
+//     satellite detections delivered as whole files into a watched
+//     directory ("detections", detections.go). A Source hands its lines
 //     to a stream (Lines) per connection, per UDP sender or per file, so
 //     that every stream gets its own framer; the runner (package live)
 //     provides the streams and everything else a source needs (Env).

@@ -43,6 +43,9 @@ type Config struct {
 	// only): its targets' ranges and bearings are taken from there. Nil:
 	// the radar is on a ship and its output gives the ship's position.
 	Site *[2]float64
+	// Format is a detections feed's layout (DetectionFormats); "" is
+	// auto. Scenes is its file of scene footprints, "" for none.
+	Format, Scenes string
 }
 
 // Lines is where a source delivers the lines of one stream: a connection,
@@ -81,6 +84,9 @@ type Env struct {
 	Error func(err string)
 	// Open starts a stream of lines.
 	Open func() Lines
+	// Deliver hands over a whole file (a detections feed's delivery);
+	// an error says it was not taken.
+	Deliver func(Delivery) error
 }
 
 // Source is one feed.

@@ -33,7 +33,7 @@ func TestPace(t *testing.T) {
 // TestKinds: the four kinds of feed are registered, each checks its
 // config, and an unknown kind is refused with the list of known ones.
 func TestKinds(t *testing.T) {
-	if got := Kinds(); !slices.Equal(got, []Kind{FileReplay, Radar, TCPClient, TCPListener, UDPListener}) {
+	if got := Kinds(); !slices.Equal(got, []Kind{Detections, FileReplay, Radar, TCPClient, TCPListener, UDPListener}) {
 		t.Errorf("kinds %v", got)
 	}
 	for _, c := range []struct {
@@ -51,7 +51,11 @@ func TestKinds(t *testing.T) {
 		{Config{Kind: FileReplay}, "no file"},
 		{Config{Kind: FileReplay, File: "f", Speed: -1}, "speed -1"},
 		{Config{Kind: FileReplay, File: "f", Speed: 60, Rebase: true}, "rebase needs a speed"},
-		{Config{Kind: "serial", Address: "/dev/ttyUSB0"}, `unknown kind "serial" (want one of [file radar tcp tcp-listen udp])`},
+		{Config{Kind: "serial", Address: "/dev/ttyUSB0"}, `unknown kind "serial" (want one of [detections file radar tcp tcp-listen udp])`},
+		{Config{Kind: Detections, File: "deliveries", Format: "viirs"}, ""},
+		{Config{Kind: Detections}, ""}, // uploads only
+		{Config{Kind: Detections, File: "d", Format: "landsat"}, `format "landsat": want one of auto, gfw-sar, viirs`},
+		{Config{Kind: Detections, Address: "h:1"}, "no address"},
 	} {
 		err := Check(c.cfg)
 		switch {
