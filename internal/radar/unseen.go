@@ -266,10 +266,17 @@ func (u *Unseen) close(r *sweeps) []Emission {
 	s.rangeM = rng * u.opts.RangeShare
 	r.closed = append(r.closed, s)
 	if u.opts.Keep > 0 {
-		// Sweeps AIS can no longer need; at least RangeWindow for the range.
+		// Sweeps the AIS can no longer need: Keep behind the radar and the
+		// AIS, whichever is behind (a replay may run ahead of the other),
+		// and a day behind the radar at most; at least RangeWindow for
+		// the range.
 		keep := max(u.opts.Keep, u.opts.RangeWindow).Milliseconds()
+		ref := s.time
+		if u.newest > 0 {
+			ref = min(ref, u.newest)
+		}
 		k := 0
-		for k < len(r.closed) && s.time-r.closed[k].time > keep {
+		for k < len(r.closed) && (ref-r.closed[k].time > keep || s.time-r.closed[k].time > maxKeepMs) {
 			k++
 		}
 		if k > 0 {
@@ -339,10 +346,15 @@ func (u *Unseen) Fix(f AISFix) []Emission {
 	}
 	v.fixes = append(v.fixes, fixAt{f.Time, f.Lat, f.Lon})
 	// A fix kept as long as a sweep might still be judged at it: one
-	// closed while the vessel's later fixes were already in.
+	// closed while the vessel's later fixes were already in (the radars
+	// behind the AIS, as far as Keep, or a day at most).
 	keep := max(u.opts.MaxFixGap, u.opts.Keep).Milliseconds()
+	ref := f.Time
+	if u.opts.Keep > 0 {
+		ref = max(min(ref, u.radarClock()), f.Time-maxKeepMs)
+	}
 	k := 0
-	for k < len(v.fixes)-2 && f.Time-v.fixes[k+1].time > keep {
+	for k < len(v.fixes)-2 && (ref-v.fixes[k+1].time > keep || len(v.fixes)-k > maxFixes) {
 		k++
 	}
 	if k > 0 {
@@ -359,6 +371,30 @@ func (u *Unseen) Fix(f AISFix) []Emission {
 	}
 	u.trim()
 	return out
+}
+
+// maxKeepMs bounds how far behind one stream of a live run (the radars
+// or the AIS) may fall behind the other and still be judged: a day; and
+// maxFixes how many fixes a vessel keeps for radars behind (over two
+// hours of a Class A ship's reports every two seconds).
+const (
+	maxKeepMs = 24 * 3_600_000
+	maxFixes  = 4096
+)
+
+// radarClock is the time of the radar furthest behind (its open
+// sweep's), or the largest time when there is none.
+func (u *Unseen) radarClock() int64 {
+	t := int64(math.MaxInt64)
+	for _, r := range u.order {
+		switch {
+		case r.cur != nil:
+			t = min(t, r.cur.time)
+		case len(r.closed) > 0:
+			t = min(t, r.closed[len(r.closed)-1].time)
+		}
+	}
+	return t
 }
 
 // place is where the vessel's AIS put it at t: interpolated between
