@@ -24,7 +24,7 @@ type unseenScene struct {
 
 var (
 	usite = [2]float64{35, 125}
-	u0   = int64(1_772_000_000_000) - int64(1_772_000_000_000)%60_000
+	u0    = int64(1_772_000_000_000) - int64(1_772_000_000_000)%60_000
 )
 
 func (sc *unseenScene) plots() [][3]any {
