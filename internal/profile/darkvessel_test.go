@@ -68,3 +68,38 @@ func TestDarkEncounterRisk(t *testing.T) {
 	}
 	t.Errorf("no dark_encounter reason in %+v", p.Risk)
 }
+
+// A vessel a radar should have seen and did not, twice, takes the
+// unseen_by_radar reason for each, up to its cap; a vessel with none
+// takes nothing from it.
+func TestUnseenByRadarRisk(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	var evs []event.Event
+	for k := range 3 {
+		e := event.Event{Type: event.Spoofing, Subtype: event.UnseenByRadar, MMSI: 412000004, Start: t0.Add(time.Duration(k) * 24 * time.Hour), End: t0.Add(time.Duration(k)*24*time.Hour + time.Hour),
+			Lat: 35, Lon: 125, Confidence: 0.8, Sensor: "radar", Scene: "coast", Summary: "unseen"}
+		e.SetID()
+		evs = append(evs, e)
+	}
+	other := event.Event{Type: event.Loitering, MMSI: 412000005, Start: t0, End: t0.Add(3 * time.Hour), Lat: 35, Lon: 125, Confidence: 0.8}
+	other.SetID()
+	ps := Build(nil, append(evs, other), Options{})
+	reason := func(mmsi uint32) *Reason {
+		p := find(ps, mmsi, "")
+		if p == nil {
+			t.Fatalf("no profile of %d", mmsi)
+		}
+		for i := range p.Risk.Reasons {
+			if p.Risk.Reasons[i].Code == CodeUnseenByRadar {
+				return &p.Risk.Reasons[i]
+			}
+		}
+		return nil
+	}
+	if r := reason(412000004); r == nil || r.Points != 30 || !strings.Contains(r.Reason, "3 times") {
+		t.Errorf("unseen three times: %+v, want 30 points (capped)", r)
+	}
+	if r := reason(412000005); r != nil {
+		t.Errorf("a vessel never unseen: %+v", r)
+	}
+}

@@ -58,6 +58,8 @@
 //	coverage_gap     0.05 per h  dark in a reception hole: must not alert on sparse
 //	                   cap 5     satellite coverage, so nearly nothing
 //	shared_mmsi        30        several transmitters on the MMSI at once: a cloned identity
+//	unseen_by_radar    15 each   reported well inside a working radar's coverage, sweep after
+//	                   cap 30    sweep, where the radar saw nothing: a spoofed position
 //	impossible_speed   10 each   jumps no ship can make; clock jumps and glitches cause some
 //	                   cap 20    (neither counts for a placeholder MMSI such as 0 or
 //	                             123456789: many unrelated transponders carry it)

@@ -118,6 +118,12 @@ type Options struct {
 	// Default 20 each, cap 40.
 	DarkEncounter Weight
 
+	// UnseenByRadar: each time its AIS positions lay well inside a working
+	// radar's coverage, sweep after sweep, and the radar saw nothing
+	// there: a position spoofed (GNSS or AIS), which a jump does not
+	// betray when dragged off slowly. Default 15 each, cap 30.
+	UnseenByRadar Weight
+
 	// Workers is how many goroutines build profiles. Default GOMAXPROCS.
 	Workers int
 }
@@ -144,6 +150,7 @@ func (o Options) withDefaults() Options {
 	def(&o.Loitering, 5, 15)
 	def(&o.DarkVesselLead, 3, 9)
 	def(&o.DarkEncounter, 20, 40)
+	def(&o.UnseenByRadar, 15, 30)
 	def(&o.IntentionalGap, 0.5, 30)
 	def(&o.CoverageGap, 0.05, 5)
 	def(&o.SharedMMSI, 30, 30)

@@ -39,6 +39,7 @@ const (
 	CodeNoIMO            = "no_imo"
 	CodeDarkVesselLead   = "dark_vessel_candidate"
 	CodeDarkEncounter    = "dark_encounter"
+	CodeUnseenByRadar    = "unseen_by_radar"
 )
 
 // Watchlist match strengths, strongest first.
@@ -110,6 +111,7 @@ type bucket struct {
 	shared        []int32
 	sharedIMO     []int32
 	jumps         []int32
+	unseen        []int32 // spoofing/unseen_by_radar events
 	badMMSI       []int32
 	badIMO        []int32
 	changes       map[string][]int32
@@ -128,6 +130,7 @@ func (b *bucket) reset() {
 	b.intentionalH, b.coverageH = 0, 0
 	b.shared, b.jumps, b.badMMSI, b.badIMO = b.shared[:0], b.jumps[:0], b.badMMSI[:0], b.badIMO[:0]
 	b.sharedIMO = b.sharedIMO[:0]
+	b.unseen = b.unseen[:0]
 	if b.changes == nil {
 		b.changes = make(map[string][]int32)
 		b.contactEvents = make(map[uint32][]int32)
@@ -209,6 +212,8 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 				b.shared = append(b.shared, i)
 			case event.ImpossibleSpeed:
 				b.jumps = append(b.jumps, i)
+			case event.UnseenByRadar:
+				b.unseen = append(b.unseen, i)
 			case event.InvalidIdentity:
 				if e.Field == "imo" {
 					if n, err := strconv.Atoi(e.To); err == nil && identity.PlaceholderIMO(n) {
@@ -289,6 +294,9 @@ func (s *scorer) score(mmsi uint32, v *track.Vessel, evs []int32, segLine bool) 
 			return plural(len(b.jumps), "position jump", "position jumps") + " no ship can make"
 		})
 	}
+	add(CodeUnseenByRadar, w.UnseenByRadar, float64(len(b.unseen)), b.unseen, func() string {
+		return plural(len(b.unseen), "time", "times") + " reported where a radar covering the place saw nothing (position spoofed)"
+	})
 	add(CodeSharedIMO, w.SharedIMO, once(b.sharedIMO), b.sharedIMO, func() string {
 		e := &s.events[b.sharedIMO[0]]
 		other := e.OtherMMSI
