@@ -142,3 +142,17 @@ func (r *Registry) CheckLabels(feeds []FeedLabel) error {
 	}
 	return errors.Join(errs...)
 }
+
+// ClearedFeeds returns the names of the feeds the registry remembers that
+// a partner is cleared for (Clearance, by name).
+func (r *Registry) ClearedFeeds(partner string) map[string]bool {
+	labels := r.FeedLabels()
+	bits := r.Clearance(partner, labels)
+	out := make(map[string]bool)
+	for _, f := range labels {
+		if bits&(1<<f.Index) != 0 {
+			out[f.Name] = true
+		}
+	}
+	return out
+}

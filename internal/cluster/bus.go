@@ -44,6 +44,9 @@ type Bus struct {
 	nc   *nats.Conn
 	js   jetstream.JetStream
 	log  *slog.Logger
+	// links are the federation's linked partners, by their place in
+	// Options.Federation.Links (none without a federation).
+	links []*linkConn
 }
 
 // StartBus starts the node's server and waits until it has joined the
@@ -76,6 +79,14 @@ func StartBus(ctx context.Context, opts Options, logger *slog.Logger) (*Bus, err
 			return nil, fmt.Errorf("cluster: client_listen %q: %w", opts.ClientListen, err)
 		}
 	}
+	var own login
+	var links []*linkConn
+	if f := opts.Federation; f != nil {
+		var err error
+		if own, links, err = federate(so, f); err != nil {
+			return nil, err
+		}
+	}
 	for _, r := range opts.Routes {
 		if so.Cluster.Name == "" {
 			break
@@ -91,26 +102,46 @@ func StartBus(ctx context.Context, opts Options, logger *slog.Logger) (*Bus, err
 		return nil, fmt.Errorf("cluster: %w", err)
 	}
 	ns.Start()
-	b := &Bus{opts: opts, ns: ns, log: logger}
+	b := &Bus{opts: opts, ns: ns, log: logger, links: links}
 	if !ns.ReadyForConnections(10 * time.Second) {
 		ns.Shutdown()
 		return nil, fmt.Errorf("cluster: node %s did not start (is %s free?)", opts.Name, opts.Listen)
 	}
-	b.nc, err = nats.Connect("", nats.InProcessServer(ns), nats.Name(opts.Name), nats.MaxReconnects(-1))
+	b.nc, b.js, err = b.connect(opts.Name, own.user, own.pass)
 	if err != nil {
 		ns.Shutdown()
-		return nil, fmt.Errorf("cluster: connecting to the embedded server: %w", err)
-	}
-	b.js, err = jetstream.New(b.nc)
-	if err != nil {
-		b.Close()
 		return nil, err
+	}
+	for _, l := range links {
+		if l.nc, l.js, err = b.connect(opts.Name+"-"+l.Partner, l.user, l.pass); err != nil {
+			b.Close()
+			return nil, err
+		}
 	}
 	if err := b.ensure(ctx); err != nil {
 		b.Close()
 		return nil, err
 	}
 	return b, nil
+}
+
+// connect opens an in-process connection to the node's server, as user
+// when one is given.
+func (b *Bus) connect(name, user, pass string) (*nats.Conn, jetstream.JetStream, error) {
+	opts := []nats.Option{nats.InProcessServer(b.ns), nats.Name(name), nats.MaxReconnects(-1)}
+	if user != "" {
+		opts = append(opts, nats.UserInfo(user, pass))
+	}
+	nc, err := nats.Connect("", opts...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cluster: connecting to the embedded server: %w", err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, nil, err
+	}
+	return nc, js, nil
 }
 
 // hostPort splits host:port; port 0 picks a free one.
@@ -140,9 +171,21 @@ func (b *Bus) ensure(ctx context.Context) error {
 	owners := jetstream.KeyValueConfig{Bucket: ownersBucket, TTL: o.Lease, History: 1, Replicas: o.Replicas, Storage: jetstream.FileStorage}
 	var last error
 	for {
-		last = b.tryEnsure(ctx, lines, out, owners)
+		last = tryEnsure(ctx, b.js, lines, out, owners)
 		if last == nil {
-			last = b.leadersElected(ctx, linesStream, outStream, "KV_"+ownersBucket)
+			last = b.leadersElected(ctx, b.js, linesStream, outStream, "KV_"+ownersBucket)
+		}
+		for _, l := range b.links {
+			if last != nil {
+				break
+			}
+			rel, in := l.streams(o)
+			if last = tryEnsure(ctx, l.js, rel, in); last == nil {
+				last = b.leadersElected(ctx, l.js, relStream, inStream)
+			}
+			if last != nil {
+				last = fmt.Errorf("partner %s's account: %w", l.Partner, last)
+			}
 		}
 		if last == nil {
 			return nil
@@ -155,15 +198,15 @@ func (b *Bus) ensure(ctx context.Context) error {
 	}
 }
 
-func (b *Bus) tryEnsure(ctx context.Context, cfgs ...any) error {
+func tryEnsure(ctx context.Context, js jetstream.JetStream, cfgs ...any) error {
 	actx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	for _, c := range cfgs {
 		switch c := c.(type) {
 		case jetstream.StreamConfig:
-			s, err := b.js.Stream(actx, c.Name)
+			s, err := js.Stream(actx, c.Name)
 			if errors.Is(err, jetstream.ErrStreamNotFound) {
-				_, err = b.js.CreateStream(actx, c)
+				_, err = js.CreateStream(actx, c)
 				if err != nil {
 					return fmt.Errorf("creating stream %s: %w", c.Name, err)
 				}
@@ -172,12 +215,12 @@ func (b *Bus) tryEnsure(ctx context.Context, cfgs ...any) error {
 			if err != nil {
 				return err
 			}
-			if got := len(s.CachedInfo().Config.Subjects); got != 1 {
+			if got := len(s.CachedInfo().Config.Subjects); got != len(c.Subjects) {
 				return fmt.Errorf("stream %s exists with other subjects", c.Name)
 			}
 		case jetstream.KeyValueConfig:
-			if _, err := b.js.KeyValue(actx, c.Bucket); errors.Is(err, jetstream.ErrBucketNotFound) {
-				if _, err := b.js.CreateKeyValue(actx, c); err != nil {
+			if _, err := js.KeyValue(actx, c.Bucket); errors.Is(err, jetstream.ErrBucketNotFound) {
+				if _, err := js.CreateKeyValue(actx, c); err != nil {
 					return fmt.Errorf("creating bucket %s: %w", c.Bucket, err)
 				}
 			} else if err != nil {
@@ -191,11 +234,11 @@ func (b *Bus) tryEnsure(ctx context.Context, cfgs ...any) error {
 // leadersElected reports an error until every named stream has a leader:
 // a feed that published before would see its first messages refused, and
 // publish them again after later ones.
-func (b *Bus) leadersElected(ctx context.Context, names ...string) error {
+func (b *Bus) leadersElected(ctx context.Context, js jetstream.JetStream, names ...string) error {
 	actx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	for _, name := range names {
-		s, err := b.js.Stream(actx, name)
+		s, err := js.Stream(actx, name)
 		if err != nil {
 			return err
 		}
@@ -217,6 +260,11 @@ func (b *Bus) ClusterAddr() net.Addr { return b.ns.ClusterAddr() }
 func (b *Bus) Close() {
 	if b.nc != nil {
 		b.nc.Close()
+	}
+	for _, l := range b.links {
+		if l.nc != nil {
+			l.nc.Close()
+		}
 	}
 	b.ns.Shutdown()
 	b.ns.WaitForShutdown()

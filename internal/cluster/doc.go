@@ -36,8 +36,17 @@
 // replays the partition's lines, up to Options.LinesMaxAge of them);
 // pair detectors (encounter, dark rendezvous, shared IMO) see only the
 // vessels of one partition, so pairs across partitions are not found;
-// feeds' reorder windows are not applied; federation between partners'
-// clusters is not built. docs/cluster.md says more.
+// feeds' reorder windows are not applied. docs/cluster.md says more.
+//
+// # Federation
+//
+// With Options.Federation the cluster is one partner's, linked to other
+// partners' clusters as NATS leaf nodes, each partner its own JetStream
+// domain and, on each server, its own account (federation.go, link.go):
+// the owners' outputs are cut down per linked partner to what it is
+// cleared for and released into its account (export.go), and what each
+// linked partner released is sourced across the link and applied to the
+// store (fedlink.go).
 //
 // # Concurrency
 //

@@ -45,6 +45,14 @@ type NodeOptions struct {
 	// Registerer, when set, gets the node's metrics
 	// (picket_cluster_*).
 	Registerer prometheus.Registerer
+	// Releases, in a federation, returns the feeds (by name) a partner
+	// is cleared for now: what is released to it is cut down to them.
+	// Required with Cluster.Federation.
+	Releases func(partner string) map[string]bool
+	// FeedOwners is each feed's owning partner, by name: in a
+	// federation a linked partner's releases are taken for the feeds it
+	// owns and no other.
+	FeedOwners map[string]string
 
 	onLine func(part int, seq uint64) // tests: a worker processed a line
 }
@@ -70,6 +78,7 @@ type Node struct {
 	feeds []*feedRun
 
 	rd        reader
+	fed       []*fedLink    // the federation's links
 	changed   chan struct{} // closed and replaced when the read model moves
 	wg        sync.WaitGroup
 	feedsWG   sync.WaitGroup
@@ -86,6 +95,9 @@ func Start(ctx context.Context, opts NodeOptions) (*Node, error) {
 	}
 	if opts.Store == nil {
 		return nil, errors.New("cluster: no store")
+	}
+	if opts.Cluster.Federation != nil && opts.Releases == nil {
+		return nil, errors.New("cluster: a federation without Releases")
 	}
 	if opts.AppliedFile == "" {
 		opts.AppliedFile = filepath.Join(filepath.Dir(filepath.Clean(opts.Cluster.StoreDir)), "cluster-applied")
@@ -106,7 +118,7 @@ func Start(ctx context.Context, opts NodeOptions) (*Node, error) {
 	}
 	rctx, cancel := context.WithCancel(context.Background())
 	n := &Node{opts: opts, bus: bus, kv: kv, log: logger, cancel: cancel, owned: map[int]*owned{}, changed: make(chan struct{})}
-	n.rd = reader{n: n, bits: opts.FeedBits}
+	n.rd = reader{n: n, js: bus.js, stream: outStream, file: opts.AppliedFile, bits: opts.FeedBits}
 	var runs []func() error
 	for _, f := range opts.Feeds {
 		fr, run, err := bus.runFeed(rctx, f, logger.With("feed", f.Source.Name))
@@ -118,20 +130,10 @@ func Start(ctx context.Context, opts NodeOptions) (*Node, error) {
 		n.feeds = append(n.feeds, fr)
 		runs = append(runs, run)
 	}
-	n.goroutine(func() {
-		// The reader starts again after the last output it applied when
-		// its consumer fails (the stream's leader lost with its node).
-		for rctx.Err() == nil {
-			if err := n.rd.run(rctx); err != nil && rctx.Err() == nil {
-				logger.Warn("read model interrupted, resuming", "err", err)
-			}
-			select {
-			case <-rctx.Done():
-			case <-time.After(250 * time.Millisecond):
-			}
-		}
-	})
+	n.goroutine(func() { n.readLoop(rctx, &n.rd) })
+	n.startLinks(rctx)
 	n.register(opts.Registerer)
+	n.registerLinks(opts.Registerer)
 	n.goroutine(func() { n.leaseLoop(rctx) })
 	for i, run := range runs {
 		n.feedsWG.Add(1)
@@ -145,6 +147,21 @@ func Start(ctx context.Context, opts NodeOptions) (*Node, error) {
 		})
 	}
 	return n, nil
+}
+
+// readLoop runs a reader until ctx is done: it starts again after the
+// last output it applied when its consumer fails (the stream's leader
+// lost with its node).
+func (n *Node) readLoop(ctx context.Context, r *reader) {
+	for ctx.Err() == nil {
+		if err := r.run(ctx); err != nil && ctx.Err() == nil {
+			n.log.Warn("read model interrupted, resuming", "stream", r.stream, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }
 
 func (n *Node) goroutine(fn func()) {

@@ -48,6 +48,9 @@ type Options struct {
 	// partition over rebuilds its state by replaying what is kept.
 	// Default 24 h.
 	LinesMaxAge time.Duration
+	// Federation, when set, links this cluster to other partners'
+	// clusters (federation.go). Default none.
+	Federation *Federation
 }
 
 // Limits on the options.
@@ -85,6 +88,10 @@ func (o Options) WithDefaults() Options {
 	}
 	if o.LinesMaxAge == 0 {
 		o.LinesMaxAge = 24 * time.Hour
+	}
+	if o.Federation != nil {
+		f := o.Federation.WithDefaults()
+		o.Federation = &f
 	}
 	return o
 }
@@ -134,6 +141,9 @@ func (o *Options) Validate() error {
 	}
 	if o.LinesMaxAge < time.Minute {
 		bad("lines_max_age %v: at least 1m", o.LinesMaxAge)
+	}
+	if o.Federation != nil {
+		errs = append(errs, o.Federation.Validate())
 	}
 	return errors.Join(errs...)
 }

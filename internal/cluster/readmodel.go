@@ -18,15 +18,19 @@ import (
 // partition's owner, in the output stream's order, to the node's store,
 // so that any node answers any request. It notes the last output applied
 // in a file beside the store's data, and starts after it when the node
-// restarts.
+// restarts. A linked partner's releases are applied the same way, from
+// the stream sourced from it (link.go).
 type reader struct {
 	n       *Node
+	js      jetstream.JetStream // the account the stream is in
+	stream  string
+	file    string // where the last output applied is noted
 	applied atomic.Uint64
 	bits    map[string]int // local feed bits by name
 	errs    atomic.Int64
 }
 
-func (r *reader) appliedFile() string { return r.n.opts.AppliedFile }
+func (r *reader) appliedFile() string { return r.file }
 
 func (r *reader) load() {
 	b, err := os.ReadFile(r.appliedFile())
@@ -47,29 +51,16 @@ func (r *reader) save() {
 
 func (r *reader) run(ctx context.Context) error {
 	r.load()
-	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
-	if a := r.applied.Load(); a > 0 {
-		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, a+1
-	}
-	cons, err := r.n.bus.js.OrderedConsumer(ctx, outStream, cfg)
+	it, stop, err := readAfter(ctx, r.js, r.stream, r.applied.Load())
 	if err != nil {
 		return err
 	}
-	it, err := cons.Messages(jetstream.PullMaxMessages(256))
-	if err != nil {
-		return err
-	}
-	stop := context.AfterFunc(ctx, it.Stop)
 	defer stop()
-	defer it.Stop()
 	defer r.save()
 	for {
 		m, err := it.Next()
 		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, jetstream.ErrMsgIteratorClosed) {
-				return ctx.Err()
-			}
-			return err
+			return iterErr(ctx, err)
 		}
 		meta, err := m.Metadata()
 		if err != nil {
@@ -147,4 +138,32 @@ func (r *reader) apply(o *output) {
 	if fn := r.n.opts.Applied; fn != nil {
 		fn(ps, evs)
 	}
+}
+
+// readAfter reads a stream in order from the message after seq (from
+// its start when seq is 0) until ctx is done or stop is called.
+func readAfter(ctx context.Context, js jetstream.JetStream, stream string, seq uint64) (jetstream.MessagesContext, func(), error) {
+	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
+	if seq > 0 {
+		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, seq+1
+	}
+	cons, err := js.OrderedConsumer(ctx, stream, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	it, err := cons.Messages(jetstream.PullMaxMessages(256))
+	if err != nil {
+		return nil, nil, err
+	}
+	done := context.AfterFunc(ctx, it.Stop)
+	return it, func() { done(); it.Stop() }, nil
+}
+
+// iterErr is what a reader returns when its iterator fails: nil once it
+// was stopped for ctx, else the error.
+func iterErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil || errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+		return ctx.Err()
+	}
+	return err
 }

@@ -121,10 +121,7 @@ func (w *worker) run(ctx context.Context) error {
 			m, err = it.Next()
 		}
 		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, jetstream.ErrMsgIteratorClosed) {
-				return ctx.Err()
-			}
-			return err
+			return iterErr(ctx, err)
 		}
 		meta, err := m.Metadata()
 		if err != nil {

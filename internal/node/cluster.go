@@ -42,8 +42,15 @@ type ClusterConfig struct {
 // clusterOptions turns the section into the cluster's options, with
 // defaults, checked; errors say which setting is wrong.
 func (c *Config) clusterOptions() (cluster.Options, error) {
+	var fed *cluster.Federation
+	if c.Federation != nil {
+		var err error
+		if fed, err = c.federation(); err != nil {
+			return cluster.Options{}, err
+		}
+	}
 	cc := c.Cluster
-	o := cluster.Options{Name: cc.Name, Listen: cc.Listen, Routes: cc.Routes, ClientListen: cc.ClientListen,
+	o := cluster.Options{Federation: fed, Name: cc.Name, Listen: cc.Listen, Routes: cc.Routes, ClientListen: cc.ClientListen,
 		ClusterName: cc.ClusterName, Replicas: cc.Replicas, Partitions: cc.Partitions, StoreDir: cc.StoreDir}
 	if o.StoreDir == "" && c.Data != "" {
 		o.StoreDir = filepath.Join(c.Data, "jetstream")

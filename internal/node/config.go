@@ -53,6 +53,9 @@ type Config struct {
 	// Cluster makes the node one of a cluster (docs/cluster.md).
 	// Default: none, the node runs alone.
 	Cluster *ClusterConfig `yaml:"cluster"`
+	// Federation links the cluster to other partners' clusters
+	// (docs/cluster.md). Default: none.
+	Federation *FederationConfig `yaml:"federation"`
 	// Map configures the web map: an optional online tile URL, where it
 	// opens.
 	Map server.MapConfig `yaml:"map"`
@@ -251,6 +254,13 @@ stale_after: 1h                # vessels not heard for this long leave the map
 #   lease: 3s                  # a dead node's partitions are taken over after this
 #   lines_max_age: 24h         # raw lines kept (a node taking a partition over replays them)
 #   (in a cluster every node lists every feed; a feed with node: NAME runs on that node only)
+# federation:                  # link this partner's cluster to other partners' (docs/cluster.md); needs cluster:
+#   partner: JPN               # this deployment: its NATS account and JetStream domain
+#   leaf_listen: 0.0.0.0:7422  # linked partners dial here
+#   links:                     # each gets only what the feeds' labels release to it
+#     - {partner: KOR, secret_file: /etc/picket/jpn-kor.secret}            # KOR dials here
+#     - {partner: GBR, url: gbr.example.org:7422, secret_file: /etc/picket/gbr-jpn.secret}
+#   (a linked partner's feeds are listed with name, partner and label only)
 feeds:
   - name: jpn-coast            # shown in metrics and logs; provenance of every record
     partner: JPN               # owning partner
@@ -356,8 +366,15 @@ func LoadConfig(path string) (*Config, error) {
 		f := &c.Feeds[i]
 		f.File, f.Path, f.Scenes = rel(f.File), rel(f.Path), rel(f.Scenes)
 	}
-	if c.Cluster != nil {
-		c.Cluster.StoreDir = rel(c.Cluster.StoreDir)
+	if c.Federation != nil {
+		for i := range c.Federation.Links {
+			c.Federation.Links[i].SecretFile = rel(c.Federation.Links[i].SecretFile)
+		}
+	}
+	if c.Cluster != nil || c.Federation != nil {
+		if c.Cluster != nil {
+			c.Cluster.StoreDir = rel(c.Cluster.StoreDir)
+		}
 		if _, err := c.clusterOptions(); err != nil {
 			return nil, configError(fmt.Errorf("%s: %w", path, err))
 		}

@@ -122,6 +122,16 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 	}
 
 	lopts := live.Options{Feeds: feeds, Places: places, Detect: dopts, KeepRunning: true}
+	if cfg.Federation != nil {
+		// A linked partner's feeds run on its own cluster: they are
+		// listed for their bits and labels only.
+		lopts.Feeds = nil
+		for _, f := range feeds {
+			if !cfg.linkedPartner(f.Partner) {
+				lopts.Feeds = append(lopts.Feeds, f)
+			}
+		}
+	}
 	if err := lopts.Validate(); err != nil {
 		return configError(err)
 	}
@@ -199,11 +209,18 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	var cfeeds []cluster.Feed
+	feedOwners := map[string]string{}
+	for _, f := range feeds {
+		feedOwners[f.Name] = f.Partner
+	}
 	if cfg.Cluster != nil {
 		// In a cluster the node's feeds publish to the cluster's lines
 		// stream; the pipeline runs no feed of its own, and the store is
 		// the read model the cluster keeps.
 		for i, f := range feeds {
+			if cfg.linkedPartner(f.Partner) {
+				continue // its partner's cluster runs it; what it releases here comes over the link
+			}
 			if f.Kind == live.Radar || f.Kind == live.Detections {
 				p0 := i + 1
 				return configError(fmt.Errorf("feed %d (%s): %s feeds do not run in a cluster yet (docs/cluster.md)", p0, f.Name, f.Kind))
@@ -239,8 +256,9 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 		sctx, cancel := context.WithTimeout(ctx, time.Minute)
 		cn, err = cluster.Start(sctx, cluster.NodeOptions{Cluster: copts, Feeds: cfeeds,
 			Core:  ingest.Options{Detect: dopts, Places: places},
-			Store: st, FeedBits: feedBits, AppliedFile: filepath.Join(cfg.Data, "cluster-applied"),
-			Logger: logger.With("component", "cluster"), Registerer: reg,
+			Store: st, FeedBits: feedBits, FeedOwners: feedOwners, AppliedFile: filepath.Join(cfg.Data, "cluster-applied"),
+			Releases: func(partner string) map[string]bool { return guard.Registry().ClearedFeeds(partner) },
+			Logger:   logger.With("component", "cluster"), Registerer: reg,
 			Applied: func(ps []store.Position, evs []cluster.Event) {
 				// The node's live stream carries what the cluster found.
 				if hub := p.Hub(); hub.Subscribers() > 0 {
@@ -288,6 +306,9 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 		MaxStreamsPerToken: cfg.Limits.MaxStreamsPerToken, MaxConns: cfg.Limits.MaxConns, MaxConnsPerAddr: cfg.Limits.MaxConnsPerAddress,
 		TLS: tlsConf, Version: opts.Version, Sightings: sdesk}
 	sopts.UI = opts.UI
+	if cn != nil && cfg.Federation != nil {
+		sopts.Links = cn.Links
+	}
 	var zones *zone.Set
 	if cfg.Zones != "" {
 		if zones, err = zone.LoadFile(cfg.Zones); err != nil {

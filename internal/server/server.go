@@ -18,6 +18,7 @@ import (
 	"github.com/picket-ais/picket/internal/access"
 	"github.com/picket-ais/picket/internal/alert"
 	"github.com/picket-ais/picket/internal/casefile"
+	"github.com/picket-ais/picket/internal/cluster"
 	"github.com/picket-ais/picket/internal/cot"
 	"github.com/picket-ais/picket/internal/export"
 	"github.com/picket-ais/picket/internal/live"
@@ -112,6 +113,10 @@ type Options struct {
 	// CoT are the Cursor on Target streams to TAK (package cot), each
 	// with a partner's clearance. Default none.
 	CoT []cot.Options
+	// Links, in a federation, returns the state of the links to the
+	// other partners (package cluster): /api/feeds lists them after the
+	// feeds. Default none.
+	Links func(ctx context.Context) []cluster.LinkStatus
 	// Version is picket's version, written in the manifest of an
 	// evidence package. Default: the build's (casefile.Version).
 	Version string

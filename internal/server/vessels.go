@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/picket-ais/picket/internal/alert"
+	"github.com/picket-ais/picket/internal/cluster"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/identity"
+	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/network"
 	"github.com/picket-ais/picket/internal/picture"
 	"github.com/picket-ais/picket/internal/profile"
@@ -433,7 +435,28 @@ func (s *Server) networks(w http.ResponseWriter, r *http.Request) error {
 	}{pic.Built.UTC(), out})
 }
 
-// feeds: GET /api/feeds — the configured feeds and their state.
+// feeds: GET /api/feeds — the configured feeds and their state, then,
+// in a federation, each link to another partner: kind "link", state
+// connected or disconnected, and how far each way has come.
 func (s *Server) feeds(w http.ResponseWriter, r *http.Request) error {
-	return writeJSON(w, "", s.live.Stats().Feeds)
+	type entry struct {
+		live.FeedStats
+		Link *cluster.LinkStatus `json:"link,omitempty"`
+	}
+	if s.opts.Links == nil {
+		return writeJSON(w, "", s.live.Stats().Feeds)
+	}
+	out := []entry{}
+	for _, f := range s.live.Stats().Feeds {
+		out = append(out, entry{FeedStats: f})
+	}
+	for _, l := range s.opts.Links(r.Context()) {
+		state := "disconnected"
+		if l.Up {
+			state = "connected"
+		}
+		out = append(out, entry{FeedStats: live.FeedStats{Name: "link " + l.Partner, Bit: -1, Partner: l.Partner, Kind: live.Kind("link"),
+			Addr: l.Dials, State: state, Conns: int64(l.Connections), Err: l.Error}, Link: &l})
+	}
+	return writeJSON(w, "", out)
 }
