@@ -3,7 +3,9 @@
 // distinct (vessel, UTC hour) pairs with at least one position in the
 // cell, so a ship reporting every two seconds weighs no more than one
 // reporting every three minutes, and a ship that stayed a day counts 24.
-// Each cell also carries the distinct vessels and the positions it holds.
+// Each cell also carries the distinct vessels and the positions it holds,
+// and its vessel-hours by UTC hour of day (ByHour), so that what is
+// usual at a place can be told at each time of day.
 //
 // # Use
 //

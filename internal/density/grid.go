@@ -18,6 +18,11 @@ type Cell struct {
 	Vessels int
 	// Positions is the number of positions in it.
 	Positions int
+	// ByHour is VesselHours by the UTC hour of day (0 to 23) of each
+	// hour counted: the cell's traffic at each time of day over the
+	// window, so that a vessel where traffic seldom goes at that hour
+	// stands out even where it often goes at another.
+	ByHour [24]int
 }
 
 // Box is an area in degrees; MinLon > MaxLon crosses the antimeridian.
@@ -37,7 +42,10 @@ type Grid struct {
 	seen map[uint64]uint32 // per cell, the last vessel counted in Vessels
 }
 
-type count struct{ hours, vessels, positions int }
+type count struct {
+	hours, vessels, positions int
+	byHour                    [24]int
+}
 
 type vesselHour struct {
 	mmsi uint32
@@ -91,15 +99,13 @@ func (g *Grid) Add(mmsi uint32, t int64, lat, lon float64) bool {
 		g.cells[k] = c
 	}
 	c.positions++
-	hour := t / 3_600_000
-	if t < 0 && t%3_600_000 != 0 {
-		hour--
-	}
+	hour := floorDiv(t, 3_600_000)
 	vh := vesselHour{mmsi, hour}
 	if l, ok := g.last[k]; !ok || l != vh {
 		// Positions of one vessel come in time order, so an hour seen
 		// before in this cell is the one just counted.
 		c.hours++
+		c.byHour[hour-24*floorDiv(hour, 24)]++
 		g.last[k] = vh
 	}
 	if v, ok := g.seen[k]; !ok || v != mmsi {
@@ -120,9 +126,19 @@ func (g *Grid) Cells() []Cell {
 	for _, k := range keys {
 		c := g.cells[k]
 		x, y := float64(k>>32), float64(uint32(k))
-		out = append(out, Cell{Lon: round9(x*g.Size - 180), Lat: round9(y*g.Size - 90), VesselHours: c.hours, Vessels: c.vessels, Positions: c.positions})
+		out = append(out, Cell{Lon: round9(x*g.Size - 180), Lat: round9(y*g.Size - 90), VesselHours: c.hours, Vessels: c.vessels, Positions: c.positions, ByHour: c.byHour})
 	}
 	return out
+}
+
+// floorDiv is a / b rounded down (b > 0): the hour of a time before 1970
+// is the one it falls in, not the next.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a < 0 && a%b != 0 {
+		q--
+	}
+	return q
 }
 
 // round9 takes the float noise of x*size off a corner (0.1*1301-180 is

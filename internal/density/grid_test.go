@@ -22,14 +22,19 @@ func TestVesselHours(t *testing.T) {
 	g.Add(2, t0+10*60_000, 35.01, 129.01)
 	g.Add(2, t0+20*60_000, 35.01, 129.11)
 	g.Add(2, t0+30*60_000, 35.01, 129.09)
-	// Vessel 3, once, far away.
+	// Vessel 3, once, far away; vessel 4 there a millisecond before 1970,
+	// in the hour from 23:00 on 31 December 1969.
 	g.Add(3, t0, -33.95, 151.25)
+	g.Add(4, -1, -33.95, 151.25)
+	if h := t0 / hourMs % 24; h != 20 {
+		t.Fatalf("t0 is at %d h UTC, the test wants 20 h", h)
+	}
 
 	cells := g.Cells()
 	want := []Cell{
-		{Lon: 129, Lat: 35, VesselHours: 3, Vessels: 2, Positions: 3600 + 2},
-		{Lon: 129.1, Lat: 35, VesselHours: 1, Vessels: 1, Positions: 1},
-		{Lon: 151.2, Lat: -34, VesselHours: 1, Vessels: 1, Positions: 1},
+		{Lon: 129, Lat: 35, VesselHours: 3, Vessels: 2, Positions: 3600 + 2, ByHour: byHour(20, 2, 21, 1)},
+		{Lon: 129.1, Lat: 35, VesselHours: 1, Vessels: 1, Positions: 1, ByHour: byHour(20, 1)},
+		{Lon: 151.2, Lat: -34, VesselHours: 2, Vessels: 2, Positions: 2, ByHour: byHour(20, 1, 23, 1)},
 	}
 	if len(cells) != len(want) {
 		t.Fatalf("cells %+v, want %+v", cells, want)
@@ -39,6 +44,15 @@ func TestVesselHours(t *testing.T) {
 			t.Errorf("cell %d: %+v, want %+v", i, cells[i], want[i])
 		}
 	}
+}
+
+// byHour is an hour-of-day profile from pairs of hour and vessel-hours.
+func byHour(hourCount ...int) [24]int {
+	var out [24]int
+	for i := 0; i < len(hourCount); i += 2 {
+		out[hourCount[i]] = hourCount[i+1]
+	}
+	return out
 }
 
 func TestBox(t *testing.T) {

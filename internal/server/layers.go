@@ -145,10 +145,13 @@ type densityCell struct {
 	VesselHours int     `json:"vessel_hours"`
 	Vessels     int     `json:"vessels"`
 	Positions   int     `json:"positions"`
+	// ByHour is VesselHours by UTC hour of day, with ?profile=hour.
+	ByHour *[24]int `json:"by_hour,omitempty"`
 }
 
-// layerDensity: GET /api/layers/density?bbox=&from=&to=&cell=: vessel-
-// hours per cell (package density) of the positions the view may see.
+// layerDensity: GET /api/layers/density?bbox=&from=&to=&cell=&profile=:
+// vessel-hours per cell (package density) of the positions the view may
+// see; with profile=hour, each cell's by UTC hour of day too.
 func (s *Server) layerDensity(w http.ResponseWriter, r *http.Request) error {
 	v := viewOf(r)
 	q := r.URL.Query()
@@ -191,6 +194,10 @@ func (s *Server) layerDensity(w http.ResponseWriter, r *http.Request) error {
 	if cell == 0 {
 		cell = defaultCell(*b)
 	}
+	profile := q.Get("profile")
+	if profile != "" && profile != "hour" {
+		return badParam("profile", "%q: want hour, or none", clip(profile))
+	}
 	g, err := density.NewGrid(cell, density.Box{MinLat: b.MinLat, MinLon: b.MinLon, MaxLat: b.MaxLat, MaxLon: b.MaxLon})
 	if err != nil {
 		return badParam("cell", "%v", err)
@@ -211,7 +218,11 @@ func (s *Server) layerDensity(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, c := range g.Cells() {
-		out.Cells = append(out.Cells, densityCell{Lon: c.Lon, Lat: c.Lat, VesselHours: c.VesselHours, Vessels: c.Vessels, Positions: c.Positions})
+		dc := densityCell{Lon: c.Lon, Lat: c.Lat, VesselHours: c.VesselHours, Vessels: c.Vessels, Positions: c.Positions}
+		if profile == "hour" {
+			dc.ByHour = &c.ByHour
+		}
+		out.Cells = append(out.Cells, dc)
 		out.MaxVesselHours = max(out.MaxVesselHours, c.VesselHours)
 	}
 	return writeJSON(w, "", out)

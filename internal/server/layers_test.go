@@ -67,10 +67,12 @@ func TestAccessDensity(t *testing.T) {
 			t.Fatalf("the fixture has %d positions only gbr-sat heard", onlyG)
 		}
 
-		// Vessel-hours on a coarse grid: distinct (vessel, hour) per cell.
+		// Vessel-hours on a coarse grid: distinct (vessel, hour) per cell,
+		// and by UTC hour of day.
 		var coarse densityMap
-		f.getOK(t, "/api/layers/density?cell=5", tok, &coarse)
+		f.getOK(t, "/api/layers/density?cell=5&profile=hour", tok, &coarse)
 		wantVH := map[[2]int64]map[string]bool{}
+		wantByHour := map[[2]int64]*[24]int{}
 		for i, p := range fixPositions {
 			if p.feeds&clr == 0 {
 				continue
@@ -80,7 +82,14 @@ func TestAccessDensity(t *testing.T) {
 			if wantVH[k] == nil {
 				wantVH[k] = map[string]bool{}
 			}
-			wantVH[k][fmt.Sprint(p.mmsi, f.t0.Add(p.at).Unix()/3600)] = true
+			vh := fmt.Sprint(p.mmsi, f.t0.Add(p.at).Unix()/3600)
+			if wantByHour[k] == nil {
+				wantByHour[k] = &[24]int{}
+			}
+			if !wantVH[k][vh] {
+				wantByHour[k][f.t0.Add(p.at).UTC().Hour()]++
+			}
+			wantVH[k][vh] = true
 		}
 		if len(coarse.Cells) != len(wantVH) {
 			t.Errorf("%s: %d coarse cells, want %d", partner, len(coarse.Cells), len(wantVH))
@@ -88,6 +97,9 @@ func TestAccessDensity(t *testing.T) {
 		for _, c := range coarse.Cells {
 			if n := len(wantVH[cellOf(c.Lat+2.5, c.Lon+2.5, 5)]); c.VesselHours != n {
 				t.Errorf("%s: cell %+v: %d vessel-hours, want %d", partner, c, c.VesselHours, n)
+			}
+			if w := wantByHour[cellOf(c.Lat+2.5, c.Lon+2.5, 5)]; c.ByHour == nil || w == nil || *c.ByHour != *w {
+				t.Errorf("%s: cell %+v: by hour %v, want %v", partner, c, c.ByHour, w)
 			}
 		}
 	}
@@ -112,6 +124,7 @@ func TestLayerParams(t *testing.T) {
 	for path, want := range map[string]string{
 		"/api/layers/density?cell=0":                                            "cell",
 		"/api/layers/density?cell=9":                                            "cell",
+		"/api/layers/density?profile=day":                                       "profile",
 		"/api/layers/density?bbox=1,2,3":                                        "bbox",
 		"/api/layers/density?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z": "to",
 		"/api/layers/density?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z": "from",

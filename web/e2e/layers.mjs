@@ -109,6 +109,45 @@ try {
   step("density tip", { vh: spot.vh, tip });
   fail(tip.includes(`${spot.vh} vessel-hours`), `the tip over a cell of ${spot.vh} vessel-hours says ${JSON.stringify(tip)}`);
   await page.screenshot({ path: join(outDir, "layers-density.png") });
+  // The time control: one UTC hour of day draws the cells of that hour
+  // only, with that hour's vessel-hours; back at every hour, all again.
+  fail(answer.cells.every((c) => Array.isArray(c.by_hour) && c.by_hour.length === 24 && c.by_hour.reduce((a, b) => a + b, 0) === c.vessel_hours),
+    "the density answer has no hour-of-day profile summing to each cell's vessel-hours");
+  const perHour = Array.from({ length: 24 }, (_, h) => answer.cells.filter((c) => c.by_hour[h] > 0).length);
+  const busy = perHour.indexOf(Math.max(...perHour));
+  const quiet = perHour.findIndex((n, h) => n > 0 && n < perHour[busy] && h !== busy);
+  const atHour = async (h) => {
+    await page.locator("#density-hour").fill(String(h));
+    return page.evaluate(async () => (await window.picket.map.getSource("ctx-density").getData()).features.map((f) => [f.geometry.coordinates[0][0], f.properties.vh]));
+  };
+  for (const h of [busy, quiet].filter((h) => h >= 0)) {
+    const src = await atHour(h);
+    const want = new Map(answer.cells.filter((c) => c.by_hour[h] > 0).map((c) => [`${c.lon.toFixed(4)},${c.lat.toFixed(4)}`, c.by_hour[h]]));
+    const label = await page.locator("#density-hour-label").innerText();
+    step("density at an hour", { hour: h, cells: src.length, want: want.size, label });
+    fail(src.length === want.size, `at ${h} h UTC the source holds ${src.length} cells, the answer has ${want.size} with traffic then`);
+    fail(src.every(([c, vh]) => want.get(`${c[0].toFixed(4)},${c[1].toFixed(4)}`) === vh), `at ${h} h UTC a cell drawn does not hold that hour's vessel-hours`);
+    fail(label.startsWith(`${String(h).padStart(2, "0")}:00`), `the time control says ${JSON.stringify(label)} at ${h} h`);
+  }
+  await page.waitForTimeout(300);
+  const hourSpot = await page.evaluate(() => {
+    const m = window.picket.map;
+    const f = m.queryRenderedFeatures({ layers: ["ctx-density"] })[0];
+    if (!f) return null;
+    const ring = f.geometry.coordinates[0];
+    const p = m.project([(ring[0][0] + ring[2][0]) / 2, (ring[0][1] + ring[2][1]) / 2]);
+    const r = m.getCanvas().getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y, vh: f.properties.vh };
+  });
+  if (hourSpot) {
+    await page.mouse.move(0, 0);
+    await page.mouse.move(hourSpot.x, hourSpot.y);
+    const hourTip = await page.locator(".density-tip").innerText({ timeout: 5000 }).catch(() => "");
+    step("density tip at an hour", { tip: hourTip });
+    fail(hourTip.includes(`${hourSpot.vh} vessel-hours at `) && hourTip.includes("mean hour"), `the tip at an hour says ${JSON.stringify(hourTip)}`);
+    await page.screenshot({ path: join(outDir, "layers-density-hour.png") });
+  }
+  fail((await atHour(-1)).length === answer.cells.length, "back at every hour, not every cell is drawn");
   await toggle("density", false);
   const densityOff = (await rendered("ctx-density")).length;
   fail(densityOff === 0, `${densityOff} density cells drawn after switching it off`);

@@ -3,7 +3,8 @@
 // EEZs, boundaries), place names, and the traffic density of the
 // positions the user's partner may see (vessel-hours per cell, as Global
 // Fishing Watch's presence maps), so that a vessel where traffic never
-// goes stands out. Everything comes from picket's own API: no network
+// goes stands out; a time control shows one UTC hour of day at a time, so
+// that one where traffic seldom goes at that hour stands out too. Everything comes from picket's own API: no network
 // beyond it is needed.
 import { Marker, Popup, type Map as MLMap, type GeoJSONSource } from "maplibre-gl";
 import * as api from "./api";
@@ -51,8 +52,10 @@ interface DensityAnswer {
   positions: number;
   vessels: number;
   max_vessel_hours: number;
-  cells: { lon: number; lat: number; vessel_hours: number; vessels: number; positions: number }[];
+  cells: { lon: number; lat: number; vessel_hours: number; vessels: number; positions: number; by_hour?: number[] }[];
 }
+
+const hh = (h: number) => `${String(h).padStart(2, "0")}:00–${String(h).padStart(2, "0")}:59 UTC`;
 
 /** Country label points, from the basemap's countries: name and where. */
 export interface Place {
@@ -71,6 +74,8 @@ export class ContextLayers {
   private boundariesLoaded = false;
   private anchorBox: BBox | null = null;
   private density: DensityAnswer | null = null;
+  /** The UTC hour of day the density shows; null: every hour. */
+  private hour: number | null = null;
   private abort: AbortController | null = null;
   private names = new Map<string, Marker>();
   private moveTimer = 0;
@@ -138,8 +143,18 @@ export class ContextLayers {
       const d = this.density;
       if (!p || !d) return;
       const days = d.hours / 24;
+      const span = days >= 1 ? `${+days.toFixed(1)} d` : `${+d.hours.toFixed(1)} h`;
+      if (this.hour !== null) {
+        // At one hour of day: how this hour compares with the cell's others.
+        const mean = p.all / 24;
+        tip.setLngLat(e.lngLat).setHTML(
+          `<b>${p.vh}</b> vessel-hours at ${hh(this.hour)} in ${span}<br>` +
+            `<span class="muted">${d.cell}° cell; ${mean > 0 ? `${(p.vh / mean).toFixed(1)}× its mean hour` : "no traffic at other hours"} (${p.all} vessel-hours in all)</span>`,
+        ).addTo(map);
+        return;
+      }
       tip.setLngLat(e.lngLat).setHTML(
-        `<b>${p.vh}</b> vessel-hours in ${days >= 1 ? `${+days.toFixed(1)} d` : `${+d.hours.toFixed(1)} h`} · ${p.vessels} vessel${p.vessels === 1 ? "" : "s"}<br>` +
+        `<b>${p.vh}</b> vessel-hours in ${span} · ${p.vessels} vessel${p.vessels === 1 ? "" : "s"}<br>` +
           `<span class="muted">${d.cell}° cell; mean ${(p.vh / d.hours).toFixed(2)} vessels at a time</span>`,
       ).addTo(map);
     });
@@ -227,11 +242,11 @@ export class ContextLayers {
     if (this.on.density && (force || !this.density || !inside(view, this.densityBox) || dz !== this.densityZoom)) {
       const ask = this.viewBox(0.25);
       tasks.push(
-        api.getJSON<DensityAnswer>(`/api/layers/density?bbox=${bboxParam(ask)}`, ac.signal).then((d) => {
+        api.getJSON<DensityAnswer>(`/api/layers/density?bbox=${bboxParam(ask)}&profile=hour`, ac.signal).then((d) => {
           this.density = d;
           this.densityBox = ask;
           this.densityZoom = dz;
-          (this.map.getSource("ctx-density") as GeoJSONSource).setData(densityFeatures(d));
+          this.drawDensity();
         }),
       );
     }
@@ -244,6 +259,22 @@ export class ContextLayers {
     this.error = errors.join("; ");
     this.drawNames();
     this.renderBox();
+  }
+
+  /** Draws the density at the hour chosen (or of every hour). */
+  private drawDensity(): void {
+    const d = this.density;
+    (this.map.getSource("ctx-density") as GeoJSONSource).setData(d ? densityFeatures(d, this.hour) : EMPTY);
+  }
+
+  /** Shows the density of one UTC hour of day (null: every hour). */
+  setHour(hour: number | null): void {
+    this.hour = hour;
+    this.drawDensity();
+    const label = this.box.querySelector<HTMLElement>("#density-hour-label");
+    if (label) label.textContent = hour === null ? "every hour" : hh(hour);
+    const scale = this.box.querySelector<HTMLElement>("#density-scale");
+    if (scale && this.density) scale.textContent = densityScale(this.density, hour);
   }
 
   private error = "";
@@ -302,7 +333,8 @@ export class ContextLayers {
       const d = this.density;
       legend.push(
         d
-          ? `<div class="lg"><i class="ramp"></i>0 – ${d.max_vessel_hours} vessel-hours per ${d.cell}° cell</div>` +
+          ? `<div class="lg"><i class="ramp"></i><span id="density-scale">${esc(densityScale(d, this.hour))}</span></div>` +
+              `<label class="density-hour small">Hour of day <input type="range" id="density-hour" min="-1" max="23" step="1" value="${this.hour ?? -1}"> <span id="density-hour-label">${this.hour === null ? "every hour" : hh(this.hour)}</span></label>` +
               `<div class="muted small">${esc(d.from.slice(0, 16))}Z – ${esc(d.to.slice(0, 16))}Z: ${d.positions.toLocaleString("en")} positions of ${d.vessels} vessels your partner may see. Dark or empty cells are where traffic seldom goes.</div>`
           : `<div class="muted small">${this.live ? "counting…" : "log in to count"}</div>`,
       );
@@ -311,17 +343,32 @@ export class ContextLayers {
     this.box.innerHTML = `<div class="layers-rows">${rows.join("")}</div>${legend.join("")}`;
     for (const input of this.box.querySelectorAll<HTMLInputElement>("input[data-layer]"))
       input.addEventListener("change", () => this.set(input.dataset.layer as LayerName, input.checked));
+    const slider = this.box.querySelector<HTMLInputElement>("#density-hour");
+    slider?.addEventListener("input", () => this.setHour(+slider.value < 0 ? null : +slider.value));
   }
 }
 
-/** The density's cells as polygons, each with _r, its vessel-hours on a log scale from 0 to 1. */
-export function densityFeatures(d: DensityAnswer): GeoJSON.FeatureCollection {
-  const top = Math.log1p(Math.max(1, d.max_vessel_hours));
+/** The legend's scale: vessel-hours per cell, of every hour or of one hour of day. */
+function densityScale(d: DensityAnswer, hour: number | null): string {
+  if (hour === null) return `0 – ${d.max_vessel_hours} vessel-hours per ${d.cell}° cell`;
+  const top = d.cells.reduce((m, c) => Math.max(m, c.by_hour?.[hour] ?? 0), 0);
+  return `0 – ${top} vessel-hours per ${d.cell}° cell at ${hh(hour)}`;
+}
+
+/**
+ * The density's cells as polygons, each with vh, its vessel-hours (at the
+ * UTC hour of day hour, when not null: a cell with none then is not
+ * drawn), all, those of every hour, and _r, vh on a log scale from 0 to 1.
+ */
+export function densityFeatures(d: DensityAnswer, hour: number | null = null): GeoJSON.FeatureCollection {
+  const vhOf = (c: DensityAnswer["cells"][number]) => (hour === null ? c.vessel_hours : (c.by_hour?.[hour] ?? 0));
+  const cells = d.cells.filter((c) => vhOf(c) > 0);
+  const top = Math.log1p(cells.reduce((m, c) => Math.max(m, vhOf(c)), 1));
   return {
     type: "FeatureCollection",
-    features: d.cells.map((c) => ({
+    features: cells.map((c) => ({
       type: "Feature",
-      properties: { vh: c.vessel_hours, vessels: c.vessels, _r: Math.log1p(c.vessel_hours) / top },
+      properties: { vh: vhOf(c), all: c.vessel_hours, vessels: c.vessels, _r: Math.log1p(vhOf(c)) / top },
       geometry: {
         type: "Polygon",
         coordinates: [[[c.lon, c.lat], [c.lon + d.cell, c.lat], [c.lon + d.cell, c.lat + d.cell], [c.lon, c.lat + d.cell], [c.lon, c.lat]]],
