@@ -147,6 +147,7 @@ func FromAnalysis(o AnalysisOptions) (*Case, error) {
 		}
 		c.Subject = "network " + n.ID
 		c.Summary = n.Summary
+		c.Links = LinksOf(n, c.Events)
 	}
 	for _, m := range mmsis {
 		c.Vessels = append(c.Vessels, vesselOf(m, profiles[m]))

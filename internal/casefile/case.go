@@ -27,6 +27,8 @@ type Case struct {
 	Vessels []Vessel
 	// Events are shown in this order (Sort sorts them by start).
 	Events []event.Event
+	// Links are a network case's links between its vessels (LinksOf).
+	Links []Link
 	// Marking is the releasability of the content.
 	Marking  Marking
 	Manifest Manifest
@@ -145,6 +147,7 @@ func (c *Case) Sort() {
 		}
 		return compareStrings(a.ID, b.ID)
 	})
+	c.numberLinks()
 	for i := range c.Vessels {
 		slices.SortStableFunc(c.Vessels[i].Identity, func(a, b IdentityValue) int {
 			if d := a.First.Compare(b.First); d != 0 {

@@ -149,6 +149,20 @@ func TestEventAndNetworkCases(t *testing.T) {
 	if len(c.Vessels) != 1 || c.Vessels[0].MMSI != 211002010 || !strings.Contains(c.Summary, "shared MMSI") {
 		t.Errorf("network case: %+v %q", c.Vessels, c.Summary)
 	}
+	// Its link, the shared MMSI, is listed; the event behind it is not in
+	// the run's events.jsonl (cut for the test), so none is named.
+	var page bytes.Buffer
+	c.Marking = Marking{Text: "NOT MARKED"}
+	if err := Write(&page, c); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Links) != 1 || c.Links[0].Kind != "shared_mmsi" || c.Links[0].A != 211002010 || c.Links[0].B != 211002010 ||
+		len(c.Links[0].Events) != 0 || len(c.Links[0].Numbers) != 0 {
+		t.Errorf("network case links: %+v", c.Links)
+	}
+	if !strings.Contains(page.String(), `<tr data-kind="shared_mmsi"><td>shared_mmsi</td><td><a href="#vessel-211002010">211002010</a></td><td><a href="#vessel-211002010">211002010</a></td><td>—</td></tr>`) {
+		t.Error("the network case's page lists no link")
+	}
 	for _, o := range []AnalysisOptions{{Dir: run, MMSI: 1}, {Dir: run, EventID: "nope"}, {Dir: run, NetworkID: "net-x"}} {
 		if _, err := FromAnalysis(o); !errors.Is(err, ErrNotFound) {
 			t.Errorf("%+v: %v, want ErrNotFound", o, err)

@@ -281,6 +281,7 @@ func (b *caseBuilder) network(r *http.Request, id string, newest int64) error {
 	}
 	b.c.Subject = "network " + id
 	b.c.Summary = n.Summary
+	b.c.Links = casefile.LinksOf(n, b.c.Events)
 	return nil
 }
 
