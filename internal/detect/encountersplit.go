@@ -140,18 +140,24 @@ func (p *Pairs) SplitEncounters(n int) []*EncounterOwner {
 
 // Routed returns, by owner, what the router has for it since the last
 // call; each batch is to be given to its owner's Take, in the order
-// returned by successive calls.
-func (p *Pairs) Routed() []*EncounterBatch {
+// returned by successive calls. The next batches start in spare[i],
+// batches Take has emptied, where given (spare may be nil, and any of
+// its entries).
+func (p *Pairs) Routed(spare []*EncounterBatch) []*EncounterBatch {
 	s := p.enc.split
 	out := s.out
 	s.out = make([]*EncounterBatch, len(out))
 	for i := range s.out {
-		s.out[i] = &EncounterBatch{msgs: make([]encMsg, 0, len(out[i].msgs)), nbs: make([]encState, 0, len(out[i].nbs)), keys: make([]uint64, 0, len(out[i].keys))}
+		if i < len(spare) && spare[i] != nil {
+			s.out[i] = spare[i]
+		} else {
+			s.out[i] = &EncounterBatch{msgs: make([]encMsg, 0, len(out[i].msgs)), nbs: make([]encState, 0, len(out[i].nbs)), keys: make([]uint64, 0, len(out[i].keys))}
+		}
 	}
 	return out
 }
 
-// Take runs the owner on a batch of its messages.
+// Take runs the owner on a batch of its messages and empties it.
 func (o *EncounterOwner) Take(b *EncounterBatch) {
 	d := o.d
 	for i := range b.msgs {
@@ -178,6 +184,7 @@ func (o *EncounterOwner) Take(b *EncounterBatch) {
 			d.sweep(m.now)
 		}
 	}
+	b.msgs, b.nbs, b.keys = b.msgs[:0], b.nbs[:0], b.keys[:0] // empty, for Routed to reuse
 }
 
 // neighbour measures v's new fix against w, a neighbour the router found

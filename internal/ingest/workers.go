@@ -35,14 +35,16 @@ type round struct {
 // pairs by cell (detect.Pairs.SplitEncounters), to which the pair side
 // routes, after each round, what the round's fixes mean for its pairs.
 type workers struct {
-	c       *Core
-	cur     *round
-	shardIn []chan *round
-	pairIn  chan *round
-	free    chan *round
-	ownerIn []chan *detect.EncounterBatch
-	owners  sync.WaitGroup
-	done    chan struct{}
+	c         *Core
+	cur       *round
+	shardIn   []chan *round
+	pairIn    chan *round
+	free      chan *round
+	ownerIn   []chan *detect.EncounterBatch
+	ownerDone []chan *detect.EncounterBatch // batches taken, empty, for the pair side to fill again
+	spare     []*detect.EncounterBatch      // scratch
+	owners    sync.WaitGroup
+	done      chan struct{}
 }
 
 func startWorkers(c *Core) *workers {
@@ -59,9 +61,11 @@ func startWorkers(c *Core) *workers {
 	for _, o := range c.pairs.SplitEncounters(n) {
 		ch := make(chan *detect.EncounterBatch, roundsInFlight)
 		w.ownerIn = append(w.ownerIn, ch)
+		w.ownerDone = append(w.ownerDone, make(chan *detect.EncounterBatch, roundsInFlight))
 		w.owners.Add(1)
 		go w.owner(o, len(w.ownerIn)-1, ch)
 	}
+	w.spare = make([]*detect.EncounterBatch, len(w.ownerIn))
 	go w.pair()
 	w.cur = <-w.free
 	return w
@@ -111,6 +115,10 @@ func (w *workers) owner(o *detect.EncounterOwner, i int, in chan *detect.Encount
 	pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("core", "encounter owner "+strconv.Itoa(i))))
 	for b := range in {
 		o.Take(b)
+		select {
+		case w.ownerDone[i] <- b:
+		default: // the pair side has enough spares
+		}
 	}
 }
 
@@ -138,7 +146,14 @@ func (w *workers) pair() {
 		}
 		r.route = r.route[:0]
 		w.free <- r
-		for i, b := range w.c.pairs.Routed() {
+		for i, ch := range w.ownerDone {
+			w.spare[i] = nil
+			select {
+			case w.spare[i] = <-ch:
+			default:
+			}
+		}
+		for i, b := range w.c.pairs.Routed(w.spare) {
 			w.ownerIn[i] <- b
 		}
 	}
