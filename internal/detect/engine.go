@@ -49,40 +49,20 @@ func (p *Places) feedName(feed uint16) string {
 // vesselState is what the detectors keep per vessel, hung on the tracker's
 // Vessel so that no detector looks it up in a map of its own per fix:
 // what every detector may read (the last position, what the transmitter
-// is), kept by the engine, and a slot per detector that keeps state of
-// its own (its type and what it means are in the detector's file).
+// is), kept by the engine, and what the detectors with state of their own
+// per vessel keep (what it means is in the detector's file). It is kept
+// small, flags in one word, as every vessel of the fleet has one
+// (docs/benchmarks.md).
 type vesselState struct {
 	lastLat, lastLon float64
 	hasPos           bool
 	mmsiChecked      bool // invalid-identity check done
 	mirrored         bool // broadcast a hull's IMO number: the pair side keeps a copy (pairs.go)
+	badIMO           bool // identity.go: an invalid IMO number reported
+	watchChecked     bool // watchlist.go: matched by MMSI alone
+	watchHits        bool // watchlist.go: has watchlist hits
 	tx               txCache
-	own              [numSlots]any
-}
-
-// The detectors with per-vessel state of their own, a slot each.
-const (
-	slotIdentity  = iota // *identityVessel (identity.go)
-	slotWatchlist        // *watchVessel (watchlist.go)
-	slotSpoofing         // *spoofState (spoofing.go)
-	numSlots
-)
-
-// own returns the state a detector keeps in its slot of vs, made on
-// first use.
-func own[T any](vs *vesselState, slot int) *T {
-	if p, ok := vs.own[slot].(*T); ok {
-		return p
-	}
-	p := new(T)
-	vs.own[slot] = p
-	return p
-}
-
-// peek returns the state a detector keeps in its slot of vs, or nil.
-func peek[T any](vs *vesselState, slot int) *T {
-	p, _ := vs.own[slot].(*T)
-	return p
+	spoof            *spoofState // spoofing.go, made at the vessel's second segment
 }
 
 // segState is what the detectors keep per segment.

@@ -151,8 +151,8 @@ func (d *IdentityDetector) place(vs *vesselState, ev event.Event) {
 func (d *IdentityDetector) Static(s *StaticObs) {
 	mmsi := s.Vessel.MMSI
 	vs := vstate(s.Vessel)
-	if info := s.Report.Info; info != nil && info.IMO != 0 && !own[identityVessel](vs, slotIdentity).badIMO && !identity.ValidIMO(int(info.IMO)) {
-		own[identityVessel](vs, slotIdentity).badIMO = true
+	if info := s.Report.Info; info != nil && info.IMO != 0 && !vs.badIMO && !identity.ValidIMO(int(info.IMO)) {
+		vs.badIMO = true
 		ev := event.Event{
 			Type: event.Spoofing, Subtype: event.InvalidIdentity, MMSI: mmsi,
 			Start: tm(s.Report.Time), End: tm(s.Report.Time), Lat: vs.lastLat, Lon: vs.lastLon,
@@ -412,9 +412,4 @@ func (d *IdentityDetector) Finish(int64) {
 		}
 	}
 	d.pending = map[uint32]map[string]*changeCand{}
-}
-
-// identityVessel is what the identity detector keeps per vessel.
-type identityVessel struct {
-	badIMO bool // an invalid IMO number reported
 }

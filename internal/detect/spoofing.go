@@ -240,14 +240,15 @@ func (d *SpoofingDetector) Position(o *Obs) {
 // every fix before was in the first segment, the last of them where
 // vesselState says it was (set after the detectors ran on it).
 func (d *SpoofingDetector) state(o *Obs) *spoofState {
-	if st := peek[spoofState](o.vs, slotSpoofing); st != nil {
-		return st
+	if o.vs.spoof != nil {
+		return o.vs.spoof
 	}
 	all, n := o.Vessel.Segments()
 	if n < 2 {
 		return nil
 	}
-	st := own[spoofState](o.vs, slotSpoofing)
+	st := new(spoofState)
+	o.vs.spoof = st
 	if o.vs.hasPos {
 		h := &st.hops
 		h.last, h.lastLat, h.lastLon = all[0], o.vs.lastLat, o.vs.lastLon
@@ -442,6 +443,5 @@ func (d *SpoofingDetector) Finish(now int64) {
 // other detectors (identity changes) do not read its alternating reports
 // as changes meanwhile.
 func sharedMMSIOpen(vs *vesselState) bool {
-	st := peek[spoofState](vs, slotSpoofing)
-	return st != nil && st.shared
+	return vs.spoof != nil && vs.spoof.shared
 }

@@ -11,9 +11,9 @@ import (
 // txCache is a vessel's transmitter class, worked out again only when what
 // it depends on may have changed: a static report, a new message type.
 type txCache struct {
+	sent    identity.Messages
 	known   bool
 	statics int
-	sent    identity.Messages
 	tx      identity.Transmitter
 }
 

@@ -125,7 +125,7 @@ func (d *WatchlistDetector) record(vs *vesselState, mmsi uint32, entries []event
 	if len(entries) == 0 {
 		return
 	}
-	own[watchVessel](vs, slotWatchlist).hits = true
+	vs.watchHits = true
 	m := d.hits[mmsi]
 	if m == nil {
 		m = make(map[string]*watchHit)
@@ -155,12 +155,11 @@ func (d *WatchlistDetector) Position(o *Obs) {
 		return
 	}
 	mmsi := o.Vessel.MMSI
-	w := own[watchVessel](o.vs, slotWatchlist)
-	if !w.checked {
-		w.checked = true
+	if !o.vs.watchChecked {
+		o.vs.watchChecked = true
 		d.record(o.vs, mmsi, d.match(WatchQuery{MMSI: mmsi}), o.Fix.Time, &o.Fix)
 	}
-	if !w.hits {
+	if !o.vs.watchHits {
 		return
 	}
 	if m := d.hits[mmsi]; m != nil {
@@ -220,10 +219,4 @@ func (d *WatchlistDetector) Finish(int64) {
 		}
 	}
 	d.hits = map[uint32]map[string]*watchHit{}
-}
-
-// watchVessel is what the watchlist detector keeps per vessel.
-type watchVessel struct {
-	checked bool // matched by MMSI alone
-	hits    bool // has watchlist hits
 }
