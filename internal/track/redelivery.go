@@ -19,69 +19,12 @@ import (
 // trailN is how many points of its past a vessel keeps; trailEveryMs the
 // least time between two of them (the newest point always holds the last
 // fix). 64 points 3 min apart cover at least 3.2 h: more than the
-// re-delivery delays seen in real feeds, for 1 KB per vessel.
+// re-delivery delays seen in real feeds, for 768 bytes per vessel
+// (trail.go).
 const (
 	trailN       = 64
 	trailEveryMs = 3 * 60 * 1000
 )
-
-// trailPoint is one point of a vessel's past track: 16 bytes.
-type trailPoint struct {
-	sec      int32 // seconds since the vessel's first report
-	seg      int32 // the segment's N (only points of one segment are joined), with looseBit
-	lat, lon float32
-}
-
-// looseBit marks a point out of order, joined to no other point.
-const looseBit = -1 << 31
-
-func (p *trailPoint) loose() bool { return p.seg&looseBit != 0 }
-func (p *trailPoint) segN() int32 { return p.seg &^ looseBit }
-
-// The trail is a ring of trailPoints, Vessel.trail, its next point going
-// at Vessel.trailNext once it holds trailN.
-
-// trailAt returns the i-th point of v's trail, oldest first.
-func (v *Vessel) trailAt(i int) *trailPoint {
-	if len(v.trail) < trailN {
-		return &v.trail[i]
-	}
-	return &v.trail[(int(v.trailNext)+i)%trailN]
-}
-
-// keep adds a tracked fix to the trail.
-func (v *Vessel) keep(seg int, f Fix) { v.addTrail(v.point(seg, f), true) }
-
-// keepLoose adds a fix older than its segment's last (out of order, not
-// tracked) to the trail as a point on its own: a satellite feed delivers
-// positions out of order, then again under new times.
-func (v *Vessel) keepLoose(seg int, f Fix) {
-	p := v.point(seg, f)
-	p.seg |= looseBit
-	v.addTrail(p, false)
-}
-
-func (v *Vessel) point(seg int, f Fix) trailPoint {
-	return trailPoint{sec: int32((f.Time - v.First) / 1000), seg: int32(seg), lat: float32(f.Lat), lon: float32(f.Lon)}
-}
-
-// addTrail appends p to the trail; with float, p replaces the newest point
-// when that one is less than trailEveryMs after the one before it.
-func (v *Vessel) addTrail(p trailPoint, float bool) {
-	if n := len(v.trail); float && n >= 2 {
-		last, prev := v.trailAt(n-1), v.trailAt(n-2)
-		if last.seg == p.seg && prev.seg == p.seg && !last.loose() && !prev.loose() && int64(last.sec-prev.sec)*1000 < trailEveryMs {
-			*last = p // the newest point floats until it is old enough
-			return
-		}
-	}
-	if len(v.trail) < trailN {
-		v.trail = append(v.trail, p)
-		return
-	}
-	v.trail[v.trailNext] = p
-	v.trailNext = uint8((int(v.trailNext) + 1) % trailN)
-}
 
 // youngFixes: a fix that joins a segment this young is checked against
 // the vessel's other segments' trails too. A re-delivered batch is a
@@ -119,16 +62,17 @@ func (t *Tracker) redelivered(v *Vessel, f Fix, skip uint64) bool {
 		}
 	}
 	sec := int32((f.Time - v.First) / 1000)
-	for i := range len(v.trail) {
+	n := v.trailLen()
+	for i := range n {
 		a := v.trailAt(i)
 		if a.sec >= sec || !candidate(a.segN()) {
 			continue
 		}
-		if nearM(f.Lat, f.Lon, a, a) <= t.opts.NoiseM {
+		if nearM(f.Lat, f.Lon, &a, &a) <= t.opts.NoiseM {
 			return true
 		}
-		if i+1 < len(v.trail) {
-			if b := v.trailAt(i + 1); b.seg == a.seg && !a.loose() && !b.loose() && b.sec < sec && nearM(f.Lat, f.Lon, a, b) <= t.opts.NoiseM {
+		if i+1 < n {
+			if b := v.trailAt(i + 1); b.seg == a.seg && !a.loose() && !b.loose() && b.sec < sec && nearM(f.Lat, f.Lon, &a, &b) <= t.opts.NoiseM {
 				return true
 			}
 		}

@@ -52,6 +52,7 @@ type Vessel struct {
 	Class     fuse.Class
 	ENI       bool   // sent inland static data with an ENI
 	trailNext uint8  // where the trail's next point goes once it is full
+	trailWide bool   // the trail's points take four words (trail.go)
 	segments  uint32 // segments started
 	// Sent is the AIS message types heard from the MMSI (none from CSV
 	// rows); with ENI, what identity.ClassifyTransmitter needs besides
@@ -69,9 +70,9 @@ type Vessel struct {
 	Ext any
 
 	open     []*Segment
-	all      []*Segment   // the first maxRemembered segments
-	glitched *glitchList  // recent glitches, reopened if their place is heard again; nil until the first
-	trail    []trailPoint // where it has been, for re-deliveries (redelivery.go)
+	all      []*Segment  // the first maxRemembered segments
+	glitched *glitchList // recent glitches, reopened if their place is heard again; nil until the first
+	trail    []uint32    // where it has been, for re-deliveries (redelivery.go, trail.go)
 }
 
 // Open returns the open segments.
