@@ -22,6 +22,10 @@ import (
 //   - dark_encounter: the feeds that heard the AIS vessel while it lay
 //     alongside, and the radar feed's bit as the other input: a partner
 //     must be cleared for both to see it.
+//   - spoofing/unseen_by_radar (radar.Unseen, fed each radar's plots in
+//     their order as they come, before they wait for the AIS, and every
+//     tracked AIS fix and static length): the feeds that heard the vessel
+//     and the radar feed's bit as the other input, as a dark encounter.
 
 // radarBatch is how many plots a radar stream hands over at once.
 const radarBatch = 64

@@ -13,8 +13,10 @@ import (
 
 // Radars end to end: a simulated scenario with coast and patrol-ship
 // radars (TTM/TLL of every ship in range, ships that never transmit, a
-// dark partner alongside a slow AIS ship) goes through Analyze with
-// --radar; dark_vessel and dark_encounter are scored against the truth,
+// dark partner alongside a slow AIS ship, a ship whose AIS positions are
+// spoofed into a coast radar's coverage) goes through Analyze with
+// --radar; dark_vessel, dark_encounter and spoofing/unseen_by_radar are
+// scored against the truth,
 // and every radar track of a heard AIS ship must be matched to its MMSI.
 func TestRadarsOnSimulatedScenario(t *testing.T) {
 	if testing.Short() {
@@ -34,10 +36,9 @@ func TestRadarsOnSimulatedScenario(t *testing.T) {
 	t.Log(b.String())
 	rep, right, ais := scoreRadar(res, an)
 	t.Logf("%d radars, %d tracks (%d of heard AIS ships, %.2f matched to the right MMSI)\n%s", len(res.Radar.Sites), len(res.Radar.Tracks), ais, float64(right)/float64(max(ais, 1)), rep.Table())
-	for _, typ := range []event.Type{event.DarkVessel, event.DarkEncounter} {
-		row := rep.Row(typ, "")
+	for _, row := range []sim.Row{rep.Row(event.DarkVessel, ""), rep.Row(event.DarkEncounter, ""), rep.Row(event.Spoofing, event.UnseenByRadar)} {
 		if row.TP+row.FN < 1 || row.Precision() < 0.9 || row.Recall() < 0.9 {
-			t.Errorf("%s: precision %.2f recall %.2f of %d (want >= 0.9 both)", typ, row.Precision(), row.Recall(), row.TP+row.FN)
+			t.Errorf("%s %s: precision %.2f recall %.2f of %d (want >= 0.9 both)", row.Type, row.Subtype, row.Precision(), row.Recall(), row.TP+row.FN)
 		}
 	}
 	if ais == 0 || float64(right) < 0.9*float64(ais) {

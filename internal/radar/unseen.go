@@ -345,13 +345,13 @@ func (u *Unseen) Fix(f AISFix) []Emission {
 		}
 	}
 	v.fixes = append(v.fixes, fixAt{f.Time, f.Lat, f.Lon})
-	// A fix kept as long as a sweep might still be judged at it: one
-	// closed while the vessel's later fixes were already in (the radars
-	// behind the AIS, as far as Keep, or a day at most).
+	// A fix kept as long as a sweep might still be judged at it: Keep
+	// behind the radar furthest behind (a radar whose output comes late,
+	// or connects after the AIS), maxFixes at most.
 	keep := max(u.opts.MaxFixGap, u.opts.Keep).Milliseconds()
 	ref := f.Time
 	if u.opts.Keep > 0 {
-		ref = max(min(ref, u.radarClock()), f.Time-maxKeepMs)
+		ref = min(ref, u.radarClock())
 	}
 	k := 0
 	for k < len(v.fixes)-2 && (ref-v.fixes[k+1].time > keep || len(v.fixes)-k > maxFixes) {
@@ -373,25 +373,30 @@ func (u *Unseen) Fix(f AISFix) []Emission {
 	return out
 }
 
-// maxKeepMs bounds how far behind one stream of a live run (the radars
-// or the AIS) may fall behind the other and still be judged: a day; and
-// maxFixes how many fixes a vessel keeps for radars behind (over two
-// hours of a Class A ship's reports every two seconds).
+// maxKeepMs bounds how far the AIS of a live run may fall behind the
+// radars and its sweeps still be judged: a day; and maxFixes how many
+// fixes a vessel keeps for radars behind the AIS (an hour of a Class A
+// ship's reports every two seconds).
 const (
 	maxKeepMs = 24 * 3_600_000
-	maxFixes  = 4096
+	maxFixes  = 2048
 )
 
-// radarClock is the time of the radar furthest behind (its open
-// sweep's), or the largest time when there is none.
+// radarClock is the time of the radar furthest behind the AIS (its open
+// sweep's) but no more than Keep behind (a radar that stopped, or lags
+// more, is not waited for), or the largest time when there is none.
 func (u *Unseen) radarClock() int64 {
 	t := int64(math.MaxInt64)
 	for _, r := range u.order {
+		rt := int64(math.MaxInt64)
 		switch {
 		case r.cur != nil:
-			t = min(t, r.cur.time)
+			rt = r.cur.time
 		case len(r.closed) > 0:
-			t = min(t, r.closed[len(r.closed)-1].time)
+			rt = r.closed[len(r.closed)-1].time
+		}
+		if u.newest-rt <= u.opts.Keep.Milliseconds() {
+			t = min(t, rt)
 		}
 	}
 	return t

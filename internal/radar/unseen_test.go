@@ -253,3 +253,19 @@ func TestUnseenShadow(t *testing.T) {
 		t.Error("in the open sea: no event")
 	}
 }
+
+// A radar that stopped is not waited for: a vessel's fixes are kept an
+// hour (Keep) behind the AIS, not from when the radar stopped.
+func TestUnseenRadarStoppedKeepsNoFixes(t *testing.T) {
+	u := NewUnseen(UnseenOptions{})
+	u.Craft(1, 100)
+	for m := int64(0); m < 10; m++ {
+		u.Plot("r", "r/1/1", Plot{Time: u0 + m*60_000, Lat: 35.1, Lon: 125, Site: usite, HasSite: true})
+	}
+	for s := int64(0); s < 3*3600; s += 10 {
+		u.Fix(AISFix{MMSI: 1, Time: u0 + s*1000, Lat: 35.2, Lon: 125.1})
+	}
+	if n := len(u.vessels[1].fixes); n > 370 {
+		t.Errorf("%d fixes kept three hours after the radar stopped (want an hour's, 360)", n)
+	}
+}
