@@ -70,8 +70,16 @@ func releasable(o *output, cleared func(feed string) bool) *output {
 // this node owns partition 0 (one node of the cluster does it; should
 // two overlap while the lease moves, the release stream keeps one copy
 // of each, by its id).
+//
+// Each round it also makes the link's two streams again should they be
+// missing: the linked partner reaches the JetStream API of its account
+// here and may have deleted them.
 func (n *Node) exportLoop(ctx context.Context, fl *fedLink) {
+	rel, in := fl.streams(n.opts.Cluster)
 	for ctx.Err() == nil {
+		if err := tryEnsure(ctx, fl.js, rel, in); err != nil && ctx.Err() == nil {
+			n.log.Warn("partner's streams not there", "partner", fl.Partner, "err", err)
+		}
 		if n.owns(0) {
 			if err := n.export(ctx, fl); err != nil && ctx.Err() == nil {
 				n.log.Warn("release to partner interrupted, resuming", "partner", fl.Partner, "err", err)
@@ -123,6 +131,9 @@ func (n *Node) export(ctx context.Context, fl *fedLink) error {
 		if errors.Is(err, nats.ErrTimeout) {
 			if !n.owns(0) {
 				return nil
+			}
+			if _, err := fl.js.Stream(ctx, relStream); errors.Is(err, jetstream.ErrStreamNotFound) {
+				return err // made again by the loop, and released again from the start
 			}
 			continue
 		}

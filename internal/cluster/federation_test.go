@@ -312,6 +312,13 @@ func (p *probe) check(t *testing.T, cleared map[string]bool) (records int) {
 			t.Errorf("probe %s at %s: stream %s: got %v, want not found", p.as, p.host, own, err)
 		}
 	}
+	// It cannot make a stream of its own in the host's account (to keep
+	// what the host publishes there, or to fill the host's disk).
+	_, err = js.CreateStream(ctx, jetstream.StreamConfig{Name: "PROBE", Subjects: []string{"probe.>"}})
+	var apiErr *jetstream.APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode != maxStreamsReached {
+		t.Errorf("probe %s at %s making a stream in the host's domain: got %v, want the maximum number of streams reached", p.as, p.host, err)
+	}
 	for _, name := range names {
 		s, err := js.Stream(ctx, name)
 		if err != nil {
@@ -600,6 +607,21 @@ func TestFederation(t *testing.T) {
 		}
 	}
 
+	// A partner deleting the stream of what is released to it (it can:
+	// it reaches its account's JetStream API) harms only itself, and the
+	// stream is made again.
+	jsKOR, err := jetstream.NewWithDomain(probes[0].nc, "JPN")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := jsKOR.DeleteStream(ctx, relStream); err != nil {
+		t.Fatalf("KOR's probe deleting its release stream at JPN: %v", err)
+	}
+	waitFor("JPN making KOR's release stream again", 20*time.Second, func() bool {
+		_, err := jsKOR.Stream(ctx, relStream)
+		return err == nil
+	})
+
 	records := map[string]int{}
 	for _, p := range probes {
 		records[p.as+"@"+p.host] = p.check(t, reg.ClearedFeeds(p.as))
@@ -618,6 +640,10 @@ func TestFederation(t *testing.T) {
 		t.Errorf("KOR's metric of what it received from JPN: %v, JPN released %d", got, linkOf("JPN", "KOR").Released)
 	}
 }
+
+// maxStreamsReached is JetStream's error code for "maximum number of
+// streams reached".
+const maxStreamsReached = 10027
 
 // bitIndex is the index of the lowest bit set.
 func bitIndex(b uint64) int {

@@ -48,7 +48,10 @@ func federate(so *server.Options, f *Federation) (login, []*linkConn, error) {
 	conf.WriteString("accounts {\n")
 	fmt.Fprintf(&conf, "  %s: { jetstream: enabled }\n", f.Partner)
 	for _, l := range f.Links {
-		fmt.Fprintf(&conf, "  %s: { jetstream: enabled }\n", l.Partner)
+		// The linked partner's account holds its two streams and no
+		// more: the partner's servers, which reach its JetStream API over
+		// the link, cannot make streams of their own here.
+		fmt.Fprintf(&conf, "  %s: { jetstream: { max_streams: 2 } }\n", l.Partner)
 	}
 	conf.WriteString("}\n")
 	parsed := &server.Options{}
