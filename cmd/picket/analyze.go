@@ -37,6 +37,7 @@ type analyzeFlags struct {
 	tracks     bool
 	exports    []string
 	detections []string
+	optical    []string
 	scenes     []string
 	radars     []string
 }
@@ -61,8 +62,9 @@ time the data carries, and writes into --out:
   manifest.json   picket's version and the SHA-256 of every input, for 'picket report'
 
 With --detections, satellite vessel detections (CSV; Global Fishing Watch's
-SAR layout and NOAA EOG's VIIRS boat detections are read as they are,
---scenes gives their footprints) are matched against
+SAR layout and NOAA EOG's VIIRS boat detections are read as they are; a
+sensor column tells optical rows from SAR ones, and --optical reads a file of
+optical detections; --scenes gives their footprints) are matched against
 the AIS tracks: each detection no AIS vessel explains is a dark_vessel event.
 With --radar, a radar's NMEA output (TTM/TLL tracked targets, placed from the
 own ship's GGA/RMC, or from a fixed site given as FILE@LAT,LON) is matched the
@@ -104,8 +106,9 @@ A summary goes to standard error.`,
 	f.IntVar(&fl.workers, "workers", 0, "goroutines for tracking and detection: 1 runs them on one; default: the CPUs Go uses (GOMAXPROCS); the events are the same")
 	f.StringSliceVar(&fl.exports, "export", nil, "also write the events as events.geojson, events.kml, events.csv, events.parquet (GeoParquet) or events.nvg (NVG 2.0 overlay, with the tracks and zones): --export geojson,csv")
 	f.BoolVar(&fl.tracks, "tracks", false, "also write tracks.geojson: every vessel's track, a line per transmitter (segment), to open next to the events in a GIS")
-	f.StringArrayVar(&fl.detections, "detections", nil, "satellite vessel detections CSV (time, lat, lon[, length_m, heading, score, scene_id]; GFW's SAR and NOAA EOG's VIIRS boat detection columns as published); repeatable")
-	f.StringArrayVar(&fl.scenes, "scenes", nil, "scene footprints CSV for --detections (scene_id, time, footprint_wkt as WKT or GeoJSON); repeatable")
+	f.StringArrayVar(&fl.detections, "detections", nil, "satellite vessel detections CSV (time, lat, lon[, length_m, heading, score, scene_id, sensor]; satellite radar unless a sensor column says optical; GFW's SAR and NOAA EOG's VIIRS boat detection columns as published); repeatable")
+	f.StringArrayVar(&fl.optical, "optical", nil, "satellite optical vessel detections CSV (Sentinel-2, PlanetScope...: the columns of --detections), sensor optical; repeatable")
+	f.StringArrayVar(&fl.scenes, "scenes", nil, "scene footprints CSV for --detections and --optical (scene_id, time, footprint_wkt as WKT or GeoJSON); repeatable")
 	f.StringArrayVar(&fl.radars, "radar", nil, "a radar's NMEA output (TTM/TLL with the own ship's GGA/RMC/HDT), FILE, or FILE@LAT,LON for a fixed site; repeatable")
 	return c
 }
@@ -181,10 +184,10 @@ func runAnalyze(inputs []string, fl *analyzeFlags) error {
 	if fl.tracks {
 		opts.Tracks = pipeline.NewTracks()
 	}
-	if len(fl.scenes) > 0 && len(fl.detections) == 0 {
-		return usageError{errors.New("--scenes without --detections: the footprints are those of detections")}
+	if len(fl.scenes) > 0 && len(fl.detections)+len(fl.optical) == 0 {
+		return usageError{errors.New("--scenes without --detections or --optical: the footprints are those of detections")}
 	}
-	opts.Detections, opts.Scenes = fl.detections, fl.scenes
+	opts.Detections, opts.Optical, opts.Scenes = fl.detections, fl.optical, fl.scenes
 	for _, r := range fl.radars {
 		in, err := parseRadarFlag(r)
 		if err != nil {

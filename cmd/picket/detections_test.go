@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/picket-ais/picket/internal/sim"
 )
@@ -41,6 +42,31 @@ func TestAnalyzeDetectionsFlags(t *testing.T) {
 	}
 	if err := runAnalyze([]string{filepath.Join(dir, sim.FeedFile)}, &analyzeFlags{out: out, quiet: true, scenes: fl.scenes}); err == nil {
 		t.Error("--scenes without --detections: no error")
+	}
+
+	// --optical: a file of optical detections (no sensor column) beside
+	// the SAR one; its dark detection, far out at sea where no AIS ship
+	// sails, is a dark_vessel of sensor optical in events.jsonl and in
+	// the CSV export.
+	when := time.UnixMilli(res.SAR.Scenes[0].Time).UTC().Format(time.RFC3339)
+	optical := filepath.Join(dir, "optical.csv")
+	if err := os.WriteFile(optical, []byte("time,lat,lon,length_m,heading,score,scene_id\n"+when+",-40,-120,60,12,0.88,S2A_TEST\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fl.optical, fl.exports = []string{optical}, []string{"csv"}
+	if err := runAnalyze([]string{filepath.Join(dir, sim.FeedFile)}, fl); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = os.ReadFile(filepath.Join(out, "events.jsonl"))
+	c, _ := os.ReadFile(filepath.Join(out, "events.csv"))
+	if n := bytes.Count(b, []byte(`"sensor":"optical","scene":"S2A_TEST"`)); n != 1 || !bytes.Contains(c, []byte(",optical,S2A_TEST,")) {
+		t.Errorf("%d optical dark_vessel events in events.jsonl; events.csv holds it: %v", n, bytes.Contains(c, []byte(",optical,")))
+	}
+	if n := bytes.Count(b, []byte(`"sensor":"sar"`)); n*10 < dark*9 || n*10 > dark*11 {
+		t.Errorf("with --optical: %d sar dark_vessel events, %d dark detections staged", n, dark)
+	}
+	if err := runAnalyze([]string{filepath.Join(dir, sim.FeedFile)}, &analyzeFlags{out: out, quiet: true, scenes: fl.scenes, optical: fl.optical}); err != nil {
+		t.Errorf("--scenes with --optical alone: %v", err)
 	}
 }
 

@@ -29,6 +29,9 @@ var detColumns = map[string]string{
 	"mmsi":          colMMSI,
 	"footprint_wkt": colFootprint, "footprint": colFootprint, "wkt": colFootprint, "geometry": colFootprint, "polygon": colFootprint,
 	"scene_time": colSceneTime, "scene_timestamp": colSceneTime, "acquisition_time": colSceneTime,
+	// Which satellite sensor saw the row (sar or optical): a file of both
+	// kinds says it per row.
+	"sensor": colSensor, "sensor_type": colSensor,
 	// NOAA Earth Observation Group's VIIRS boat detections (VBD): id_Key,
 	// Date_Mscan (UTC at the middle of the scan), Lat_DNB, Lon_DNB,
 	// QF_Detect (the quality flag: boat or what else), File_DNB (the
@@ -50,6 +53,7 @@ const (
 	colFootprint = "footprint"
 	colSceneTime = "scene_time"
 	colQF        = "QF_Detect"
+	colSensor    = "sensor"
 )
 
 // VIIRS boat detection quality flags (QF_Detect, EOG's VBD): which rows
@@ -77,7 +81,13 @@ var (
 	errOutOfRange   = errors.New("is out of range")
 	errMalformed    = errors.New("is not a CSV record")
 	errEmpty        = errors.New("is empty")
+	errSensor       = errors.New("is neither sar nor optical")
 )
+
+// imageSensors are the sensors a detections file's rows may name in a
+// sensor column, by the names accepted (lower-cased; eo is
+// electro-optical).
+var imageSensors = map[string]string{"sar": SensorSAR, "optical": SensorOptical, "eo": SensorOptical}
 
 // header maps picket's columns to indexes.
 func header(cr *csv.Reader, known map[string]string) (map[string]int, error) {
@@ -102,9 +112,21 @@ func columns(head []string, known map[string]string) map[string]int {
 	return col
 }
 
-// Read reads a detections file into set; name is the file's name for
-// messages. Rows not used are counted in set by reason.
+// Read reads a detections file into set, its rows satellite radar (SAR)
+// detections unless a sensor column says otherwise; name is the file's
+// name for messages. Rows not used are counted in set by reason.
 func (set *Set) Read(r io.Reader, name string) error {
+	return set.ReadSensor(r, name, SensorSAR)
+}
+
+// ReadSensor reads a detections file whose rows were seen by sensor
+// (SensorSAR or SensorOptical) where they do not say: a sensor column
+// (sar or optical) names each row's; a VIIRS boat detections file's rows
+// are SensorVIIRS whatever is asked.
+func (set *Set) ReadSensor(r io.Reader, name, sensor string) error {
+	if sensor != SensorSAR && sensor != SensorOptical {
+		return fmt.Errorf("detection: %s: sensor %q: a detections file is %s or %s", name, sensor, SensorSAR, SensorOptical)
+	}
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	col, err := header(cr, detColumns)
@@ -122,7 +144,7 @@ func (set *Set) Read(r io.Reader, name string) error {
 	if !hasTime && !(hasSceneTime || hasScene) {
 		return fmt.Errorf("%w: %s: no time column (detect_timestamp, timestamp or time) and no scene to take it from", ErrHeader, name)
 	}
-	return set.rows(cr, name, func(rec []string, line int) *fuse.CSVError { return set.row(rec, col, name, line) })
+	return set.rows(cr, name, func(rec []string, line int) *fuse.CSVError { return set.row(rec, col, name, sensor, line) })
 }
 
 // rows reads the rows of a file after its header and hands each to row
@@ -175,9 +197,15 @@ func number(rec []string, col map[string]int, c string, line int, lo, hi float64
 	return v, nil
 }
 
-// row reads one detection row; a non-nil error says why it is not used.
-func (set *Set) row(rec []string, col map[string]int, name string, line int) *fuse.CSVError {
-	d := Detection{File: name, Line: line, Sensor: SensorSAR, ID: field(rec, col, colID), Scene: field(rec, col, colScene)}
+// row reads one detection row, seen by sensor unless it says; a non-nil
+// error says why it is not used.
+func (set *Set) row(rec []string, col map[string]int, name, sensor string, line int) *fuse.CSVError {
+	d := Detection{File: name, Line: line, Sensor: sensor, ID: field(rec, col, colID), Scene: field(rec, col, colScene)}
+	if s := field(rec, col, colSensor); s != "" {
+		if d.Sensor = imageSensors[strings.ToLower(s)]; d.Sensor == "" {
+			return &fuse.CSVError{Line: line, Field: colSensor, Value: s, Err: errSensor}
+		}
+	}
 	if _, viirs := col[colQF]; viirs {
 		d.Sensor = SensorVIIRS
 		s := field(rec, col, colQF)

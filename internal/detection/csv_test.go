@@ -158,3 +158,53 @@ func TestReadVIIRSLayout(t *testing.T) {
 		t.Errorf("events %+v", evs)
 	}
 }
+
+// Optical detections (a Sentinel-2 or PlanetScope vessel detector's
+// output: time, lat, lon, length, heading, score, scene id) read as
+// optical, by the caller's word or by a sensor column row by row; a row
+// naming another sensor is counted under its reason. Their events say
+// sensor optical.
+func TestReadOptical(t *testing.T) {
+	in := `time,lat,lon,length_m,heading,score,scene_id
+2026-03-01T02:10:11Z,35.1,125.2,85,33,0.91,S2B_MSIL1C_20260301T021049_T51SYA
+2026-03-01T02:10:11Z,35.2,125.3,,,0.40,S2B_MSIL1C_20260301T021049_T51SYA
+`
+	set := NewSet()
+	if err := set.ReadSensor(strings.NewReader(in), "optical.csv", SensorOptical); err != nil {
+		t.Fatal(err)
+	}
+	set.Check()
+	if len(set.Detections) != 2 || set.Bad != 0 {
+		t.Fatalf("%d detections, %d bad (%v)", len(set.Detections), set.Bad, set.BadRows)
+	}
+	d := set.Detections[0]
+	if d.Sensor != SensorOptical || d.Heading != 33 || d.LengthM != 85 || d.Score != 0.91 || d.Scene != "S2B_MSIL1C_20260301T021049_T51SYA" {
+		t.Errorf("first detection %+v", d)
+	}
+	evs := Events(set, Correlate(set, nil, Options{}))
+	if len(evs) != 1 || evs[0].Sensor != SensorOptical || evs[0].Details["heading"] != 33 {
+		t.Errorf("events %+v, want one dark_vessel of sensor optical (the other scored under 0.5)", evs)
+	}
+
+	mixed := `detect_timestamp,detect_lat,detect_lon,sensor
+2026-03-01 02:10:11 UTC,35.1,125.2,optical
+2026-03-01 02:10:11 UTC,35.1,125.2,SAR
+2026-03-01 02:10:11 UTC,35.1,125.2,EO
+2026-03-01 02:10:11 UTC,35.1,125.2,
+2026-03-01 02:10:11 UTC,35.1,125.2,lidar
+`
+	set = NewSet()
+	if err := set.Read(strings.NewReader(mixed), "mixed.csv"); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range set.Detections {
+		got = append(got, d.Sensor)
+	}
+	if strings.Join(got, " ") != "optical sar optical sar" || set.Bad != 1 || set.BadRows[0].Reason != "sensor is neither sar nor optical" || set.BadRows[0].First.Line != 6 {
+		t.Errorf("sensors %v; bad rows %+v", got, set.BadRows)
+	}
+	if err := NewSet().ReadSensor(strings.NewReader(mixed), "x.csv", SensorVIIRS); err == nil {
+		t.Error("a detections file read as viirs: want an error (VIIRS files say so by their columns)")
+	}
+}

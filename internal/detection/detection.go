@@ -13,6 +13,9 @@ import (
 const (
 	// SensorSAR is a satellite radar image's detection.
 	SensorSAR = "sar"
+	// SensorOptical is a satellite optical image's detection (Sentinel-2,
+	// Landsat, PlanetScope and the like: daylight, cloud-free).
+	SensorOptical = "optical"
 	// SensorRadar is a ship's or coast station's radar track (ARPA).
 	SensorRadar = "radar"
 	// SensorVIIRS is a night-light detection of NOAA's VIIRS boat
@@ -43,7 +46,8 @@ type Detection struct {
 	// column), 0 when none. Kept for comparison, not used: picket matches
 	// against the AIS it was given.
 	SourceMMSI uint32
-	// Sensor is what saw it (SensorSAR, SensorRadar, SensorVIIRS).
+	// Sensor is what saw it (SensorSAR, SensorOptical, SensorRadar,
+	// SensorVIIRS).
 	Sensor string
 }
 

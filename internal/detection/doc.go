@@ -1,5 +1,6 @@
 // Package detection reads vessel detections made by other sensors than
-// AIS (satellite radar, SAR) and correlates them with the AIS tracks of a
+// AIS (satellite radar, SAR; satellite optical; VIIRS night lights) and
+// correlates them with the AIS tracks of a
 // batch run: each detection is explained by an AIS vessel (matched, with
 // its MMSI and the distance) or is dark, and a dark detection becomes a
 // dark_vessel event naming the vessels in an AIS gap that could have been
@@ -21,6 +22,12 @@
 // outside its scene's footprint is refused (counted), because the
 // footprint is what says where the satellite looked.
 //
+// Optical detections (Sentinel-2, Landsat, PlanetScope vessel detectors:
+// time, lat, lon, length, heading, score, scene id) take the same
+// columns; a file's rows are SAR unless ReadSensor is told optical or a
+// sensor column says (sar, optical or eo, row by row; any other value is
+// counted as a reason). Their sensor is "optical", in events and exports.
+//
 // NOAA Earth Observation Group's VIIRS boat detections (night lights) are
 // read in their published columns too: id_Key, Date_Mscan, Lat_DNB,
 // Lon_DNB, QF_Detect and File_DNB (the granule, taken as the scene). The
@@ -35,9 +42,12 @@
 // (interpolated between the fixes around it when they are close enough,
 // or carried on from the nearest fix within Options.Window), and takes the
 // tracks within Options.ToleranceM (1.5 km, as Skylight's correlation)
-// as possible explanations; length and heading break ties. Within a
-// scene each AIS track explains at most one detection: pairs are assigned
-// greedily, nearest first. A detection left unexplained is dark; its
+// as possible explanations. Within a scene each AIS track explains at
+// most one detection, and the scene is matched as a whole (match.go): the
+// pairs at the least total cost, a minimum-cost assignment (assign.go)
+// for each group of pairs that compete, a pair's cost its distance,
+// length and heading disagreements squared in units of their spreads. A
+// detection left unexplained is dark; its
 // candidates (candidates.go) are the MMSIs whose AIS gap covers its time
 // and whose reachable area (Options.MaxSpeedKn from the last fix before
 // and to the first fix after) contains it.
@@ -50,9 +60,8 @@
 // (encounter.go) finds AIS vessels alongside dark objects (a dark radar
 // track, or a sensor's dark detections taken together) for the
 // encounter duration: dark_encounter events. The live server takes
-// detections through package sightings, with the same correlation;
-// optical detections are read as SAR ones (sensor "sar"), not told
-// apart yet. Layout tells a file's layout from its header.
+// detections through package sightings, with the same correlation.
+// Layout tells a file's layout from its header.
 //
 // # Concurrency
 //

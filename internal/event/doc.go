@@ -17,7 +17,7 @@
 //	zone_visit       zone
 //	watchlist        entry (the list entry matched, by IMO, MMSI or name)
 //	dark_vessel      a satellite detection or radar track no AIS vessel explains; mmsi 0,
-//	                 sensor ("sar", "radar"), scene (image or radar track id), candidates
+//	                 sensor ("sar", "optical", "viirs", "radar"), scene (image or radar track id), candidates
 //	                 (MMSIs in an AIS gap that could have been there)
 //	dark_encounter   an AIS vessel alongside a dark radar track or repeated dark detections
 //	                 for the encounter duration; sensor, scene (the radar track id)

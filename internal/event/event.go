@@ -100,7 +100,8 @@ type Event struct {
 	Zone string `json:"zone,omitempty"`
 	// watchlist
 	Entry *Entry `json:"entry,omitempty"`
-	// dark_vessel: the sensor that saw it ("sar"), the image (scene) it
+	// dark_vessel: the sensor that saw it ("sar", "optical", "viirs",
+	// "radar"), the image (scene) it
 	// is in, and the MMSIs in an AIS gap that could have been there.
 	Sensor     string   `json:"sensor,omitempty"`
 	Scene      string   `json:"scene,omitempty"`

@@ -50,12 +50,13 @@ type AnalyzeOptions struct {
 	// out with the events). Default nil: fixes are not kept.
 	Tracks *Tracks
 	// Detections are files of satellite vessel detections (CSV: GFW's
-	// SAR layout or the like) and Scenes files of their scenes'
-	// footprints; when given, the run keeps its tracks, correlates every
-	// detection with them and reports dark_vessel events. Correlate
-	// configures that (zero value: the defaults).
-	Detections, Scenes []string
-	Correlate          detection.Options
+	// SAR layout or the like; SAR unless a sensor column says), Optical
+	// files of optical ones (the same columns) and Scenes files of their
+	// scenes' footprints; when given, the run keeps its tracks,
+	// correlates every detection with them and reports dark_vessel
+	// events. Correlate configures that (zero value: the defaults).
+	Detections, Optical, Scenes []string
+	Correlate                   detection.Options
 	// Radars are radar outputs (NMEA TTM/TLL): their tracks are
 	// correlated with the AIS tracks like detections; dark ones are
 	// dark_vessel events. With detections or radars, AIS vessels
@@ -186,9 +187,9 @@ func Analyze(inputs []string, opts AnalyzeOptions) (*AnalyzeResult, error) {
 		}
 	}()
 	var dets *detection.Set
-	if len(opts.Detections) > 0 {
+	if len(opts.Detections)+len(opts.Optical) > 0 {
 		var err error
-		if dets, err = readDetections(opts.Detections, opts.Scenes); err != nil {
+		if dets, err = readDetections(opts.Detections, opts.Optical, opts.Scenes); err != nil {
 			return nil, err
 		}
 		if opts.Tracks == nil {

@@ -9,9 +9,10 @@ import (
 	"github.com/picket-ais/picket/internal/track"
 )
 
-// readDetections reads the detection and scene files of a run: scenes
-// first, so that each detection is checked against its footprint.
-func readDetections(dets, scenes []string) (*detection.Set, error) {
+// readDetections reads the detection files (dets SAR unless they say,
+// optical optical) and scene files of a run: scenes first, so that each
+// detection is checked against its footprint.
+func readDetections(dets, optical, scenes []string) (*detection.Set, error) {
 	set := detection.NewSet()
 	read := func(p string, f func(*detection.Set, *source.File) error) error {
 		file, err := source.Open(p)
@@ -31,6 +32,13 @@ func readDetections(dets, scenes []string) (*detection.Set, error) {
 	}
 	for _, p := range dets {
 		if err := read(p, func(s *detection.Set, f *source.File) error { return s.Read(f, f.Name) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range optical {
+		if err := read(p, func(s *detection.Set, f *source.File) error {
+			return s.ReadSensor(f, f.Name, detection.SensorOptical)
+		}); err != nil {
 			return nil, err
 		}
 	}

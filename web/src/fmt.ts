@@ -186,7 +186,7 @@ export const EVENT_LABELS: Record<string, string> = {
   dark_encounter: "Dark encounter",
 };
 
-const SENSOR_LABELS: Record<string, string> = { radar: "radar", sar: "satellite radar", viirs: "night lights" };
+const SENSOR_LABELS: Record<string, string> = { radar: "radar", sar: "satellite radar", optical: "satellite optical", viirs: "night lights" };
 
 export const EVENT_TYPES = Object.keys(EVENT_LABELS);
 
