@@ -396,7 +396,7 @@ func (e *Engine) StaticVessel(s *StaticObs, pf *PairFix) {
 // the caller's goroutine.
 func (e *Engine) TakeEvents() []Emission {
 	out := e.take()
-	if more := e.pairs.take(); len(more) > 0 {
+	if more := e.pairs.TakeEvents(); len(more) > 0 {
 		out = append(out, more...)
 	}
 	return out
