@@ -1,12 +1,16 @@
 // The evidence package from the map: an analyst opens its demo login
 // link, selects a vessel of its own feeds that has events, presses the
 // panel's "Export case", then opens one of its events and presses the
-// event's; each saved file is opened in a context with the network cut
-// and checked for what it must show. Run by TestBrowserCase, or by hand:
+// event's, then a network's in the Networks tab; each saved file is
+// opened in a context with the network cut and checked for what it must
+// show. Run by TestBrowserCase, or by hand:
 //
 //   PICKET_CASE=case.json node e2e/casefile.mjs http://127.0.0.1:8092 "$TMPDIR/shots"
 //
-// where case.json is {"token": "pkt_...", "marking": "REL TO JPN, KOR"}.
+// where case.json is {"token": "pkt_...", "marking": "REL TO JPN, KOR",
+// "partner": "JPN", "network": {"token": "pkt_...", "marking": "REL TO NATO",
+// "partner": "USA"}}: the network's case is made by the second user, whose
+// partner sees a network.
 // It prints one JSON line of results and exits non-zero on failure.
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -52,6 +56,8 @@ async function readCase(path, shot) {
       mapEvents: all("svg.map g.event").length,
       events: all("section.event").map((s) => ({ id: s.id.replace(/^event-/, ""), type: s.dataset.type, evidence: s.querySelectorAll("table.evidence tr").length - 1 })),
       identities: all("table.identity tr").length - 1,
+      vessels: all("section.vessel").map((s) => Number(s.id.replace(/^vessel-/, ""))),
+      links: all("table.links tr[data-kind]").map((tr) => ({ kind: tr.dataset.kind, a: Number(tr.cells[1].textContent), b: Number(tr.cells[2].textContent), events: tr.querySelectorAll("a[href^='#event-']").length })),
       feeds: all("table.feeds td:first-child").map((td) => td.textContent.trim()),
       hashes: all("table.manifest td.hash").map((td) => td.textContent.trim()),
       made: q('meta[name="generator"]')?.getAttribute("content"),
@@ -131,6 +137,37 @@ try {
   check(e.events.every((x) => x.id === ev.id || x.type === "watchlist"), `the event case holds other events: ${e.events.map((x) => x.type)}`);
   check(e.tracks.includes(mmsi), "no track in the event case");
   check(e.requests.length === 0, `the event case asked the network for ${e.requests}`);
+
+  // A network's case, from the Networks tab of a user whose partner sees
+  // a network: its vessels, its links (each joining the MMSIs of its two
+  // members) and its marking.
+  const ns = spec.network;
+  page = await newPage(browser, url, result, () => false);
+  await page.goto(`${url}/#login=${ns.token}`, { waitUntil: "load" });
+  await page.waitForFunction(() => document.body.dataset.session === "partner" && document.body.dataset.ready === "1", null, { timeout: 30000 });
+  const nets = await page.evaluate(async () => {
+    const r = await (await fetch("/api/networks", { credentials: "same-origin" })).json();
+    return Array.isArray(r) ? r : (r.networks ?? []);
+  });
+  check(nets.length > 0, `no network for ${ns.partner}`);
+  const net = nets.reduce((a, b) => (b.links.length > a.links.length ? b : a));
+  await page.locator('button[data-tab="networks"]').click();
+  const nbtn = page.locator(`#networks .net[data-network="${net.id}"] .casebtn`);
+  await nbtn.waitFor({ timeout: 30000 });
+  const npath = await download(page, nbtn, "case-network.html");
+  const n = await readCase(npath, "case-network.png");
+  const memberMMSI = new Map(net.members.map((m) => [m.id, m.mmsi]));
+  step("network case", { network: net.id, members: net.members.length, links: n.links, vessels: n.vessels, marking: n.marking, feeds: n.feeds });
+  check(n.marking === ns.marking && n.markingBottom === ns.marking && n.markingText === ns.marking,
+    `network case marking ${n.marking} / ${n.markingBottom} / ${n.markingText}, want ${ns.marking}`);
+  const mmsis = [...new Set(net.members.map((m) => m.mmsi))];
+  check(mmsis.every((m) => n.vessels.includes(m)) && n.vessels.length === mmsis.length, `network case vessels ${n.vessels}, members ${mmsis}`);
+  check(n.links.length === net.links.length, `network case: ${n.links.length} links, the network has ${net.links.length}`);
+  check(net.links.every((l, i) => n.links[i].kind === l.kind && n.links[i].a === memberMMSI.get(l.a) && n.links[i].b === memberMMSI.get(l.b)),
+    `network case links ${JSON.stringify(n.links)} differ from the network's ${JSON.stringify(net.links.map((l) => [l.kind, l.a, l.b]))}`);
+  check(n.links.some((l) => l.events > 0), "no link of the network case names an event behind it");
+  check(n.tracks.length > 0 && n.land > 100, `network case map: tracks ${n.tracks}, land ${n.land}`);
+  check(n.requests.length === 0, `the network case asked the network for ${n.requests}`);
 
   if (result.requests.length) throw new Error(`requests beyond the server: ${result.requests.slice(0, 3).join(", ")}`);
   if (result.errors.length) throw new Error(`page errors: ${result.errors.slice(0, 3).join(" | ")}`);
