@@ -138,7 +138,7 @@ type Unseen struct {
 	radars  map[string]*sweeps
 	order   []*sweeps
 	vessels map[uint32]*vessel
-	open    []*episode2
+	open    []*missRun
 	shadow  map[shadowKey]bool
 	newest  int64 // the latest AIS time
 	trimmed int64
@@ -186,7 +186,7 @@ type vessel struct {
 	classB   bool
 	lastJump int64
 	feeds    uint64
-	eps      map[string]*episode2 // by radar
+	eps      map[string]*missRun // by radar
 }
 
 // judged is one sweep's outcome for one vessel.
@@ -197,7 +197,9 @@ type judged struct {
 	nearM    float64
 }
 
-type episode2 struct {
+// missRun is one vessel's run of sweeps of one radar that missed it: an
+// episode, an event once it qualifies.
+type missRun struct {
 	v           *vessel
 	radar       string
 	first, last judged
@@ -319,7 +321,7 @@ func (u *Unseen) Craft(mmsi uint32, lengthM float64) {
 func (u *Unseen) vessel(mmsi uint32) *vessel {
 	v := u.vessels[mmsi]
 	if v == nil {
-		v = &vessel{mmsi: mmsi, lastJump: math.MinInt64 / 2, eps: map[string]*episode2{}}
+		v = &vessel{mmsi: mmsi, lastJump: math.MinInt64 / 2, eps: map[string]*missRun{}}
 		u.vessels[mmsi] = v
 	}
 	return v
@@ -470,7 +472,7 @@ func (u *Unseen) judge(v *vessel, feed string, s *sweep) []Emission {
 		return out
 	}
 	if ep == nil {
-		ep = &episode2{v: v, radar: feed, first: j}
+		ep = &missRun{v: v, radar: feed, first: j}
 		v.eps[feed] = ep
 		u.open = append(u.open, ep)
 	}
@@ -485,7 +487,7 @@ func (u *Unseen) judge(v *vessel, feed string, s *sweep) []Emission {
 	return out
 }
 
-func (u *Unseen) qualifies(ep *episode2) bool {
+func (u *Unseen) qualifies(ep *missRun) bool {
 	return ep.misses >= u.opts.MinSweeps && float64(ep.seen) <= u.opts.MaxSeenShare*float64(ep.seen+ep.misses)
 }
 
@@ -514,7 +516,7 @@ func (u *Unseen) ended(feed string, t int64) []Emission {
 
 // finish ends an episode: its final form, if it qualifies and changed
 // since it was last sent.
-func (u *Unseen) finish(ep *episode2) []Emission {
+func (u *Unseen) finish(ep *missRun) []Emission {
 	ep.done = true
 	if !u.qualifies(ep) || ep.reported && ep.emitted == ep.misses {
 		return nil
@@ -523,7 +525,7 @@ func (u *Unseen) finish(ep *episode2) []Emission {
 }
 
 // drop ends an episode that failed: withdrawn if it was sent.
-func (u *Unseen) drop(ep *episode2) []Emission {
+func (u *Unseen) drop(ep *missRun) []Emission {
 	ep.done = true
 	if !ep.reported {
 		return nil
@@ -534,7 +536,7 @@ func (u *Unseen) drop(ep *episode2) []Emission {
 	return []Emission{{Event: e, Feed: ep.radar, VesselFeeds: ep.feeds}}
 }
 
-func (u *Unseen) emit(ep *episode2) Emission {
+func (u *Unseen) emit(ep *missRun) Emission {
 	e := u.event(ep)
 	em := Emission{Event: e, Feed: ep.radar, VesselFeeds: ep.feeds, First: !ep.reported}
 	ep.reported, ep.emitted = true, ep.misses
@@ -544,7 +546,7 @@ func (u *Unseen) emit(ep *episode2) Emission {
 // event is the episode as a spoofing event: placed at the first missed
 // AIS position, with the AIS positions, the radar's site and its nearest
 // plots at the first and last missed sweeps as evidence.
-func (u *Unseen) event(ep *episode2) event.Event {
+func (u *Unseen) event(ep *missRun) event.Event {
 	f, l := &ep.first, &ep.last
 	t0, t1 := time.UnixMilli(f.sw.time).UTC(), time.UnixMilli(l.sw.time).UTC()
 	near := slices.Clone(ep.nearMs)
