@@ -7,9 +7,10 @@ import (
 	"github.com/picket-ais/picket/internal/geo"
 )
 
-// Level is the S2 level of the cells: edges of 0.8-1.6 km (1.3 km on
-// average), a few encounter distances (500 m, GFW), so that a crowded
-// anchorage spreads over several cells and so over several owners.
+// Level is the S2 level of the cells: edges of 0.7-1.3 km (1.1 km on
+// average; s2.MinEdgeMetric, AvgEdgeMetric, MaxEdgeMetric), two encounter
+// distances (500 m, GFW), so that a crowded anchorage spreads over
+// several cells and so over several owners.
 const Level = 13
 
 // ID is an S2 cell id at Level.

@@ -1,5 +1,5 @@
 // Package cell cuts the globe into S2 cells (github.com/golang/geo/s2) of
-// one level, Level, about 1.2 km across, for the pair detectors that need
+// one level, Level, about 1.1 km across, for the pair detectors that need
 // proximity: which cell a position is in (Of), which cells a point within a
 // distance of a position may be in (Halo), and which of n owners a cell
 // belongs to (Owner).

@@ -26,7 +26,7 @@ package ingest
 //
 //   - The encounter detector, most of the pair side's work where ships
 //     lie close together, is split further by spatial cell
-//     (internal/cell, S2 cells of about 1.2 km): the pair side keeps the
+//     (internal/cell, S2 cells of about 1.1 km): the pair side keeps the
 //     index of slow vessels and finds each fix's neighbours within the
 //     encounter distance; each pair belongs to the owner of the cell of
 //     its first close fix (cell.Owner), one goroutine per owner, which
