@@ -26,11 +26,10 @@ type IMOIndex struct {
 	last  func(mmsi uint32) (int64, bool)
 }
 
-// imoUse is one MMSI broadcasting an IMO number: when it did first and
-// last.
+// imoUse is one MMSI broadcasting an IMO number: when it did last.
 type imoUse struct {
-	mmsi        uint32
-	first, last int64
+	mmsi uint32
+	last int64
 }
 
 // NewIMOIndex returns an empty index; last says when an MMSI in it was
@@ -67,7 +66,7 @@ func (x *IMOIndex) Use(mmsi, imo uint32, now int64) *IMOShare {
 		}
 	}
 	if len(us) < maxIMOUsers {
-		x.byIMO[imo] = append(us, imoUse{mmsi: mmsi, first: now, last: now})
+		x.byIMO[imo] = append(us, imoUse{mmsi: mmsi, last: now})
 	}
 	return share
 }
