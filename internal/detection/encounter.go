@@ -89,8 +89,9 @@ type trackBox struct {
 // enough: for each dark object and AIS track, the sightings within
 // MaxDistanceM of the track placed at their time (interpolated as by
 // Correlate, with match's window and bridge) form episodes; a sighting
-// where the track is placed farther, or MaxGap without one alongside,
-// ends an episode. An episode of MinSightings over MinDuration at a mean
+// of a radar track where the track is placed farther (it left), or
+// MaxGap without one alongside, ends an episode (for a sensor's
+// detections taken together only MaxGap: they are many hulls). An episode of MinSightings over MinDuration at a mean
 // speed under MaxSpeedKn, away from ports, is a dark_encounter of that
 // vessel.
 func DarkEncounters(darks []Dark, tracks []Track, opts EncounterOptions, match Options) []event.Event {
@@ -154,7 +155,11 @@ func DarkEncounters(darks []Dark, tracks []Track, opts EncounterOptions, match O
 				}
 				d := geo.Distance(s.Lat, s.Lon, lat, lon)
 				if d > opts.MaxDistanceM {
-					if len(ep) > 0 {
+					// One object placed farther has left the vessel; the
+					// detections taken together are many objects, and
+					// another hull elsewhere in an image says nothing of
+					// the one alongside.
+					if len(ep) > 0 && dk.ID != "" {
 						flush(k)
 					}
 					continue

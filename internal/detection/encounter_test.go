@@ -62,6 +62,15 @@ func TestDarkEncounters(t *testing.T) {
 	long := sailing(333, 34, 125, 0.2, -60, 800, 30)
 	sar := beside(long, 150, 0, 720, 360)
 	sar.Sensor, sar.ID = SensorSAR, ""
+	// Each image shows another dark hull 3 km off too: the detections
+	// taken together are many hulls, and one elsewhere does not end the
+	// time alongside.
+	var with []Sighting
+	for _, s := range sar.Sightings {
+		la, lo := geo.Destination(s.Lat, s.Lon, 90, 3000)
+		with = append(with, s, Sighting{Time: s.Time, Lat: la, Lon: lo, Feed: s.Feed, Line: s.Line + 1})
+	}
+	sar.Sightings = with
 	evs := DarkEncounters([]Dark{sar}, []Track{long}, EncounterOptions{}, Options{})
 	if len(evs) != 1 || evs[0].MMSI != 333 || evs[0].Sensor != "sar" || evs[0].Details["sightings"] != 3 || evs[0].Duration() != 12*time.Hour {
 		t.Errorf("repeated SAR: %+v", evs)

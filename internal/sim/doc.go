@@ -162,6 +162,11 @@
 //     ship that never transmits; mmsi 0, sensor sar, the scene's time and
 //     the detection's position. Drawn from a PCG source of its own after
 //     the feed is written: the feed is the same bytes without it.
+//   - dark_encounter, sensor sar (with Options.SAR, sarencounter.go): a
+//     dark partner 50 m from an AIS ship lying slow at sea for 3-5 h
+//     (not one a radar meeting has), imaged three times; one event when
+//     two images at least 2 h apart show both hulls, from the first to
+//     the last of them.
 //   - spoofing/unseen_by_radar (with Options.Radar, radarspoof.go): a
 //     ship's AIS position dragged into a coast radar's coverage while its
 //     hull stays out of every coast radar's range; one per run of ten

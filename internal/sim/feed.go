@@ -171,7 +171,10 @@ func (q queue) down(i int) {
 
 // gen writes the feed.
 type gen struct {
-	s     *scenario
+	s *scenario
+	// met are the vessels given a dark partner by a sensor's staging, so
+	// that another sensor stages its meetings with other ships.
+	met   []int
 	out   *bufio.Writer
 	rng   *rand.Rand
 	rate  float64

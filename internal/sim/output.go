@@ -125,15 +125,17 @@ func Generate(opts Options, feed io.Writer) (*Result, error) {
 	}
 	res := &Result{Options: s.opts, Stats: g.stats, zones: s.r.Zones, watch: s.watch}
 	res.Truth = g.truth()
-	if s.opts.SAR {
-		var truth []event.Event
-		res.SAR, truth = g.sar()
-		res.Truth = append(res.Truth, truth...)
-		sortTruth(res.Truth)
-	}
+	// Radars before satellites: the satellites' meetings are staged with
+	// other ships than the radars' (g.met).
 	if s.opts.Radar {
 		var truth []event.Event
 		res.Radar, truth = g.radars()
+		res.Truth = append(res.Truth, truth...)
+		sortTruth(res.Truth)
+	}
+	if s.opts.SAR {
+		var truth []event.Event
+		res.SAR, truth = g.sar()
 		res.Truth = append(res.Truth, truth...)
 		sortTruth(res.Truth)
 	}

@@ -163,6 +163,7 @@ func (g *gen) radars() (*Radar, []event.Event) {
 	// ship's radar.
 	for _, ep := range g.slowEpisodes(rng, atSea) {
 		v := ep.v
+		g.met = append(g.met, v)
 		var h int
 		lat0, lon0 := s.fp.pos(v, ep.from, &h)
 		side := rng.Float64() * 360
@@ -218,7 +219,7 @@ type slowEpisode struct {
 }
 
 // slowEpisodes finds up to maxPartners stretches, of different ships far
-// apart, in which an AIS ship lies at sea below partnerSlowKn, far from
+// apart (and not already met by a staged partner, g.met), in which an AIS ship lies at sea below partnerSlowKn, far from
 // ports and from other ships, and is heard throughout: where a dark
 // partner can come alongside.
 func (g *gen) slowEpisodes(rng *rand.Rand, atSea func(lat, lon float64) bool) []slowEpisode {
@@ -226,7 +227,7 @@ func (g *gen) slowEpisodes(rng *rand.Rand, atSea func(lat, lon float64) bool) []
 	const step = 10 * min_
 	var found []slowEpisode
 	for v, ves := range s.fleet {
-		if ves.notShip || ves.impostor || ves.kind == Pleasure || ves.alive.To > 0 {
+		if ves.notShip || ves.impostor || ves.kind == Pleasure || ves.alive.To > 0 || slices.Contains(g.met, v) {
 			continue
 		}
 		var h, h2 int

@@ -53,10 +53,15 @@ type SARDetection struct {
 	Score    float64
 	// MMSI is the vessel's when it has one (0 for ships that never
 	// transmit); Dark whether the truth holds it as a dark_vessel; False
-	// for a false detection (no ship there; scored under 0.5).
-	MMSI  uint32
-	Dark  bool
-	False bool
+	// for a false detection (no ship there; scored under 0.5); Partner
+	// for the dark partner of a staged dark encounter, Alongside for the
+	// AIS ship it lies beside (two hulls 50 m apart: which is which, no
+	// image tells but by length).
+	MMSI      uint32
+	Dark      bool
+	False     bool
+	Partner   bool
+	Alongside bool
 }
 
 // SAR is what the satellite passes saw.
@@ -104,69 +109,102 @@ func (g *gen) sar() (*SAR, []event.Event) {
 		if g.inOutage(lk.t) {
 			continue
 		}
-		sc := SARScene{ID: fmt.Sprintf("SIM_S1_%s_%03d", time.UnixMilli(lk.t).UTC().Format("20060102T150405"), n), Time: lk.t}
-		// A slightly skewed quadrilateral, as a satellite's track crosses
-		// the meridians at an angle.
-		la, lo, d, e := lk.lat, lk.lon, sceneHalfDeg, sceneHalfDeg/math.Cos(lk.lat*math.Pi/180)
-		sc.Ring = [][2]float64{{lo - e + 0.1, la - d}, {lo + e + 0.1, la - d}, {lo + e - 0.1, la + d}, {lo - e - 0.1, la + d}, {lo - e + 0.1, la - d}}
+		sc := newSARScene(fmt.Sprintf("SIM_S1_%s_%03d", time.UnixMilli(lk.t).UTC().Format("20060102T150405"), n), lk.t, lk.lat, lk.lon)
 		out.Scenes = append(out.Scenes, sc)
-		var ships [][2]float64
-		for v, ves := range s.fleet {
-			if ves.notShip || ves.kind == Pleasure {
-				continue
-			}
-			if ves.alive.To > 0 && (lk.t < ves.alive.From || lk.t >= ves.alive.To) {
-				continue
-			}
-			var h int
-			lat, lon := s.fp.pos(v, lk.t, &h)
-			if !inRing(sc.Ring, lat, lon) {
-				continue
-			}
-			ships = append(ships, [2]float64{lat, lon})
-			id := ves.ids[max(0, idIndex(ves, lk.t))].id
-			length := float64(id.Dim.ToBow + id.Dim.ToStern)
-			if rng.Float64() >= sarDetectP(length) {
-				continue
-			}
-			det := g.detect(rng, sc, lat, lon, length)
-			det.MMSI = id.MMSI
-			det.Dark = !g.explained(v, lk.t)
-			out.Detections = append(out.Detections, det)
-			if det.Dark {
-				truth = append(truth, sarTruth(&det, []uint32{id.MMSI}))
-			}
+		truth = append(truth, g.image(rng, shore, out, sc, lk.lat, lk.lon, nil)...)
+	}
+	truth = append(truth, g.sarEncounters(shore, out)...)
+	return out, truth
+}
+
+// newSARScene is a scene of 1.2 degrees centred on (lat, lon): a slightly
+// skewed quadrilateral, as a satellite's track crosses the meridians at an
+// angle.
+func newSARScene(id string, t int64, lat, lon float64) SARScene {
+	la, lo, d, e := lat, lon, sceneHalfDeg, sceneHalfDeg/math.Cos(lat*math.Pi/180)
+	return SARScene{ID: id, Time: t, Ring: [][2]float64{{lo - e + 0.1, la - d}, {lo + e + 0.1, la - d}, {lo + e - 0.1, la + d}, {lo - e - 0.1, la + d}, {lo - e + 0.1, la - d}}}
+}
+
+// sarPartner is a dark ship an image shows besides the scenario's fleet:
+// where it is and its length.
+type sarPartner struct {
+	lat, lon, length float64
+}
+
+// image stages what scene sc, centred on (la, lo), shows: the ships of
+// the fleet in it, the extra dark ships given (their detections marked
+// Partner), ships that never transmit and false detections. It returns
+// the dark_vessel truth.
+func (g *gen) image(rng *rand.Rand, shore *geo.Shore, out *SAR, sc SARScene, la, lo float64, extra []sarPartner) []event.Event {
+	s := g.s
+	var truth []event.Event
+	d, e := sceneHalfDeg, sceneHalfDeg/math.Cos(la*math.Pi/180)
+	var ships [][2]float64
+	for v, ves := range s.fleet {
+		if ves.notShip || ves.kind == Pleasure {
+			continue
 		}
-		// Ships that never transmit: at sea, inside the scene, clear of
-		// the others by more than the correlation tolerance.
-		for placed, tries := 0, 0; placed < darkPerScene && tries < 200; tries++ {
-			lat := la + (rng.Float64()*1.6-0.8)*d
-			lon := lo + (rng.Float64()*1.6-0.8)*e
-			if !inRing(sc.Ring, lat, lon) || shore.IsLand(lat, lon) || shore.DistanceToShore(lat, lon) < 5e3 || tooNear(ships, lat, lon) {
-				continue
-			}
-			ships = append(ships, [2]float64{lat, lon})
-			det := g.detect(rng, sc, lat, lon, 40+160*rng.Float64())
-			det.Dark = true
-			out.Detections = append(out.Detections, det)
-			truth = append(truth, sarTruth(&det, nil))
-			placed++
+		if ves.alive.To > 0 && (sc.Time < ves.alive.From || sc.Time >= ves.alive.To) {
+			continue
 		}
-		// False detections: no ship, a low score, no truth.
-		for placed, tries := 0, 0; placed < falsePerScene && tries < 200; tries++ {
-			lat := la + (rng.Float64()*1.6-0.8)*d
-			lon := lo + (rng.Float64()*1.6-0.8)*e
-			if !inRing(sc.Ring, lat, lon) || shore.IsLand(lat, lon) || tooNear(ships, lat, lon) {
-				continue
-			}
-			det := g.detect(rng, sc, lat, lon, 10+30*rng.Float64())
-			det.Score = math.Round((0.1+0.35*rng.Float64())*100) / 100
-			det.False = true
-			out.Detections = append(out.Detections, det)
-			placed++
+		var h int
+		lat, lon := s.fp.pos(v, sc.Time, &h)
+		if !inRing(sc.Ring, lat, lon) {
+			continue
+		}
+		ships = append(ships, [2]float64{lat, lon})
+		id := ves.ids[max(0, idIndex(ves, sc.Time))].id
+		length := float64(id.Dim.ToBow + id.Dim.ToStern)
+		if rng.Float64() >= sarDetectP(length) {
+			continue
+		}
+		det := g.detect(rng, sc, lat, lon, length)
+		det.MMSI = id.MMSI
+		det.Dark = !g.explained(v, sc.Time)
+		out.Detections = append(out.Detections, det)
+		if det.Dark {
+			truth = append(truth, sarTruth(&det, []uint32{id.MMSI}))
 		}
 	}
-	return out, truth
+	for _, p := range extra {
+		ships = append(ships, [2]float64{p.lat, p.lon})
+		if rng.Float64() >= sarDetectP(p.length) {
+			continue
+		}
+		det := g.detect(rng, sc, p.lat, p.lon, p.length)
+		det.Dark, det.Partner = true, true
+		out.Detections = append(out.Detections, det)
+		truth = append(truth, sarTruth(&det, nil))
+	}
+	// Ships that never transmit: at sea, inside the scene, clear of
+	// the others by more than the correlation tolerance.
+	for placed, tries := 0, 0; placed < darkPerScene && tries < 200; tries++ {
+		lat := la + (rng.Float64()*1.6-0.8)*d
+		lon := lo + (rng.Float64()*1.6-0.8)*e
+		if !inRing(sc.Ring, lat, lon) || shore.IsLand(lat, lon) || shore.DistanceToShore(lat, lon) < 5e3 || tooNear(ships, lat, lon) {
+			continue
+		}
+		ships = append(ships, [2]float64{lat, lon})
+		det := g.detect(rng, sc, lat, lon, 40+160*rng.Float64())
+		det.Dark = true
+		out.Detections = append(out.Detections, det)
+		truth = append(truth, sarTruth(&det, nil))
+		placed++
+	}
+	// False detections: no ship, a low score, no truth.
+	for placed, tries := 0, 0; placed < falsePerScene && tries < 200; tries++ {
+		lat := la + (rng.Float64()*1.6-0.8)*d
+		lon := lo + (rng.Float64()*1.6-0.8)*e
+		if !inRing(sc.Ring, lat, lon) || shore.IsLand(lat, lon) || tooNear(ships, lat, lon) {
+			continue
+		}
+		det := g.detect(rng, sc, lat, lon, 10+30*rng.Float64())
+		det.Score = math.Round((0.1+0.35*rng.Float64())*100) / 100
+		det.False = true
+		out.Detections = append(out.Detections, det)
+		placed++
+	}
+	return truth
 }
 
 // sarDetectP is the chance a ship of that length (metres; 0 unknown) is
