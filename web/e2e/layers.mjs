@@ -130,15 +130,20 @@ try {
     fail(label.startsWith(`${String(h).padStart(2, "0")}:00`), `the time control says ${JSON.stringify(label)} at ${h} h`);
   }
   await page.waitForTimeout(300);
+  // A cell of the hour whose middle is on the map itself (not under the
+  // Layers box or a panel).
   const hourSpot = await page.evaluate(() => {
     const m = window.picket.map;
-    const f = m.queryRenderedFeatures({ layers: ["ctx-density"] })[0];
-    if (!f) return null;
-    const ring = f.geometry.coordinates[0];
-    const p = m.project([(ring[0][0] + ring[2][0]) / 2, (ring[0][1] + ring[2][1]) / 2]);
     const r = m.getCanvas().getBoundingClientRect();
-    return { x: r.left + p.x, y: r.top + p.y, vh: f.properties.vh };
+    for (const f of m.queryRenderedFeatures({ layers: ["ctx-density"] })) {
+      const ring = f.geometry.coordinates[0];
+      const p = m.project([(ring[0][0] + ring[2][0]) / 2, (ring[0][1] + ring[2][1]) / 2]);
+      const x = r.left + p.x, y = r.top + p.y;
+      if (document.elementFromPoint(x, y) === m.getCanvas()) return { x, y, vh: f.properties.vh };
+    }
+    return null;
   });
+  fail(hourSpot !== null, "no cell of the hour drawn in the open map");
   if (hourSpot) {
     await page.mouse.move(0, 0);
     await page.mouse.move(hourSpot.x, hourSpot.y);
