@@ -10,8 +10,8 @@ import (
 
 // TestBrowserLayers runs e2e/layers.mjs against the fixture API: each
 // context layer (traffic density, maritime limits, ports and anchorages,
-// place names) switched on draws features from what the API answered,
-// and switched off draws none.
+// place names, detections with scenes and radars) switched on draws
+// features from what the API answered, and switched off draws none.
 func TestBrowserLayers(t *testing.T) {
 	chromium, node := browserTools(t)
 	fx, err := fixture.New(fixture.Options{})

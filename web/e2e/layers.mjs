@@ -1,9 +1,11 @@
 // The context layers against the fixture API: each switch of the Layers
 // box draws its layer from what picket's API answers and nothing from
 // elsewhere: traffic density (the cells drawn are cells of the answer),
-// maritime limits, ports, anchorages near Busan once zoomed in, and place
-// names (countries at small scales, ports at large ones); switched off,
-// each draws nothing. Run by TestBrowserLayers, or by hand:
+// maritime limits, ports, anchorages near Busan once zoomed in, place
+// names (countries at small scales, ports at large ones), and the sensors
+// (detections matched and dark by sensor, a scene, a radar's coverage, a
+// dark detection's candidates on a click); switched off, each draws
+// nothing. Run by TestBrowserLayers, or by hand:
 //
 //   node e2e/layers.mjs http://127.0.0.1:8090 "$TMPDIR/shots"
 //
@@ -193,7 +195,48 @@ try {
   await toggle("names", false);
   fail((await page.locator(".plabel").count()) === 0, "place names left after switching them off");
 
-  // 5. Density and names together, for docs/web.md.
+  // 5. Sensors: the detections drawn are those of the answer, matched and
+  // dark, SAR and VIIRS; the scene's footprint and the radar's coverage
+  // are drawn; a dark detection's click names its candidate, a link to
+  // the vessel; switched off, nothing is drawn.
+  await jump(129.0, 35.0, 8);
+  const detsP = page.waitForResponse((r) => r.url().includes("/api/detections"), { timeout: 20000 });
+  await toggle("sensors", true);
+  const dets = (await (await detsP).json()).features;
+  const dark = dets.find((f) => f.properties.status === "dark" && f.properties.sensor === "sar" && f.properties.candidates?.length);
+  fail(!!dark, `no dark SAR detection with candidates in the answer: ${JSON.stringify(dets).slice(0, 300)}`);
+  const drawnDets = await rendered("sensor-detections");
+  const kinds6 = [...new Set(drawnDets.map((p) => `${p.sensor}/${p.status}`))].sort();
+  const scenes6 = (await rendered("sensor-scenes-line")).length;
+  const radars6 = (await rendered("sensor-radars")).length + (await rendered("sensor-radar-sites")).length;
+  const ids = new Set(dets.map((f) => f.properties.id));
+  step("sensors", { answer: dets.length, drawn: drawnDets.length, kinds: kinds6, scenes: scenes6, radars: radars6 });
+  fail(drawnDets.length > 0 && drawnDets.every((p) => ids.has(p.id)), `detections drawn that the answer does not hold: ${JSON.stringify(drawnDets).slice(0, 200)}`);
+  fail(["sar/dark", "sar/matched", "viirs/dark", "viirs/matched"].every((k) => kinds6.includes(k)), `detections drawn: ${kinds6}`);
+  fail(scenes6 > 0, "no scene footprint drawn");
+  fail(radars6 > 0, "no radar coverage drawn");
+  const legend6 = await page.locator("#sensor-counts").innerText().catch(() => "");
+  fail(/2 matched, 2 dark detections/.test(legend6), `the legend says ${JSON.stringify(legend6)}`);
+  const at = await page.evaluate((c) => {
+    const m = window.picket.map;
+    const p = m.project(c);
+    const r = m.getCanvas().getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
+  }, dark.geometry.coordinates);
+  await page.mouse.click(at.x, at.y);
+  const pop = await page.locator(".detection-pop .detection").innerText({ timeout: 5000 }).catch(() => "");
+  const cand = String(dark.properties.candidates[0]);
+  step("dark detection", { popup: pop, candidate: cand });
+  fail(pop.includes("dark") && pop.includes(cand), `the dark detection's popup does not name candidate ${cand}: ${JSON.stringify(pop)}`);
+  await page.screenshot({ path: join(outDir, "layers-sensors.png") });
+  await page.locator(`.detection-pop a[data-mmsi="${cand}"]`).click();
+  await page.waitForFunction((m) => document.body.innerText.includes(m), cand, { timeout: 10000 }).catch(() => {});
+  await toggle("sensors", false);
+  const sensorsOff = (await rendered("sensor-detections")).length + (await rendered("sensor-scenes")).length + (await rendered("sensor-radars")).length;
+  fail(sensorsOff === 0, `${sensorsOff} sensor features drawn after switching the layer off`);
+
+
+  // 6. Density and names together, for docs/web.md.
   await toggle("density", true);
   await toggle("names", true);
   await page.screenshot({ path: join(outDir, "layers-all.png") });

@@ -10,16 +10,18 @@ import { Marker, Popup, type Map as MLMap, type GeoJSONSource } from "maplibre-g
 import * as api from "./api";
 import type { BBox } from "./api";
 import { esc } from "./fmt";
+import { SensorLayers, type SensorActions } from "./sensors";
 
 const EMPTY: GeoJSON.FeatureCollection = { type: "FeatureCollection", features: [] };
 
-export type LayerName = "ports" | "boundaries" | "names" | "density";
+export type LayerName = "ports" | "boundaries" | "names" | "density" | "sensors";
 
 export const LAYER_LABELS: Record<LayerName, string> = {
   ports: "Ports & anchorages",
   boundaries: "Maritime limits",
   names: "Place names",
   density: "Traffic density",
+  sensors: "Detections, scenes & radars",
 };
 
 export const BOUNDARY_COLORS: Record<string, string> = {
@@ -69,7 +71,9 @@ export interface Place {
 const bboxParam = (b: BBox) => b.map((v) => +v.toFixed(4)).join(",");
 
 export class ContextLayers {
-  on: Record<LayerName, boolean> = { ports: false, boundaries: false, names: false, density: false };
+  on: Record<LayerName, boolean> = { ports: false, boundaries: false, names: false, density: false, sensors: false };
+  private sensors: SensorLayers;
+  private sensorBox: BBox | null = null;
   private ports: GeoJSON.Feature[] | null = null;
   private boundariesLoaded = false;
   private anchorBox: BBox | null = null;
@@ -89,7 +93,9 @@ export class ContextLayers {
     private viewBox: (pad: number) => BBox,
     private places: () => Place[],
     beforeId: string,
+    actions: SensorActions,
   ) {
+    this.sensors = new SensorLayers(map, beforeId, actions);
     for (const id of ["ctx-density", "ctx-boundaries", "ctx-ports", "ctx-anchorages"])
       map.addSource(id, { type: "geojson", data: EMPTY });
     map.addLayer({
@@ -186,6 +192,8 @@ export class ContextLayers {
     this.density = null;
     this.densityBox = null;
     (this.map.getSource("ctx-density") as GeoJSONSource).setData(EMPTY);
+    this.sensors.forget();
+    this.sensorBox = null;
     this.renderBox();
   }
 
@@ -197,8 +205,10 @@ export class ContextLayers {
       boundaries: ["ctx-boundaries"],
       names: [],
       density: ["ctx-density"],
+      sensors: [],
     };
     for (const id of ids[name]) this.map.setLayoutProperty(id, "visibility", vis);
+    if (name === "sensors") this.sensors.show(on);
     this.renderBox();
     this.refresh(true);
   }
@@ -249,6 +259,10 @@ export class ContextLayers {
           this.drawDensity();
         }),
       );
+    }
+    if (this.on.sensors && (force || !inside(view, this.sensorBox))) {
+      const ask = this.viewBox(0.25);
+      tasks.push(this.sensors.load(ask, ac.signal).then(() => void (this.sensorBox = ask)));
     }
     if (!tasks.length) return;
     document.body.dataset.layersBusy = "1";
@@ -339,6 +353,7 @@ export class ContextLayers {
           : `<div class="muted small">${this.live ? "counting…" : "log in to count"}</div>`,
       );
     }
+    if (this.on.sensors) legend.push(this.live ? this.sensors.legend() : `<div class="muted small">log in to see detections</div>`);
     if (this.error) legend.push(`<div class="error small">${esc(this.error)}</div>`);
     this.box.innerHTML = `<div class="layers-rows">${rows.join("")}</div>${legend.join("")}`;
     for (const input of this.box.querySelectorAll<HTMLInputElement>("input[data-layer]"))

@@ -179,7 +179,8 @@ export class App {
     this.timeline = new TimelineDrawer($("timeline"));
     let places: Place[] | null = null;
     this.context = new ContextLayers(this.map, $("layers-box"), $("layers"), (pad) => this.viewBox(pad),
-      () => (places ??= basemap.countries.length ? placesOf(basemap.countries) : null) ?? [], "network-links");
+      () => (places ??= basemap.countries.length ? placesOf(basemap.countries) : null) ?? [], "network-links",
+      { vessel: (m) => void this.select(m), event: (id) => void this.openEventById(id) });
     this.setupMapEvents();
     basemap.load(this.map).catch((e) => this.notice(`Basemap not loaded: ${e.message}`));
     this.map.on("idle", () => this.countRendered());
