@@ -1,10 +1,12 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"github.com/picket-ais/picket/internal/access"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/live"
+	"github.com/picket-ais/picket/internal/source"
 	"github.com/picket-ais/picket/internal/store"
 )
 
@@ -236,5 +239,77 @@ func TestDetectionsUploadAndAccess(t *testing.T) {
 				t.Errorf("%s as %s shows what KOR's feeds made: %.300s", path, p, b)
 			}
 		}
+	}
+}
+
+// TestDetectionsWatchedDelivery: a file dropped into a detections feed's
+// directory goes through the pipeline (live.Options.Deliver) to the
+// server's desk: its detections come out of the API to a partner cleared
+// for the feed, and its dark vessel on the live stream's hub.
+func TestDetectionsWatchedDelivery(t *testing.T) {
+	dir := t.TempDir()
+	drop := filepath.Join(dir, "drop")
+	if err := os.Mkdir(drop, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(filepath.Join(dir, "store"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var srv *Server
+	p, err := live.New(live.Options{
+		Feeds:       []live.Feed{{Name: "sar", Partner: "KOR", Label: "REL TO KOR", Kind: live.Detections, File: drop, Format: "gfw-sar"}},
+		KeepRunning: true,
+		Deliver:     func(feed string, d source.Delivery) error { return srv.Deliver(feed, d) },
+		// The directory is polled every few milliseconds, not seconds.
+		Sleep: func(ctx context.Context, _ time.Duration) error {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(20 * time.Millisecond):
+				return nil
+			}
+		},
+	}, st, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv = New(p, Options{}, nil, nil)
+	sub := p.Hub().Subscribe(live.Filter{Alerts: true, Clearance: store.AllFeeds})
+	defer sub.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- p.Run(ctx) }()
+	defer func() { cancel(); <-ran }()
+	at := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+	csv := "detect_id,detect_timestamp,detect_lat,detect_lon,presence_score\nw1," + at + ",37.7,125.8,0.9\n"
+	if err := os.WriteFile(filepath.Join(drop, "pass.csv"), []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	for i := 0; ; i++ {
+		resp, err := http.Get(hs.URL + "/api/detections")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if strings.Contains(string(b), `"id":"w1"`) {
+			break
+		}
+		if i == 3000 {
+			t.Fatalf("the dropped file's detection never came: %s; feeds %+v", b, p.Stats().Feeds)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case m := <-sub.C:
+		if m.Alert == nil || m.Alert.Type != event.DarkVessel {
+			t.Errorf("the hub sent %+v", m)
+		}
+	case <-time.After(time.Minute): // a hang guard, not a measure
+		t.Error("no dark vessel on the live stream")
 	}
 }
