@@ -30,6 +30,7 @@ import (
 	"github.com/picket-ais/picket/internal/ports"
 	"github.com/picket-ais/picket/internal/server"
 	"github.com/picket-ais/picket/internal/sim"
+	"github.com/picket-ais/picket/internal/source"
 	"github.com/picket-ais/picket/internal/store"
 	"github.com/picket-ais/picket/internal/watchlist"
 	"github.com/picket-ais/picket/internal/zone"
@@ -47,7 +48,14 @@ var (
 		{"kor-live", "KOR", []string{"KOR", "JPN"}},  // a TCP feed, pushed to while the page is open
 	}
 	partnerGroups = map[string][]string{"NATO": {"GBR", "USA"}}
-	partnerUsers  = []struct {
+	// sensorFeed takes satellite detections (kind: detections); it is
+	// given sensorDetections, where the map opens.
+	sensorFeed = struct {
+		name, owner string
+		relTo       []string
+	}{"kor-sar", "KOR", []string{"KOR", "JPN"}}
+	sensorDetections = [][2]float64{{124.6, 35.4}, {124.9, 35.2}}
+	partnerUsers     = []struct {
 		name, partner string
 		role          access.Role
 		shot          string
@@ -133,6 +141,9 @@ func TestBrowserPartners(t *testing.T) {
 		PushSeen bool   `json:"push_seen"`
 		PushURL  string `json:"push_url"`
 		Shot     string `json:"shot"`
+		// Detections is how many of the sensors feed's detections the
+		// user's map draws: all of them or none.
+		Detections int `json:"detections"`
 	}
 	var cases []userCase
 	for ui, u := range partnerUsers {
@@ -173,6 +184,12 @@ func TestBrowserPartners(t *testing.T) {
 			for m := range heard[i].positions {
 				seen[m] = true
 			}
+		}
+		if slices.Contains(sensorFeed.relTo, u.partner) || u.partner == sensorFeed.owner {
+			c.Clearance = append(c.Clearance, sensorFeed.name)
+			c.Detections = len(sensorDetections)
+		} else {
+			c.Hidden = append(c.Hidden, sensorFeed.name)
 		}
 		if c.Visible.MMSI == 0 || c.Other.MMSI == 0 {
 			t.Fatalf("%s: cleared for %v, not for %v: the test wants one of each", u.name, c.Clearance, c.Hidden)
@@ -332,6 +349,7 @@ func servePartners(t *testing.T, dir, simDir string, files []string, end time.Ti
 		}
 		feeds = append(feeds, lf)
 	}
+	feeds = append(feeds, live.Feed{Name: sensorFeed.name, Partner: sensorFeed.owner, Label: "REL TO " + strings.Join(sensorFeed.relTo, ", "), Kind: live.Detections})
 	places, err := simPlaces(simDir)
 	if err != nil {
 		t.Fatal(err)
@@ -383,6 +401,18 @@ func servePartners(t *testing.T, dir, simDir string, files []string, end time.Ti
 		StaleAfter: (partnersHours + 1) * time.Hour,
 		Map:        server.MapConfig{Center: &center, Zoom: &zoom},
 	}, nil, reg)
+	// A delivery of SAR detections to the sensors feed, at the scenario's end.
+	sar := "detect_id,detect_timestamp,detect_lat,detect_lon,presence_score\n"
+	for i, d := range sensorDetections {
+		sar += fmt.Sprintf("sar-%d,%s,%.4f,%.4f,0.9\n", i, end.Add(-time.Hour).UTC().Format(time.RFC3339), d[1], d[0])
+	}
+	sarFile := filepath.Join(dir, "sar.csv")
+	if err := os.WriteFile(sarFile, []byte(sar), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Deliver(sensorFeed.name, source.Delivery{Path: sarFile, Format: "gfw-sar"}); err != nil {
+		t.Fatal(err)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

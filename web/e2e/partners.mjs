@@ -261,7 +261,9 @@ try {
       const mi = head.indexOf("mmsi");
       const oi = head.indexOf("other_mmsi");
       check(mi >= 0 && oi >= 0, `${tag}: CSV header ${head}`);
-      const bad = body.filter((r) => !inExpect.has(Number(r[mi])) || (r[oi] !== "" && r[oi] !== "0" && !inExpect.has(Number(r[oi]))));
+      // A dark vessel (a satellite detection no AIS explains) has no MMSI.
+      const foreignMMSI = (v) => v !== "" && v !== "0" && !inExpect.has(Number(v));
+      const bad = body.filter((r) => foreignMMSI(r[mi]) || foreignMMSI(r[oi]));
       rule(!bad.length, `${tag}: the export has rows of vessels it may not see: ${bad.slice(0, 3).map((r) => r.slice(0, 5))}`);
       const csv = readFileSync(await download.path(), "utf8");
       rule(!csv.includes(c.other.name), `${tag}: the export names ${c.other.name}`);
@@ -270,11 +272,23 @@ try {
     const feeds = await get("/api/feeds");
     rule(feeds.status === 403, `${tag}: /api/feeds ${feeds.status}, want 403 (${c.partner} is not cleared for every feed)`);
 
+    // The detections layer: kor-sar's detections (REL TO KOR, JPN) drawn
+    // for a partner cleared for the feed, none for another; switched off
+    // again so that the screenshot is as before.
+    await page.evaluate(() => window.picket.context.set("sensors", true));
+    await page.waitForFunction(() => !document.body.dataset.layersBusy, null, { timeout: 20000, polling: 100 });
+    await page.evaluate(() => new Promise((ok) => { const m = window.picket.map; const t = setTimeout(ok, 3000); m.once("idle", () => { clearTimeout(t); ok(); }); m.triggerRepaint(); }));
+    const dets = await page.evaluate(() => window.picket.map.queryRenderedFeatures({ layers: ["sensor-detections"] }).map((f) => f.properties.feed));
+    const detsAnswer = await get("/api/detections");
+    rule(dets.length === c.detections && dets.every((f) => f === "kor-sar"), `${tag}: ${dets.length} detections drawn, want ${c.detections}`);
+    rule((detsAnswer.body.features ?? []).length === c.detections, `${tag}: /api/detections answered ${(detsAnswer.body.features ?? []).length}, want ${c.detections}`);
+    await page.evaluate(() => window.picket.context.set("sensors", false));
+
     // The live stream stays open (the kor-live feed keeps the pipeline running).
     const conn = await page.evaluate(() => document.getElementById("conn").classList.contains("ok"));
     check(conn, `${tag}: the page says it is not connected`);
     byUser[c.user] = { partner: c.partner, vessels: got.sort((a, b) => a - b), events: all.body.map((e) => e.id).sort() };
-    step(tag, { badge, marking, vessels: got.length, header: count, rendered, live, events: all.body.length, listed: evShown, networks, exported, hidden: c.other, found: c.visible });
+    step(tag, { badge, marking, vessels: got.length, header: count, rendered, live, events: all.body.length, listed: evShown, networks, exported, hidden: c.other, found: c.visible, detections: dets.length });
     await page.mouse.move(900, 500);
     await page.screenshot({ path: join(outDir, c.shot) });
 
