@@ -13,6 +13,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/picket-ais/picket/internal/detection"
 	"github.com/picket-ais/picket/internal/live"
 	"github.com/picket-ais/picket/internal/sightings"
 	"github.com/picket-ais/picket/internal/source"
@@ -201,10 +202,10 @@ func detectionFilter(r *http.Request) (sightings.Filter, error) {
 	for x := range strings.SplitSeq(q.Get("sensor"), ",") {
 		switch x = strings.TrimSpace(x); x {
 		case "":
-		case "sar", "viirs":
+		case detection.SensorSAR, detection.SensorOptical, detection.SensorVIIRS:
 			f.Sensors = append(f.Sensors, x)
 		default:
-			return f, badParam("sensor", "%q: want sar or viirs", clip(x))
+			return f, badParam("sensor", "%q: want sar, optical or viirs", clip(x))
 		}
 	}
 	switch st := q.Get("status"); st {
