@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -73,15 +72,7 @@ func TestClusterServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	feed := filepath.Join(dir, "sim", sim.FeedFile)
-	var addrs []string
-	for range 3 {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addrs = append(addrs, ln.Addr().String())
-		ln.Close()
-	}
+	addrs := freeAddrs(t, 3)
 	type running struct {
 		ready  chan Ready
 		cancel context.CancelFunc
