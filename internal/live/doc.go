@@ -44,7 +44,13 @@
 // goroutine matches against the AIS it tracked (radar.Live); the
 // dark_vessel events that makes carry the radar feed's bit, the
 // dark_encounter events the AIS vessel's feeds and the radar's as the
-// other input.
+// other input. A radar feed's coverage (its site or ship, its range) is
+// in its FeedStats (coverage.go).
+//
+// A detections feed (kind detections) reads no lines: its source hands
+// each delivered file to Options.Deliver (the server's desk, package
+// sightings), which correlates it against the store and stores and
+// publishes its events itself.
 //
 // # Events
 //
