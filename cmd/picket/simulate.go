@@ -35,6 +35,9 @@ illicit maritime trade staged in it, and the events picket should find:
                   and of dark ships (in a staged AIS silence, or never
                   transmitting); their dark_vessel events are in the truth
   scenes.csv      the images' footprints (scene_id, time, footprint_wkt)
+  viirs.csv       with --viirs (default): VIIRS boat detections at 01:30 local
+                  time each night (NOAA EOG's columns), of lit vessels, lit
+                  boats that never transmit, gas flares and recurring lights
   radar_*.nmea    with --radar (default): the output of coast stations' and
                   patrol ships' radars (TTM/TLL every minute or 30 s, 24 or
                   12 nm), tracking AIS ships, ships that never transmit and
@@ -117,6 +120,7 @@ Run the analysis on the same scenario with
 	f.Float64Var(&opts.Rate, "rate", 1, "multiply every reporting interval by this (2 = half as many reports)")
 	f.IntVar(&opts.Sets, "sets", 0, "copies of each staged behaviour and confounder: 0 one per 100 vessels, -1 none (ordinary traffic only)")
 	f.BoolVar(&opts.SAR, "sar", true, "stage satellite radar passes: detections.csv, scenes.csv and dark_vessel truth (the feed is the same without)")
+	f.BoolVar(&opts.VIIRS, "viirs", true, "stage VIIRS night-light boat detections: viirs.csv (NOAA EOG's columns) and dark_vessel truth, sensor viirs (the feed is the same without)")
 	f.BoolVar(&opts.Radar, "radar", true, "stage radars on coast stations and patrol ships: radar_*.nmea and their dark_vessel and dark_encounter truth (the feed is the same without)")
 	f.StringVar(&start, "start", "", "first instant, RFC 3339 (default 2026-03-01T00:00:00Z)")
 	return c

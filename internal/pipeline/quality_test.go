@@ -42,7 +42,7 @@ func TestQualityOnSimulatedScenarios(t *testing.T) {
 		t.Skip("simulated scenarios take a few seconds")
 	}
 	var truth, found []event.Event
-	var right, ais, sarRight, sarAIS, alongRight, alongAIS, falseDets, falseReported int
+	var right, ais, sarRight, sarAIS, alongRight, alongAIS, viirsRight, viirsAIS, falseDets, falseReported int
 	for _, sc := range []struct {
 		region string
 		seed   uint64
@@ -52,12 +52,12 @@ func TestQualityOnSimulatedScenarios(t *testing.T) {
 		// Long enough for a feed outage after the dark periods.
 		{"korea", 9, 56, 1}} {
 		dir := t.TempDir()
-		res, err := sim.WriteDir(sim.Options{Seed: sc.seed, Region: sc.region, Vessels: 200, Hours: sc.hours, Sets: sc.sets, SAR: true, Radar: true}, dir)
+		res, err := sim.WriteDir(sim.Options{Seed: sc.seed, Region: sc.region, Vessels: 200, Hours: sc.hours, Sets: sc.sets, SAR: true, VIIRS: true, Radar: true}, dir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		an, err := Analyze([]string{filepath.Join(dir, sim.FeedFile)}, AnalyzeOptions{Places: simPlaces(t, dir),
-			Detections: []string{filepath.Join(dir, sim.DetectionsFile)}, Scenes: []string{filepath.Join(dir, sim.ScenesFile)},
+			Detections: []string{filepath.Join(dir, sim.DetectionsFile), filepath.Join(dir, sim.VIIRSFile)}, Scenes: []string{filepath.Join(dir, sim.ScenesFile)},
 			Radars: simRadars(dir, res)})
 		if err != nil {
 			t.Fatal(err)
@@ -69,8 +69,22 @@ func TestQualityOnSimulatedScenarios(t *testing.T) {
 		// (a detection placed by its error just outside its scene's
 		// footprint), so the correlation's order is not the file's.
 		byRow := make(map[int]*detection.Result, len(an.Correlation))
+		viirsRow := map[int]*detection.Result{}
 		for i := range an.Correlation {
-			byRow[an.Detections.Detections[an.Correlation[i].Detection].Line-2] = &an.Correlation[i]
+			switch d := &an.Detections.Detections[an.Correlation[i].Detection]; filepath.Base(d.File) {
+			case sim.DetectionsFile:
+				byRow[d.Line-2] = &an.Correlation[i]
+			case sim.VIIRSFile:
+				viirsRow[d.Line-2] = &an.Correlation[i]
+			}
+		}
+		for i, d := range res.VIIRS.Detections {
+			if c := viirsRow[i]; d.MMSI != 0 && !d.Dark {
+				viirsAIS++
+				if c != nil && c.MMSI == d.MMSI {
+					viirsRight++
+				}
+			}
 		}
 		for i, d := range res.SAR.Detections {
 			c := byRow[i]
@@ -128,9 +142,15 @@ func TestQualityOnSimulatedScenarios(t *testing.T) {
 		}
 		return out
 	}
-	for _, sensor := range []string{"sar", "radar"} {
+	for _, sensor := range []string{"sar", "viirs", "radar"} {
 		r := sim.Match(bySensor(truth, sensor), bySensor(found, sensor))
 		t.Logf("all scenarios, %s only\n%s", sensor, r.Table())
+		if row := r.Row(event.DarkVessel, ""); row.TP == 0 || row.Precision() < 0.9 || row.Recall() < 0.9 {
+			t.Errorf("dark_vessel (%s): %d found, precision %.2f recall %.2f (want >= 0.9 both)", sensor, row.TP, row.Precision(), row.Recall())
+		}
+		if sensor == "viirs" {
+			continue // no meetings staged at night
+		}
 		// Each sensor's dark encounters held to the bar on their own:
 		// satellite ones are few, and would hide among the radar's.
 		if row := r.Row(event.DarkEncounter, ""); row.TP == 0 || row.Precision() < 0.9 || row.Recall() < 0.9 {
@@ -142,6 +162,7 @@ func TestQualityOnSimulatedScenarios(t *testing.T) {
 	t.Logf("radar tracks of heard AIS ships: %d, matched to their own MMSI: %d (%.2f)", ais, right, float64(right)/float64(max(ais, 1)))
 	t.Logf("satellite detections of heard AIS ships: %d, matched to their own MMSI: %d (%.2f); false detections %d, reported dark %d", sarAIS, sarRight, float64(sarRight)/float64(max(sarAIS, 1)), falseDets, falseReported)
 	t.Logf("satellite detections of AIS ships with a dark partner alongside: %d, matched to their own MMSI: %d", alongAIS, alongRight)
+	t.Logf("VIIRS detections of heard AIS ships: %d, matched to their own MMSI: %d (%.2f)", viirsAIS, viirsRight, float64(viirsRight)/float64(max(viirsAIS, 1)))
 	// Each scene is matched as a whole (least total cost of distance and
 	// length); what stays wrong is the gulf's crowded anchorages, where
 	// another ship is sometimes nearer a detection, and as like it in

@@ -162,6 +162,11 @@
 //     ship that never transmits; mmsi 0, sensor sar, the scene's time and
 //     the detection's position. Drawn from a PCG source of its own after
 //     the feed is written: the feed is the same bytes without it.
+//   - dark_vessel, sensor viirs (with Options.VIIRS, viirs.go): one per
+//     VIIRS boat detection (viirs.csv, NOAA EOG's columns; a granule at
+//     01:30 local time each night) of a lit ship the feed does not show
+//     then, with it as candidate, and one per lit boat that never
+//     transmits; none for the gas flares and recurring lights.
 //   - dark_encounter, sensor sar (with Options.SAR, sarencounter.go): a
 //     dark partner 50 m from an AIS ship lying slow at sea for 3-5 h
 //     (not one a radar meeting has), imaged three times; one event when

@@ -42,6 +42,12 @@ type Options struct {
 	// and their dark_vessel truth. Default off: the feed and the other
 	// truth are the same with it or without.
 	SAR bool
+	// VIIRS stages night passes of VIIRS boat detections (viirs.go):
+	// lit vessels, lit boats that never transmit, gas flares and
+	// recurring lights, and their dark_vessel truth (sensor viirs).
+	// Default off: the feed and the other truth are the same with it or
+	// without.
+	VIIRS bool
 	// Radar stages radars (radar.go): coast stations and patrol ships
 	// writing TTM/TLL for every ship in range, ships that never transmit,
 	// dark partners alongside slow AIS ships, ships whose AIS positions

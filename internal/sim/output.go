@@ -36,6 +36,8 @@ type Result struct {
 	Info Info
 	// SAR is the satellite radar passes, with Options.SAR; nil without.
 	SAR *SAR
+	// VIIRS is the night passes' boat detections, with Options.VIIRS.
+	VIIRS *VIIRS
 	// Radar is the radars' outputs and tracks, with Options.Radar; nil
 	// without.
 	Radar *Radar
@@ -139,6 +141,12 @@ func Generate(opts Options, feed io.Writer) (*Result, error) {
 		res.Truth = append(res.Truth, truth...)
 		sortTruth(res.Truth)
 	}
+	if s.opts.VIIRS {
+		var truth []event.Event
+		res.VIIRS, truth = g.viirs()
+		res.Truth = append(res.Truth, truth...)
+		sortTruth(res.Truth)
+	}
 	for _, typ := range event.Types {
 		if n := g.unseen[typ]; n > 0 {
 			s.notes = append(s.notes, fmt.Sprintf("%d %s events left out of the truth: the feed does not show them", n, typ))
@@ -150,7 +158,8 @@ func Generate(opts Options, feed io.Writer) (*Result, error) {
 
 // WriteDir generates the scenario into dir (created if needed): feed.nmea,
 // truth.jsonl, zones.geojson, watchlist.csv and scenario.json; with
-// Options.SAR also detections.csv and scenes.csv; with Options.Radar a
+// Options.SAR also detections.csv and scenes.csv; with Options.VIIRS
+// viirs.csv; with Options.Radar a
 // radar_<name>.nmea per radar.
 func WriteDir(opts Options, dir string) (*Result, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -183,6 +192,11 @@ func WriteDir(opts Options, dir string) (*Result, error) {
 			if err := writeFile(filepath.Join(dir, name), write); err != nil {
 				return nil, err
 			}
+		}
+	}
+	if res.VIIRS != nil {
+		if err := writeFile(filepath.Join(dir, VIIRSFile), func(w io.Writer) error { _, err := res.VIIRS.WriteTo(w); return err }); err != nil {
+			return nil, err
 		}
 	}
 	if res.Radar != nil {
