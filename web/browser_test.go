@@ -81,7 +81,7 @@ func runBrowser(t *testing.T, chromium, node, script, url string) {
 		out = filepath.Join("testdata", "screenshots")
 	}
 	out, _ = filepath.Abs(out)
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute) // a hang guard: a loaded machine is slow
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, filepath.Join("e2e", script), url, out)
 	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)

@@ -31,6 +31,7 @@ import (
 type rulesCase struct {
 	Analyst string     `json:"analyst"`
 	Viewer  string     `json:"viewer"`
+	Other   string     `json:"other"`    // GBR's analyst
 	User    string     `json:"user"`     // the analyst's user name
 	Assign  string     `json:"assign"`   // a user of the same partner
 	Area    [4]float64 `json:"area"`     // minLon, minLat, maxLon, maxLat to draw around
@@ -111,8 +112,12 @@ func seedHistory(t *testing.T, st *store.Store) historyWant {
 // acknowledges it; JPN's viewer sees the inbox with no buttons; the
 // measure tool gives a distance and bearing; a vessel's timeline shows
 // its 21 days in the store, its voyages, port calls, the meeting JPN may
-// see (not the one it may not) and its gap. The audit log must then
-// hold the rule and both actions with the analyst's name.
+// see (not the one it may not) and its gap; the rule is changed,
+// disabled and enabled; a zone drawn on the map is made a rule of and
+// alerts; a watchlist entry rings the vessel and names it in its panel;
+// GBR's analyst sees none of it. The audit log must then hold each rule,
+// zone and watchlist change and both actions with the analyst's name and
+// what changed.
 func TestBrowserRules(t *testing.T) {
 	chromium, node := browserTools(t)
 	dir := t.TempDir()
@@ -239,7 +244,7 @@ func TestBrowserRules(t *testing.T) {
 	}
 	defer stop()
 
-	c := rulesCase{Analyst: secrets["aiko"], Viewer: secrets["kenji"], User: "aiko", Assign: "kenji",
+	c := rulesCase{Analyst: secrets["aiko"], Viewer: secrets["kenji"], Other: secrets["gwen"], User: "aiko", Assign: "kenji",
 		Area: [4]float64{124.3, 35.0, 124.7, 35.2}, Vessel: 431000777, Hidden: 232000888, PushURL: pushSrv.URL, History: history}
 	b, _ := json.Marshal(c)
 	casesFile := filepath.Join(dir, "rules.json")
@@ -264,11 +269,12 @@ func TestBrowserRules(t *testing.T) {
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
 			t.Fatal(err)
 		}
-		if e.Action == access.ActionRule || e.Action == access.ActionAlert {
+		if e.Action == access.ActionRule || e.Action == access.ActionAlert || e.Action == access.ActionZone || e.Action == access.ActionWatchlist {
 			got = append(got, e.User+" "+strconv.Itoa(e.Status)+" "+e.Detail)
 		}
 	}
-	want := []string{"aiko 201 rule ", "aiko 200 assign alert ", "aiko 200 acknowledge alert "}
+	want := []string{"aiko 201 rule ", `aiko 200 rule `, "aiko 200 rule ", "aiko 200 rule ", "aiko 200 assign alert ", "aiko 200 acknowledge alert ",
+		"aiko 201 zone ", "aiko 201 rule ", "aiko 201 watchlist ", "aiko 201 watchlist "}
 	if len(got) != len(want) {
 		t.Fatalf("audit of the changes: %q, want %d like %q", got, len(want), want)
 	}
@@ -277,7 +283,10 @@ func TestBrowserRules(t *testing.T) {
 			t.Errorf("audit entry %d: %q, want %q...", i, got[i], want[i])
 		}
 	}
-	if !strings.HasSuffix(got[1], " to kenji") {
-		t.Errorf("the assignment's audit entry does not name the user assigned: %q", got[1])
+	for i, suffix := range map[int]string{1: `changed: name "Strait watch" to "Strait watch, both ways", triggers`, 2: "changed: disabled", 3: "changed: enabled",
+		4: " to kenji", 6: " drawn: Narrows", 7: " added: Narrows entry", 8: " made: Suspects", 9: " added: MMSI 431000777"} {
+		if !strings.HasSuffix(got[i], suffix) {
+			t.Errorf("audit entry %d: %q, want ...%q", i, got[i], suffix)
+		}
 	}
 }

@@ -3,10 +3,19 @@
 // webhooks that carry them out.
 //
 // A rule (Rule) belongs to one partner. It names an area (a polygon drawn
-// on the map, or a zone of the node's zones file), what triggers it (a
-// vessel entering, a vessel leaving, an event of chosen types inside, a
-// vessel going dark inside) and which vessels count (ship types, flags,
-// on a watchlist, a speed range). A rule sees the live pipeline through a
+// on the map, a zone of the node's zones file, or one of the partner's own
+// zones), what triggers it (a vessel entering, a vessel leaving, an event
+// of chosen types inside, a vessel going dark inside) and which vessels
+// count (ship types, flags, on a watchlist of the node's or of the
+// partner's own, a speed range). A rule can be changed whole
+// (UpdateRule) or disabled; its watcher then starts again from the
+// vessels' last positions.
+//
+// A partner's own zones (Zone) and watchlists (Watchlist) are its alone
+// (library.go): another partner neither sees nor may name them. Its
+// zones are for its rules only (they make no zone_visit events); its
+// lists filter its rules and flag, through ListHits, the vessels its
+// users see. A rule sees the live pipeline through a
 // hub subscription with its partner's clearance (live.Filter.Clearance),
 // the one a user of that partner's live stream has: positions its feeds
 // heard, names and ship types its feeds said, events visible to it. What
@@ -21,7 +30,9 @@
 // # Persistence
 //
 // Rules and the inbox are kept in one JSON file in the node's data
-// directory (File), written atomically (a temporary file, fsync, rename).
+// directory (File), the partners' zones and watchlists in another
+// (LibraryFile), each written atomically (a temporary file, fsync,
+// rename) before a change is answered.
 // A change of a rule and an analyst's action are written before the
 // request is answered; new alerts are written at least once a second, so
 // a crash loses at most the last second of them. What a watcher knows of

@@ -2,11 +2,16 @@
 // $PICKET_RULES: the analyst's and the viewer's tokens, the area to draw
 // around, a vessel jpn-coast hears and one only gbr-sat hears, and a URL
 // that pushes a position into a feed). JPN's analyst draws an area on the
-// map, saves an entry rule of it, and gets the alert of the jpn-coast
-// vessel crossing in live (a toast, a ring on the map, the inbox), never
-// one of the gbr-sat vessel; assigns and acknowledges it; JPN's viewer
-// sees the inbox without buttons; the measure tool gives the distance and
-// bearing between two clicked points. Run by TestBrowserRules, or by hand:
+// map, saves an entry rule of it, changes its name and triggers, disables
+// and enables it, and gets the alert of the jpn-coast vessel crossing in
+// live (a toast, a ring on the map, the inbox), never one of the gbr-sat
+// vessel; assigns and acknowledges it; draws a zone and makes a rule of
+// it, whose alert comes when the vessel sails in; keeps a watchlist of the
+// vessel, which is then ringed on the map and named in its panel; JPN's
+// viewer sees the inbox, rules, zones and lists without buttons, GBR's
+// analyst none of JPN's zones or lists; the measure tool gives the
+// distance and bearing between two clicked points. Run by
+// TestBrowserRules, or by hand:
 //
 //   PICKET_RULES=rules.json node e2e/rules.mjs http://127.0.0.1:8093 "$TMPDIR/shots"
 //
@@ -19,9 +24,10 @@ const { url, outDir } = args("PICKET_RULES=rules.json node e2e/rules.mjs URL OUT
 const c = JSON.parse(readFileSync(process.env.PICKET_RULES ?? "", "utf8"));
 const browser = await launch();
 const result = { ok: false, steps: [], errors: [], requests: [], failures: [] };
+const began = Date.now();
 const step = (name, data = {}) => {
   result.steps.push({ name, ...data });
-  console.error(`step ${name}`);
+  console.error(`step ${name} at ${((Date.now() - began) / 1000).toFixed(1)} s`);
 };
 const check = (ok, what) => {
   if (!ok) throw new Error(what);
@@ -55,6 +61,8 @@ try {
     await p.mouse.click(pt.x, pt.y);
     await p.waitForTimeout(350); // not a double click
   };
+  /** Brings the map back to the test's view (picking a rule flies to it). */
+  const home = (p) => p.evaluate(() => window.picket.map.jumpTo({ center: [124.5, 35.1], zoom: 8 }));
   const apiGet = (p, path) => p.evaluate(async (path) => (await fetch(path, { credentials: "same-origin" })).json(), path);
 
   // 1. The analyst draws an area and saves an entry rule of it.
@@ -82,8 +90,39 @@ try {
   step("saved", { rules: rules.map((r) => ({ name: r.name, points: r.area.polygon?.length, by: r.created_by })) });
   check(rules.length === 1 && rules[0].area.polygon.length === 4 && rules[0].triggers.entry && rules[0].created_by === c.user,
     `the server keeps ${JSON.stringify(rules)}`);
-  const areas = await page.evaluate(() => window.picket.map.querySourceFeatures("rule-areas").length);
-  check(areas >= 1, "the rule's area is not on the map");
+  // The source takes its data in a worker: wait for it.
+  const areas = await page
+    .waitForFunction(() => window.picket.map.querySourceFeatures("rule-areas").length >= 1, null, { timeout: 10000 })
+    .then(() => true, () => false);
+  check(areas, "the rule's area is not on the map");
+
+  // 1b. The rule changed: a new name, exits too; disabled, enabled again;
+  // picked from the list, its area is drawn bold.
+  await page.click("#rules li.rule button[data-edit]");
+  check(await page.isVisible("#rule-form"), "Edit does not open the form");
+  check((await page.inputValue("#rule-name")) === "Strait watch", "the form is not filled with the rule");
+  await page.fill("#rule-name", "Strait watch, both ways");
+  await page.check("#rule-exit");
+  await page.click("#rule-save");
+  await page.waitForSelector('#rules li.rule:has-text("Strait watch, both ways")', { timeout: 10000 });
+  let kept = (await apiGet(page, "/api/rules")).rules;
+  check(kept.length === 1 && kept[0].id === rules[0].id && kept[0].triggers.exit && kept[0].triggers.entry && kept[0].updated_by === c.user &&
+    kept[0].area.polygon.length === 4, `after the edit the server keeps ${JSON.stringify(kept)}`);
+  await page.click("#rules li.rule button[data-toggle]");
+  await page.waitForSelector("#rules li.rule.off", { timeout: 10000 });
+  const disabled = (await apiGet(page, "/api/rules")).rules[0].disabled === true;
+  await page.click("#rules li.rule button[data-toggle]");
+  await page.waitForSelector("#rules li.rule:not(.off)", { timeout: 10000 });
+  kept = (await apiGet(page, "/api/rules")).rules;
+  check(disabled && !kept[0].disabled, `disable then enable: ${disabled}, ${JSON.stringify(kept)}`);
+  await page.click("#rules li.rule .m");
+  const picked = await page
+    .waitForFunction(() => window.picket.map.querySourceFeatures("rule-areas").some((f) => f.properties._sel), null, { timeout: 10000 })
+    .then(() => true, () => false);
+  step("edited", { name: kept[0].name, triggers: kept[0].triggers, picked });
+  check(picked, "the picked rule's area is not drawn bold");
+  await page.screenshot({ path: join(outDir, "rules-01b-edited.png") });
+  await home(page);
 
   // 2. The gbr-sat vessel crosses in first, then the jpn-coast one; each
   // is heard outside a few times first, while the rule's watcher starts.
@@ -124,6 +163,68 @@ try {
   check(who.includes(`acknowledged by ${c.user}`), `the row says ${who}`);
   check(acted.status === "acknowledged" && acted.assigned_to === c.assign && acted.actions.map((a) => `${a.action}:${a.user}`).join() === `assign:${c.user},acknowledge:${c.user}`,
     `the server keeps ${JSON.stringify(acted)}`);
+
+  // 3b. A zone drawn on the map, a rule of it, and its alert.
+  const zw = e + 0.1, ze = e + 0.3; // east of the rule's area
+  await home(page);
+  await page.click("#zone-new");
+  await page.fill("#zone-name", "Narrows");
+  await page.click("#zone-draw");
+  for (const ll of [[zw, s], [ze, s], [ze, n], [zw, n]]) await clickAt(page, ll);
+  await page.click("#draw-finish");
+  const zoneMsg = await page.textContent("#zone-area-msg");
+  await page.click("#zone-save");
+  await page.waitForSelector('#zones li.zone[data-name="Narrows"]', { timeout: 10000 });
+  const zones = (await apiGet(page, "/api/zones")).features;
+  check(/4 points/.test(zoneMsg) && zones.length === 1 && zones[0].properties.own && zones[0].properties.name === "Narrows" &&
+    zones[0].geometry.coordinates[0][0].length === 5, `drawn ${zoneMsg}; the server keeps ${JSON.stringify(zones)}`);
+  await page.click("#rule-new");
+  await page.fill("#rule-name", "Narrows entry");
+  await page.selectOption("#rule-zone", "Narrows");
+  await page.click("#rule-save");
+  await page.waitForSelector('#rules li.rule:has-text("Narrows entry")', { timeout: 10000 });
+  const zoneRule = (await apiGet(page, "/api/rules")).rules.find((r) => r.name === "Narrows entry");
+  check(zoneRule?.area.zone === "Narrows", `the zone's rule: ${JSON.stringify(zoneRule)}`);
+  await page.click('#rules li.rule:has-text("Narrows entry") .m');
+  const zoneArea = await page
+    .waitForFunction((id) => window.picket.map.querySourceFeatures("rule-areas").some((f) => f.properties.id === id && f.properties._sel), zoneRule.id, { timeout: 10000 })
+    .then(() => true, () => false);
+  check(zoneArea, "the zone rule's area is not drawn on the map");
+  await page.screenshot({ path: join(outDir, "rules-02b-zone.png") });
+  await home(page);
+  // The partner's watcher has the rule at once (it watches the first
+  // rule): a fix outside, then one inside.
+  await push("jpn-coast", c.vessel, (s + n) / 2, zw - 0.05, 12);
+  await push("jpn-coast", c.vessel, (s + n) / 2, (zw + ze) / 2, 5);
+  await page.waitForSelector('#inbox li.ralert:has-text("Narrows entry")', { timeout: 20000 });
+  const zoneAlerts = (await apiGet(page, "/api/alerts")).alerts.filter((a) => a.rule_id === zoneRule.id);
+  step("zone", { zones: zones.map((z) => z.properties), zoneAlerts: zoneAlerts.map((a) => a.summary) });
+  check(zoneAlerts.length === 1 && zoneAlerts[0].kind === "entry" && zoneAlerts[0].mmsi === c.vessel, `the zone rule's alerts: ${JSON.stringify(zoneAlerts)}`);
+
+  // 3c. A watchlist of the vessel: ringed on the map, named in its panel.
+  await page.fill("#list-name", "Suspects");
+  await page.click("#list-add");
+  await page.waitForSelector('#lists li.wlist:has-text("Suspects")', { timeout: 10000 });
+  await page.fill("#lists li.wlist input.e-mmsi", String(c.vessel));
+  await page.fill("#lists li.wlist input.e-note", "met a dark tanker");
+  await page.click('#lists li.wlist button[data-lact="add"]');
+  await page.waitForSelector(`#lists li.wlist li.entry:has-text("${c.vessel}")`, { timeout: 10000 });
+  await page.waitForFunction((m) => window.picket.map.queryRenderedFeatures({ layers: ["vessels-listed"] }).some((f) => f.properties.mmsi === m),
+    c.vessel, { timeout: 10000 });
+  await page.evaluate((m) => window.picket.select(m), c.vessel);
+  // The panel is drawn again as positions come: read it whole.
+  const listed = await page
+    .waitForFunction(() => {
+      const t = document.querySelector("#profile .listed")?.textContent ?? "";
+      return t.includes("Suspects") && t;
+    }, null, { timeout: 30000 })
+    .then((h) => h.jsonValue());
+  const ringed = await page.evaluate(() => window.picket.map.queryRenderedFeatures({ layers: ["vessels-listed"] }).map((f) => f.properties.mmsi));
+  step("watchlist", { listed, ringed });
+  check(listed.includes("met a dark tanker") && listed.includes(`MMSI ${c.vessel}`) && /matched by mmsi/.test(listed), `the panel says ${listed}`);
+  check(ringed.length === 1 && ringed[0] === c.vessel, `ringed on the map: ${ringed}`);
+  await page.screenshot({ path: join(outDir, "rules-02c-watchlist.png") });
+  await home(page);
 
   // 4. The measure tool: two points half a degree apart on a meridian.
   await page.click("#measure");
@@ -168,9 +269,23 @@ try {
   await login(viewer, c.viewer);
   await viewer.click('#inbox-status button[data-v=""]');
   await viewer.waitForSelector(`#inbox li.ralert:has-text("${c.vessel}")`, { timeout: 10000 });
-  const buttons = await viewer.$$eval("#inbox button[data-act]", (bs) => bs.length);
-  step("viewer", { buttons, newRule: await viewer.isVisible("#rule-new") });
-  check(buttons === 0 && !(await viewer.isVisible("#rule-new")), "the viewer is offered actions it would be refused");
+  const buttons = await viewer.$$eval("#inbox button[data-act], #rules button, #zones button, #lists button, #lists input", (bs) => bs.length);
+  await viewer.waitForSelector('#zones li.zone[data-name="Narrows"]', { timeout: 10000 });
+  await viewer.waitForSelector('#lists li.wlist:has-text("Suspects")', { timeout: 10000 });
+  const viewerForms = [await viewer.isVisible("#rule-new"), await viewer.isVisible("#zone-new"), await viewer.isVisible("#list-new")];
+  step("viewer", { buttons, viewerForms });
+  check(buttons === 0 && !viewerForms.some(Boolean), "the viewer is offered actions it would be refused");
+
+  // 7. GBR's analyst (its token, from no browser page) sees none of JPN's
+  // zones, lists or rules, nor the vessel or its flag.
+  const asGBR = async (path) => {
+    const r = await fetch(url + path, { headers: { Authorization: `Bearer ${c.other}` } });
+    return { status: r.status, body: await r.json() };
+  };
+  const gbr = { zones: await asGBR("/api/zones"), lists: await asGBR("/api/watchlists"), rules: await asGBR("/api/rules"), vessel: await asGBR(`/api/vessels/${c.vessel}`) };
+  step("other partner", { gbr });
+  check(gbr.zones.body.features.length === 0 && gbr.lists.body.watchlists.length === 0 && gbr.rules.body.rules.length === 0 && gbr.rules.body.zones.length === 0 &&
+    gbr.vessel.status === 404, `GBR sees ${JSON.stringify(gbr)}`);
 
   result.ok = result.errors.length === 0 && result.requests.length === 0;
   if (!result.ok) result.error = "page errors or requests off the server";

@@ -11,6 +11,8 @@ export interface VesselProps {
   heading?: number;
   time?: string;
   risk?: number;
+  /** The partner's own watchlists the vessel is on. */
+  lists?: string[];
   [k: string]: unknown;
 }
 
@@ -89,6 +91,8 @@ export interface Profile {
   recentEvents?: PicketEvent[];
   portCalls?: PicketEvent[];
   networkIds?: string[];
+  /** The entries of the partner's own watchlists the vessel matches. */
+  watchlists?: ListHit[];
 }
 
 export interface NetworkMember {
@@ -427,6 +431,7 @@ export function normalizeProfile(r: any): Profile {
   if (Array.isArray(r.events)) base.recentEvents = r.events;
   if (Array.isArray(r.port_calls)) base.portCalls = r.port_calls;
   if (Array.isArray(r.networks)) base.networkIds = r.networks;
+  if (Array.isArray(r.watchlists)) base.watchlists = r.watchlists;
   return base;
 }
 
@@ -634,8 +639,12 @@ export interface Rule {
   created?: string;
   area: { polygon?: [number, number][]; zone?: string };
   triggers: { entry?: boolean; exit?: boolean; events?: string[]; dark_minutes?: number };
-  filters?: { ship_types?: string[]; flags?: string[]; watchlist?: boolean; min_speed?: number; max_speed?: number };
+  filters?: { ship_types?: string[]; flags?: string[]; watchlist?: boolean; lists?: string[]; min_speed?: number; max_speed?: number };
   webhooks?: string[];
+  /** Kept, raising nothing. */
+  disabled?: boolean;
+  updated_by?: string;
+  updated?: string;
 }
 
 /** The partner's rules and what a rule may name. */
@@ -698,6 +707,82 @@ async function send<T>(method: string, url: string, body?: unknown): Promise<T |
 
 export async function addRule(rule: Rule): Promise<Rule> {
   return (await send<Rule>("POST", "/api/rules", rule))!;
+}
+
+export async function updateRule(id: string, rule: Rule): Promise<Rule> {
+  return (await send<Rule>("PUT", `/api/rules/${encodeURIComponent(id)}`, rule))!;
+}
+
+// ---- the partner's zones and watchlists (docs/api.md) ---------------------
+
+/** A zone a rule may name: the node's (own false) or the partner's own. */
+export interface ZoneFeature {
+  type: "Feature";
+  geometry: GeoJSON.MultiPolygon;
+  properties: { name: string; own: boolean; id?: string; created_by?: string; created?: string; updated_by?: string };
+}
+
+export async function zones(signal?: AbortSignal): Promise<ZoneFeature[]> {
+  const r = await getJSON<any>("/api/zones", signal);
+  return Array.isArray(r?.features) ? r.features : [];
+}
+
+export async function addZone(name: string, polygon: [number, number][]): Promise<void> {
+  await send("POST", "/api/zones", { name, polygon });
+}
+
+export async function renameZone(id: string, name: string): Promise<void> {
+  await send("PUT", `/api/zones/${encodeURIComponent(id)}`, { name });
+}
+
+export async function deleteZone(id: string): Promise<void> {
+  await send("DELETE", `/api/zones/${encodeURIComponent(id)}`);
+}
+
+export interface ListEntry {
+  id: string;
+  imo?: number;
+  mmsi?: number;
+  name?: string;
+  note?: string;
+  added_by?: string;
+  added?: string;
+}
+
+export interface Watchlist {
+  id: string;
+  name: string;
+  created_by?: string;
+  entries: ListEntry[];
+}
+
+/** An entry of the partner's watchlists a vessel matches, and by what. */
+export interface ListHit {
+  list_id: string;
+  list: string;
+  entry: ListEntry;
+  by: string;
+}
+
+export async function watchlists(signal?: AbortSignal): Promise<Watchlist[]> {
+  const r = await getJSON<any>("/api/watchlists", signal);
+  return Array.isArray(r?.watchlists) ? r.watchlists.map((l: any) => ({ ...l, entries: Array.isArray(l?.entries) ? l.entries : [] })) : [];
+}
+
+export async function addWatchlist(name: string): Promise<void> {
+  await send("POST", "/api/watchlists", { name });
+}
+
+export async function deleteWatchlist(id: string): Promise<void> {
+  await send("DELETE", `/api/watchlists/${encodeURIComponent(id)}`);
+}
+
+export async function addEntry(list: string, e: { imo?: number; mmsi?: number; name?: string; note?: string }): Promise<void> {
+  await send("POST", `/api/watchlists/${encodeURIComponent(list)}/entries`, e);
+}
+
+export async function deleteEntry(list: string, entry: string): Promise<void> {
+  await send("DELETE", `/api/watchlists/${encodeURIComponent(list)}/entries/${encodeURIComponent(entry)}`);
 }
 
 export async function deleteRule(id: string): Promise<void> {

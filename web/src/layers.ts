@@ -189,6 +189,7 @@ export function setVessels(map: MLMap, list: VesselFeature[], by: ColorBy, fade:
         _rot: c ?? 0,
         _risk: Number(p.risk) || 0,
         _fade: fade(f),
+        _listed: Array.isArray(p.lists) && p.lists.length > 0,
       },
     };
   });

@@ -6,6 +6,7 @@ import {
   EVENT_COLORS, EVENT_LABELS, LINK_LABELS, ago, category, CATEGORY_COLORS, deg, dur, esc, eventLabel, knots, latlon,
   ms, riskColor, shipTypeName, zdt, zshort,
 } from "./fmt";
+import { entryKeys } from "./library";
 
 export interface PanelData {
   mmsi: number;
@@ -57,6 +58,12 @@ export function render(d: PanelData): string {
     <div class="score"><b>${score}</b><span>risk</span></div>
     <div class="bar"><i style="width:${Math.min(100, score)}%"></i></div>
   </div>`);
+
+  if (p?.watchlists?.length)
+    parts.push(`<div class="listed"><b>On your watchlists</b><ul class="list compact">${p.watchlists
+      .map((h) => `<li class="hit" data-list="${esc(h.list_id)}"><b class="lname">${esc(h.list)}</b> · <span class="mono">${esc(entryKeys(h.entry))}</span> · matched by ${esc(h.by)}` +
+        `${h.entry.note ? `<div class="muted">${esc(h.entry.note)}</div>` : ""}</li>`)
+      .join("")}</ul></div>`);
 
   if (v) {
     const t = ms(v.time);

@@ -1,5 +1,6 @@
 // The watch floor on the map: the partner's alert rules (their areas drawn
-// on the map, a form to make one, with a polygon drawn by clicking), the
+// on the map, a form to make or change one, with a polygon drawn by
+// clicking; a rule disabled and enabled again), the
 // alert inbox (acknowledge, assign, dismiss) and the rule alerts that come
 // on the live stream, which flash on the map and in a toast. The server
 // decides who may do what (docs/api.md); the page hides what a viewer would
@@ -8,6 +9,7 @@ import type { Map as MLMap, GeoJSONSource, MapMouseEvent } from "maplibre-gl";
 import * as api from "./api";
 import type { Rule, RuleAlert, RulesInfo } from "./api";
 import { CATEGORY_LABELS, EVENT_LABELS, esc, ms, zshort, type Category } from "./fmt";
+import { Library } from "./library";
 
 const EMPTY: GeoJSON.FeatureCollection = { type: "FeatureCollection", features: [] };
 
@@ -22,6 +24,7 @@ export interface Host {
   own(tool: "draw" | null): void;
   select(mmsi: number): void;
   notice(msg: string): void;
+  loadVessels(): Promise<void>;
 }
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -35,6 +38,14 @@ export class Watch {
   drawing = false;
   /** Alerts raised while the page is open, newest first: their markers flash. */
   fresh = new Set<number>();
+  /** The partner's zones and watchlists. */
+  library: Library;
+  /** The rule the form changes (null: the form makes a new one). */
+  editing: string | null = null;
+  /** The rule whose area is picked out on the map. */
+  selectedRule: string | null = null;
+  /** Who gets the polygon being drawn: the rule form (null) or another form. */
+  private drawDone: ((pts: [number, number][]) => void) | null = null;
   private abort: AbortController | null = null;
   private readonly onClick = (e: MapMouseEvent) => this.addPoint([e.lngLat.lng, e.lngLat.lat], e.point);
   private readonly onDblClick = (e: MapMouseEvent) => {
@@ -46,9 +57,11 @@ export class Watch {
   constructor(private host: Host) {
     const m = host.map;
     for (const id of ["rule-areas", "rule-draft", "rule-alerts"]) m.addSource(id, { type: "geojson", data: EMPTY });
-    m.addLayer({ id: "rule-areas-fill", type: "fill", source: "rule-areas", paint: { "fill-color": "#ffb020", "fill-opacity": 0.06 } });
+    m.addLayer({ id: "rule-areas-fill", type: "fill", source: "rule-areas",
+      paint: { "fill-color": "#ffb020", "fill-opacity": ["case", ["get", "_sel"], 0.16, 0.06] } });
     m.addLayer({ id: "rule-areas-line", type: "line", source: "rule-areas",
-      paint: { "line-color": "#ffb020", "line-width": 1.5, "line-opacity": 0.8, "line-dasharray": [4, 2] } });
+      paint: { "line-color": "#ffb020", "line-width": ["case", ["get", "_sel"], 3, 1.5], "line-opacity": ["case", ["get", "_off"], 0.35, 0.85],
+        "line-dasharray": [4, 2] } });
     m.addLayer({ id: "rule-draft-fill", type: "fill", source: "rule-draft", filter: ["==", ["geometry-type"], "Polygon"],
       paint: { "fill-color": "#4fd1ff", "fill-opacity": 0.12 } });
     m.addLayer({ id: "rule-draft-line", type: "line", source: "rule-draft", filter: ["!=", ["geometry-type"], "Point"],
@@ -68,7 +81,36 @@ export class Watch {
       const mmsi = Number(e.features?.[0]?.properties?.mmsi);
       if (mmsi) host.select(mmsi);
     });
+    const self = this;
+    this.library = new Library({
+      map: m,
+      get session() {
+        return host.session;
+      },
+      notice: (msg) => host.notice(msg),
+      draw: (done) => this.startDraw(done),
+      clearDraft: () => {
+        this.draft = [];
+        this.drawDraft();
+      },
+      changed() {
+        self.refreshInfo();
+      },
+      loadVessels: () => host.loadVessels(),
+    });
     this.setupUI();
+  }
+
+  /** The zones and lists changed: what a rule may name, and the areas. */
+  private async refreshInfo(): Promise<void> {
+    try {
+      const info = await api.rules();
+      this.info = info;
+    } catch (e) {
+      if (!api.quiet(e)) this.host.notice(`Rules not loaded: ${(e as Error).message}`);
+    }
+    this.fillForm();
+    this.render();
   }
 
   // ---- loading -----------------------------------------------------------
@@ -78,7 +120,7 @@ export class Watch {
     this.abort?.abort();
     const ac = (this.abort = new AbortController());
     try {
-      const [info, inbox] = await Promise.all([api.rules(ac.signal), api.ruleAlerts(this.status, ac.signal)]);
+      const [info, inbox] = await Promise.all([api.rules(ac.signal), api.ruleAlerts(this.status, ac.signal), this.library.load()]);
       if (ac.signal.aborted) return;
       this.info = info;
       this.inbox = inbox;
@@ -98,7 +140,9 @@ export class Watch {
     this.inbox = [];
     this.fresh.clear();
     this.draft = [];
+    this.editing = this.selectedRule = null;
     $("rule-form").hidden = true;
+    this.library.forget();
     this.render();
   }
 
@@ -122,7 +166,9 @@ export class Watch {
 
   // ---- drawing -----------------------------------------------------------
 
-  startDraw(): void {
+  /** Draws a polygon: for the rule form, or for done (another form). */
+  startDraw(done?: (pts: [number, number][]) => void): void {
+    this.drawDone = done ?? null;
     this.host.own("draw");
     this.drawing = true;
     this.draft = [];
@@ -149,6 +195,17 @@ export class Watch {
   finishDraw(): void {
     if (!this.drawing) return;
     this.stopDraw();
+    if (this.drawDone) {
+      const done = this.drawDone;
+      this.drawDone = null;
+      if (this.draft.length < 3) {
+        if (this.draft.length) this.host.notice("An area needs at least 3 points.");
+        this.draft = [];
+      }
+      this.drawDraft();
+      done([...this.draft]);
+      return;
+    }
     if (this.draft.length < 3) {
       this.draft = [];
       this.host.notice("An area needs at least 3 points.");
@@ -182,6 +239,7 @@ export class Watch {
 
   private setupUI(): void {
     $("rule-new").addEventListener("click", () => {
+      this.closeForm();
       $("rule-form").hidden = false;
       $("rule-error").hidden = true;
       $<HTMLInputElement>("rule-name").focus();
@@ -194,7 +252,7 @@ export class Watch {
       this.save();
     });
     $("rule-zone").addEventListener("change", () => this.renderArea());
-    for (const id of ["rule-events", "rule-types"])
+    for (const id of ["rule-events", "rule-types", "rule-lists"])
       $(id).addEventListener("click", (ev) => {
         const b = (ev.target as HTMLElement).closest<HTMLElement>(".chip");
         if (b) b.classList.toggle("on");
@@ -223,8 +281,15 @@ export class Watch {
       }
     });
     $("rules").addEventListener("click", (ev) => {
-      const b = (ev.target as HTMLElement).closest<HTMLElement>("button[data-del]");
-      if (b) this.remove(b.dataset.del!);
+      const el = ev.target as HTMLElement;
+      const li = el.closest<HTMLElement>("li.rule");
+      const r = this.info.rules.find((x) => x.id === li?.dataset.id);
+      if (!r) return;
+      const b = el.closest<HTMLElement>("button");
+      if (b?.dataset.del) this.remove(r.id!);
+      else if (b?.dataset.edit) this.openEdit(r);
+      else if (b?.dataset.toggle) this.toggle(r);
+      else this.pick(r.id!);
     });
     document.addEventListener("keydown", (ev) => {
       if (!this.drawing) return;
@@ -247,6 +312,9 @@ export class Watch {
     $("rule-types").innerHTML = this.info.ship_types
       .map((t) => `<button type="button" class="chip" data-v="${esc(t)}">${esc(CATEGORY_LABELS[t as Category] ?? t)}</button>`)
       .join("");
+    $("rule-lists").innerHTML = this.library.lists.length
+      ? this.library.lists.map((l) => `<button type="button" class="chip" data-v="${esc(l.id)}">${esc(l.name)}</button>`).join("")
+      : `<span class="muted">none yet</span>`;
     $("rule-hooks").innerHTML = this.info.webhooks.length
       ? this.info.webhooks.map((h) => `<label class="check"><input type="checkbox" value="${esc(h)}"> ${esc(h)}</label>`).join("")
       : `<span class="muted">none configured for your partner</span>`;
@@ -288,6 +356,7 @@ export class Watch {
         ship_types: this.chosen("rule-types"),
         flags,
         watchlist: $<HTMLInputElement>("rule-watchlist").checked,
+        lists: this.chosen("rule-lists"),
         min_speed: num("rule-min-speed"),
         max_speed: num("rule-max-speed"),
       },
@@ -300,8 +369,11 @@ export class Watch {
     const err = $("rule-error");
     err.hidden = true;
     try {
-      const r = await api.addRule(this.formRule());
-      this.info.rules.push(r);
+      if (this.editing) {
+        const old = this.info.rules.find((x) => x.id === this.editing);
+        const r = await api.updateRule(this.editing, { ...this.formRule(), disabled: old?.disabled });
+        this.info.rules = this.info.rules.map((x) => (x.id === r.id ? r : x));
+      } else this.info.rules.push(await api.addRule(this.formRule()));
       this.closeForm();
       this.render();
     } catch (e) {
@@ -312,8 +384,79 @@ export class Watch {
     }
   }
 
+  /** Opens the form on a rule, to change it. */
+  openEdit(r: Rule): void {
+    this.closeForm();
+    this.editing = r.id!;
+    $("rule-form").hidden = false;
+    $("rule-error").hidden = true;
+    $<HTMLInputElement>("rule-name").value = r.name;
+    this.draft = r.area.polygon ? [...r.area.polygon] : [];
+    $<HTMLSelectElement>("rule-zone").value = r.area.zone ?? "";
+    const t = r.triggers;
+    $<HTMLInputElement>("rule-entry").checked = !!t.entry;
+    $<HTMLInputElement>("rule-exit").checked = !!t.exit;
+    $<HTMLInputElement>("rule-dark").value = t.dark_minutes ? String(t.dark_minutes) : "";
+    const f = r.filters ?? {};
+    const on = (id: string, vs: string[] | undefined) => {
+      for (const c of $(id).querySelectorAll<HTMLElement>(".chip")) c.classList.toggle("on", (vs ?? []).includes(c.dataset.v!));
+    };
+    on("rule-events", t.events);
+    on("rule-types", f.ship_types);
+    on("rule-lists", f.lists);
+    $<HTMLInputElement>("rule-flags").value = (f.flags ?? []).join(", ");
+    $<HTMLInputElement>("rule-watchlist").checked = !!f.watchlist;
+    $<HTMLInputElement>("rule-min-speed").value = f.min_speed !== undefined ? String(f.min_speed) : "";
+    $<HTMLInputElement>("rule-max-speed").value = f.max_speed !== undefined ? String(f.max_speed) : "";
+    for (const i of $("rule-hooks").querySelectorAll<HTMLInputElement>("input")) i.checked = (r.webhooks ?? []).includes(i.value);
+    $("rule-save").textContent = "Save changes";
+    this.drawDraft();
+    this.renderArea();
+    this.pick(r.id!);
+    $<HTMLInputElement>("rule-name").focus();
+  }
+
+  /** Disables or enables a rule. */
+  private async toggle(r: Rule): Promise<void> {
+    try {
+      const got = await api.updateRule(r.id!, { ...r, disabled: !r.disabled });
+      this.info.rules = this.info.rules.map((x) => (x.id === got.id ? got : x));
+      this.render();
+    } catch (e) {
+      if (!api.quiet(e)) this.host.notice(`Rule not changed: ${(e as api.HTTPError).detail || (e as Error).message}`);
+    }
+  }
+
+  /** Picks a rule out: its area drawn bold, and the map brought to it. */
+  pick(id: string): void {
+    this.selectedRule = id;
+    this.render();
+    const r = this.info.rules.find((x) => x.id === id);
+    const ring = r && this.areaOf(r);
+    if (!ring) return;
+    let [w, s, e, n] = [180, 90, -180, -90];
+    for (const poly of ring.coordinates)
+      for (const [x, y] of poly[0]) {
+        w = Math.min(w, x);
+        e = Math.max(e, x);
+        s = Math.min(s, y);
+        n = Math.max(n, y);
+      }
+    this.host.map.fitBounds([w, s, e, n], { padding: 60, maxZoom: 11, duration: 600 });
+  }
+
+  /** A rule's area as a MultiPolygon: drawn, or its zone's (null when unknown). */
+  private areaOf(r: Rule): GeoJSON.MultiPolygon | null {
+    const p = r.area.polygon;
+    if (p && p.length >= 3) return { type: "MultiPolygon", coordinates: [[[...p, p[0]]]] };
+    const z = r.area.zone ? this.library.zone(r.area.zone) : undefined;
+    return z ? z.geometry : null;
+  }
+
   private closeForm(): void {
     this.stopDraw();
+    this.editing = null;
+    $("rule-save").textContent = "Save rule";
     this.draft = [];
     this.drawDraft();
     ($("rule-form") as HTMLFormElement).reset();
@@ -351,7 +494,7 @@ export class Watch {
       ? this.inbox.map((a) => alertRow(a, analyst, ref)).join("")
       : `<li class="empty muted">${this.status ? `No ${this.status} alerts.` : "No alerts."} ${this.info.rules.length ? "" : "Make a rule to be alerted."}</li>`;
     $("rules").innerHTML = this.info.rules.length
-      ? this.info.rules.map((r) => ruleRow(r, analyst)).join("")
+      ? this.info.rules.map((r) => ruleRow(r, analyst, r.id === this.selectedRule)).join("")
       : `<li class="empty muted">No rules yet.</li>`;
     this.drawAreas();
     this.drawAlerts();
@@ -360,8 +503,8 @@ export class Watch {
   private drawAreas(): void {
     const fs: GeoJSON.Feature[] = [];
     for (const r of this.info.rules) {
-      const p = r.area.polygon;
-      if (p && p.length >= 3) fs.push({ type: "Feature", properties: { id: r.id, name: r.name }, geometry: { type: "Polygon", coordinates: [[...p, p[0]]] } });
+      const g = this.areaOf(r);
+      if (g) fs.push({ type: "Feature", properties: { id: r.id, name: r.name, _off: !!r.disabled, _sel: r.id === this.selectedRule }, geometry: g });
     }
     (this.host.map.getSource("rule-areas") as GeoJSONSource | undefined)?.setData({ type: "FeatureCollection", features: fs });
   }
@@ -414,7 +557,7 @@ function alertRow(a: RuleAlert, analyst: boolean, ref: number): string {
   );
 }
 
-function ruleRow(r: Rule, analyst: boolean): string {
+function ruleRow(r: Rule, analyst: boolean, selected: boolean): string {
   const t = r.triggers;
   const what = [
     t.entry ? "entry" : "",
@@ -427,12 +570,18 @@ function ruleRow(r: Rule, analyst: boolean): string {
     ...(f.ship_types ?? []).map((s) => CATEGORY_LABELS[s as Category] ?? s),
     ...(f.flags ?? []),
     f.watchlist ? "watchlisted" : "",
+    f.lists?.length ? `on ${f.lists.length} of your lists` : "",
     f.min_speed !== undefined || f.max_speed !== undefined ? `${f.min_speed ?? 0}–${f.max_speed ?? "∞"} kn` : "",
   ].filter(Boolean);
   return (
-    `<li class="rule" data-id="${esc(r.id)}"><div class="h"><b>${esc(r.name)}</b>` +
-    (analyst ? `<button class="ghost" data-del="${esc(r.id)}" title="Delete the rule (its alerts stay)">Delete</button>` : "") +
+    `<li class="rule${r.disabled ? " off" : ""}${selected ? " sel" : ""}" data-id="${esc(r.id)}" title="Show its area on the map"><div class="h"><b>${esc(r.name)}</b>` +
+    (r.disabled ? `<span class="muted">disabled</span>` : "") +
+    (analyst
+      ? `<button class="ghost" data-edit="1" title="Change the rule">Edit</button>` +
+        `<button class="ghost" data-toggle="1" title="${r.disabled ? "Evaluate the rule again" : "Keep the rule without alerts"}">${r.disabled ? "Enable" : "Disable"}</button>` +
+        `<button class="ghost" data-del="${esc(r.id)}" title="Delete the rule (its alerts stay)">Delete</button>`
+      : "") +
     `</div><div class="m">${esc(r.area.zone ? `zone ${r.area.zone}` : `drawn area, ${r.area.polygon?.length ?? 0} points`)} · ${esc(what.join(", "))}` +
-    `${only.length ? ` · only ${esc(only.join(", "))}` : ""} · by ${esc(r.created_by ?? "")}</div></li>`
+    `${only.length ? ` · only ${esc(only.join(", "))}` : ""} · by ${esc(r.created_by ?? "")}${r.updated_by ? `, changed by ${esc(r.updated_by)}` : ""}</div></li>`
   );
 }
