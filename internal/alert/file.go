@@ -2,9 +2,7 @@ package alert
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -31,19 +29,9 @@ func (d *Desk) load() error {
 		return nil
 	}
 	path := filepath.Join(d.opts.Dir, File)
-	b, err := readSmall(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
 	var body fileBody
-	if err := json.Unmarshal(b, &body); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if body.Version != 1 {
-		return fmt.Errorf("%s: version %d, want 1", path, body.Version)
+	if found, err := readVersioned(path, &body); !found {
+		return err
 	}
 	for _, r := range body.Rules {
 		// A webhook taken out of the config leaves the rules that used it.

@@ -115,19 +115,9 @@ func (d *Desk) loadLibrary() error {
 		return nil
 	}
 	path := filepath.Join(d.opts.Dir, LibraryFile)
-	b, err := readSmall(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
 	var body libraryBody
-	if err := json.Unmarshal(b, &body); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if body.Version != 1 {
-		return fmt.Errorf("%s: version %d, want 1", path, body.Version)
+	if found, err := readVersioned(path, &body); !found {
+		return err
 	}
 	for _, z := range body.Zones {
 		if _, _, err := polygonOf("polygon", z.Polygon); err != nil || z.ID == "" || z.Partner == "" {
@@ -143,6 +133,31 @@ func (d *Desk) loadLibrary() error {
 		d.reindexLocked(l)
 	}
 	return nil
+}
+
+// readVersioned reads a file of the desk's, JSON of version 1, into v;
+// it reports whether there was one.
+func readVersioned(path string, v any) (bool, error) {
+	b, err := readSmall(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	var head struct {
+		Version int `json:"version"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return false, fmt.Errorf("%s: %w", path, err)
+	}
+	if head.Version != 1 {
+		return false, fmt.Errorf("%s: version %d, want 1", path, head.Version)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, fmt.Errorf("%s: %w", path, err)
+	}
+	return true, nil
 }
 
 // readSmall reads a regular file of at most maxFile bytes.
