@@ -109,9 +109,7 @@ func (s *Server) addZone(w http.ResponseWriter, r *http.Request) error {
 		return libraryError(err)
 	}
 	note(r, "zone "+z.ID+" drawn: "+z.Name)
-	w.Header().Set("Location", "/api/zones/"+z.ID)
-	w.WriteHeader(http.StatusCreated)
-	return writeJSON(w, "", z)
+	return created(w, "/api/zones/"+z.ID, z)
 }
 
 // renameZone: PUT /api/zones/{id} — {"name": "..."}; the partner's rules
@@ -166,9 +164,7 @@ func (s *Server) addWatchlist(w http.ResponseWriter, r *http.Request) error {
 		return libraryError(err)
 	}
 	note(r, "watchlist "+l.ID+" made: "+l.Name)
-	w.Header().Set("Location", "/api/watchlists/"+l.ID)
-	w.WriteHeader(http.StatusCreated)
-	return writeJSON(w, "", l)
+	return created(w, "/api/watchlists/"+l.ID, l)
 }
 
 // deleteWatchlist: DELETE /api/watchlists/{id} — 409 while a rule keeps
@@ -202,8 +198,7 @@ func (s *Server) addEntry(w http.ResponseWriter, r *http.Request) error {
 		return libraryError(err)
 	}
 	note(r, "watchlist "+clip(r.PathValue("id"))+" ("+list+"): entry "+e.ID+" added: "+entryText(e))
-	w.WriteHeader(http.StatusCreated)
-	return writeJSON(w, "", e)
+	return created(w, "/api/watchlists/"+clip(r.PathValue("id"))+"/entries/"+e.ID, e)
 }
 
 // deleteEntry: DELETE /api/watchlists/{id}/entries/{entry}.
@@ -216,6 +211,13 @@ func (s *Server) deleteEntry(w http.ResponseWriter, r *http.Request) error {
 	note(r, "watchlist "+clip(r.PathValue("id"))+" ("+list+"): entry "+e.ID+" taken out: "+entryText(e))
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// created answers 201 with what was made and where it is.
+func created(w http.ResponseWriter, location string, v any) error {
+	w.Header().Set("Location", location)
+	w.WriteHeader(http.StatusCreated)
+	return writeJSON(w, "", v)
 }
 
 // entryText is an entry's keys for the audit log.

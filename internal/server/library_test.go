@@ -1,11 +1,8 @@
 package server
 
 import (
-	"bufio"
 	"encoding/json"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -196,21 +193,7 @@ func TestAccessLibrary(t *testing.T) {
 
 	// The audit log: who changed what.
 	f.close()
-	b, err := os.ReadFile(filepath.Join(f.dir, access.AuditFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var details []string
-	sc := bufio.NewScanner(strings.NewReader(string(b)))
-	for sc.Scan() {
-		var a access.AuditEntry
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatal(err)
-		}
-		if (a.Action == access.ActionRule || a.Action == access.ActionZone || a.Action == access.ActionWatchlist) && a.Status < 300 {
-			details = append(details, a.User+": "+a.Detail)
-		}
-	}
+	details := changesAudited(t, f.dir, access.ActionRule, access.ActionZone, access.ActionWatchlist)
 	for _, want := range []string{
 		"jpn-analyst: rule " + rule.ID + ` changed: name "Box" to "Box, quiet", triggers, disabled`,
 		"jpn-analyst: zone " + z.ID + " drawn: Strait",

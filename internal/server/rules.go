@@ -55,9 +55,7 @@ func (s *Server) addRule(w http.ResponseWriter, r *http.Request) error {
 		return alertError(err)
 	}
 	note(r, "rule "+got.ID+" added: "+got.Name)
-	w.Header().Set("Location", "/api/rules/"+got.ID)
-	w.WriteHeader(http.StatusCreated)
-	return writeJSON(w, "", got)
+	return created(w, "/api/rules/"+got.ID, got)
 }
 
 // deleteRule: DELETE /api/rules/{id}.

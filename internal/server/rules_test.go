@@ -235,21 +235,7 @@ func TestAccessRules(t *testing.T) {
 
 	// The audit log: who did what to which alert and rule.
 	f.close()
-	b, err := os.ReadFile(filepath.Join(f.dir, access.AuditFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var details []string
-	sc := bufio.NewScanner(strings.NewReader(string(b)))
-	for sc.Scan() {
-		var e access.AuditEntry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			t.Fatal(err)
-		}
-		if (e.Action == access.ActionAlert || e.Action == access.ActionRule) && e.Status < 300 {
-			details = append(details, e.User+": "+e.Detail)
-		}
-	}
+	details := changesAudited(t, f.dir, access.ActionAlert, access.ActionRule)
 	want := []string{
 		"jpn-analyst: rule " + ruleIDs["JPN"] + " added: Box JPN",
 		"gbr-analyst: rule " + ruleIDs["GBR"] + " added: Box GBR",
@@ -260,4 +246,26 @@ func TestAccessRules(t *testing.T) {
 	if !slices.Equal(details, want) {
 		t.Errorf("audit of the changes:\n%s\nwant\n%s", strings.Join(details, "\n"), strings.Join(want, "\n"))
 	}
+}
+
+// changesAudited returns the audit log's entries of changes of the given
+// actions that succeeded, as "user: detail".
+func changesAudited(t *testing.T, dir string, actions ...string) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, access.AuditFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var details []string
+	sc := bufio.NewScanner(strings.NewReader(string(b)))
+	for sc.Scan() {
+		var e access.AuditEntry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(actions, e.Action) && e.Status < 300 {
+			details = append(details, e.User+": "+e.Detail)
+		}
+	}
+	return details
 }
