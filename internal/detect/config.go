@@ -33,6 +33,7 @@ func (o *Options) fill() {
 	o.Spoofing.defaults()
 	o.Identity.defaults()
 	o.PortVisit.defaults()
+	o.UnseenByRadar.Defaults()
 }
 
 // A thresholds file is YAML with one section per detector and one key per
@@ -129,6 +130,9 @@ func setOption(sec reflect.Value, key string, v any) error {
 		if !ok || n < 0 {
 			return fmt.Errorf("want a non-negative number, got %v", v)
 		}
+		if strings.HasSuffix(key, "_share") && n > 1 {
+			return fmt.Errorf("want a share from 0 to 1, got %v", v)
+		}
 		f.SetFloat(n)
 	case reflect.Int, reflect.Int64:
 		if s, isStr := v.(string); isStr && strings.HasSuffix(key, "_ms") {
@@ -188,10 +192,16 @@ func snake(name string) string {
 	return b.String()
 }
 
+// option tells whether a field is an option a file sets: exported and
+// not a pointer (what the program gives a detector, such as a coastline).
+func option(f reflect.StructField) bool {
+	return f.IsExported() && f.Type.Kind() != reflect.Pointer
+}
+
 func fieldBySnake(v reflect.Value, name string) (reflect.Value, bool) {
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
-		if t.Field(i).IsExported() && snake(t.Field(i).Name) == name {
+		if option(t.Field(i)) && snake(t.Field(i).Name) == name {
 			return v.Field(i), true
 		}
 	}
@@ -202,7 +212,7 @@ func snakeNames(v reflect.Value) []string {
 	var out []string
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
-		if t.Field(i).IsExported() {
+		if option(t.Field(i)) {
 			out = append(out, snake(t.Field(i).Name))
 		}
 	}
@@ -220,7 +230,7 @@ func WriteConfig(w io.Writer, o Options) error {
 		fmt.Fprintf(&b, "%s:\n", snake(t.Field(i).Name))
 		st := sec.Type()
 		for j := 0; j < st.NumField(); j++ {
-			if !st.Field(j).IsExported() {
+			if !option(st.Field(j)) {
 				continue
 			}
 			name := snake(st.Field(j).Name)

@@ -30,15 +30,25 @@ func TestConfigRoundTripAndOverrides(t *testing.T) {
 	if o.Loitering.MinDuration != 4*time.Hour || o.Loitering.MaxSpeedKn != 1.5 || o.Gap.MinGap != time.Hour || o.Gap.MinShoreNM != 50 {
 		t.Errorf("options %+v %+v", o.Loitering, o.Gap)
 	}
+	o, err = LoadConfig(strings.NewReader("unseen_by_radar:\n  min_sweeps: 20\n  range_share: 0.6\n  end_after: 15m\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := o.UnseenByRadar; u.MinSweeps != 20 || u.RangeShare != 0.6 || u.EndAfter != 15*time.Minute || u.ToleranceM != 1500 {
+		t.Errorf("unseen_by_radar options %+v", u)
+	}
 }
 
 func TestConfigErrors(t *testing.T) {
 	for in, want := range map[string]string{
-		"loiterin:\n  max_speed_kn: 1\n":        `unknown section "loiterin"`,
-		"loitering:\n  max_sped_kn: 1\n":        `loitering.max_sped_kn: unknown option`,
-		"loitering:\n  max_speed_kn: fast\n":    `want a non-negative number`,
-		"loitering:\n  min_duration: forever\n": `want a duration`,
-		"loitering: [1, 2]\n":                   `bad thresholds file`,
+		"loiterin:\n  max_speed_kn: 1\n":         `unknown section "loiterin"`,
+		"loitering:\n  max_sped_kn: 1\n":         `loitering.max_sped_kn: unknown option`,
+		"loitering:\n  max_speed_kn: fast\n":     `want a non-negative number`,
+		"loitering:\n  min_duration: forever\n":  `want a duration`,
+		"loitering: [1, 2]\n":                    `bad thresholds file`,
+		"unseen_by_radar:\n  range_share: 1.5\n": `unseen_by_radar.range_share: want a share from 0 to 1`,
+		"unseen_by_radar:\n  min_sweeps: 2.5\n":  `unseen_by_radar.min_sweeps: want a non-negative whole number`,
+		"unseen_by_radar:\n  shore: none\n":      `unseen_by_radar.shore: unknown option`,
 	} {
 		_, err := LoadConfig(strings.NewReader(in))
 		if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), want) {

@@ -8,6 +8,7 @@ import (
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/identity"
+	"github.com/picket-ais/picket/internal/radar"
 	"github.com/picket-ais/picket/internal/track"
 )
 
@@ -21,6 +22,9 @@ type Options struct {
 	Spoofing       SpoofingOptions
 	Identity       IdentityOptions
 	PortVisit      PortVisitOptions
+	// UnseenByRadar is spoofing/unseen_by_radar's (a radar's, run where
+	// radar plots come in: pipeline and live).
+	UnseenByRadar radar.UnseenOptions
 }
 
 // Places answers the geographic questions detectors ask. Any field may be

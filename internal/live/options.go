@@ -13,7 +13,6 @@ import (
 	"github.com/picket-ais/picket/internal/fuse"
 	"github.com/picket-ais/picket/internal/network"
 	"github.com/picket-ais/picket/internal/profile"
-	"github.com/picket-ais/picket/internal/radar"
 	"github.com/picket-ais/picket/internal/source"
 	"github.com/picket-ais/picket/internal/track"
 )
@@ -109,10 +108,6 @@ type Options struct {
 	Dedup   fuse.DedupOptions
 	Profile profile.Options
 	Network network.Options
-	// Unseen configures the detector of AIS vessels a radar feed should
-	// have seen and did not (radar.UnseenOptions; its Shore defaults to
-	// the embedded coastline here).
-	Unseen radar.UnseenOptions
 
 	// ReportQueue is the capacity, in batches, of the queue from the feeds
 	// to the tracker. When it is full the feeds wait (TCP receivers and

@@ -131,7 +131,7 @@ func (p *Pipeline) newRadarLive() {
 			continue
 		}
 		p.radar = radar.NewLive(radar.NewPicture(), radar.LiveOptions{Encounter: DarkEncounterOptions(p.opts.Detect, p.opts.Places)})
-		uo := p.opts.Unseen
+		uo := p.opts.Detect.UnseenByRadar // its Shore defaults to the embedded coastline
 		if uo.Shore == nil {
 			uo.Shore = geo.DefaultShore()
 		}

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/picket-ais/picket/internal/detect"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/pipeline"
 	"github.com/picket-ais/picket/internal/sim"
@@ -95,6 +97,36 @@ func TestUnseenReplayMatchesAnalyze(t *testing.T) {
 		}
 		if (n > 0) != c.sees {
 			t.Errorf("a partner cleared for %s sees %d unseen_by_radar events", c.name, n)
+		}
+	}
+
+	// The thresholds file's unseen_by_radar options reach the detector in
+	// batch and live: a min_sweeps above every event's missed sweeps
+	// leaves none in either.
+	most := 0.0
+	for _, e := range an.Events {
+		if e.Subtype == event.UnseenByRadar {
+			most = max(most, e.Details["sweeps_missed"])
+		}
+	}
+	d, err := detect.LoadConfig(strings.NewReader(fmt.Sprintf("unseen_by_radar:\n  min_sweeps: %d\n", int(most)+1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Detect = d
+	if an, err = pipeline.Analyze([]string{feed}, opts); err != nil {
+		t.Fatal(err)
+	}
+	st = openStore(t)
+	if p, err = New(Options{Feeds: feeds, Places: pl, Detect: d}, st, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	runUntilDone(t, p, names...)
+	for name, evs := range map[string][]event.Event{"analyze": an.Events, "live": storedEvents(t, st)} {
+		for _, e := range evs {
+			if e.Subtype == event.UnseenByRadar {
+				t.Errorf("%s: min_sweeps %d: an unseen_by_radar event of %v missed sweeps", name, int(most)+1, e.Details["sweeps_missed"])
+			}
 		}
 	}
 }

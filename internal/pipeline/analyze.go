@@ -62,10 +62,6 @@ type AnalyzeOptions struct {
 	// dark_vessel events. With detections or radars, AIS vessels
 	// alongside dark ones are dark_encounter events.
 	Radars []RadarInput
-	// Unseen configures the detector of AIS vessels the radars should
-	// have seen and did not (its Shore defaults to the embedded
-	// coastline).
-	Unseen radar.UnseenOptions
 	// Progress, when set, is called now and then with the bytes read of
 	// all inputs and their total size.
 	Progress func(done, total int64)

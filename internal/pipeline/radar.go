@@ -69,7 +69,7 @@ func readRadars(inputs []RadarInput, opts *AnalyzeOptions) ([]radar.Track, []Rad
 func correlateRadar(res *AnalyzeResult, ais []detection.Track, opts *AnalyzeOptions) {
 	res.RadarMatches = radar.Correlate(res.RadarTracks, ais, radar.CorrelateOptions{Match: opts.Correlate})
 	res.Events = append(res.Events, radar.DarkVessels(res.RadarTracks, res.RadarMatches)...)
-	uo := opts.Unseen
+	uo := opts.Detect.UnseenByRadar // its Shore defaults to the embedded coastline
 	if uo.Shore == nil {
 		uo.Shore = geo.DefaultShore()
 	}

@@ -12,7 +12,9 @@ import (
 	"github.com/picket-ais/picket/internal/geo"
 )
 
-// UnseenOptions configures Unseen. The zero value means the defaults.
+// UnseenOptions configures Unseen. The zero value means the defaults
+// (Defaults fills them in). The thresholds file (detect.LoadConfig) sets
+// them in its unseen_by_radar section, all but Shore.
 type UnseenOptions struct {
 	// ToleranceM is how near a plot must be to the vessel's AIS position
 	// at a sweep's time to have seen it. Default 1500 m: the correlation's
@@ -73,7 +75,8 @@ type UnseenOptions struct {
 	Keep time.Duration
 }
 
-func (o *UnseenOptions) defaults() {
+// Defaults fills in the options left zero with their defaults.
+func (o *UnseenOptions) Defaults() {
 	def := func(v *float64, d float64) {
 		if *v <= 0 {
 			*v = d
@@ -146,7 +149,7 @@ type Unseen struct {
 
 // NewUnseen returns an Unseen detector.
 func NewUnseen(opts UnseenOptions) *Unseen {
-	opts.defaults()
+	opts.Defaults()
 	return &Unseen{opts: opts, radars: map[string]*sweeps{}, vessels: map[uint32]*vessel{}, shadow: map[shadowKey]bool{}}
 }
 
