@@ -40,8 +40,9 @@ func BenchmarkCoreFleet(b *testing.B) {
 		modes = append(modes, mode{fmt.Sprint(n), n, false})
 	}
 	for _, vessels := range []int{1_000, 5_000, 20_000, 100_000, 400_000} {
+		reports := lazyReports(func() []fuse.Report { return fleetReports(vessels) })
 		for _, m := range modes {
-			benchFleet(b, shore, vessels, m.name, m.workers, m.open)
+			benchCore(b, shore, reports, vessels, m.name, m.workers, m.open)
 		}
 	}
 }
@@ -58,7 +59,7 @@ func BenchmarkCoreFleet(b *testing.B) {
 func BenchmarkCoreAnchorages(b *testing.B) {
 	shore := geo.DefaultShore()
 	for _, vessels := range []int{2_000, 10_000} {
-		reports := anchorageReports(vessels)
+		reports := lazyReports(func() []fuse.Report { return anchorageReports(vessels) })
 		for _, workers := range []int{1, 2, 4} {
 			benchCore(b, shore, reports, vessels, fmt.Sprint(workers), workers, false)
 		}
@@ -102,7 +103,9 @@ func anchorageReports(vessels int) []fuse.Report {
 	return reports
 }
 
-func benchFleet(b *testing.B, shore *geo.Shore, vessels int, name string, workers int, open bool) {
+// fleetReports makes 10 minutes of reports of vessels spread over the
+// open ocean, a third of them slow, in time order.
+func fleetReports(vessels int) []fuse.Report {
 	const reportsPerVessel = 60 // 10 minutes of a ship under way
 	rng := rand.New(rand.NewPCG(1, uint64(vessels)))
 	type ship struct{ lat, lon, sog, cog float64 }
@@ -123,12 +126,29 @@ func benchFleet(b *testing.B, shore *geo.Shore, vessels int, name string, worker
 			s.lat, s.lon = geo.Destination(s.lat, s.lon, s.cog, s.sog*1852*10/3600)
 		}
 	}
-	benchCore(b, shore, reports, vessels, name, workers, open)
+	return reports
 }
 
-// benchCore runs the core on reports of vessels and reports what it took.
-func benchCore(b *testing.B, shore *geo.Shore, reports []fuse.Report, vessels int, name string, workers int, open bool) {
+// lazyReports returns a function that makes the reports with mk on its
+// first call and returns the same ones after: a sub-benchmark the -bench
+// pattern leaves out makes none, so a run of one fleet size and mode
+// holds one set of reports, not one per size and mode made before it
+// (garbage the heap may still hold at that run's peak RSS).
+func lazyReports(mk func() []fuse.Report) func() []fuse.Report {
+	var reports []fuse.Report
+	return func() []fuse.Report {
+		if reports == nil {
+			reports = mk()
+		}
+		return reports
+	}
+}
+
+// benchCore runs the core on the reports of vessels and reports what it
+// took.
+func benchCore(b *testing.B, shore *geo.Shore, mk func() []fuse.Report, vessels int, name string, workers int, open bool) {
 	b.Run(fmt.Sprintf("vessels=%d/workers=%s", vessels, name), func(b *testing.B) {
+		reports := mk()
 		b.ReportAllocs()
 		var heap float64
 		cpu0, _ := usage()
