@@ -45,7 +45,7 @@ web map, /metrics and /healthz.
 Without --config it runs a demo: bundled real logs (Norway, a worldwide
 satellite sample, a day on the Seine) replayed as live feeds, and a
 simulated scenario with staged ship-to-ship transfers, dark periods and
-spoofing, on a store in a temporary directory, so that ships and alerts
+spoofing and its satellite passes (SAR, VIIRS) delivered as detections, on a store in a temporary directory, so that ships and alerts
 show at once.
 
 Stop it with Ctrl-C: feeds stop, what was received is processed and stored,

@@ -2,6 +2,7 @@ package node
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -50,6 +51,10 @@ type Config struct {
 	Zones      string       `yaml:"zones"`
 	Ports      string       `yaml:"ports"`
 	Feeds      []FeedConfig `yaml:"feeds"`
+	// Stage, when set, runs beside the pipeline until the node stops
+	// (the demo delivers its scenario's satellite passes with it). Not
+	// in a file.
+	Stage func(ctx context.Context, p *live.Pipeline) `yaml:"-"`
 	// Cluster makes the node one of a cluster (docs/cluster.md).
 	// Default: none, the node runs alone.
 	Cluster *ClusterConfig `yaml:"cluster"`

@@ -3,6 +3,7 @@ package node
 import (
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -60,8 +61,10 @@ func demoRule(data string) error {
 // start and the rest played in its own time, moved to now, beginning a
 // couple of minutes before a staged behaviour is alerted (a jump, a ship
 // reappearing from a dark period, a meeting that qualifies), so that an
-// alert comes in while the user watches (liveSkip); and the
-// bundled real logs replayed as live, their times moved to now.
+// alert comes in while the user watches (liveSkip); the scenario's
+// satellite passes delivered as a detections feed as the replay passes
+// them (demoPasses, run as the config's Stage); and the bundled real logs
+// replayed as live, their times moved to now.
 func demoConfig(data string, logger *slog.Logger) (*Config, string, error) {
 	tmp, err := os.MkdirTemp("", "picket-demo-")
 	if err != nil {
@@ -72,13 +75,27 @@ func demoConfig(data string, logger *slog.Logger) (*Config, string, error) {
 	}
 	start := time.Now().UTC().Truncate(time.Second).Add(-23 * time.Hour)
 	began := time.Now()
-	res, err := sim.WriteDir(sim.Options{Seed: 1, Vessels: 150, Hours: 24, Start: start}, filepath.Join(tmp, "sim"))
+	res, err := sim.WriteDir(sim.Options{Seed: 1, Vessels: 150, Hours: 24, Start: start, SAR: true, VIIRS: true}, filepath.Join(tmp, "sim"))
 	if err != nil {
 		os.RemoveAll(tmp)
 		return nil, "", err
 	}
 	logger.Info("demo scenario generated", "dir", filepath.Join(tmp, "sim"), "lines", res.Stats.Lines, "truth_events", len(res.Truth), "took", time.Since(began).Round(time.Millisecond))
 	center, zoom := [2]float64{127.5, 35.5}, 5.0 // the simulated scenario's waters
+	skip := liveSkip(res.Truth, start)
+	delivered, staging := filepath.Join(tmp, "delivered"), filepath.Join(tmp, "staging")
+	scenes := filepath.Join(tmp, "scenes.csv")
+	for _, d := range []string{delivered, staging} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			os.RemoveAll(tmp)
+			return nil, "", err
+		}
+	}
+	passes := newDemoPasses(res, delivered, scenes, staging, "sim-korea", start.Add(skip).UnixMilli(), logger)
+	if err := passes.writeScenes(math.MinInt64, 0); err != nil { // none yet
+		os.RemoveAll(tmp)
+		return nil, "", err
+	}
 	cfg := &Config{
 		Data:       data,
 		StaleAfter: "6h",
@@ -86,7 +103,13 @@ func demoConfig(data string, logger *slog.Logger) (*Config, string, error) {
 		Zones:      filepath.Join(tmp, "sim", sim.ZonesFile),
 		Watchlists: []string{filepath.Join(tmp, "sim", sim.WatchlistFile)},
 		Feeds: []FeedConfig{{Name: "sim-korea", Partner: "KOR", Label: "REL TO KOR, JPN, USA", Kind: "file",
-			File: filepath.Join(tmp, "sim", sim.FeedFile), Speed: 1, Skip: liveSkip(res.Truth, start).String(), Rebase: true}},
+			File: filepath.Join(tmp, "sim", sim.FeedFile), Speed: 1, Skip: skip.String(), Rebase: true},
+			// The scenario's satellite passes (SAR images, VIIRS night
+			// granules), each delivered a few minutes of the replay after
+			// it (demopasses.go).
+			{Name: "sim-korea-sat", Partner: "KOR", Label: "REL TO KOR, JPN, USA", Kind: "detections",
+				Path: delivered, Format: "auto", Scenes: scenes}},
+		Stage: passes.run,
 	}
 	// The real logs ship with the source tree, not the binary: run the
 	// demo from the repository to have them.

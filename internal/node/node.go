@@ -348,6 +348,9 @@ func Run(parent context.Context, opts Options, ready func(Ready)) error {
 	go func() { served <- srv.Serve(httpCtx, ln) }()
 	ran := make(chan error, 1)
 	go func() { ran <- p.Run(ctx) }()
+	if cfg.Stage != nil {
+		go cfg.Stage(ctx, p)
+	}
 	if ready != nil {
 		ready(Ready{URL: url, Pipeline: p, Cluster: cn})
 	}
