@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/picket-ais/picket/internal/durable"
 )
 
 // The files of an access store, in the data directory.
@@ -92,8 +94,8 @@ func (r *Registry) Save(dir string) error {
 		return fmt.Errorf("access: %w", err)
 	}
 	ok = true
-	if err := syncDir(dir); err != nil {
-		return fmt.Errorf("access: sync %s: %w", dir, err)
+	if err := durable.SyncDir(dir); err != nil {
+		return fmt.Errorf("access: %w", err)
 	}
 	return nil
 }

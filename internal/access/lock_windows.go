@@ -15,7 +15,3 @@ func unlockFile(f *os.File) error {
 	var ol windows.Overlapped
 	return windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, &ol)
 }
-
-// syncDir: Windows cannot open a directory to sync it; its rename
-// (MoveFileEx with MOVEFILE_REPLACE_EXISTING) is as durable as it gets.
-func syncDir(string) error { return nil }

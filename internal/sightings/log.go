@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+
+	"github.com/picket-ais/picket/internal/durable"
 )
 
 // File is the desk's file in the data directory: one JSON record a line,
@@ -35,7 +37,7 @@ func openLog(dir string, apply func(*record), log *slog.Logger) (*logFile, error
 	if err != nil {
 		return nil, fmt.Errorf("sightings: %w", err)
 	}
-	if err := syncDir(dir); err != nil {
+	if err := durable.SyncDir(dir); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("sightings: %w", err)
 	}
@@ -103,13 +105,3 @@ func (l *logFile) append(r *record) error {
 }
 
 func (l *logFile) close() error { return l.f.Close() }
-
-// syncDir makes the file's creation durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}

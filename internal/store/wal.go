@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+
+	"github.com/picket-ais/picket/internal/durable"
 )
 
 // The write-ahead log is a numbered series of files (wal-N.log), each a
@@ -394,13 +396,8 @@ func readPos(b []byte) Position {
 
 // syncDir makes renames and creations in dir durable.
 func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
+	if err := durable.SyncDir(dir); err != nil {
 		return fmt.Errorf("store: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("store: sync %s: %w", dir, err)
 	}
 	return nil
 }
