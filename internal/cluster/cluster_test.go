@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,6 +19,7 @@ import (
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/geo"
 	"github.com/picket-ais/picket/internal/ingest"
+	"github.com/picket-ais/picket/internal/loopbacktest"
 	"github.com/picket-ais/picket/internal/pipeline"
 	"github.com/picket-ais/picket/internal/ports"
 	"github.com/picket-ais/picket/internal/sim"
@@ -42,26 +42,6 @@ func places() detect.Places {
 	}
 }
 
-// freePorts returns n free loopback ports (as nats-server's cluster tests
-// do, each server is given its peers' route addresses up front).
-func freePorts(t *testing.T, n int) []string {
-	t.Helper()
-	var out []string
-	var lns []net.Listener
-	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		lns = append(lns, ln)
-		out = append(out, ln.Addr().String())
-	}
-	for _, ln := range lns {
-		ln.Close()
-	}
-	return out
-}
-
 // testCluster is three nodes in one process, each with its own JetStream
 // and store directories.
 type testCluster struct {
@@ -75,7 +55,7 @@ type testCluster struct {
 
 func startCluster(t *testing.T, n, partitions int, feed string, onLine func(node string, part int, seq uint64)) *testCluster {
 	t.Helper()
-	tc := &testCluster{addrs: freePorts(t, n), nodes: make([]*Node, n), stores: make([]*store.Store, n), opts: make([]NodeOptions, n)}
+	tc := &testCluster{addrs: loopbacktest.FreeAddrs(t, n), nodes: make([]*Node, n), stores: make([]*store.Store, n), opts: make([]NodeOptions, n)}
 	pl := places()
 	var wg sync.WaitGroup
 	errs := make([]error, n)

@@ -24,6 +24,7 @@ import (
 	"github.com/picket-ais/picket/internal/access"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/ingest"
+	"github.com/picket-ais/picket/internal/loopbacktest"
 	"github.com/picket-ais/picket/internal/sim"
 	"github.com/picket-ais/picket/internal/source"
 	"github.com/picket-ais/picket/internal/store"
@@ -362,7 +363,7 @@ func TestFederation(t *testing.T) {
 	for _, f := range fedFeeds {
 		feedFile[f.name] = simFeed(t, sim.Options{Seed: f.seed, Vessels: 20, Hours: 24, Rate: 4})
 	}
-	ports := freePorts(t, 5) // three cluster listeners, two leaf listeners
+	ports := loopbacktest.FreeAddrs(t, 5) // three cluster listeners, two leaf listeners
 	leafJPN, leafKOR := ports[3], ports[4]
 	proxy := newLinkProxy(t, leafJPN)
 	secret := func(a, b string) string {

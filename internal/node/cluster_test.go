@@ -13,6 +13,7 @@ import (
 
 	"github.com/picket-ais/picket/internal/access"
 	"github.com/picket-ais/picket/internal/live"
+	"github.com/picket-ais/picket/internal/loopbacktest"
 	"github.com/picket-ais/picket/internal/sim"
 )
 
@@ -72,7 +73,7 @@ func TestClusterServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	feed := filepath.Join(dir, "sim", sim.FeedFile)
-	addrs := freeAddrs(t, 3)
+	addrs := loopbacktest.FreeAddrs(t, 3)
 	type running struct {
 		ready  chan Ready
 		cancel context.CancelFunc

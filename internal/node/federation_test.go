@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/picket-ais/picket/internal/access"
+	"github.com/picket-ais/picket/internal/loopbacktest"
 	"github.com/picket-ais/picket/internal/sim"
 )
 
@@ -79,7 +79,7 @@ func TestFederationServe(t *testing.T) {
 	if err := os.WriteFile(secret, []byte("the-secret-of-JPN-and-KOR"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ports := freeAddrs(t, 3) // two cluster listeners, JPN's leaf listener
+	ports := loopbacktest.FreeAddrs(t, 3) // two cluster listeners, JPN's leaf listener
 	type running struct {
 		url    string
 		tokens map[string]string // by user
@@ -232,23 +232,4 @@ func TestFederationServe(t *testing.T) {
 		t.Error("no vessel of JPN's released to GBR only: the test proves nothing")
 	}
 	t.Logf("KOR shows %d of JPN's vessels; %d of JPN's vessels released to GBR only are not there", len(korView), gbrOnly)
-}
-
-// freeAddrs returns n free loopback addresses.
-func freeAddrs(t *testing.T, n int) []string {
-	t.Helper()
-	var out []string
-	var lns []net.Listener
-	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		lns = append(lns, ln)
-		out = append(out, ln.Addr().String())
-	}
-	for _, ln := range lns {
-		ln.Close()
-	}
-	return out
 }
