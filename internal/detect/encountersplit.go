@@ -54,6 +54,7 @@ type encSplit struct {
 	regs    map[encPairKey]*encReg
 	of      map[uint64][]*encReg // by vesselKey: the pairs registered with a vessel
 	keep    int64                // ms a pair stays registered after its latest close measurement
+	fed     []bool               // by owner: given a fix (an owner never given one has nothing to sweep)
 	marked  []bool               // scratch, by owner
 	touched []int                // scratch: the owners marked
 	nbs     [][]encState         // scratch, by owner: the new pairs' neighbours of the fix being routed
@@ -123,7 +124,7 @@ type EncounterOwner struct {
 func (p *Pairs) SplitEncounters(n int) []*EncounterOwner {
 	d := p.enc
 	s := &encSplit{regs: make(map[encPairKey]*encReg), of: make(map[uint64][]*encReg),
-		keep: max(d.opts.MergeGap, d.opts.MaxGap).Milliseconds(), marked: make([]bool, n), nbs: make([][]encState, n), keys: make([][]uint64, n)}
+		keep: max(d.opts.MergeGap, d.opts.MaxGap).Milliseconds(), fed: make([]bool, n), marked: make([]bool, n), nbs: make([][]encState, n), keys: make([][]uint64, n)}
 	owners := make([]*EncounterOwner, n)
 	for i := range owners {
 		o := &EncounterOwner{outbox: newOutbox()}
@@ -139,19 +140,24 @@ func (p *Pairs) SplitEncounters(n int) []*EncounterOwner {
 }
 
 // Routed returns, by owner, what the router has for it since the last
-// call; each batch is to be given to its owner's Take, in the order
-// returned by successive calls. The next batches start in spare[i],
-// batches Take has emptied, where given (spare may be nil, and any of
-// its entries).
+// call, nil for an owner it has nothing for; each batch is to be given
+// to its owner's Take, in the order returned by successive calls. An
+// owner never given a fix is given nothing, not even a sweep: it holds
+// no pair. The next batches start in spare[i], batches Take has emptied,
+// where given (spare may be nil, and any of its entries); Routed sets
+// the entries it takes to nil.
 func (p *Pairs) Routed(spare []*EncounterBatch) []*EncounterBatch {
 	s := p.enc.split
-	out := s.out
-	s.out = make([]*EncounterBatch, len(out))
-	for i := range s.out {
+	out := make([]*EncounterBatch, len(s.out))
+	for i, b := range s.out {
+		if len(b.msgs) == 0 {
+			continue
+		}
+		out[i] = b
 		if i < len(spare) && spare[i] != nil {
-			s.out[i] = spare[i]
+			s.out[i], spare[i] = spare[i], nil
 		} else {
-			s.out[i] = &EncounterBatch{msgs: make([]encMsg, 0, len(out[i].msgs)), nbs: make([]encState, 0, len(out[i].nbs)), keys: make([]uint64, 0, len(out[i].keys))}
+			s.out[i] = &EncounterBatch{msgs: make([]encMsg, 0, len(b.msgs)), nbs: make([]encState, 0, len(b.nbs)), keys: make([]uint64, 0, len(b.keys))}
 		}
 	}
 	return out
@@ -263,6 +269,7 @@ func (s *encSplit) route(d *EncounterDetector, v *encVessel) {
 		b.msgs = append(b.msgs, m)
 		s.nbs[i], s.keys[i] = s.nbs[i][:0], s.keys[i][:0]
 		s.marked[i] = false
+		s.fed[i] = true
 	}
 	s.touched = s.touched[:0]
 }
@@ -337,11 +344,13 @@ func (s *encSplit) removed(v *encVessel, ending bool) {
 	v.rt.regs = v.rt.regs[:0]
 }
 
-// sweep tells every owner to sweep at now, then forgets the pairs whose
-// owners have forgotten them.
+// sweep tells every owner given a fix to sweep at now, then forgets the
+// pairs whose owners have forgotten them.
 func (s *encSplit) sweep(now int64) {
-	for _, b := range s.out {
-		b.msgs = append(b.msgs, encMsg{kind: encSweepMsg, now: now})
+	for i, b := range s.out {
+		if s.fed[i] {
+			b.msgs = append(b.msgs, encMsg{kind: encSweepMsg, now: now})
+		}
 	}
 	for k, r := range s.regs {
 		if now-r.lastClose > s.keep {

@@ -65,7 +65,9 @@ func TestEncounterSplitOneOwner(t *testing.T) {
 				continue
 			}
 			for j, b := range eng.Pairs().Routed(nil) {
-				owners[j].Take(b)
+				if b != nil {
+					owners[j].Take(b)
+				}
 			}
 			clear(held)
 			for j, o := range owners {

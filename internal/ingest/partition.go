@@ -29,9 +29,10 @@ package ingest
 //     (internal/cell, S2 cells of about 1.1 km): the pair side keeps the
 //     index of slow vessels and finds each fix's neighbours within the
 //     encounter distance; each pair belongs to the owner of the cell of
-//     its first close fix (cell.Owner), one goroutine per owner, which
-//     measures and judges it, told of every fix of its pairs' vessels in
-//     order (detect/encountersplit.go). Dark rendezvous stay with the
+//     its first close fix (cell.Owner), one goroutine per owner (started
+//     with the owner's first pair: none where no two vessels come close),
+//     which measures and judges it, told of every fix of its pairs'
+//     vessels in order (detect/encountersplit.go). Dark rendezvous stay with the
 //     pair side: they compare gaps, which end a few times per vessel and
 //     day, against gaps up to 3 days old anywhere a ship could reach at
 //     12 kn (hundreds of nautical miles), so a split by cell would send

@@ -33,14 +33,18 @@ type round struct {
 // reports were given, round after round, and so sees exactly what a run
 // on one goroutine would have shown it; and one per owner of encounter
 // pairs by cell (detect.Pairs.SplitEncounters), to which the pair side
-// routes, after each round, what the round's fixes mean for its pairs.
+// routes, after each round, what the round's fixes mean for its pairs. An
+// owner's goroutine starts with its first batch: where no two vessels
+// come close (a handful of vessels, a fleet spread over the ocean) none
+// starts.
 type workers struct {
 	c         *Core
 	cur       *round
 	shardIn   []chan *round
 	pairIn    chan *round
 	free      chan *round
-	ownerIn   []chan *detect.EncounterBatch
+	ownerOf   []*detect.EncounterOwner
+	ownerIn   []chan *detect.EncounterBatch // nil until the owner's goroutine starts
 	ownerDone []chan *detect.EncounterBatch // batches taken, empty, for the pair side to fill again
 	spare     []*detect.EncounterBatch      // scratch
 	owners    sync.WaitGroup
@@ -58,14 +62,12 @@ func startWorkers(c *Core) *workers {
 		w.shardIn = append(w.shardIn, ch)
 		go w.shard(c.shards[i], i, ch)
 	}
-	for _, o := range c.pairs.SplitEncounters(n) {
-		ch := make(chan *detect.EncounterBatch, roundsInFlight)
-		w.ownerIn = append(w.ownerIn, ch)
+	w.ownerOf = c.pairs.SplitEncounters(n)
+	w.ownerIn = make([]chan *detect.EncounterBatch, n)
+	for range n {
 		w.ownerDone = append(w.ownerDone, make(chan *detect.EncounterBatch, roundsInFlight))
-		w.owners.Add(1)
-		go w.owner(o, len(w.ownerIn)-1, ch)
 	}
-	w.spare = make([]*detect.EncounterBatch, len(w.ownerIn))
+	w.spare = make([]*detect.EncounterBatch, n)
 	go w.pair()
 	w.cur = <-w.free
 	return w
@@ -127,7 +129,9 @@ func (w *workers) pair() {
 	defer w.owners.Wait()
 	defer func() {
 		for _, ch := range w.ownerIn {
-			close(ch)
+			if ch != nil {
+				close(ch)
+			}
 		}
 	}()
 	pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("core", "pairs")))
@@ -147,13 +151,23 @@ func (w *workers) pair() {
 		r.route = r.route[:0]
 		w.free <- r
 		for i, ch := range w.ownerDone {
-			w.spare[i] = nil
+			if w.spare[i] != nil {
+				continue // not taken by the last Routed
+			}
 			select {
 			case w.spare[i] = <-ch:
 			default:
 			}
 		}
 		for i, b := range w.c.pairs.Routed(w.spare) {
+			if b == nil {
+				continue
+			}
+			if w.ownerIn[i] == nil {
+				w.ownerIn[i] = make(chan *detect.EncounterBatch, roundsInFlight)
+				w.owners.Add(1)
+				go w.owner(w.ownerOf[i], i, w.ownerIn[i])
+			}
 			w.ownerIn[i] <- b
 		}
 	}
