@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/picket-ais/picket/internal/detection"
 	"github.com/picket-ais/picket/internal/event"
 	"github.com/picket-ais/picket/internal/geo"
 	"github.com/picket-ais/picket/internal/sim"
@@ -165,5 +166,82 @@ func TestDemoSatellitePasses(t *testing.T) {
 	}
 	if matched == 0 || darkSeen == 0 {
 		t.Errorf("%d SAR detections matched to AIS, %d dark: want both", matched, darkSeen)
+	}
+}
+
+// TestDemoPassFiles: the demo splits a scenario's SAR images and VIIRS
+// granules into one delivery each, in time order, and writes each in its
+// layout with every time moved by the replay's shift, the scenes file
+// holding the images taken so far; the detections reader reads them back.
+func TestDemoPassFiles(t *testing.T) {
+	dir := t.TempDir()
+	res, err := sim.WriteDir(sim.Options{Seed: 3, Vessels: 40, Hours: 24, SAR: true, VIIRS: true}, filepath.Join(dir, "sim"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.SAR.Scenes) == 0 || len(res.VIIRS.Detections) == 0 {
+		t.Fatalf("the scenario has %d SAR images and %d VIIRS detections", len(res.SAR.Scenes), len(res.VIIRS.Detections))
+	}
+	granules := map[string]bool{}
+	for _, d := range res.VIIRS.Detections {
+		granules[d.File] = true
+	}
+	delivered, staging, scenes := filepath.Join(dir, "delivered"), filepath.Join(dir, "staging"), filepath.Join(dir, "scenes.csv")
+	for _, d := range []string{delivered, staging} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := newDemoPasses(res, delivered, scenes, staging, "sim", 0, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if len(d.passes) != len(res.SAR.Scenes)+len(granules) {
+		t.Fatalf("%d passes of %d images and %d granules", len(d.passes), len(res.SAR.Scenes), len(granules))
+	}
+	const shift = 36 * 3600 * 1000
+	rows := 0
+	for i, p := range d.passes {
+		if i > 0 && p.at < d.passes[i-1].at {
+			t.Errorf("pass %s before %s", p.name, d.passes[i-1].name)
+		}
+		if err := d.deliver(p, shift); err != nil {
+			t.Fatal(err)
+		}
+		set := detection.NewSet()
+		f, err := os.Open(filepath.Join(delivered, p.name+".csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = set.Read(f, p.name)
+		f.Close()
+		if err != nil || len(set.Detections) == 0 {
+			t.Fatalf("%s: %v, %d rows", p.name, err, set.Rows)
+		}
+		for _, b := range set.BadRows {
+			if !strings.HasSuffix(b.Reason, "is not a boat") { // VIIRS's gas flares and recurring lights are staged
+				t.Errorf("%s: %d rows not used: %s", p.name, b.Rows, b.Reason)
+			}
+		}
+		rows += set.Rows
+		for _, det := range set.Detections {
+			if det.Time < p.at+shift-24*3600*1000 || det.Time > p.at+shift {
+				t.Errorf("%s: a detection at %s, the pass moved to %s", p.name, time.UnixMilli(det.Time).UTC(), time.UnixMilli(p.at+shift).UTC())
+			}
+		}
+		sf, err := os.Open(scenes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = set.ReadScenes(sf, "scenes.csv")
+		sf.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sc := range res.SAR.Scenes {
+			if _, ok := set.Scenes[sc.ID]; ok != (sc.Time <= p.at) {
+				t.Errorf("after %s: scene %s (at %d) in the scenes file: %v", p.name, sc.ID, sc.Time, ok)
+			}
+		}
+	}
+	if want := len(res.SAR.Detections) + len(res.VIIRS.Detections); rows != want {
+		t.Errorf("the deliveries hold %d rows, the scenario %d detections", rows, want)
 	}
 }
