@@ -125,6 +125,13 @@ func StartBus(ctx context.Context, opts Options, logger *slog.Logger) (*Bus, err
 	return b, nil
 }
 
+// pubAckTimeout bounds the wait for an asynchronous publish's
+// acknowledgement: without it (nats.go's default) a publish whose stream
+// leader died before answering waits forever, and so does the feed that
+// made it; with it, the publish fails and is published again under the
+// same message id.
+const pubAckTimeout = 5 * time.Second
+
 // connect opens an in-process connection to the node's server, as user
 // when one is given.
 func (b *Bus) connect(name, user, pass string) (*nats.Conn, jetstream.JetStream, error) {
@@ -136,7 +143,7 @@ func (b *Bus) connect(name, user, pass string) (*nats.Conn, jetstream.JetStream,
 	if err != nil {
 		return nil, nil, fmt.Errorf("cluster: connecting to the embedded server: %w", err)
 	}
-	js, err := jetstream.New(nc)
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(pubAckTimeout))
 	if err != nil {
 		nc.Close()
 		return nil, nil, err
