@@ -19,6 +19,7 @@ import (
 
 	"github.com/picket-ais/picket/internal/access"
 	"github.com/picket-ais/picket/internal/ais"
+	"github.com/picket-ais/picket/internal/loopbacktest"
 	"github.com/picket-ais/picket/internal/nmea"
 )
 
@@ -184,7 +185,7 @@ func runKillTrial(t *testing.T, bin string, trial, victim int) killResult {
 	}
 	defer feedLn.Close()
 	feed := &killFeed{ln: feedLn, base: time.Now().Add(-2 * time.Hour).Truncate(time.Second), done: make(chan struct{})}
-	addrs := freeAddrs(t, 6) // three APIs, three cluster routes
+	addrs := loopbacktest.FreeAddrs(t, 6) // three APIs, three cluster routes
 	routes := addrs[3:]
 	nodes := make([]*killNode, 3)
 	for i := range nodes {
