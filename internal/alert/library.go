@@ -541,7 +541,7 @@ func (d *Desk) reindexLocked(l Watchlist) {
 // listFilter checks that ids are partner's watchlists and returns what
 // tells whether a vessel is on one of them, as the lists are when asked
 // (nil for none).
-func (d *Desk) listFilter(partner string, ids []string) (func(uint32, string) bool, error) {
+func (d *Desk) listFilter(partner string, ids []string) (func(mmsi, imo uint32, name string) bool, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -552,10 +552,10 @@ func (d *Desk) listFilter(partner string, ids []string) (func(uint32, string) bo
 		}
 	}
 	ids = slices.Clone(ids)
-	return func(mmsi uint32, name string) bool {
+	return func(mmsi, imo uint32, name string) bool {
 		idx := *d.lib.index.Load()
 		for _, id := range ids {
-			if l := idx[id]; l != nil && len(l.list.Match(0, int(mmsi), name)) > 0 {
+			if l := idx[id]; l != nil && len(l.list.Match(int(imo), int(mmsi), name)) > 0 {
 				return true
 			}
 		}

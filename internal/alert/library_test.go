@@ -52,6 +52,46 @@ func (w *watch) alerts() []string {
 	}
 }
 
+// TestPartnerWatchlistByIMO: a rule kept to a partner's list lets
+// through a vessel listed by its IMO number alone once the vessel said
+// that number on a feed the partner is cleared for, and not when the
+// number came only from a feed the partner may not see.
+func TestPartnerWatchlistByIMO(t *testing.T) {
+	d, err := Open(Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := d.AddWatchlist("JPN", "aiko", "Hulls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := d.AddEntry("JPN", "aiko", l.ID, ListEntry{IMO: 9074729, Note: "renamed twice"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.AddRule("JPN", "aiko", Rule{Name: "Hulls", Area: box, Triggers: Triggers{Entry: true}, Filters: Filters{Lists: []string{l.ID}}}); err != nil {
+		t.Fatal(err)
+	}
+	w := newWatch(t, d, "JPN")
+	w.install()
+	at := func(mmsi uint32, min int, lat float64, hideIMO bool) {
+		w.w.handle(live.Message{HideIMO: hideIMO, Position: &live.Position{Position: store.Position{MMSI: mmsi,
+			Time: t0.Add(time.Duration(min) * time.Minute).UnixMilli(), Lat: lat, Lon: 124.05, SOG: 8,
+			Feeds: clearanceOf("JPN")}, IMO: 9074729}})
+	}
+	// 431000009 says the listed IMO on a feed JPN sees; 431000010 says it
+	// only on a feed JPN may not see.
+	for _, c := range []struct {
+		mmsi uint32
+		hide bool
+	}{{431000009, false}, {431000010, true}} {
+		at(c.mmsi, 0, 34.95, c.hide)
+		at(c.mmsi, 10, 35.05, c.hide)
+	}
+	if got := w.alerts(); !slices.Equal(got, []string{"entry 431000009 Hulls"}) {
+		t.Errorf("a rule kept to a list of IMO numbers: %v", got)
+	}
+}
+
 // north is a box north of box.
 var north = [][2]float64{{124.0, 35.2}, {124.1, 35.2}, {124.1, 35.3}, {124.0, 35.3}}
 

@@ -142,7 +142,7 @@ type compiled struct {
 	classes []string
 	// onList reports whether a vessel is on one of Filters.Lists (nil
 	// when the rule names none).
-	onList func(mmsi uint32, name string) bool
+	onList func(mmsi, imo uint32, name string) bool
 }
 
 // compile checks r and prepares it. zones are the node's zones (nil when
@@ -273,11 +273,11 @@ func (c *compiled) matches(v *vessel, mmsi uint32, sog float64) bool {
 		return false
 	}
 	if f.Watchlist || c.onList != nil {
-		name := ""
+		name, imo := "", uint32(0)
 		if v != nil {
-			name = v.name
+			name, imo = v.name, v.imo
 		}
-		if !(f.Watchlist && v != nil && v.listed) && !(c.onList != nil && c.onList(mmsi, name)) {
+		if !(f.Watchlist && v != nil && v.listed) && !(c.onList != nil && c.onList(mmsi, imo, name)) {
 			return false
 		}
 	}

@@ -19,6 +19,7 @@ type vessel struct {
 	sog      float64 // NaN: unknown
 	feeds    uint64  // that heard the last position
 	name     string  // the last name its partner's feeds said
+	imo      uint32  // the last IMO number its partner's feeds said; 0 unknown
 	shipType uint8   // the last type its partner's feeds said; 0 unknown
 	listed   bool    // a watchlist event the partner sees
 }
@@ -130,6 +131,9 @@ func (w *watcher) position(m live.Message) {
 	v.sog = float64(p.SOG)
 	if !m.HideName && p.Name != "" {
 		v.name = p.Name
+	}
+	if !m.HideIMO && p.IMO != 0 {
+		v.imo = p.IMO
 	}
 	if !m.HideShipType && p.ShipType != 0 {
 		v.shipType = p.ShipType

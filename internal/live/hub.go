@@ -10,8 +10,8 @@ import (
 )
 
 // Position is a tracked position as the live stream shows it: the fix,
-// with the name and ship type the vessel said last (empty and 0 when it
-// has not said), each with the feeds that said it.
+// with the name, IMO number and ship type the vessel said last (empty
+// and 0 when it has not said), each with the feeds that said it.
 //
 // A transmission is published when first heard (Prior 0, Feeds the feed
 // that heard it) and again when another feed hears it (Feeds that feed,
@@ -22,19 +22,23 @@ type Position struct {
 	Prior         uint64
 	Name          string
 	NameFeeds     uint64
+	IMO           uint32
+	IMOFeeds      uint64
 	ShipType      uint8
 	ShipTypeFeeds uint64
 }
 
 // Message is one item of the live stream: a position or an alert (an
-// event of the contract, as the detectors emit it). HideName and
-// HideShipType say that the subscriber is not cleared for the feeds that
-// said the position's name or ship type. Prov is an alert's provenance,
-// by which it was released to the subscriber (a consumer that keeps the
-// alert checks it again when the clearance narrows).
+// event of the contract, as the detectors emit it). HideName, HideIMO
+// and HideShipType say that the subscriber is not cleared for the feeds
+// that said the position's name, IMO number or ship type. Prov is an
+// alert's provenance, by which it was released to the subscriber (a
+// consumer that keeps the alert checks it again when the clearance
+// narrows).
 type Message struct {
 	Position     *Position
 	HideName     bool
+	HideIMO      bool
 	HideShipType bool
 	Alert        *event.Event
 	Prov         store.Provenance
@@ -213,6 +217,7 @@ func (h *Hub) publishPositions(ps []Position) {
 			m := Message{Position: p}
 			if c := s.filter.Clearance; c != store.AllFeeds {
 				m.HideName = p.NameFeeds&c == 0
+				m.HideIMO = p.IMOFeeds&c == 0
 				m.HideShipType = p.ShipTypeFeeds&c == 0
 			}
 			h.send(s, m)

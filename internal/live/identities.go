@@ -14,12 +14,14 @@ type identKey struct {
 	feed  uint64
 }
 
-// shownIdentity is the name and ship type the live stream shows with a
-// vessel's positions, each with the feeds that said it: a subscriber
-// not cleared for any of them gets the position without it.
+// shownIdentity is the name, IMO number and ship type the live stream
+// shows with a vessel's positions, each with the feeds that said it: a
+// subscriber not cleared for any of them gets the position without it.
 type shownIdentity struct {
 	name          string
 	nameFeeds     uint64
+	imo           uint32
+	imoFeeds      uint64
 	shipType      uint8
 	shipTypeFeeds uint64
 }
@@ -29,7 +31,8 @@ type shownIdentity struct {
 // same transmission already.
 func (p *Pipeline) livePosition(pos store.Position, prior uint64) Position {
 	sh := p.shown[pos.MMSI]
-	return Position{Position: pos, Prior: prior, Name: sh.name, NameFeeds: sh.nameFeeds, ShipType: sh.shipType, ShipTypeFeeds: sh.shipTypeFeeds}
+	return Position{Position: pos, Prior: prior, Name: sh.name, NameFeeds: sh.nameFeeds, IMO: sh.imo, IMOFeeds: sh.imoFeeds,
+		ShipType: sh.shipType, ShipTypeFeeds: sh.shipTypeFeeds}
 }
 
 // noteIdentity records the identity a static report carries, merged
@@ -60,6 +63,12 @@ func (p *Pipeline) noteIdentity(r *fuse.Report, feeds uint64) {
 			sh.name, sh.nameFeeds = s.Name, 0
 		}
 		sh.nameFeeds |= feeds
+	}
+	if s.Has&fuse.HasIMO != 0 {
+		if s.IMO != sh.imo {
+			sh.imo, sh.imoFeeds = s.IMO, 0
+		}
+		sh.imoFeeds |= feeds
 	}
 	if s.Has&fuse.HasShipType != 0 {
 		if s.ShipType != sh.shipType {

@@ -306,7 +306,8 @@ func TestHubFilters(t *testing.T) {
 
 // TestHubClearance checks what subscribers cleared for some feeds get: a
 // transmission once, from the first of their feeds that heard it; the
-// name only when cleared for a feed that said it; an event only when
+// name and the IMO number only when cleared for a feed that said each;
+// an event only when
 // cleared for a feed of each of its vessels.
 func TestHubClearance(t *testing.T) {
 	h := NewHub(16)
@@ -316,16 +317,18 @@ func TestHubClearance(t *testing.T) {
 	none := h.Subscribe(Filter{Positions: true, Alerts: true}) // forgot the clearance: fails closed
 	all := h.Subscribe(AllFilter)
 	pos := store.Position{MMSI: 1, Lat: 55, Lon: 5, Feeds: 1}
-	// Feed 1 hears it first, feed 2 later; feed 1 said the name.
-	h.publishPositions([]Position{{Position: pos, Name: "SEA DREAM", NameFeeds: 1}})
+	// Feed 1 hears it first, feed 2 later; feed 1 said the name, feed 2
+	// the IMO number.
+	h.publishPositions([]Position{{Position: pos, Name: "SEA DREAM", NameFeeds: 1, IMO: 9074729, IMOFeeds: 2}})
 	pos.Feeds = 2
-	h.publishPositions([]Position{{Position: pos, Prior: 1, Name: "SEA DREAM", NameFeeds: 1}})
+	h.publishPositions([]Position{{Position: pos, Prior: 1, Name: "SEA DREAM", NameFeeds: 1, IMO: 9074729, IMOFeeds: 2}})
 	h.publishAlert(&event.Event{ID: "enc", Type: event.Encounter}, store.Provenance{Feeds: 1, OtherFeeds: 2})
 	h.publishAlert(&event.Event{ID: "gap", Type: event.Gap}, store.Provenance{Feeds: 2})
 	h.Close()
 	type got struct {
 		positions int
 		names     []bool
+		imos      []bool
 		alerts    []string
 	}
 	read := func(s *Subscription) (g got) {
@@ -333,6 +336,7 @@ func TestHubClearance(t *testing.T) {
 			if m.Position != nil {
 				g.positions++
 				g.names = append(g.names, !m.HideName)
+				g.imos = append(g.imos, !m.HideIMO)
 			} else {
 				g.alerts = append(g.alerts, m.Alert.ID)
 			}
@@ -344,13 +348,13 @@ func TestHubClearance(t *testing.T) {
 		sub  *Subscription
 		want got
 	}{
-		{"feed 1", f1, got{1, []bool{true}, nil}},
-		{"feed 2", f2, got{1, []bool{false}, []string{"gap"}}},
+		{"feed 1", f1, got{1, []bool{true}, []bool{false}, nil}},
+		{"feed 2", f2, got{1, []bool{false}, []bool{true}, []string{"gap"}}},
 		{"feed 4", f4, got{}},
 		{"no clearance", none, got{}},
-		{"all", all, got{1, []bool{true}, []string{"enc", "gap"}}},
+		{"all", all, got{1, []bool{true}, []bool{true}, []string{"enc", "gap"}}},
 	} {
-		if g := read(c.sub); g.positions != c.want.positions || !slices.Equal(g.names, c.want.names) || !slices.Equal(g.alerts, c.want.alerts) {
+		if g := read(c.sub); g.positions != c.want.positions || !slices.Equal(g.names, c.want.names) || !slices.Equal(g.imos, c.want.imos) || !slices.Equal(g.alerts, c.want.alerts) {
 			t.Errorf("%s: got %+v, want %+v", c.name, g, c.want)
 		}
 	}
