@@ -172,22 +172,11 @@ func (n *Node) release(ctx context.Context, fl *fedLink, seq uint64, r *output) 
 	m.Data = b
 	m.Header.Set(hdrOut, strconv.FormatUint(seq, 10))
 	m.Header.Set(jetstream.MsgIDHeader, "o"+strconv.FormatUint(seq, 10))
-	for {
-		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		_, err := fl.js.PublishMsg(pctx, m)
-		cancel()
-		if err == nil {
-			fl.released.Add(1)
-			return nil
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+	err = publishStored(ctx, fl.js, m, nil, func(err error) {
 		n.log.Warn("release not stored, retrying", "partner", fl.Partner, "err", err)
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
+	})
+	if err == nil {
+		fl.released.Add(1)
 	}
+	return err
 }

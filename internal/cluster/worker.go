@@ -288,30 +288,25 @@ func (w *worker) publish(ctx context.Context, idle bool) error {
 	m.Data = b
 	m.Header.Set(hdrLast, strconv.FormatUint(w.outLast, 10))
 	m.Header.Set(jetstream.MsgIDHeader, fmt.Sprintf("p%d-%d-%d", w.part, w.outFirst, w.outLast))
-	for {
-		for w.fence != nil && !w.fence() {
-			// The lease is being renewed, or lost: then ctx is cancelled.
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(20 * time.Millisecond):
+	var ready func(context.Context) error
+	if w.fence != nil {
+		ready = func(ctx context.Context) error {
+			for !w.fence() {
+				// The lease is being renewed, or lost: then ctx is cancelled.
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(20 * time.Millisecond):
+				}
 			}
-		}
-		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		_, err := w.bus.js.PublishMsg(pctx, m)
-		cancel()
-		if err == nil {
-			w.resume = w.outLast
 			return nil
 		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		w.log.Warn("output not stored, retrying", "partition", w.part, "err", err)
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
 	}
+	err = publishStored(ctx, w.bus.js, m, ready, func(err error) {
+		w.log.Warn("output not stored, retrying", "partition", w.part, "err", err)
+	})
+	if err == nil {
+		w.resume = w.outLast
+	}
+	return err
 }
